@@ -1,0 +1,13 @@
+//! 报修台 Baoxiu Desk core: everything the office can do, without a window.
+//! The desktop shell (`src-tauri/`) and the `baoxiu` CLI are thin fronts over this crate.
+
+pub mod clock;
+pub mod error;
+pub mod input;
+pub mod sla;
+pub mod store;
+pub mod ticket;
+pub mod workflow;
+
+pub use error::{Error, Result};
+pub use store::Store;

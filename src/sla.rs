@@ -1,0 +1,149 @@
+//! 时限 SLA: how many minutes each stage may take, per urgency (and optionally per
+//! category), the deadlines that follow from them, and when a ticket is 超时 overdue.
+//! Pure functions: the caller supplies "now".
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Time;
+use crate::ticket::{Deadlines, Stage, Status, Ticket, Urgency};
+
+/// Minutes allowed per stage. Dispatch, arrival and completion count from the time the
+/// ticket was received (or from the appointment for 预约, or from the rework); the visit
+/// counts from completion. Time on hold does not count against completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaRule {
+    pub urgency: Urgency,
+    pub dispatch_minutes: i64,
+    pub arrival_minutes: i64,
+    pub completion_minutes: i64,
+    pub visit_minutes: i64,
+}
+
+/// The defaults a new office starts with (editable in 基础资料).
+pub fn default_rules() -> [SlaRule; 3] {
+    [
+        SlaRule {
+            urgency: Urgency::Emergency,
+            dispatch_minutes: 5,
+            arrival_minutes: 30,
+            completion_minutes: 240,
+            visit_minutes: 2880,
+        },
+        SlaRule {
+            urgency: Urgency::Normal,
+            dispatch_minutes: 30,
+            arrival_minutes: 1440,
+            completion_minutes: 4320,
+            visit_minutes: 2880,
+        },
+        SlaRule {
+            urgency: Urgency::Scheduled,
+            dispatch_minutes: 60,
+            arrival_minutes: 30,
+            completion_minutes: 1440,
+            visit_minutes: 2880,
+        },
+    ]
+}
+
+/// A ticket with no progress this long after (re)dispatch is escalated.
+pub const NO_PROGRESS_MINUTES: i64 = 120;
+
+fn plus(t: &Time, minutes: i64) -> Time {
+    *t + Duration::minutes(minutes)
+}
+
+/// Deadlines of a new ticket. For 预约 the arrival and completion clocks start at the
+/// appointment, not at the call.
+pub fn initial(received_at: &Time, appointment_at: Option<&Time>, rule: &SlaRule) -> Deadlines {
+    let base = appointment_at.unwrap_or(received_at);
+    Deadlines {
+        dispatch: Some(plus(received_at, rule.dispatch_minutes)),
+        arrival: Some(plus(base, rule.arrival_minutes)),
+        completion: Some(plus(base, rule.completion_minutes)),
+        visit: None,
+    }
+}
+
+/// After 返修 rework the arrival and completion clocks start again at the rework.
+pub fn restart(d: &Deadlines, at: &Time, rule: &SlaRule) -> Deadlines {
+    Deadlines {
+        dispatch: d.dispatch,
+        arrival: Some(plus(at, rule.arrival_minutes)),
+        completion: Some(plus(at, rule.completion_minutes)),
+        visit: None,
+    }
+}
+
+/// Resuming after a hold pushes the completion deadline back by the time held.
+pub fn extend_completion(d: &Deadlines, held_minutes: i64) -> Deadlines {
+    Deadlines {
+        completion: d.completion.map(|c| plus(&c, held_minutes)),
+        ..d.clone()
+    }
+}
+
+/// The visit is due this long after completion.
+pub fn visit_due(completed_at: &Time, rule: &SlaRule) -> Time {
+    plus(completed_at, rule.visit_minutes)
+}
+
+/// The stage a ticket is late for right now, if any. A ticket on hold is never late
+/// (its clock is paused); finished and cancelled tickets are never late.
+pub fn overdue_stage(t: &Ticket, now: &Time) -> Option<Stage> {
+    let late = |due: Option<Time>| due.is_some_and(|d| d < *now);
+    match t.status {
+        Status::Received if late(t.deadlines.dispatch) => Some(Stage::Dispatch),
+        Status::Assigned if late(t.deadlines.arrival) => Some(Stage::Arrival),
+        Status::Assigned | Status::InProgress if late(t.deadlines.completion) => {
+            Some(Stage::Completion)
+        }
+        Status::Completed if late(t.deadlines.visit) => Some(Stage::Visit),
+        _ => None,
+    }
+}
+
+/// Why a ticket is on the escalation list (催办清单).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationReason {
+    /// 超时未派单
+    NotDispatched,
+    /// 派单后 2 小时无进展
+    NoProgress,
+    /// 完工超时未回访
+    NotVisited,
+}
+
+impl EscalationReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            EscalationReason::NotDispatched => "超时未派单",
+            EscalationReason::NoProgress => "派单后2小时无进展",
+            EscalationReason::NotVisited => "完工超时未回访",
+        }
+    }
+}
+
+/// Whether a ticket belongs on the escalation list now, and since when it is late.
+pub fn escalation(t: &Ticket, now: &Time) -> Option<(EscalationReason, Time)> {
+    match t.status {
+        Status::Received => t
+            .deadlines
+            .dispatch
+            .filter(|d| d < now)
+            .map(|d| (EscalationReason::NotDispatched, d)),
+        Status::Assigned => t
+            .assigned_at
+            .map(|a| plus(&a, NO_PROGRESS_MINUTES))
+            .filter(|d| d < now)
+            .map(|d| (EscalationReason::NoProgress, d)),
+        Status::Completed => t
+            .deadlines
+            .visit
+            .filter(|d| d < now)
+            .map(|d| (EscalationReason::NotVisited, d)),
+        _ => None,
+    }
+}

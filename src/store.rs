@@ -1,0 +1,200 @@
+//! The SQLite store: one file per office. Opening sets the pragmas and runs pending
+//! migrations; each table's queries live in `store/<table>.rs`. Every write goes
+//! through one IMMEDIATE transaction, so a refused step leaves the file untouched.
+
+mod categories;
+mod events;
+mod migrations;
+mod places;
+mod settings;
+mod technicians;
+mod tickets;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::clock::{OfficeZone, Time};
+use crate::error::{Error, Result, SqlContext};
+
+pub use categories::Category;
+pub use migrations::MIGRATIONS;
+pub use places::{CallerMatch, Site};
+pub use settings::Settings;
+pub use technicians::{Suggestion, Technician};
+pub use tickets::{Counters, Escalation, Step, TicketFilter, TicketPage};
+
+/// Marks a file as ours (`PRAGMA application_id`), so `--db` pointed at some other
+/// SQLite file is refused instead of migrated. "BXD1".
+const APPLICATION_ID: i64 = 0x4258_4431;
+
+/// The directory Tauri's `app_data_dir` resolves to for identifier `com.baoxiu.desk`.
+pub fn default_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("com.baoxiu.desk"))
+}
+
+/// The database the CLI and the window share: `BAOXIU_DB`, else the app data directory.
+pub fn default_path() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("BAOXIU_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    default_dir()
+        .map(|d| d.join("baoxiu.db"))
+        .ok_or_else(|| Error::Database("找不到系统的应用数据目录，请用 --db 指定数据库文件".into()))
+}
+
+pub struct Store {
+    conn: Connection,
+    zone: OfficeZone,
+    path: PathBuf,
+    /// A fixed "now" for tests and seeding; `None` reads the clock.
+    fixed_now: Option<Time>,
+}
+
+impl Store {
+    /// Open (creating if absent) and migrate the database at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        if path.is_dir() {
+            return Err(Error::Database(format!(
+                "数据库路径“{}”是一个文件夹，请指定一个数据库文件（如 baoxiu.db）",
+                path.display()
+            )));
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let not_ours = |detail: &str| {
+            Error::Database(format!(
+                "文件“{}”不是报修台数据库（{detail}），请检查 --db 路径",
+                path.display()
+            ))
+        };
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| Error::Database(format!("无法打开数据库“{}”：{e}", path.display())))?;
+        // Reading the header first tells a foreign file apart before anything is written.
+        let user_version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|_| not_ours("不是 SQLite 文件"))?;
+        let app_id: i64 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|_| not_ours("不是 SQLite 文件"))?;
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .map_err(|_| not_ours("不是 SQLite 文件"))?;
+        if (user_version > 0 || tables > 0) && app_id != APPLICATION_ID {
+            return Err(not_ours("是其他程序的 SQLite 文件"));
+        }
+        if user_version > MIGRATIONS.len() as i64 {
+            return Err(Error::Database(format!(
+                "数据库“{}”来自更新版本的报修台（版本 {user_version}），请升级本程序后再打开",
+                path.display()
+            )));
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .sql("pragma journal_mode")?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .sql("pragma synchronous")?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .sql("pragma foreign_keys")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .sql("busy_timeout")?;
+        let mut store = Store {
+            conn,
+            zone: OfficeZone::default(),
+            path,
+            fixed_now: None,
+        };
+        store.migrate(user_version)?;
+        store.zone = OfficeZone::parse(&store.settings()?.time_zone)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, from: i64) -> Result<()> {
+        let pending = &MIGRATIONS[from as usize..];
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let tx = self.write()?;
+        for step in pending {
+            tx.execute_batch(step).sql("migration")?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .sql("pragma application_id")?;
+        tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)
+            .sql("pragma user_version")?;
+        tx.commit().sql("commit migration")
+    }
+
+    /// An IMMEDIATE transaction: takes the write lock up front, so concurrent writers
+    /// queue (busy_timeout) instead of failing half-way.
+    fn write(&self) -> Result<Transaction<'_>> {
+        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).sql("begin immediate")
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn zone(&self) -> OfficeZone {
+        self.zone
+    }
+
+    /// The current time in the office zone (or the fixed time set for a test/seed).
+    pub fn now(&self) -> Time {
+        self.fixed_now.unwrap_or_else(|| self.zone.now())
+    }
+
+    /// Pin "now" (tests, seeding a past quarter). `None` returns to the real clock.
+    pub fn set_now(&mut self, now: Option<Time>) {
+        self.fixed_now = now;
+    }
+
+    /// Direct read access for reports and exports that compute in SQL.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// A consistent text dump of every table (schema and rows), used by tests to prove
+    /// a refusal changed nothing, and handy for support.
+    pub fn dump(&self) -> Result<String> {
+        let mut out = String::new();
+        let mut tables = self
+            .conn
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .sql("dump tables")?;
+        let names: Vec<(String, String)> = tables
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .sql("dump tables")?
+            .collect::<std::result::Result<_, _>>()
+            .sql("dump tables")?;
+        for (name, sql) in names {
+            out.push_str(&sql);
+            out.push('\n');
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT * FROM \"{name}\" ORDER BY 1"))
+                .sql("dump rows")?;
+            let cols = stmt.column_count();
+            let mut rows = stmt.query([]).sql("dump rows")?;
+            while let Some(row) = rows.next().sql("dump rows")? {
+                let vals: Vec<String> = (0..cols)
+                    .map(|i| format!("{:?}", row.get_ref(i).map(|v| format!("{v:?}"))))
+                    .collect();
+                out.push_str(&vals.join("|"));
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Read an optional epoch-seconds column as office time.
+fn time_opt(zone: &OfficeZone, v: Option<i64>) -> Option<Time> {
+    v.map(|s| zone.from_epoch(s))
+}

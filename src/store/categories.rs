@@ -1,0 +1,179 @@
+//! categories 报修类别 and their SLA minutes (sla_rules).
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::Store;
+use crate::error::{Error, Result, SqlContext};
+use crate::sla::SlaRule;
+use crate::ticket::Urgency;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: i64,
+    pub name: String,
+    pub default_urgency: Urgency,
+    pub active: bool,
+}
+
+fn urgency_col(s: String) -> Urgency {
+    Urgency::parse(&s).unwrap_or(Urgency::Normal)
+}
+
+impl Store {
+    pub fn categories(&self) -> Result<Vec<Category>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, default_urgency, active FROM categories ORDER BY sort_order, id",
+            )
+            .sql("list categories")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Category {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    default_urgency: urgency_col(r.get(2)?),
+                    active: r.get(3)?,
+                })
+            })
+            .sql("list categories")?;
+        rows.collect::<std::result::Result<_, _>>()
+            .sql("list categories")
+    }
+
+    /// Find a category by its Chinese name, or say which names exist.
+    pub fn category_by_name(&self, name: &str) -> Result<Category> {
+        let name = name.trim();
+        self.categories()?
+            .into_iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| {
+                let names: Vec<String> = self
+                    .categories()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|c| c.active)
+                    .map(|c| c.name)
+                    .collect();
+                Error::NotFound(format!(
+                    "报修类别“{name}”不存在，可选：{}",
+                    names.join("、")
+                ))
+            })
+    }
+
+    /// The SLA rule for a category and urgency: the category's own row if it has one,
+    /// else the general row for the urgency.
+    pub fn sla_rule(&self, category_id: i64, urgency: Urgency) -> Result<SlaRule> {
+        self.conn
+            .query_row(
+                "SELECT dispatch_minutes, arrival_minutes, completion_minutes, visit_minutes
+                 FROM sla_rules
+                 WHERE urgency = ?1 AND (category_id = ?2 OR category_id IS NULL)
+                 ORDER BY category_id IS NULL LIMIT 1",
+                params![urgency.code(), category_id],
+                |r| {
+                    Ok(SlaRule {
+                        urgency,
+                        dispatch_minutes: r.get(0)?,
+                        arrival_minutes: r.get(1)?,
+                        completion_minutes: r.get(2)?,
+                        visit_minutes: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+            .sql("sla rule")?
+            .map_or_else(
+                || {
+                    crate::sla::default_rules()
+                        .into_iter()
+                        .find(|r| r.urgency == urgency)
+                        .ok_or_else(|| Error::NotFound("缺少时限设置".into()))
+                },
+                Ok,
+            )
+    }
+
+    /// The general SLA rows, one per urgency.
+    pub fn sla_rules(&self) -> Result<Vec<SlaRule>> {
+        Urgency::ALL
+            .iter()
+            .map(|u| {
+                self.conn
+                    .query_row(
+                        "SELECT dispatch_minutes, arrival_minutes, completion_minutes, visit_minutes
+                         FROM sla_rules WHERE urgency = ?1 AND category_id IS NULL",
+                        params![u.code()],
+                        |r| {
+                            Ok(SlaRule {
+                                urgency: *u,
+                                dispatch_minutes: r.get(0)?,
+                                arrival_minutes: r.get(1)?,
+                                completion_minutes: r.get(2)?,
+                                visit_minutes: r.get(3)?,
+                            })
+                        },
+                    )
+                    .sql("sla rules")
+            })
+            .collect()
+    }
+
+    /// Change the general SLA minutes of one urgency (or a category's own, when given).
+    /// Existing tickets keep the deadlines they were promised.
+    pub fn set_sla_rule(&mut self, category: Option<&str>, rule: &SlaRule) -> Result<SlaRule> {
+        for (label, m) in [
+            ("派单时限", rule.dispatch_minutes),
+            ("到场时限", rule.arrival_minutes),
+            ("完工时限", rule.completion_minutes),
+            ("回访时限", rule.visit_minutes),
+        ] {
+            if !(1..=525_600).contains(&m) {
+                return Err(Error::invalid(format!(
+                    "{label}必须是 1 到 525600 之间的分钟数"
+                )));
+            }
+        }
+        let category_id = category
+            .map(|c| self.category_by_name(c).map(|c| c.id))
+            .transpose()?;
+        let tx = self.write()?;
+        tx.execute(
+            "DELETE FROM sla_rules WHERE ifnull(category_id, 0) = ifnull(?1, 0) AND urgency = ?2",
+            params![category_id, rule.urgency.code()],
+        )
+        .sql("set sla rule")?;
+        tx.execute(
+            "INSERT INTO sla_rules (category_id, urgency, dispatch_minutes, arrival_minutes, completion_minutes, visit_minutes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                category_id,
+                rule.urgency.code(),
+                rule.dispatch_minutes,
+                rule.arrival_minutes,
+                rule.completion_minutes,
+                rule.visit_minutes
+            ],
+        )
+        .sql("set sla rule")?;
+        tx.commit().sql("set sla rule")?;
+        Ok(*rule)
+    }
+
+    /// Add a category, or change an existing one's default urgency / active flag.
+    pub fn save_category(&mut self, name: &str, default_urgency: Urgency, active: bool) -> Result<Category> {
+        let name = crate::input::name("类别名称", Some(name))?;
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO categories (name, default_urgency, sort_order, active)
+             VALUES (?1, ?2, (SELECT ifnull(max(sort_order), 0) + 1 FROM categories), ?3)
+             ON CONFLICT (name) DO UPDATE SET default_urgency = excluded.default_urgency, active = excluded.active",
+            params![name, default_urgency.code(), active],
+        )
+        .sql("save category")?;
+        tx.commit().sql("save category")?;
+        self.category_by_name(&name)
+    }
+}

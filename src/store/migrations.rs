@@ -1,0 +1,205 @@
+//! Schema steps, in order. The database's `user_version` says how many have run; all
+//! pending steps run in one transaction at open. A shipped step is never edited: a
+//! change is a new step at the end.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the whole first schema and the zh-CN defaults a new office starts with.
+    r#"
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+INSERT INTO settings (key, value) VALUES
+    ('office_name', '物业服务中心'),
+    ('hotline', ''),
+    ('number_prefix', 'BX'),
+    ('time_zone', 'Asia/Shanghai'),
+    ('slip_layout', 'a4');
+
+CREATE TABLE categories (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE,
+    default_urgency TEXT NOT NULL CHECK (default_urgency IN ('emergency', 'normal', 'scheduled')),
+    sort_order      INTEGER NOT NULL DEFAULT 0,
+    active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+
+INSERT INTO categories (name, default_urgency, sort_order) VALUES
+    ('水路', 'normal', 1),
+    ('电路', 'normal', 2),
+    ('燃气', 'emergency', 3),
+    ('门窗锁具', 'normal', 4),
+    ('墙地面', 'normal', 5),
+    ('空调暖通', 'normal', 6),
+    ('电梯', 'emergency', 7),
+    ('消防', 'emergency', 8),
+    ('弱电门禁', 'normal', 9),
+    ('公共设施', 'normal', 10),
+    ('其他', 'normal', 11);
+
+-- Minutes per stage; a row with a category overrides the general row for that urgency.
+CREATE TABLE sla_rules (
+    id                 INTEGER PRIMARY KEY,
+    category_id        INTEGER REFERENCES categories(id),
+    urgency            TEXT NOT NULL CHECK (urgency IN ('emergency', 'normal', 'scheduled')),
+    dispatch_minutes   INTEGER NOT NULL CHECK (dispatch_minutes > 0),
+    arrival_minutes    INTEGER NOT NULL CHECK (arrival_minutes > 0),
+    completion_minutes INTEGER NOT NULL CHECK (completion_minutes > 0),
+    visit_minutes      INTEGER NOT NULL CHECK (visit_minutes > 0)
+) STRICT;
+CREATE UNIQUE INDEX sla_rules_by_category_urgency ON sla_rules (ifnull(category_id, 0), urgency);
+
+INSERT INTO sla_rules (category_id, urgency, dispatch_minutes, arrival_minutes, completion_minutes, visit_minutes) VALUES
+    (NULL, 'emergency', 5, 30, 240, 2880),
+    (NULL, 'normal', 30, 1440, 4320, 2880),
+    (NULL, 'scheduled', 60, 30, 1440, 2880);
+
+CREATE TABLE sites (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+) STRICT;
+
+CREATE TABLE units (
+    id       INTEGER PRIMARY KEY,
+    site_id  INTEGER NOT NULL REFERENCES sites(id),
+    building TEXT NOT NULL DEFAULT '',
+    unit     TEXT NOT NULL DEFAULT '',
+    room     TEXT NOT NULL,
+    UNIQUE (site_id, building, unit, room)
+) STRICT;
+CREATE INDEX units_by_room ON units (room);
+
+CREATE TABLE contacts (
+    id      INTEGER PRIMARY KEY,
+    unit_id INTEGER REFERENCES units(id),
+    name    TEXT NOT NULL,
+    UNIQUE (unit_id, name)
+) STRICT;
+
+CREATE TABLE contact_phones (
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    phone      TEXT NOT NULL,
+    last4      TEXT NOT NULL GENERATED ALWAYS AS (substr(phone, -4)) VIRTUAL,
+    PRIMARY KEY (contact_id, phone)
+) STRICT;
+CREATE INDEX contact_phones_by_phone ON contact_phones (phone);
+CREATE INDEX contact_phones_by_last4 ON contact_phones (last4);
+
+CREATE TABLE technicians (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL UNIQUE,
+    phone          TEXT NOT NULL DEFAULT '',
+    team           TEXT NOT NULL DEFAULT '',
+    daily_capacity INTEGER NOT NULL DEFAULT 8 CHECK (daily_capacity > 0),
+    active         INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+
+CREATE TABLE technician_skills (
+    technician_id INTEGER NOT NULL REFERENCES technicians(id) ON DELETE CASCADE,
+    category_id   INTEGER NOT NULL REFERENCES categories(id),
+    PRIMARY KEY (technician_id, category_id)
+) STRICT;
+
+-- Per prefix and local month, the last number handed out; never decremented.
+CREATE TABLE number_sequences (
+    key  TEXT PRIMARY KEY,
+    last INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE tickets (
+    id                INTEGER PRIMARY KEY,
+    number            TEXT NOT NULL UNIQUE,
+    kind              TEXT NOT NULL CHECK (kind IN ('repair', 'complaint', 'inquiry')),
+    status            TEXT NOT NULL CHECK (status IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed', 'closed', 'cancelled')),
+    channel           TEXT NOT NULL CHECK (channel IN ('phone', 'walk_in', 'wechat', 'app', 'sms', 'inspection')),
+    reporter          TEXT NOT NULL,
+    phone             TEXT NOT NULL,
+    site_id           INTEGER REFERENCES sites(id),
+    unit_id           INTEGER REFERENCES units(id),
+    location          TEXT,
+    scope             TEXT NOT NULL CHECK (scope IN ('in_home', 'public_area')),
+    category_id       INTEGER NOT NULL REFERENCES categories(id),
+    urgency           TEXT NOT NULL CHECK (urgency IN ('emergency', 'normal', 'scheduled')),
+    appointment_at    INTEGER,
+    description       TEXT NOT NULL,
+    received_at       INTEGER NOT NULL,
+    assignee_id       INTEGER REFERENCES technicians(id),
+    dispatched_at     INTEGER,
+    assigned_at       INTEGER,
+    arrived_at        INTEGER,
+    completed_at      INTEGER,
+    visited_at        INTEGER,
+    closed_at         INTEGER,
+    cancelled_at      INTEGER,
+    hold_reason       TEXT,
+    hold_started_at   INTEGER,
+    held_minutes      INTEGER NOT NULL DEFAULT 0 CHECK (held_minutes >= 0),
+    cause             TEXT,
+    measures          TEXT,
+    labour_minutes    INTEGER NOT NULL DEFAULT 0 CHECK (labour_minutes >= 0),
+    paid              INTEGER NOT NULL DEFAULT 0 CHECK (paid IN (0, 1)),
+    fee_fen           INTEGER NOT NULL DEFAULT 0 CHECK (fee_fen >= 0),
+    payment_method    TEXT,
+    owner_signed      INTEGER NOT NULL DEFAULT 0 CHECK (owner_signed IN (0, 1)),
+    satisfaction      TEXT CHECK (satisfaction IN ('very_satisfied', 'satisfied', 'neutral', 'dissatisfied')),
+    visit_note        TEXT,
+    rework_count      INTEGER NOT NULL DEFAULT 0 CHECK (rework_count >= 0),
+    duplicate_of_id   INTEGER REFERENCES tickets(id),
+    cancel_reason     TEXT,
+    print_count       INTEGER NOT NULL DEFAULT 0,
+    remind_count      INTEGER NOT NULL DEFAULT 0,
+    dispatch_due      INTEGER,
+    arrival_due       INTEGER,
+    completion_due    INTEGER,
+    visit_due         INTEGER,
+    status_changed_at INTEGER NOT NULL,
+    -- lower-cased number, reporter, phone, place and description: keyword search of any length
+    search_text       TEXT NOT NULL
+) STRICT;
+CREATE INDEX tickets_by_received ON tickets (received_at);
+CREATE INDEX tickets_by_status_received ON tickets (status, received_at);
+CREATE INDEX tickets_by_assignee_status ON tickets (assignee_id, status);
+CREATE INDEX tickets_by_unit_category ON tickets (unit_id, category_id, received_at);
+CREATE INDEX tickets_by_category_received ON tickets (category_id, received_at);
+CREATE INDEX tickets_by_completed ON tickets (completed_at);
+
+CREATE TABLE ticket_materials (
+    id             INTEGER PRIMARY KEY,
+    ticket_id      INTEGER NOT NULL REFERENCES tickets(id),
+    position       INTEGER NOT NULL,
+    name           TEXT NOT NULL,
+    spec           TEXT NOT NULL DEFAULT '',
+    quantity       REAL NOT NULL CHECK (quantity > 0),
+    unit_price_fen INTEGER NOT NULL CHECK (unit_price_fen >= 0),
+    amount_fen     INTEGER NOT NULL CHECK (amount_fen >= 0),
+    UNIQUE (ticket_id, position)
+) STRICT;
+
+-- Append-only history: every change to a ticket writes one row in the same transaction.
+CREATE TABLE ticket_events (
+    id          INTEGER PRIMARY KEY,
+    ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+    at          INTEGER NOT NULL,
+    operator    TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    from_status TEXT,
+    to_status   TEXT,
+    note        TEXT
+) STRICT;
+CREATE INDEX ticket_events_by_ticket ON ticket_events (ticket_id, id);
+CREATE INDEX ticket_events_by_action_at ON ticket_events (action, at);
+
+CREATE TABLE attachments (
+    id         INTEGER PRIMARY KEY,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets(id),
+    kind       TEXT NOT NULL CHECK (kind IN ('fault_photo', 'signed_slip', 'other')),
+    sha256     TEXT NOT NULL,
+    file_name  TEXT NOT NULL,
+    byte_size  INTEGER NOT NULL,
+    added_at   INTEGER NOT NULL,
+    operator   TEXT NOT NULL,
+    UNIQUE (ticket_id, sha256)
+) STRICT;
+"#,
+];

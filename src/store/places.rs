@@ -1,0 +1,255 @@
+//! sites 小区, units 房屋 (楼栋/单元/房号) and contacts 业主/住户 with their phones —
+//! what the desk needs to recognise a caller by phone or by room.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::Store;
+use crate::error::{Error, Result, SqlContext};
+use crate::input;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Site {
+    pub name: String,
+    pub units: i64,
+}
+
+/// A caller (or a room) the desk can fill the intake form from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallerMatch {
+    /// 业主/住户 name; empty when the room is known but has no contact on file.
+    pub contact: String,
+    pub phones: Vec<String>,
+    pub site: String,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+}
+
+/// `3栋`, `3号楼`, `3幢` → `3`; other spellings (`A座`) stay as written.
+pub fn normalize_building(s: &str) -> String {
+    strip_number_suffix(s, &["号楼", "栋", "幢", "楼"])
+}
+
+/// `2单元` → `2`.
+pub fn normalize_unit(s: &str) -> String {
+    strip_number_suffix(s, &["单元"])
+}
+
+/// `501室` → `501`.
+pub fn normalize_room(s: &str) -> String {
+    strip_number_suffix(s, &["室", "号"])
+}
+
+fn strip_number_suffix(s: &str, suffixes: &[&str]) -> String {
+    let t = s.trim();
+    for suf in suffixes {
+        if let Some(n) = t.strip_suffix(suf) {
+            if !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return n.to_string();
+            }
+        }
+    }
+    t.to_string()
+}
+
+/// The id of the site with this name, created if new.
+pub(crate) fn site_id(conn: &Connection, name: &str) -> Result<i64> {
+    conn.query_row(
+        "INSERT INTO sites (name) VALUES (?1)
+         ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+        params![name.trim()],
+        |r| r.get(0),
+    )
+    .sql("site id")
+}
+
+/// The id of the unit (building, unit, room normalised), created if new.
+pub(crate) fn unit_id(
+    conn: &Connection,
+    site_id: i64,
+    building: &str,
+    unit: &str,
+    room: &str,
+) -> Result<i64> {
+    conn.query_row(
+        "INSERT INTO units (site_id, building, unit, room) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (site_id, building, unit, room) DO UPDATE SET room = excluded.room
+         RETURNING id",
+        params![
+            site_id,
+            normalize_building(building),
+            normalize_unit(unit),
+            normalize_room(room)
+        ],
+        |r| r.get(0),
+    )
+    .sql("unit id")
+}
+
+/// Record a contact with phones at a unit; the same name at the same unit is updated
+/// (new phones added), so importing a ledger twice creates no duplicates.
+pub(crate) fn upsert_contact(
+    conn: &Connection,
+    unit_id: i64,
+    name: &str,
+    phones: &[String],
+) -> Result<i64> {
+    let id: i64 = conn
+        .query_row(
+            "INSERT INTO contacts (unit_id, name) VALUES (?1, ?2)
+             ON CONFLICT (unit_id, name) DO UPDATE SET name = excluded.name RETURNING id",
+            params![unit_id, name],
+            |r| r.get(0),
+        )
+        .sql("upsert contact")?;
+    for p in phones {
+        conn.execute(
+            "INSERT OR IGNORE INTO contact_phones (contact_id, phone) VALUES (?1, ?2)",
+            params![id, p],
+        )
+        .sql("upsert contact phone")?;
+    }
+    Ok(id)
+}
+
+const MATCH_SELECT: &str = "SELECT ifnull(c.name, ''),
+        ifnull((SELECT group_concat(p.phone, ',') FROM contact_phones p WHERE p.contact_id = c.id), ''),
+        s.name, u.building, u.unit, u.room
+    FROM units u JOIN sites s ON s.id = u.site_id
+    LEFT JOIN contacts c ON c.unit_id = u.id";
+
+fn match_row(r: &rusqlite::Row) -> rusqlite::Result<CallerMatch> {
+    let phones: String = r.get(1)?;
+    Ok(CallerMatch {
+        contact: r.get(0)?,
+        phones: phones
+            .split(',')
+            .filter(|p| !p.is_empty())
+            .map(String::from)
+            .collect(),
+        site: r.get(2)?,
+        building: r.get(3)?,
+        unit: r.get(4)?,
+        room: r.get(5)?,
+    })
+}
+
+impl Store {
+    pub fn sites(&self) -> Result<Vec<Site>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT s.name, (SELECT count(*) FROM units u WHERE u.site_id = s.id)
+                 FROM sites s ORDER BY s.name",
+            )
+            .sql("list sites")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Site {
+                    name: r.get(0)?,
+                    units: r.get(1)?,
+                })
+            })
+            .sql("list sites")?;
+        rows.collect::<std::result::Result<_, _>>().sql("list sites")
+    }
+
+    /// Add (or update) a contact at a room, creating the site and unit if new.
+    pub fn save_contact(
+        &mut self,
+        site: &str,
+        building: &str,
+        unit: &str,
+        room: &str,
+        name: &str,
+        phones: &[String],
+    ) -> Result<CallerMatch> {
+        let site = input::name("小区", Some(site))?;
+        let room_clean = input::name("房号", Some(room))?;
+        let name = input::name("姓名", Some(name))?;
+        let building = input::text("楼栋", Some(building), 50, false)?.unwrap_or_default();
+        let unit = input::text("单元", Some(unit), 50, false)?.unwrap_or_default();
+        let phones = phones
+            .iter()
+            .map(|p| input::phone("电话", p))
+            .collect::<Result<Vec<_>>>()?;
+        let tx = self.write()?;
+        let sid = site_id(&tx, &site)?;
+        let uid = unit_id(&tx, sid, &building, &unit, &room_clean)?;
+        upsert_contact(&tx, uid, &name, &phones)?;
+        tx.commit().sql("save contact")?;
+        self.lookup_caller(phones.first().map_or(room_clean.as_str(), |p| p.as_str()))?
+            .into_iter()
+            .find(|m| m.contact == name)
+            .ok_or_else(|| Error::NotFound("保存后找不到该住户".into()))
+    }
+
+    /// 来电识别: find callers by full phone, by its last 4 digits, or by room
+    /// (`501`, `3-2-501`, `3栋2单元501`).
+    pub fn lookup_caller(&self, query: &str) -> Result<Vec<CallerMatch>> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let digits: String = q.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
+        let (sql, args): (String, Vec<String>) = if all_digits && digits.len() == 4 {
+            (
+                format!("{MATCH_SELECT} WHERE c.id IN (SELECT contact_id FROM contact_phones WHERE last4 = ?1)
+                    OR u.room = ?1"),
+                vec![digits],
+            )
+        } else if let Some(p) = input::phone("电话", q)
+            .ok()
+            .filter(|_| all_digits && digits.len() >= 7)
+        {
+            (
+                format!("{MATCH_SELECT} WHERE c.id IN (SELECT contact_id FROM contact_phones WHERE phone = ?1)"),
+                vec![p],
+            )
+        } else if let Some((b, u, r)) = split_room(q) {
+            (
+                format!("{MATCH_SELECT} WHERE u.building = ?1 AND u.unit = ?2 AND u.room = ?3"),
+                vec![b, u, r],
+            )
+        } else {
+            (
+                format!("{MATCH_SELECT} WHERE u.room = ?1 OR c.name = ?2"),
+                vec![normalize_room(q), q.to_string()],
+            )
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{sql} ORDER BY s.name, u.building, u.unit, u.room LIMIT 50"))
+            .sql("lookup caller")?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), match_row)
+            .sql("lookup caller")?;
+        rows.collect::<std::result::Result<_, _>>()
+            .sql("lookup caller")
+    }
+
+    /// The site id of a name, if it exists (never creates).
+    pub(crate) fn find_site(&self, name: &str) -> Result<Option<i64>> {
+        self.conn
+            .query_row("SELECT id FROM sites WHERE name = ?1", params![name.trim()], |r| r.get(0))
+            .optional()
+            .sql("find site")
+    }
+}
+
+/// `3-2-501` or `3栋2单元501` → (building, unit, room).
+fn split_room(q: &str) -> Option<(String, String, String)> {
+    let parts: Vec<&str> = q.split('-').map(str::trim).collect();
+    if parts.len() == 3 && parts.iter().all(|p| !p.is_empty()) {
+        return Some((
+            normalize_building(parts[0]),
+            normalize_unit(parts[1]),
+            normalize_room(parts[2]),
+        ));
+    }
+    let (b, rest) = q.split_once('栋').or_else(|| q.split_once("号楼"))?;
+    let (u, r) = rest.split_once("单元").unwrap_or(("", rest));
+    Some((b.trim().to_string(), u.trim().to_string(), normalize_room(r)))
+}

@@ -1,0 +1,97 @@
+//! settings: the office's name and hotline printed on the slip, the ticket number
+//! prefix, the time zone and the default slip layout.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use super::Store;
+use crate::clock::OfficeZone;
+use crate::error::{Error, Result, SqlContext};
+use crate::input;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// 物业服务中心名称, printed at the top of every slip.
+    pub office_name: String,
+    /// 服务热线, printed in the slip's footer.
+    pub hotline: String,
+    /// Ticket number prefix (`BX` → BX-202611-0001).
+    pub number_prefix: String,
+    /// IANA time zone the office works in.
+    pub time_zone: String,
+    /// Default slip layout: `a4` or `a5x2`.
+    pub slip_layout: String,
+}
+
+impl Store {
+    pub fn settings(&self) -> Result<Settings> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, value FROM settings")
+            .sql("settings")?;
+        let mut s = Settings {
+            office_name: String::new(),
+            hotline: String::new(),
+            number_prefix: "BX".into(),
+            time_zone: crate::clock::DEFAULT_TIME_ZONE.into(),
+            slip_layout: "a4".into(),
+        };
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .sql("settings")?;
+        for row in rows {
+            let (k, v) = row.sql("settings")?;
+            match k.as_str() {
+                "office_name" => s.office_name = v,
+                "hotline" => s.hotline = v,
+                "number_prefix" => s.number_prefix = v,
+                "time_zone" => s.time_zone = v,
+                "slip_layout" => s.slip_layout = v,
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    /// Check and save all settings at once.
+    pub fn update_settings(&mut self, s: &Settings) -> Result<Settings> {
+        let office_name = input::required("服务中心名称", Some(&s.office_name), 40, false)?;
+        let hotline = match input::text("服务热线", Some(&s.hotline), 30, false)? {
+            Some(h) => input::phone("服务热线", &h)?,
+            None => String::new(),
+        };
+        let prefix = s.number_prefix.trim().to_string();
+        if prefix.is_empty()
+            || prefix.len() > 6
+            || !prefix.chars().all(|c| c.is_ascii_uppercase())
+        {
+            return Err(Error::invalid(
+                "工单号前缀只能是 1–6 个大写英文字母（如 BX）",
+            ));
+        }
+        let zone = OfficeZone::parse(&s.time_zone)?;
+        if !matches!(s.slip_layout.as_str(), "a4" | "a5x2") {
+            return Err(Error::invalid(
+                "维修单版式只能是 a4（整张A4）或 a5x2（A4两联）",
+            ));
+        }
+        let tx = self.write()?;
+        for (k, v) in [
+            ("office_name", office_name.as_str()),
+            ("hotline", hotline.as_str()),
+            ("number_prefix", prefix.as_str()),
+            ("time_zone", zone.name()),
+            ("slip_layout", s.slip_layout.as_str()),
+        ] {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![k, v],
+            )
+            .sql("update settings")?;
+        }
+        tx.commit().sql("update settings")?;
+        self.zone = zone;
+        self.settings()
+    }
+}

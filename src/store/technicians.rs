@@ -1,0 +1,191 @@
+//! technicians 维修人员, their skills (the categories they can take) and the dispatch
+//! suggestion (派单建议).
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use super::Store;
+use crate::error::{Error, Result, SqlContext};
+use crate::input::{self, TechnicianDraft};
+use crate::workflow::Assignee;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Technician {
+    pub name: String,
+    pub phone: String,
+    pub team: String,
+    /// Category names this technician takes.
+    pub skills: Vec<String>,
+    /// Tickets a day this technician can take on.
+    pub daily_capacity: i64,
+    pub active: bool,
+    /// Tickets assigned and not yet completed (已派单, 维修中, 挂起).
+    pub open_tickets: i64,
+    #[serde(skip)]
+    pub id: i64,
+}
+
+/// One line of the dispatch suggestion, least loaded first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    pub name: String,
+    pub phone: String,
+    pub team: String,
+    pub open_tickets: i64,
+    pub daily_capacity: i64,
+    /// Open work has reached the daily capacity: assigning more is allowed but warned.
+    pub at_capacity: bool,
+}
+
+const TECH_COLUMNS: &str = "t.id, t.name, t.phone, t.team, t.daily_capacity, t.active,
+    (SELECT count(*) FROM tickets k WHERE k.assignee_id = t.id
+       AND k.status IN ('assigned', 'in_progress', 'on_hold')),
+    ifnull((SELECT group_concat(c.name, ',') FROM technician_skills s
+       JOIN categories c ON c.id = s.category_id WHERE s.technician_id = t.id), '')";
+
+fn tech_row(r: &rusqlite::Row) -> rusqlite::Result<Technician> {
+    let skills: String = r.get(7)?;
+    Ok(Technician {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        phone: r.get(2)?,
+        team: r.get(3)?,
+        daily_capacity: r.get(4)?,
+        active: r.get(5)?,
+        open_tickets: r.get(6)?,
+        skills: skills
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+    })
+}
+
+impl Store {
+    pub fn technicians(&self) -> Result<Vec<Technician>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {TECH_COLUMNS} FROM technicians t ORDER BY t.active DESC, t.name"
+            ))
+            .sql("list technicians")?;
+        let rows = stmt.query_map([], tech_row).sql("list technicians")?;
+        rows.collect::<std::result::Result<_, _>>()
+            .sql("list technicians")
+    }
+
+    pub fn technician(&self, name: &str) -> Result<Technician> {
+        self.conn
+            .query_row(
+                &format!("SELECT {TECH_COLUMNS} FROM technicians t WHERE t.name = ?1"),
+                params![name.trim()],
+                tech_row,
+            )
+            .optional()
+            .sql("technician by name")?
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "维修人员“{}”不存在，请先在“维修人员”中添加，或检查姓名",
+                    name.trim()
+                ))
+            })
+    }
+
+    pub(crate) fn assignee(&self, name: &str) -> Result<Assignee> {
+        let t = self.technician(name)?;
+        Ok(Assignee {
+            id: t.id,
+            name: t.name,
+            active: t.active,
+        })
+    }
+
+    /// Add a technician, or update the one with the same name.
+    pub fn save_technician(&mut self, draft: &TechnicianDraft) -> Result<Technician> {
+        let name = input::name("维修人员姓名", draft.name.as_deref())?;
+        let phone = match input::text("维修人员电话", draft.phone.as_deref(), 30, false)? {
+            Some(p) => input::phone("维修人员电话", &p)?,
+            None => String::new(),
+        };
+        let team = input::text("班组", draft.team.as_deref(), 30, false)?.unwrap_or_default();
+        let capacity = draft.daily_capacity.unwrap_or(8);
+        if !(1..=200).contains(&capacity) {
+            return Err(Error::invalid("每日接单上限必须是 1 到 200 之间的整数"));
+        }
+        let mut skill_ids = Vec::new();
+        for s in draft
+            .skills
+            .iter()
+            .flat_map(|s| s.split([',', '，', '、']))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            skill_ids.push(self.category_by_name(s)?.id);
+        }
+        if skill_ids.is_empty() {
+            return Err(Error::invalid(
+                "请至少填写一项技能（报修类别，如 水路,电路）",
+            ));
+        }
+        let tx = self.write()?;
+        let id: i64 = tx
+            .query_row(
+                "INSERT INTO technicians (name, phone, team, daily_capacity, active)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (name) DO UPDATE SET phone = excluded.phone, team = excluded.team,
+                   daily_capacity = excluded.daily_capacity, active = excluded.active
+                 RETURNING id",
+                params![name, phone, team, capacity, draft.active.unwrap_or(true)],
+                |r| r.get(0),
+            )
+            .sql("save technician")?;
+        tx.execute(
+            "DELETE FROM technician_skills WHERE technician_id = ?1",
+            params![id],
+        )
+        .sql("save technician skills")?;
+        for c in skill_ids {
+            tx.execute(
+                "INSERT OR IGNORE INTO technician_skills (technician_id, category_id) VALUES (?1, ?2)",
+                params![id, c],
+            )
+            .sql("save technician skills")?;
+        }
+        tx.commit().sql("save technician")?;
+        self.technician(&name)
+    }
+
+    /// 派单建议: active technicians whose skills cover the category, least open work
+    /// first, flagged when their open work has reached their daily capacity.
+    pub fn suggest_technicians(&self, category: &str) -> Result<Vec<Suggestion>> {
+        let category = self.category_by_name(category)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {TECH_COLUMNS} FROM technicians t
+                 JOIN technician_skills s ON s.technician_id = t.id AND s.category_id = ?1
+                 WHERE t.active = 1"
+            ))
+            .sql("suggest technicians")?;
+        let mut techs: Vec<Technician> = stmt
+            .query_map(params![category.id], tech_row)
+            .sql("suggest technicians")?
+            .collect::<std::result::Result<_, _>>()
+            .sql("suggest technicians")?;
+        techs.sort_by(|a, b| {
+            let load = |t: &Technician| (t.open_tickets >= t.daily_capacity, t.open_tickets);
+            load(a).cmp(&load(b)).then_with(|| a.name.cmp(&b.name))
+        });
+        Ok(techs
+            .into_iter()
+            .map(|t| Suggestion {
+                at_capacity: t.open_tickets >= t.daily_capacity,
+                name: t.name,
+                phone: t.phone,
+                team: t.team,
+                open_tickets: t.open_tickets,
+                daily_capacity: t.daily_capacity,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,330 @@
+//! 工单 ticket: the nouns of a repair request — its kinds, statuses and codes, the
+//! ticket record as the desk sees it, its 材料 materials and its history events.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Time;
+use crate::error::{Error, Result};
+
+/// Declares a closed set of codes, each with its Chinese label, parsed from either.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal {
+        $($variant:ident = $code:literal / $label:literal),+ $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $code)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The English code used in SQL, JSON and the CLI.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The Chinese word the office sees.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// Accepts the code or the Chinese label.
+            pub fn parse(s: &str) -> Result<Self> {
+                let t = s.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.code() == t || v.label() == t)
+                    .ok_or_else(|| {
+                        let choices: Vec<String> = Self::ALL
+                            .iter()
+                            .map(|v| format!("{}（{}）", v.code(), v.label()))
+                            .collect();
+                        Error::invalid(format!(
+                            "{}“{}”无法识别，可选：{}",
+                            $what,
+                            s,
+                            choices.join("、")
+                        ))
+                    })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// 工单类型 — what the caller wants.
+    Kind, "工单类型" {
+        Repair = "repair" / "报修",
+        Complaint = "complaint" / "投诉",
+        Inquiry = "inquiry" / "咨询",
+    }
+);
+
+code_enum!(
+    /// 工单状态 — where the ticket stands in the workflow.
+    Status, "工单状态" {
+        Received = "received" / "待派单",
+        Assigned = "assigned" / "已派单",
+        InProgress = "in_progress" / "维修中",
+        OnHold = "on_hold" / "挂起",
+        Completed = "completed" / "待回访",
+        Closed = "closed" / "已完结",
+        Cancelled = "cancelled" / "已取消",
+    }
+);
+
+code_enum!(
+    /// 报修渠道 — how the request reached the office.
+    Channel, "报修渠道" {
+        Phone = "phone" / "电话",
+        WalkIn = "walk_in" / "来访",
+        Wechat = "wechat" / "微信",
+        App = "app" / "APP",
+        Sms = "sms" / "短信",
+        Inspection = "inspection" / "巡检",
+    }
+);
+
+code_enum!(
+    /// 入户 / 公区 — inside an owner's home, or a public area of the estate.
+    Scope, "报修范围" {
+        InHome = "in_home" / "入户",
+        PublicArea = "public_area" / "公区",
+    }
+);
+
+code_enum!(
+    /// 紧急程度 — decides the SLA clock.
+    Urgency, "紧急程度" {
+        Emergency = "emergency" / "紧急",
+        Normal = "normal" / "一般",
+        Scheduled = "scheduled" / "预约",
+    }
+);
+
+code_enum!(
+    /// 满意度 — the owner's answer at the return visit.
+    Satisfaction, "满意度" {
+        VerySatisfied = "very_satisfied" / "非常满意",
+        Satisfied = "satisfied" / "满意",
+        Neutral = "neutral" / "一般",
+        Dissatisfied = "dissatisfied" / "不满意",
+    }
+);
+
+code_enum!(
+    /// SLA stages a ticket can be late for (超时).
+    Stage, "时限环节" {
+        Dispatch = "dispatch" / "派单",
+        Arrival = "arrival" / "到场",
+        Completion = "completion" / "完工",
+        Visit = "visit" / "回访",
+    }
+);
+
+impl Status {
+    /// Open work: counts towards a technician's load and can still change.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Status::Received | Status::Assigned | Status::InProgress | Status::OnHold
+        )
+    }
+}
+
+impl Satisfaction {
+    /// 非常满意 and 满意 count as satisfied in the monthly rate.
+    pub fn is_satisfied(self) -> bool {
+        matches!(self, Satisfaction::VerySatisfied | Satisfaction::Satisfied)
+    }
+}
+
+/// 材料 — one line of the materials table on the slip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Material {
+    pub name: String,
+    #[serde(default)]
+    pub spec: String,
+    pub quantity: f64,
+    pub unit_price_fen: i64,
+    /// quantity × unit price, rounded to the 分.
+    #[serde(default)]
+    pub amount_fen: i64,
+}
+
+impl Material {
+    pub fn amount(quantity: f64, unit_price_fen: i64) -> i64 {
+        (quantity * unit_price_fen as f64).round() as i64
+    }
+}
+
+/// 时限 — when each stage is due. `None` where the stage does not apply yet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Deadlines {
+    pub dispatch: Option<Time>,
+    pub arrival: Option<Time>,
+    pub completion: Option<Time>,
+    pub visit: Option<Time>,
+}
+
+/// 工单 — a ticket as the desk, the slip and the CLI see it. Field order and names are
+/// the CLI's JSON contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ticket {
+    pub number: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub channel: Channel,
+    pub reporter: String,
+    pub phone: String,
+    pub site: Option<String>,
+    pub building: Option<String>,
+    pub unit: Option<String>,
+    pub room: Option<String>,
+    pub location: Option<String>,
+    pub scope: Scope,
+    pub category: String,
+    pub urgency: Urgency,
+    pub appointment_at: Option<Time>,
+    pub description: String,
+    pub received_at: Time,
+    pub assignee: Option<String>,
+    pub dispatched_at: Option<Time>,
+    pub arrived_at: Option<Time>,
+    pub completed_at: Option<Time>,
+    pub visited_at: Option<Time>,
+    pub closed_at: Option<Time>,
+    pub cancelled_at: Option<Time>,
+    pub hold_reason: Option<String>,
+    pub cause: Option<String>,
+    pub measures: Option<String>,
+    pub materials: Vec<Material>,
+    pub labour_minutes: i64,
+    pub paid: bool,
+    pub fee_fen: i64,
+    pub payment_method: Option<String>,
+    pub owner_signed: bool,
+    pub satisfaction: Option<Satisfaction>,
+    pub visit_note: Option<String>,
+    pub rework_count: i64,
+    pub duplicate_of: Option<String>,
+    pub deadlines: Deadlines,
+    /// Late right now for the stage the ticket is in (computed at load time).
+    pub overdue: bool,
+    // ---- beyond the contract's keys: what the desk also needs to see ----
+    /// Which stage is late, when `overdue`.
+    pub overdue_stage: Option<Stage>,
+    pub cancel_reason: Option<String>,
+    /// Minutes spent on hold so far (not counted against the completion deadline).
+    pub held_minutes: i64,
+    /// How many times the 维修单 was printed.
+    pub print_count: i64,
+    /// How many times the ticket was chased (跟催).
+    pub remind_count: i64,
+
+    // ---- internal keys, not part of the JSON ----
+    #[serde(skip)]
+    pub id: i64,
+    #[serde(skip)]
+    pub category_id: i64,
+    #[serde(skip)]
+    pub site_id: Option<i64>,
+    #[serde(skip)]
+    pub unit_id: Option<i64>,
+    #[serde(skip)]
+    pub assignee_id: Option<i64>,
+    #[serde(skip)]
+    pub duplicate_of_id: Option<i64>,
+    /// Latest (re)assignment: "no progress within 2 hours of dispatch" counts from here.
+    #[serde(skip)]
+    pub assigned_at: Option<Time>,
+    /// When the current hold began.
+    #[serde(skip)]
+    pub hold_started_at: Option<Time>,
+    /// The time of the last status change; a step may not be dated before it.
+    #[serde(skip)]
+    pub status_changed_at: Time,
+}
+
+impl Ticket {
+    /// Where the work is, as one line: 翠湖苑 3栋2单元501 or the public location.
+    pub fn place(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(site) = &self.site {
+            parts.push(site.clone());
+        }
+        let mut home = String::new();
+        if let Some(b) = self.building.as_deref().filter(|s| !s.is_empty()) {
+            home.push_str(&with_suffix(b, "栋"));
+        }
+        if let Some(u) = self.unit.as_deref().filter(|s| !s.is_empty()) {
+            home.push_str(&with_suffix(u, "单元"));
+        }
+        if let Some(r) = self.room.as_deref().filter(|s| !s.is_empty()) {
+            home.push_str(r);
+        }
+        if !home.is_empty() {
+            parts.push(home);
+        }
+        if let Some(loc) = self.location.as_deref().filter(|s| !s.is_empty()) {
+            parts.push(loc.to_string());
+        }
+        parts.join(" ")
+    }
+
+    pub fn materials_total_fen(&self) -> i64 {
+        self.materials.iter().map(|m| m.amount_fen).sum()
+    }
+}
+
+/// `3` → `3栋`, while `3栋` or `A座` stay as written.
+pub fn with_suffix(value: &str, suffix: &str) -> String {
+    if value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        format!("{value}{suffix}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// One row of a ticket's append-only history (ticket_events).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub at: Time,
+    pub operator: String,
+    /// What happened: created, assign, reassign, start, hold, resume, complete, visit,
+    /// cancel, rework, remind, printed.
+    pub action: String,
+    /// The Chinese name of `action`.
+    pub action_label: String,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    pub note: Option<String>,
+}
+
+/// The Chinese word for an event's action code.
+pub fn action_label(action: &str) -> &'static str {
+    match action {
+        "created" => "登记",
+        "assign" => "派单",
+        "reassign" => "改派",
+        "start" => "到场",
+        "hold" => "挂起",
+        "resume" => "恢复",
+        "complete" => "完工",
+        "visit" => "回访",
+        "cancel" => "取消",
+        "rework" => "返修",
+        "remind" => "跟催",
+        "printed" => "打印维修单",
+        _ => "其他",
+    }
+}

@@ -1,0 +1,286 @@
+//! The workflow's rules: which step is allowed in which status, what it needs, and
+//! what it changes. Pure — no SQL, no clock, no I/O — so every path and refusal is
+//! tested directly; the store loads, applies and writes in one transaction.
+
+use crate::clock::{minutes_between, Time};
+use crate::error::{Error, Result};
+use crate::sla::{self, SlaRule};
+use crate::ticket::{Event, Material, Satisfaction, Status, Ticket};
+
+/// The technician a ticket is (re)assigned to, as the store found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignee {
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
+}
+
+/// 完工 — what the desk types in from the signed paper slip.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Completion {
+    pub cause: String,
+    pub measures: String,
+    pub materials: Vec<Material>,
+    pub labour_minutes: i64,
+    pub paid: bool,
+    pub fee_fen: i64,
+    pub payment_method: Option<String>,
+    pub owner_signed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// 派单, or 改派 when already assigned.
+    Assign(Assignee),
+    /// 到场 / 开始维修
+    Start,
+    /// 挂起
+    Hold { reason: String },
+    /// 恢复
+    Resume,
+    /// 完工
+    Complete(Completion),
+    /// 回访
+    Visit {
+        satisfaction: Satisfaction,
+        note: Option<String>,
+    },
+    /// 取消, optionally as 重复 of another ticket (id, number).
+    Cancel {
+        reason: String,
+        duplicate_of: Option<(i64, String)>,
+    },
+    /// 返修
+    Rework { reason: String },
+    /// 跟催
+    Remind { note: Option<String> },
+    /// 打印维修单
+    Print,
+}
+
+impl Action {
+    /// Event code and the Chinese verb used in refusals.
+    fn names(&self, t: &Ticket) -> (&'static str, &'static str) {
+        match self {
+            Action::Assign(_) if t.status == Status::Assigned => ("reassign", "改派"),
+            Action::Assign(_) => ("assign", "派单"),
+            Action::Start => ("start", "登记到场"),
+            Action::Hold { .. } => ("hold", "挂起"),
+            Action::Resume => ("resume", "恢复"),
+            Action::Complete(_) => ("complete", "完工"),
+            Action::Visit { .. } => ("visit", "回访"),
+            Action::Cancel { .. } => ("cancel", "取消"),
+            Action::Rework { .. } => ("rework", "返修"),
+            Action::Remind { .. } => ("remind", "跟催"),
+            Action::Print => ("printed", "打印"),
+        }
+    }
+
+    /// Statuses the step may start from, and a hint shown when refused.
+    fn allowed_from(&self) -> (&'static [Status], &'static str) {
+        use Status::*;
+        match self {
+            Action::Assign(_) => (&[Received, Assigned], "只有待派单或已派单（改派）的工单可以派单"),
+            Action::Start => (&[Assigned], "只有已派单的工单可以登记到场"),
+            Action::Hold { .. } => (&[InProgress], "只有维修中的工单可以挂起"),
+            Action::Resume => (&[OnHold], "只有挂起的工单可以恢复"),
+            Action::Complete(_) => (&[InProgress], "只有维修中的工单可以完工，请先登记到场或恢复"),
+            Action::Visit { .. } => (&[Completed], "只有待回访的工单可以回访"),
+            Action::Cancel { .. } => (&[Received, Assigned, OnHold], "只有待派单、已派单或挂起的工单可以取消"),
+            Action::Rework { .. } => (&[Completed, Closed], "只有待回访或已完结的工单可以返修"),
+            Action::Remind { .. } => (&[Received, Assigned, InProgress, OnHold], "只有未完工的工单可以跟催"),
+            Action::Print => (&[Received, Assigned, InProgress, OnHold, Completed, Closed], "已取消的工单不能打印维修单"),
+        }
+    }
+}
+
+/// Apply one step to a ticket at time `at` by `operator`. Returns the changed ticket
+/// and the history event to write with it, or a refusal that changes nothing.
+pub fn apply(
+    ticket: &Ticket,
+    action: Action,
+    at: Time,
+    operator: &str,
+    rule: &SlaRule,
+) -> Result<(Ticket, Event)> {
+    let (code, verb) = action.names(ticket);
+    let (allowed, hint) = action.allowed_from();
+    if !allowed.contains(&ticket.status) {
+        return Err(Error::WrongStatus(format!(
+            "工单 {} 当前状态为“{}”，不能{verb}：{hint}",
+            ticket.number,
+            ticket.status.label()
+        )));
+    }
+    if at < ticket.status_changed_at && !matches!(action, Action::Print | Action::Remind { .. }) {
+        return Err(Error::invalid(format!(
+            "{verb}时间 {} 早于工单上一步的时间 {}，请检查时间",
+            at.format("%Y-%m-%d %H:%M"),
+            ticket.status_changed_at.format("%Y-%m-%d %H:%M")
+        )));
+    }
+
+    let mut t = ticket.clone();
+    let from = ticket.status;
+    let mut note = None;
+    match action {
+        Action::Assign(who) => {
+            if !who.active {
+                return Err(Error::Precondition(format!(
+                    "维修人员“{}”已停用，请选择在岗的维修人员",
+                    who.name
+                )));
+            }
+            if t.assignee_id == Some(who.id) {
+                return Err(Error::Precondition(format!(
+                    "工单 {} 已派给“{}”，改派请选择其他维修人员",
+                    t.number, who.name
+                )));
+            }
+            note = Some(match &t.assignee {
+                Some(old) => format!("{old} → {}", who.name),
+                None => who.name.clone(),
+            });
+            if t.dispatched_at.is_none() {
+                t.dispatched_at = Some(at);
+            }
+            t.assigned_at = Some(at);
+            t.assignee_id = Some(who.id);
+            t.assignee = Some(who.name);
+            t.status = Status::Assigned;
+        }
+        Action::Start => {
+            if t.arrived_at.is_none() {
+                t.arrived_at = Some(at);
+            }
+            t.status = Status::InProgress;
+        }
+        Action::Hold { reason } => {
+            note = Some(reason.clone());
+            t.hold_reason = Some(reason);
+            t.hold_started_at = Some(at);
+            t.status = Status::OnHold;
+        }
+        Action::Resume => {
+            let held = t
+                .hold_started_at
+                .map(|s| minutes_between(&s, &at))
+                .unwrap_or(0)
+                .max(0);
+            t.held_minutes += held;
+            t.deadlines = sla::extend_completion(&t.deadlines, held);
+            t.hold_started_at = None;
+            note = t.hold_reason.take().map(|r| format!("挂起 {held} 分钟（{r}）"));
+            t.status = Status::InProgress;
+        }
+        Action::Complete(c) => {
+            if c.cause.trim().is_empty() {
+                return Err(Error::Precondition("完工需填写故障原因，请按维修单填写".into()));
+            }
+            if c.measures.trim().is_empty() {
+                return Err(Error::Precondition("完工需填写处理措施，请按维修单填写".into()));
+            }
+            if !c.paid && c.fee_fen != 0 {
+                return Err(Error::Precondition(
+                    "无偿维修不能填写费用；如收费请选择“有偿”".into(),
+                ));
+            }
+            t.cause = Some(c.cause);
+            t.measures = Some(c.measures);
+            // A rework's visit adds to the earlier materials, labour and fee.
+            t.materials.extend(c.materials);
+            t.labour_minutes += c.labour_minutes;
+            t.paid = t.paid || c.paid;
+            t.fee_fen += c.fee_fen;
+            if c.payment_method.is_some() {
+                t.payment_method = c.payment_method;
+            }
+            t.owner_signed = c.owner_signed;
+            t.completed_at = Some(at);
+            t.deadlines.visit = Some(sla::visit_due(&at, rule));
+            t.status = Status::Completed;
+        }
+        Action::Visit { satisfaction, note: n } => {
+            note = Some(match &n {
+                Some(n) => format!("{}：{n}", satisfaction.label()),
+                None => satisfaction.label().to_string(),
+            });
+            t.satisfaction = Some(satisfaction);
+            t.visit_note = n;
+            t.visited_at = Some(at);
+            t.closed_at = Some(at);
+            t.status = Status::Closed;
+        }
+        Action::Cancel { reason, duplicate_of } => {
+            if let Some((id, number)) = &duplicate_of {
+                if *id == t.id {
+                    return Err(Error::invalid("工单不能标记为自身的重复单，请填写另一张工单号"));
+                }
+                note = Some(format!("与 {number} 重复：{reason}"));
+                t.duplicate_of_id = Some(*id);
+                t.duplicate_of = Some(number.clone());
+            } else {
+                note = Some(reason.clone());
+            }
+            if t.status == Status::OnHold {
+                t.hold_started_at = None;
+            }
+            t.cancel_reason = Some(reason);
+            t.cancelled_at = Some(at);
+            t.status = Status::Cancelled;
+        }
+        Action::Rework { reason } => {
+            note = Some(reason);
+            t.rework_count += 1;
+            t.completed_at = None;
+            t.visited_at = None;
+            t.closed_at = None;
+            t.satisfaction = None;
+            t.visit_note = None;
+            t.assigned_at = Some(at);
+            t.deadlines = sla::restart(&t.deadlines, &at, rule);
+            t.status = Status::Assigned;
+        }
+        Action::Remind { note: n } => {
+            note = n;
+            t.remind_count += 1;
+        }
+        Action::Print => {
+            t.print_count += 1;
+        }
+    }
+    if t.status != from {
+        t.status_changed_at = at;
+    }
+    let event = Event {
+        at,
+        operator: operator.to_string(),
+        action: code.to_string(),
+        action_label: crate::ticket::action_label(code).to_string(),
+        from_status: Some(from),
+        to_status: Some(t.status),
+        note,
+    };
+    Ok((t, event))
+}
+
+/// The steps the desk may take on a ticket now — the UI enables exactly these.
+pub fn available(t: &Ticket) -> Vec<&'static str> {
+    let probes: [(&str, Action); 10] = [
+        ("assign", Action::Assign(Assignee { id: -1, name: String::new(), active: true })),
+        ("start", Action::Start),
+        ("hold", Action::Hold { reason: String::new() }),
+        ("resume", Action::Resume),
+        ("complete", Action::Complete(Completion::default())),
+        ("visit", Action::Visit { satisfaction: Satisfaction::Satisfied, note: None }),
+        ("cancel", Action::Cancel { reason: String::new(), duplicate_of: None }),
+        ("rework", Action::Rework { reason: String::new() }),
+        ("remind", Action::Remind { note: None }),
+        ("print", Action::Print),
+    ];
+    probes
+        .into_iter()
+        .filter(|(_, a)| a.allowed_from().0.contains(&t.status))
+        .map(|(name, _)| name)
+        .collect()
+}
