@@ -1,0 +1,81 @@
+//! Shared test fixtures: a fresh database per test, a pinned office clock, and a few
+//! ready-made technicians and tickets.
+
+#![allow(dead_code)]
+
+use baoxiu::clock::Time;
+use baoxiu::input::{TechnicianDraft, TicketDraft};
+use baoxiu::store::Step;
+use baoxiu::ticket::Ticket;
+use baoxiu::Store;
+use tempfile::TempDir;
+
+/// A test database in its own temporary directory (removed when dropped).
+pub struct TestDb {
+    pub dir: TempDir,
+    pub store: Store,
+}
+
+impl TestDb {
+    pub fn path(&self) -> std::path::PathBuf {
+        self.dir.path().join("baoxiu.db")
+    }
+}
+
+/// Office-local time `YYYY-MM-DD HH:MM` (Asia/Shanghai).
+pub fn at(s: &str) -> Time {
+    baoxiu::clock::OfficeZone::default()
+        .parse_input("test", s)
+        .unwrap()
+}
+
+/// A fresh database whose clock is pinned at `now` (office local time).
+pub fn db_at(now: &str) -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("baoxiu.db")).unwrap();
+    store.set_now(Some(at(now)));
+    TestDb { dir, store }
+}
+
+/// A fresh database pinned at 2026-11-20 10:00.
+pub fn db() -> TestDb {
+    db_at("2026-11-20 10:00")
+}
+
+pub fn add_tech(store: &mut Store, name: &str, skills: &[&str]) {
+    store
+        .save_technician(&TechnicianDraft {
+            name: Some(name.into()),
+            phone: Some("13900001111".into()),
+            skills: skills.iter().map(|s| s.to_string()).collect(),
+            daily_capacity: Some(3),
+            ..Default::default()
+        })
+        .unwrap();
+}
+
+/// A normal 水路 repair at 翠湖苑 3栋2单元501, received at `received` (local).
+pub fn draft(received: &str) -> TicketDraft {
+    TicketDraft {
+        channel: Some("phone".into()),
+        reporter: Some("王建国".into()),
+        phone: Some("13800138000".into()),
+        site: Some("翠湖苑".into()),
+        building: Some("3".into()),
+        unit: Some("2".into()),
+        room: Some("501".into()),
+        category: Some("水路".into()),
+        urgency: Some("normal".into()),
+        description: Some("厨房水槽下水管漏水，地面有积水".into()),
+        received_at: Some(received.into()),
+        ..Default::default()
+    }
+}
+
+pub fn new_ticket(store: &mut Store, received: &str) -> Ticket {
+    store.create_ticket(&draft(received), "前台小李").unwrap()
+}
+
+pub fn step(store: &mut Store, number: &str, s: Step, when: &str) -> Ticket {
+    store.apply_step(number, s, Some(when), "前台小李").unwrap()
+}
