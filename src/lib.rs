@@ -1,10 +1,12 @@
 //! 报修台 Baoxiu Desk core: everything the office can do, without a window.
 //! The desktop shell (`src-tauri/`) and the `baoxiu` CLI are thin fronts over this crate.
 
+pub mod attachment;
 pub mod clock;
 pub mod error;
 pub mod input;
 pub mod sla;
+pub mod seed;
 pub mod store;
 pub mod ticket;
 pub mod workflow;

@@ -20,6 +20,10 @@ use crate::error::{Error, Result, SqlContext};
 pub use categories::Category;
 pub use migrations::MIGRATIONS;
 pub use places::{CallerMatch, Site};
+pub(crate) use places::{
+    site_id as places_site_id, unit_id as places_unit_id, upsert_contact as places_upsert_contact,
+};
+pub(crate) use tickets::search_text as search_text_of;
 pub use settings::Settings;
 pub use technicians::{Suggestion, Technician};
 pub use tickets::{Counters, Escalation, Step, TicketFilter, TicketPage};
@@ -133,7 +137,7 @@ impl Store {
 
     /// An IMMEDIATE transaction: takes the write lock up front, so concurrent writers
     /// queue (busy_timeout) instead of failing half-way.
-    fn write(&self) -> Result<Transaction<'_>> {
+    pub(crate) fn write(&self) -> Result<Transaction<'_>> {
         Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).sql("begin immediate")
     }
 
@@ -153,6 +157,13 @@ impl Store {
     /// Pin "now" (tests, seeding a past quarter). `None` returns to the real clock.
     pub fn set_now(&mut self, now: Option<Time>) {
         self.fixed_now = now;
+    }
+
+    /// Trade durability for speed while seeding demo or benchmark data.
+    pub(crate) fn set_durable(&self, durable: bool) -> Result<()> {
+        self.conn
+            .pragma_update(None, "synchronous", if durable { "FULL" } else { "OFF" })
+            .sql("pragma synchronous")
     }
 
     /// Direct read access for reports and exports that compute in SQL.

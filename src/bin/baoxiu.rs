@@ -1,1 +1,451 @@
-fn main() {}
+//! `baoxiu` — the command-line front end over the same core as the window: for scripts,
+//! scheduled exports, backups and seeding. Data out as JSON on stdout; a refusal exits 1
+//! with one line `error[<code>]: <中文说明>` on stderr; usage errors exit 2.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use baoxiu::input::{from_json, CompletionDraft, TechnicianDraft, TicketDraft};
+use baoxiu::store::{Step, TicketFilter};
+use baoxiu::{Error, Result, Store};
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(name = "baoxiu", version, about = "报修台 — 物业报修工单（命令行）")]
+struct Cli {
+    /// Database file (default: BAOXIU_DB, else the app's data directory).
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 维修人员 technicians.
+    #[command(subcommand)]
+    Tech(TechCommand),
+    /// 报修类别 categories.
+    #[command(subcommand)]
+    Category(CategoryCommand),
+    /// 工单 tickets.
+    #[command(subcommand)]
+    Ticket(TicketCommand),
+    /// The escalation list (催办清单).
+    Escalations,
+    /// 工作台 counters.
+    Counters,
+    /// 来电识别: find a caller by phone, last 4 digits, or room (3-2-501).
+    Lookup { query: String },
+    /// Add or update an owner/resident (业主/住户) at a room.
+    Contact(ContactArgs),
+    /// Office settings (name, hotline, number prefix, time zone, slip layout).
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// Fill a database with demo data (--demo) or N synthetic tickets (--tickets N).
+    Seed(SeedArgs),
+}
+
+#[derive(Subcommand)]
+enum TechCommand {
+    /// Add (or update by name) a technician.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        phone: Option<String>,
+        /// Category names, comma separated: 水路,电路
+        #[arg(long)]
+        skills: String,
+        /// Tickets a day.
+        #[arg(long)]
+        capacity: Option<i64>,
+        #[arg(long)]
+        team: Option<String>,
+        /// Mark as not active (离职/停用).
+        #[arg(long)]
+        inactive: bool,
+    },
+    List,
+    /// 派单建议 for a category, or for a ticket's category.
+    Suggest {
+        #[arg(long, conflicts_with = "ticket")]
+        category: Option<String>,
+        #[arg(long)]
+        ticket: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CategoryCommand {
+    List,
+    /// SLA minutes per urgency.
+    Sla,
+}
+
+/// When it happened and who recorded it; both default to now / BAOXIU_OPERATOR.
+#[derive(Args)]
+struct Who {
+    /// When it happened: RFC 3339 or "YYYY-MM-DD HH:MM" (office time). Default: now.
+    #[arg(long)]
+    at: Option<String>,
+    /// Operator name. Default: BAOXIU_OPERATOR or 操作员.
+    #[arg(long)]
+    by: Option<String>,
+}
+
+impl Who {
+    fn operator(&self) -> String {
+        self.by
+            .clone()
+            .or_else(|| std::env::var("BAOXIU_OPERATOR").ok())
+            .unwrap_or_else(|| "操作员".into())
+    }
+}
+
+#[derive(Subcommand)]
+enum TicketCommand {
+    /// Register a ticket from a JSON object on stdin.
+    New {
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Open tickets that may be duplicates of the JSON draft on stdin.
+    Duplicates,
+    Show { number: String },
+    History { number: String },
+    List {
+        #[arg(long = "status")]
+        statuses: Vec<String>,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        q: Option<String>,
+        #[arg(long)]
+        tech: Option<String>,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        site: Option<String>,
+        #[arg(long)]
+        urgency: Option<String>,
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long)]
+        sort: Option<String>,
+        #[arg(long)]
+        limit: Option<i64>,
+        #[arg(long)]
+        offset: Option<i64>,
+    },
+    /// 派单 (or 改派 when already assigned).
+    Assign {
+        number: String,
+        #[arg(long)]
+        tech: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 到场 / 开始维修.
+    Start {
+        number: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    Hold {
+        number: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    Resume {
+        number: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 完工: JSON on stdin (cause, measures, materials, labour_minutes, paid, fee_fen, …).
+    Complete {
+        number: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 回访.
+    Visit {
+        number: String,
+        #[arg(long)]
+        satisfaction: String,
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    Cancel {
+        number: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        duplicate_of: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 返修.
+    Rework {
+        number: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 跟催.
+    Remind {
+        number: String,
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+}
+
+#[derive(Args)]
+struct ContactArgs {
+    #[arg(long)]
+    site: String,
+    #[arg(long, default_value = "")]
+    building: String,
+    #[arg(long, default_value = "")]
+    unit: String,
+    #[arg(long)]
+    room: String,
+    #[arg(long)]
+    name: String,
+    /// Repeat for several numbers.
+    #[arg(long = "phone")]
+    phones: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    Show,
+    Set {
+        #[arg(long)]
+        office_name: Option<String>,
+        #[arg(long)]
+        hotline: Option<String>,
+        #[arg(long)]
+        number_prefix: Option<String>,
+        #[arg(long)]
+        time_zone: Option<String>,
+        #[arg(long)]
+        slip_layout: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct SeedArgs {
+    /// A believable demo office (empty database only).
+    #[arg(long, conflicts_with = "tickets", required_unless_present = "tickets")]
+    demo: bool,
+    /// N synthetic tickets for benchmarks.
+    #[arg(long)]
+    tickets: Option<usize>,
+    /// Random seed, for reproducible data.
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+}
+
+fn stdin_json<T: serde::de::DeserializeOwned>(what: &str) -> Result<T> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| Error::io("stdin", e))?;
+    if s.trim().is_empty() {
+        return Err(Error::invalid(format!("{what}：标准输入没有 JSON，请通过管道传入")));
+    }
+    from_json(what, &s)
+}
+
+fn print<T: Serialize>(value: &T) -> Result<()> {
+    let s = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::invalid(format!("输出 JSON 失败：{e}")))?;
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{s}");
+    Ok(())
+}
+
+fn step(store: &mut Store, number: &str, s: Step, who: &Who) -> Result<()> {
+    let t = store.apply_step(number, s, who.at.as_deref(), &who.operator())?;
+    print(&t)
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let path = match cli.db {
+        Some(p) => p,
+        None => baoxiu::store::default_path()?,
+    };
+    let mut store = Store::open(&path)?;
+    match cli.command {
+        Command::Tech(TechCommand::Add {
+            name,
+            phone,
+            skills,
+            capacity,
+            team,
+            inactive,
+        }) => print(&store.save_technician(&TechnicianDraft {
+            name: Some(name),
+            phone,
+            skills: vec![skills],
+            team,
+            daily_capacity: capacity,
+            active: Some(!inactive),
+        })?),
+        Command::Tech(TechCommand::List) => print(&store.technicians()?),
+        Command::Tech(TechCommand::Suggest { category, ticket }) => {
+            let category = match (category, ticket) {
+                (Some(c), _) => c,
+                (None, Some(n)) => store.ticket(&n)?.category,
+                (None, None) => return Err(Error::invalid("请用 --category 或 --ticket 指定类别")),
+            };
+            print(&store.suggest_technicians(&category)?)
+        }
+        Command::Category(CategoryCommand::List) => print(&store.categories()?),
+        Command::Category(CategoryCommand::Sla) => print(&store.sla_rules()?),
+        Command::Ticket(cmd) => ticket(&mut store, cmd),
+        Command::Escalations => print(&store.escalations()?),
+        Command::Counters => print(&store.counters()?),
+        Command::Lookup { query } => print(&store.lookup_caller(&query)?),
+        Command::Contact(c) => print(&store.save_contact(
+            &c.site, &c.building, &c.unit, &c.room, &c.name, &c.phones,
+        )?),
+        Command::Settings(SettingsCommand::Show) => print(&store.settings()?),
+        Command::Settings(SettingsCommand::Set {
+            office_name,
+            hotline,
+            number_prefix,
+            time_zone,
+            slip_layout,
+        }) => {
+            let mut s = store.settings()?;
+            s.office_name = office_name.unwrap_or(s.office_name);
+            s.hotline = hotline.unwrap_or(s.hotline);
+            s.number_prefix = number_prefix.unwrap_or(s.number_prefix);
+            s.time_zone = time_zone.unwrap_or(s.time_zone);
+            s.slip_layout = slip_layout.unwrap_or(s.slip_layout);
+            print(&store.update_settings(&s)?)
+        }
+        Command::Seed(a) => match a.tickets {
+            Some(n) => print(&baoxiu::seed::synthetic(&mut store, n, a.seed)?),
+            None => print(&baoxiu::seed::demo(&mut store, 600, a.seed)?),
+        },
+    }
+}
+
+fn ticket(store: &mut Store, cmd: TicketCommand) -> Result<()> {
+    match cmd {
+        TicketCommand::New { by } => {
+            let draft: TicketDraft = stdin_json("报修登记")?;
+            let who = Who { at: None, by };
+            print(&store.create_ticket(&draft, &who.operator())?)
+        }
+        TicketCommand::Duplicates => {
+            let draft: TicketDraft = stdin_json("报修登记")?;
+            print(&store.possible_duplicates(&draft)?)
+        }
+        TicketCommand::Show { number } => print(&store.ticket(&number)?),
+        TicketCommand::History { number } => print(&store.history(&number)?),
+        TicketCommand::List {
+            statuses,
+            kind,
+            month,
+            from,
+            to,
+            q,
+            tech,
+            category,
+            site,
+            urgency,
+            overdue,
+            sort,
+            limit,
+            offset,
+        } => {
+            let page = store.list_tickets(&TicketFilter {
+                statuses,
+                kind,
+                category,
+                technician: tech,
+                site,
+                urgency,
+                month,
+                from,
+                to,
+                overdue,
+                q,
+                sort,
+                limit,
+                offset,
+            })?;
+            print(&page.tickets)
+        }
+        TicketCommand::Assign { number, tech, who } => {
+            step(store, &number, Step::Assign { technician: tech }, &who)
+        }
+        TicketCommand::Start { number, who } => step(store, &number, Step::Start, &who),
+        TicketCommand::Hold { number, reason, who } => {
+            step(store, &number, Step::Hold { reason }, &who)
+        }
+        TicketCommand::Resume { number, who } => step(store, &number, Step::Resume, &who),
+        TicketCommand::Complete { number, who } => {
+            let draft: CompletionDraft = stdin_json("完工登记")?;
+            step(store, &number, Step::Complete(draft), &who)
+        }
+        TicketCommand::Visit {
+            number,
+            satisfaction,
+            note,
+            who,
+        } => step(store, &number, Step::Visit { satisfaction, note }, &who),
+        TicketCommand::Cancel {
+            number,
+            reason,
+            duplicate_of,
+            who,
+        } => step(
+            store,
+            &number,
+            Step::Cancel {
+                reason,
+                duplicate_of,
+            },
+            &who,
+        ),
+        TicketCommand::Rework { number, reason, who } => {
+            step(store, &number, Step::Rework { reason }, &who)
+        }
+        TicketCommand::Remind { number, note, who } => {
+            step(store, &number, Step::Remind { note }, &who)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let msg = e.to_string().replace('\n', " ");
+            eprintln!("error[{}]: {msg}", e.code());
+            ExitCode::from(1)
+        }
+    }
+}

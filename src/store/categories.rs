@@ -9,6 +9,7 @@ use crate::sla::SlaRule;
 use crate::ticket::Urgency;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS)]
 pub struct Category {
     pub id: i64,
     pub name: String,

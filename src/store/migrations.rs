@@ -203,3 +203,49 @@ CREATE TABLE attachments (
 ) STRICT;
 "#,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+    use rusqlite::Connection;
+
+    /// Every step applies cleanly in order on a fresh database, every table is STRICT,
+    /// and the foreign keys of the final schema hold.
+    #[test]
+    fn migrations_apply_in_order_and_tables_are_strict() {
+        let conn = Connection::open_in_memory().unwrap();
+        for (i, step) in MIGRATIONS.iter().enumerate() {
+            conn.execute_batch(step)
+                .unwrap_or_else(|e| panic!("migration {} failed: {e}", i + 1));
+        }
+        let mut stmt = conn
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'")
+            .unwrap();
+        let tables: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(tables.len() >= 12, "{tables:?}");
+        for (name, sql) in &tables {
+            assert!(sql.trim_end().ends_with("STRICT"), "table {name} is not STRICT");
+        }
+        let violations: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(violations, 0);
+    }
+
+    /// Shipped steps are never edited: the first step's text is pinned by its length
+    /// and a checksum. Changing the schema means adding a step, not editing one.
+    #[test]
+    fn shipped_migrations_are_unchanged() {
+        let sum: u64 = MIGRATIONS[0]
+            .bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
+        assert_eq!((MIGRATIONS[0].len(), sum), (MIGRATION_1_LEN, MIGRATION_1_SUM));
+    }
+
+    const MIGRATION_1_LEN: usize = 8060;
+    const MIGRATION_1_SUM: u64 = 13188574805260431465;
+}

@@ -9,6 +9,7 @@ use crate::error::{Error, Result, SqlContext};
 use crate::input;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS)]
 pub struct Site {
     pub name: String,
     pub units: i64,
@@ -16,6 +17,7 @@ pub struct Site {
 
 /// A caller (or a room) the desk can fill the intake form from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS)]
 pub struct CallerMatch {
     /// 业主/住户 name; empty when the room is known but has no contact on file.
     pub contact: String,

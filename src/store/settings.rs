@@ -10,6 +10,7 @@ use crate::error::{Error, Result, SqlContext};
 use crate::input;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS)]
 pub struct Settings {
     /// 物业服务中心名称, printed at the top of every slip.
     pub office_name: String,

@@ -10,6 +10,7 @@ use crate::input::{self, TechnicianDraft};
 use crate::workflow::Assignee;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS)]
 pub struct Technician {
     pub name: String,
     pub phone: String,
@@ -27,6 +28,7 @@ pub struct Technician {
 
 /// One line of the dispatch suggestion, least loaded first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS)]
 pub struct Suggestion {
     pub name: String,
     pub phone: String,

@@ -220,6 +220,7 @@ fn clean_number(number: &str) -> String {
 
 /// A workflow step as the CLI and the window request it: names, not ids.
 #[derive(Debug, Clone, Deserialize)]
+#[derive(ts_rs::TS)]
 #[serde(tag = "action", content = "args", rename_all = "snake_case")]
 pub enum Step {
     Assign { technician: String },
@@ -243,6 +244,8 @@ pub enum Step {
 /// Filters for the ticket list; every field optional. Text values are checked here
 /// so a typo gets a message, not an empty list.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[serde(default, deny_unknown_fields)]
 pub struct TicketFilter {
     pub statuses: Vec<String>,
@@ -268,6 +271,7 @@ pub struct TicketFilter {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS)]
 pub struct TicketPage {
     /// All tickets matching the filter (for the pager).
     pub total: i64,
@@ -278,6 +282,7 @@ pub struct TicketPage {
 
 /// One row of the 催办清单 escalation list.
 #[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS)]
 pub struct Escalation {
     pub number: String,
     pub reason: EscalationReason,
@@ -296,6 +301,7 @@ pub struct Escalation {
 
 /// 工作台 counters.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(ts_rs::TS)]
 pub struct Counters {
     pub received: i64,
     pub in_progress: i64,
