@@ -2,3 +2,9 @@
 //! Every test opens its own fresh temporary database.
 
 mod common;
+mod desk;
+mod search;
+mod sla;
+mod store_open;
+mod tickets;
+mod workflow;

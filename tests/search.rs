@@ -1,0 +1,94 @@
+//! 工单列表: keyword search of any length (1–2 Chinese characters included), filters,
+//! sorting, paging and local-month boundaries.
+
+use baoxiu::store::{Step, TicketFilter};
+
+use crate::common::*;
+
+fn numbers(t: &TestDb, f: TicketFilter) -> Vec<String> {
+    t.store.list_tickets(&f).unwrap().tickets.into_iter().map(|t| t.number).collect()
+}
+
+fn q(s: &str) -> TicketFilter {
+    TicketFilter { q: Some(s.into()), sort: Some("number".into()), ..Default::default() }
+}
+
+fn setup() -> TestDb {
+    let mut t = db_at("2026-12-02 10:00");
+    add_tech(&mut t.store, "张师傅", &["水路", "电路"]);
+    let s = &mut t.store;
+    let mut a = draft("2026-11-30 23:30");
+    a.description = Some("卫生间漏水，楼下天花板滴水".into());
+    s.create_ticket(&a, "前台").unwrap(); // BX-202611-0001
+    let mut b = draft("2026-12-01 00:30");
+    b.category = Some("电路".into());
+    b.description = Some("客厅停电，总闸跳了".into());
+    b.reporter = Some("李玥".into());
+    b.phone = Some("13912345678".into());
+    s.create_ticket(&b, "前台").unwrap(); // BX-202612-0001
+    let mut c = draft("2026-12-01 09:00");
+    c.description = Some("100%漏电保护器跳闸 (test_case)".into());
+    c.category = Some("电路".into());
+    let n = s.create_ticket(&c, "前台").unwrap().number; // BX-202612-0002
+    s.apply_step(&n, Step::Assign { technician: "张师傅".into() }, Some("2026-12-01 09:10"), "前台").unwrap();
+    t
+}
+
+#[test]
+fn one_and_two_character_chinese_words_are_found() {
+    let t = setup();
+    assert_eq!(numbers(&t, q("漏水")), ["BX-202611-0001"]);
+    assert_eq!(numbers(&t, q("电")), ["BX-202612-0001", "BX-202612-0002"]);
+    assert_eq!(numbers(&t, q("漏")), ["BX-202611-0001", "BX-202612-0002"]);
+    assert_eq!(numbers(&t, q("李玥")), ["BX-202612-0001"]);
+    assert_eq!(numbers(&t, q("5678")), ["BX-202612-0001"], "phone digits");
+    assert_eq!(numbers(&t, q("bx-202612-0002")), ["BX-202612-0002"], "number, any case");
+    assert_eq!(numbers(&t, q("翠湖苑 停电")), ["BX-202612-0001"], "words are ANDed");
+    assert_eq!(numbers(&t, q("100%")), ["BX-202612-0002"], "% is literal");
+    assert_eq!(numbers(&t, q("_")), ["BX-202612-0002"], "_ is literal");
+    assert!(numbers(&t, q("燃气")).is_empty());
+}
+
+#[test]
+fn months_are_local_and_filters_combine() {
+    let t = setup();
+    let month = |m: &str| TicketFilter { month: Some(m.into()), sort: Some("number".into()), ..Default::default() };
+    assert_eq!(numbers(&t, month("2026-11")), ["BX-202611-0001"]);
+    assert_eq!(numbers(&t, month("2026-12")), ["BX-202612-0001", "BX-202612-0002"]);
+    let f = TicketFilter { statuses: vec!["assigned".into()], technician: Some("张师傅".into()), ..Default::default() };
+    assert_eq!(numbers(&t, f), ["BX-202612-0002"]);
+    let f = TicketFilter { category: Some("电路".into()), statuses: vec!["received".into(), "待派单".into()], ..Default::default() };
+    assert_eq!(numbers(&t, f), ["BX-202612-0001"]);
+    let f = TicketFilter { from: Some("2026-12-01".into()), to: Some("2026-12-01".into()), sort: Some("-number".into()), ..Default::default() };
+    assert_eq!(numbers(&t, f), ["BX-202612-0002", "BX-202612-0001"]);
+    let f = TicketFilter { site: Some("翠湖苑".into()), urgency: Some("normal".into()), kind: Some("repair".into()), ..Default::default() };
+    assert_eq!(t.store.list_tickets(&f).unwrap().total, 3);
+}
+
+#[test]
+fn paging_reports_the_total_and_default_order_is_newest_first() {
+    let t = setup();
+    let page = t.store.list_tickets(&TicketFilter { limit: Some(2), offset: Some(0), ..Default::default() }).unwrap();
+    assert_eq!(page.total, 3);
+    let got: Vec<String> = page.tickets.into_iter().map(|t| t.number).collect();
+    assert_eq!(got, ["BX-202612-0002", "BX-202612-0001"]);
+    let page = t.store.list_tickets(&TicketFilter { limit: Some(2), offset: Some(2), ..Default::default() }).unwrap();
+    assert_eq!(page.tickets.len(), 1);
+}
+
+#[test]
+fn bad_filters_say_what_is_wrong() {
+    let t = setup();
+    let cases = [
+        (TicketFilter { statuses: vec!["done".into()], ..Default::default() }, "工单状态“done”无法识别"),
+        (TicketFilter { month: Some("2026/11".into()), ..Default::default() }, "月份“2026/11”格式不对"),
+        (TicketFilter { technician: Some("无名".into()), ..Default::default() }, "维修人员“无名”不存在"),
+        (TicketFilter { category: Some("下水道".into()), ..Default::default() }, "报修类别“下水道”不存在"),
+        (TicketFilter { sort: Some("price".into()), ..Default::default() }, "排序字段“price”无法识别"),
+        (TicketFilter { limit: Some(0), ..Default::default() }, "每页条数"),
+    ];
+    for (f, msg) in cases {
+        let e = t.store.list_tickets(&f).unwrap_err();
+        assert!(e.to_string().contains(msg), "{e}");
+    }
+}
