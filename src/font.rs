@@ -1,0 +1,264 @@
+//! 字体 — the one CJK font every PDF of the core prints with (维修单 slips, the 月度汇总
+//! monthly report): Noto Sans SC Regular (OFL-1.1, `fonts/OFL.txt`), embedded in the
+//! binary and parsed once per process.
+//!
+//! Public API (all measures in PDF points, 1 pt = 1/72 in):
+//! - [`font()`] → `&'static Font`: parsed on first use (≈ 30 ms), shared by all threads.
+//! - [`Font::pdf_font`]: the `printpdf::ParsedFont` to hand to `PdfDocument` (see
+//!   [`Font::add_to`], which registers it under a fixed, deterministic resource id).
+//! - [`Font::check`]`(field, text)`: every character printable, or
+//!   [`Error::MissingGlyph`] naming the character and the field — printpdf draws a
+//!   missing glyph as nothing, silently, so call this before drawing any text.
+//! - [`Font::width`]`(text, size)`: advance width, for centring and right-aligning.
+//! - [`Font::wrap`]`(text, size, max_width)`: lines that fit `max_width`, breaking
+//!   anywhere in Chinese, between words in Latin text, honouring line breaks in the
+//!   text and keeping closing punctuation off the start of a line (避头点).
+
+use std::sync::OnceLock;
+
+use printpdf::{FontId, ParsedFont, PdfDocument, PdfFont};
+
+use crate::error::{Error, Result};
+
+/// The bundled font file (see `fonts/README.md` for where it comes from).
+const FONT_BYTES: &[u8] = include_bytes!("../fonts/NotoSansSC-Regular.ttf");
+const FONT_FILE: &str = "fonts/NotoSansSC-Regular.ttf";
+
+/// The PDF resource id the font is registered under. printpdf would pick a random one
+/// (and take its first six letters as the `XXXXXX+` subset tag), which makes the bytes
+/// of a PDF differ between runs; a fixed one keeps output deterministic.
+const RESOURCE_ID: &str = "BXFONT";
+
+/// The parsed bundled font: printpdf's copy for embedding, ttf-parser's for measuring.
+pub struct Font {
+    pdf: ParsedFont,
+    face: ttf_parser::Face<'static>,
+    units_per_em: f32,
+}
+
+static FONT: OnceLock<std::result::Result<Font, String>> = OnceLock::new();
+
+/// The bundled font, parsed on first use.
+pub fn font() -> Result<&'static Font> {
+    FONT.get_or_init(Font::parse).as_ref().map_err(|detail| {
+        Error::io(
+            FONT_FILE,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, detail.clone()),
+        )
+    })
+}
+
+impl Font {
+    fn parse() -> std::result::Result<Font, String> {
+        let face =
+            ttf_parser::Face::parse(FONT_BYTES, 0).map_err(|e| format!("内置字体无法解析：{e}"))?;
+        let mut warnings = Vec::new();
+        let pdf = ParsedFont::from_bytes(FONT_BYTES, 0, &mut warnings)
+            .ok_or_else(|| "内置字体无法解析（printpdf）".to_string())?;
+        Ok(Font {
+            units_per_em: f32::from(face.units_per_em()),
+            pdf,
+            face,
+        })
+    }
+
+    /// The font as printpdf embeds it.
+    pub fn pdf_font(&self) -> &ParsedFont {
+        &self.pdf
+    }
+
+    /// Register the font in `doc` under a fixed id (deterministic output) and return
+    /// the id for `PdfFontHandle::External`.
+    pub fn add_to(&self, doc: &mut PdfDocument) -> FontId {
+        let id = FontId(RESOURCE_ID.to_string());
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), PdfFont::new(self.pdf.clone()));
+        id
+    }
+
+    /// Whether the font can draw `c`. Line breaks and tabs count as printable (they
+    /// are layout, not glyphs).
+    pub fn has_char(&self, c: char) -> bool {
+        matches!(c, '\n' | '\r' | '\t') || self.face.glyph_index(c).is_some()
+    }
+
+    /// Refuse text the font cannot draw, naming the first such character and the field
+    /// it is in: `MissingGlyph("…字符“X”（U+XXXX）在「报修人」中无法打印…")`.
+    pub fn check(&self, field: &str, text: &str) -> Result<()> {
+        match text.chars().find(|&c| !self.has_char(c)) {
+            None => Ok(()),
+            Some(c) => Err(Error::MissingGlyph(format!(
+                "字符“{c}”（U+{:04X}）在「{field}」中无法打印：内置字体没有这个字。\
+                 请改用常用字或同音字（如在括号中注明），或用拼音代替后再打印",
+                c as u32
+            ))),
+        }
+    }
+
+    /// Advance width of `text` at `size` points. Characters the font lacks count as
+    /// one em (they are refused by [`Font::check`] before drawing anyway).
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        text.chars().map(|c| self.char_width(c, size)).sum()
+    }
+
+    fn char_width(&self, c: char, size: f32) -> f32 {
+        let c = if c == '\t' { ' ' } else { c };
+        let units = self
+            .face
+            .glyph_index(c)
+            .and_then(|g| self.face.glyph_hor_advance(g))
+            .map_or(self.units_per_em, f32::from);
+        units / self.units_per_em * size
+    }
+
+    /// Break `text` into lines no wider than `max_width` at `size` points. Explicit
+    /// line breaks are kept; blank lines are kept too; trailing spaces are dropped.
+    /// Never loses a character: a single glyph wider than the line still gets a line.
+    pub fn wrap(&self, text: &str, size: f32, max_width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for para in text.replace("\r\n", "\n").replace('\r', "\n").split('\n') {
+            self.wrap_paragraph(para, size, max_width, &mut lines);
+        }
+        lines
+    }
+
+    fn wrap_paragraph(&self, para: &str, size: f32, max_width: f32, out: &mut Vec<String>) {
+        let chars: Vec<char> = para
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        if chars.is_empty() {
+            out.push(String::new());
+            return;
+        }
+        let mut start = 0;
+        while start < chars.len() {
+            // Greedy: take as many characters as fit.
+            let mut width = 0.0;
+            let mut end = start;
+            while end < chars.len() {
+                let w = self.char_width(chars[end], size);
+                if width + w > max_width && end > start {
+                    break;
+                }
+                width += w;
+                end += 1;
+            }
+            if end < chars.len() {
+                end = self.adjust_break(&chars, start, end);
+            }
+            let line: String = chars[start..end].iter().collect();
+            out.push(line.trim_end().to_string());
+            start = end;
+            // A space at a break is the break itself.
+            while start < chars.len() && chars[start] == ' ' {
+                start += 1;
+            }
+        }
+    }
+
+    /// Move a break back so that a Latin word or number is not cut in half and a
+    /// closing mark (，。）」 …) does not start the next line. Falls back to the
+    /// greedy break when no better one exists within the line.
+    fn adjust_break(&self, chars: &[char], start: usize, end: usize) -> usize {
+        let mut b = end;
+        // 避头点: pull the character before a leading closing mark down with it.
+        while b > start + 1 && no_line_start(chars[b]) {
+            b -= 1;
+        }
+        // Keep ASCII words together (numbers like 13800138000, room 1502, words).
+        if is_word_char(chars[b]) && is_word_char(chars[b - 1]) {
+            let mut w = b;
+            while w > start && is_word_char(chars[w - 1]) {
+                w -= 1;
+            }
+            if w > start {
+                b = w;
+            }
+        }
+        if b <= start {
+            end
+        } else {
+            b
+        }
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | ':' | '%')
+}
+
+/// Punctuation a Chinese line must not start with.
+fn no_line_start(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '》'
+            | '”'
+            | '’'
+            | '…'
+            | '·'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | '?'
+            | '!'
+            | ')'
+            | ']'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f() -> &'static Font {
+        font().unwrap()
+    }
+
+    #[test]
+    fn covers_rare_name_characters() {
+        for c in "玥喆堃昇珺赟燚翀祎垚犇甦".chars() {
+            assert!(f().has_char(c), "{c}");
+        }
+        assert!(f().check("报修人", "王玥").is_ok());
+    }
+
+    #[test]
+    fn refuses_a_missing_glyph_by_name() {
+        let e = f().check("报修人", "张\u{E000}").unwrap_err();
+        assert_eq!(e.code(), "missing_glyph");
+        let m = e.to_string();
+        assert!(m.contains("U+E000") && m.contains("「报修人」"), "{m}");
+    }
+
+    #[test]
+    fn wraps_without_losing_characters() {
+        let text = "卫生间洗手盆下方水管接口处持续漏水，地面已有积水。电话13800138000。\n第二段";
+        let lines = f().wrap(text, 10.0, 80.0);
+        assert!(lines.len() > 3);
+        for l in &lines {
+            assert!(f().width(l, 10.0) <= 80.0 + 0.01, "{l}");
+            assert!(!l.starts_with('，') && !l.starts_with('。'), "{l}");
+        }
+        assert_eq!(lines.concat(), text.replace('\n', ""));
+        assert!(lines.iter().any(|l| l.contains("13800138000")));
+    }
+
+    #[test]
+    fn chinese_is_one_em_wide() {
+        assert!((f().width("维修", 10.0) - 20.0).abs() < 0.5);
+    }
+}

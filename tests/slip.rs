@@ -1,0 +1,556 @@
+//! 维修单 slips: what the technician and the owner see on paper, checked the way a
+//! person would — the text a PDF viewer finds, the embedded font, the QR code a
+//! scanner reads — with poppler-utils and zbar-tools.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use baoxiu::input::{CompletionDraft, MaterialDraft, TicketDraft};
+use baoxiu::slip::{self, Layout};
+use baoxiu::store::Step;
+use baoxiu::ticket::Ticket;
+use baoxiu::Store;
+
+use crate::common::{self, add_tech, at, db, draft, new_ticket, step};
+
+fn tool(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| {
+        panic!("{cmd} not runnable ({e}); apt-get install -y poppler-utils zbar-tools")
+    });
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn text_of(pdf: &Path) -> String {
+    tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+}
+
+fn pages_of(pdf: &Path) -> usize {
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// The QR codes zbar finds on page `page` rendered at 150 dpi.
+fn qr_codes(pdf: &Path, page: usize) -> Vec<String> {
+    let prefix = pdf.with_extension(format!("p{page}"));
+    let p = page.to_string();
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            &p,
+            "-l",
+            &p,
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let png = prefix.with_extension(format!("p{page}.png"));
+    let png = if png.exists() {
+        png
+    } else {
+        PathBuf::from(format!("{}.png", prefix.display()))
+    };
+    let out = Command::new("zbarimg")
+        .args(["-q", png.to_str().unwrap()])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("QR-Code:").map(str::to_string))
+        .collect()
+}
+
+fn no_space(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Render and write `tickets` to `name` in the test's temp dir.
+fn render_to(d: &common::TestDb, name: &str, tickets: &[Ticket], layout: Layout) -> PathBuf {
+    let settings = d.store.settings().unwrap();
+    let bytes = slip::render(tickets, layout, &settings, &at("2026-11-20 10:05")).unwrap();
+    let path = d.dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    // SLIP_LOOK=/tmp/dir keeps a copy to look at.
+    if let Ok(dir) = std::env::var("SLIP_LOOK") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(&path, Path::new(&dir).join(name)).unwrap();
+    }
+    path
+}
+
+fn office(store: &mut Store) {
+    let mut s = store.settings().unwrap();
+    s.office_name = "翠湖苑物业服务中心".into();
+    s.hotline = "0571-88886666".into();
+    store.update_settings(&s).unwrap();
+}
+
+/// Assigned, started, completed with two materials and a fee, and visited.
+fn completed(store: &mut Store) -> Ticket {
+    add_tech(store, "李师傅", &["水路"]);
+    let t = new_ticket(store, "2026-11-20 08:00");
+    step(
+        store,
+        &t.number,
+        Step::Assign {
+            technician: "李师傅".into(),
+        },
+        "2026-11-20 08:10",
+    );
+    step(store, &t.number, Step::Start, "2026-11-20 08:40");
+    let done = CompletionDraft {
+        cause: Some("下水管接头老化开裂".into()),
+        measures: Some("更换下水管及接头，试水无渗漏".into()),
+        materials: vec![
+            MaterialDraft {
+                name: Some("PVC下水管".into()),
+                spec: Some("DN50".into()),
+                quantity: Some(2.0),
+                unit_price_fen: Some(3550),
+            },
+            MaterialDraft {
+                name: Some("管接头".into()),
+                spec: Some("DN50 直接".into()),
+                quantity: Some(3.0),
+                unit_price_fen: Some(1215),
+            },
+        ],
+        labour_minutes: Some(90),
+        paid: Some(true),
+        fee_fen: Some(5000),
+        ..Default::default()
+    };
+    step(store, &t.number, Step::Complete(done), "2026-11-20 09:30");
+    step(
+        store,
+        &t.number,
+        Step::Visit {
+            satisfaction: "满意".into(),
+            note: None,
+        },
+        "2026-11-20 09:50",
+    )
+}
+
+#[test]
+fn a4_slip_has_the_fields_an_embedded_subset_font_and_a_scannable_qr() {
+    let mut d = db();
+    office(&mut d.store);
+    let t = new_ticket(&mut d.store, "2026-11-20 09:00");
+    let pdf = render_to(&d, "a4.pdf", std::slice::from_ref(&t), Layout::A4);
+
+    let text = text_of(&pdf);
+    for want in [
+        "翠湖苑物业服务中心",
+        "维修单（派工单）",
+        t.number.as_str(),
+        "王建国",
+        "13800138000",
+        "翠湖苑 3栋2单元501",
+        "厨房水槽下水管漏水，地面有积水",
+        "2026-11-20 09:00",
+        "打印时间：2026-11-20 10:05",
+        "水路",
+        "到场时间",
+        "完工时间",
+        "故障原因",
+        "处理措施",
+        "材料名称",
+        "规格型号",
+        "合计金额（大写）",
+        "维修结果",
+        "非常满意",
+        "不满意",
+        "业主签字",
+        "维修人签字",
+        "服务热线：057188886666",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    assert!(!text.contains("补打"), "a first print is not a reprint");
+    assert_eq!(pages_of(&pdf), 1);
+
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    let row = fonts
+        .lines()
+        .find(|l| l.contains("NotoSansSC"))
+        .unwrap_or_else(|| panic!("{fonts}"));
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert!(
+        cols[0].len() > 7 && cols[0].as_bytes()[6] == b'+',
+        "subset tag: {row}"
+    );
+    assert!(
+        row.contains("CID TrueType") && row.contains("Identity-H"),
+        "{row}"
+    );
+    assert_eq!(
+        &cols[cols.len() - 5..cols.len() - 2],
+        ["yes", "yes", "yes"],
+        "emb sub uni: {row}"
+    );
+
+    assert_eq!(qr_codes(&pdf, 1), vec![t.number.clone()]);
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size < 150_000, "one slip is {size} bytes");
+}
+
+#[test]
+fn a5x2_sheet_has_both_copies_and_a_cut_line() {
+    let mut d = db();
+    office(&mut d.store);
+    let t = new_ticket(&mut d.store, "2026-11-20 09:00");
+    let pdf = render_to(&d, "a5x2.pdf", std::slice::from_ref(&t), Layout::A5x2);
+    let text = text_of(&pdf);
+    assert_eq!(pages_of(&pdf), 1);
+    for want in [
+        "第一联 存根联",
+        "第二联 客户联",
+        "沿此线裁开",
+        "本单一式两联",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    assert_eq!(text.matches(t.number.as_str()).count(), 2, "{text}");
+    assert_eq!(text.matches("王建国").count(), 2);
+    assert_eq!(text.matches("厨房水槽下水管漏水").count(), 2);
+    assert_eq!(qr_codes(&pdf, 1), vec![t.number.clone(), t.number.clone()]);
+}
+
+#[test]
+fn a_batch_prints_one_sheet_per_ticket_in_both_layouts() {
+    let mut d = db();
+    let tickets: Vec<Ticket> = (0..3)
+        .map(|_| new_ticket(&mut d.store, "2026-11-20 09:00"))
+        .collect();
+    for layout in [Layout::A4, Layout::A5x2] {
+        let pdf = render_to(
+            &d,
+            &format!("batch-{}.pdf", layout.code()),
+            &tickets,
+            layout,
+        );
+        assert_eq!(pages_of(&pdf), 3, "{layout:?}");
+        let text = text_of(&pdf);
+        for t in &tickets {
+            assert!(text.contains(&t.number));
+        }
+        assert_eq!(qr_codes(&pdf, 3).first(), Some(&tickets[2].number));
+    }
+}
+
+#[test]
+fn a_3000_character_description_continues_whole_on_a_continuation_page() {
+    let mut d = db();
+    // Numbered sentences, so a lost or repeated line shows.
+    let mut desc = String::new();
+    let mut i = 0;
+    while desc.chars().count() < 3000 {
+        i += 1;
+        desc.push_str(&format!(
+            "第{i}处：墙面渗水发霉，需铲除重做防水，业主要求周末上门。"
+        ));
+    }
+    let desc: String = desc.chars().take(3000).collect();
+    let t = d
+        .store
+        .create_ticket(
+            &TicketDraft {
+                description: Some(desc.clone()),
+                ..draft("2026-11-20 09:00")
+            },
+            "前台小李",
+        )
+        .unwrap();
+    for layout in [Layout::A4, Layout::A5x2] {
+        let pdf = render_to(
+            &d,
+            &format!("long-{}.pdf", layout.code()),
+            std::slice::from_ref(&t),
+            layout,
+        );
+        let pages = pages_of(&pdf);
+        assert!(pages >= 2, "{layout:?}: {pages} pages");
+        let text = text_of(&pdf);
+        assert!(text.contains(slip::CONTINUED), "{layout:?}");
+        // The description as read back: from 故障描述 to the continued mark on the slip
+        // (the first copy, for a5x2), then every 故障描述（续） block, without the
+        // continuation pages' headers and footers.
+        let flat = no_space(&text);
+        let first = flat.split("故障描述").nth(1).unwrap();
+        let mut got = first.split(slip::CONTINUED).next().unwrap().to_string();
+        for block in flat.split("故障描述（续）：").skip(1) {
+            let mut body = block.to_string();
+            // Page breaks inside the block: drop the footer and the next page's header.
+            while let Some(foot) = body.find(&format!("工单{}续页", t.number)) {
+                let header_end = body[foot..].find("打印时间：2026-11-2010:05").unwrap() + foot;
+                let after = header_end + "打印时间：2026-11-2010:05".len();
+                body = format!("{}{}", &body[..foot], &body[after..]);
+            }
+            let end = body
+                .find(&format!("工单{}续页", t.number))
+                .unwrap_or(body.len());
+            got.push_str(&body[..end]);
+        }
+        assert_eq!(got, no_space(&desc), "{layout:?}");
+    }
+}
+
+#[test]
+fn rare_name_characters_print_and_extract() {
+    let mut d = db();
+    let font = baoxiu::font::font().unwrap();
+    let mut names = vec![
+        "王玥".to_string(),
+        "李喆".into(),
+        "张堃".into(),
+        "陈昇".into(),
+        "刘珺".into(),
+        "赵赟".into(),
+        "周燚".into(),
+    ];
+    // A CJK Extension B name character, where the bundled font has one (𠮷, as in 𠮷野家).
+    if font.has_char('𠮷') {
+        names.push("𠮷田".into());
+    }
+    let tickets: Vec<Ticket> = names
+        .iter()
+        .map(|n| {
+            d.store
+                .create_ticket(
+                    &TicketDraft {
+                        reporter: Some(n.clone()),
+                        description: Some(format!("{n}家卫生间漏水")),
+                        ..draft("2026-11-20 09:00")
+                    },
+                    "前台小李",
+                )
+                .unwrap()
+        })
+        .collect();
+    let pdf = render_to(&d, "rare.pdf", &tickets, Layout::A4);
+    let text = text_of(&pdf);
+    for n in &names {
+        assert!(text.contains(n.as_str()), "{n} not extracted:\n{text}");
+        assert!(text.contains(&format!("{n}家卫生间漏水")));
+    }
+}
+
+#[test]
+fn a_character_the_font_lacks_is_refused_and_nothing_is_written() {
+    let mut d = db();
+    let font = baoxiu::font::font().unwrap();
+    // A private-use character, and an Extension B character the font does not have.
+    let ext_b = (0x20000..0x2A6E0)
+        .filter_map(char::from_u32)
+        .find(|c| !font.has_char(*c))
+        .expect("some Extension B character is outside the font");
+    for (field, bad) in [
+        ("报修人", "张\u{E000}".to_string()),
+        ("故障描述", format!("门锁坏了{ext_b}")),
+    ] {
+        let mut draft = draft("2026-11-20 09:00");
+        if field == "报修人" {
+            draft.reporter = Some(bad.clone());
+        } else {
+            draft.description = Some(bad.clone());
+        }
+        let t = d.store.create_ticket(&draft, "前台小李").unwrap();
+        let out = d.dir.path().join("bad.pdf");
+        let e = slip::print_to_file(&mut d.store, &[t.number.clone()], None, &out, "前台小李")
+            .unwrap_err();
+        assert_eq!(e.code(), "missing_glyph");
+        let bad_char = bad.chars().last().unwrap();
+        let msg = e.to_string();
+        assert!(
+            msg.contains(&format!("“{bad_char}”"))
+                && msg.contains(&format!("U+{:04X}", bad_char as u32)),
+            "{msg}"
+        );
+        assert!(msg.contains(&format!("「{field}」")), "{msg}");
+        assert!(!out.exists(), "no file for a refused print");
+        assert!(!d.dir.path().join("bad.pdf.part").exists());
+        assert_eq!(d.store.ticket(&t.number).unwrap().print_count, 0);
+    }
+}
+
+#[test]
+fn reprinting_a_completed_ticket_fills_in_the_result_and_says_reprint() {
+    let mut d = db();
+    let t = completed(&mut d.store);
+    let pdf = render_to(&d, "reprint.pdf", std::slice::from_ref(&t), Layout::A4);
+    let text = text_of(&pdf);
+    for want in [
+        "补打",
+        "李师傅",
+        "下水管接头老化开裂",
+        "更换下水管及接头，试水无渗漏",
+        "PVC下水管",
+        "DN50",
+        "35.50",
+        "71.00",
+        "管接头",
+        "12.15",
+        "36.45",
+        // 71.00 + 36.45 = 107.45
+        "￥107.45",
+        "人民币壹佰零柒元肆角伍分",
+        "金额：50.00 元",
+        "90 分钟",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    let flat = no_space(&text);
+    assert!(
+        flat.contains("2026年11月20日08时40分"),
+        "arrival time filled in:\n{text}"
+    );
+    assert!(
+        flat.contains("2026年11月20日09时30分"),
+        "completion time filled in"
+    );
+
+    let pdf = render_to(&d, "reprint-a5.pdf", std::slice::from_ref(&t), Layout::A5x2);
+    let text = text_of(&pdf);
+    assert_eq!(text.matches("补打").count(), 2);
+    assert_eq!(text.matches("人民币壹佰零柒元肆角伍分").count(), 2);
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let mut d = db();
+    office(&mut d.store);
+    let tickets = vec![
+        new_ticket(&mut d.store, "2026-11-20 09:00"),
+        completed(&mut d.store),
+    ];
+    let settings = d.store.settings().unwrap();
+    let when = at("2026-11-20 10:05");
+    for layout in [Layout::A4, Layout::A5x2] {
+        let a = slip::render(&tickets, layout, &settings, &when).unwrap();
+        let b = slip::render(&tickets, layout, &settings, &when).unwrap();
+        assert!(a == b, "{layout:?}: two renders differ");
+        let later = slip::render(&tickets, layout, &settings, &at("2026-11-20 10:06")).unwrap();
+        assert_ne!(a, later, "the print time is on the slip");
+    }
+}
+
+#[test]
+fn print_to_file_writes_the_pdf_and_records_a_printed_event() {
+    let mut d = db();
+    let a = new_ticket(&mut d.store, "2026-11-20 09:00");
+    let b = new_ticket(&mut d.store, "2026-11-20 09:05");
+    let out = d.dir.path().join("print.pdf");
+    let numbers = vec![a.number.to_lowercase(), b.number.clone()];
+    let done = slip::print_to_file(&mut d.store, &numbers, None, &out, "前台小李").unwrap();
+    assert_eq!(done.path, out);
+    assert_eq!(done.pages, 2);
+    assert_eq!(done.tickets, vec![a.number.clone(), b.number.clone()]);
+    assert_eq!(done.bytes as u64, std::fs::metadata(&out).unwrap().len());
+    assert_eq!(pages_of(&out), 2);
+    for n in [&a.number, &b.number] {
+        assert_eq!(d.store.ticket(n).unwrap().print_count, 1);
+        let history = d.store.history(n).unwrap();
+        let last = history.last().unwrap();
+        assert_eq!(last.action, "printed");
+        assert_eq!(last.operator, "前台小李");
+    }
+    let json = serde_json::to_value(&done).unwrap();
+    assert_eq!(json["pages"], 2);
+
+    // The second print is a 补打 and counts again.
+    let again = slip::print_to_file(
+        &mut d.store,
+        std::slice::from_ref(&a.number),
+        Some(Layout::A5x2),
+        &out,
+        "前台小李",
+    )
+    .unwrap();
+    assert_eq!(again.pages, 1);
+    assert_eq!(d.store.ticket(&a.number).unwrap().print_count, 2);
+    let text = text_of(&out);
+    assert!(
+        text.contains("补打") && text.contains("第一联 存根联"),
+        "{text}"
+    );
+    assert!(text.contains("第 2 次打印"), "{text}");
+}
+
+#[test]
+fn print_to_file_refuses_a_missing_or_cancelled_ticket_before_writing() {
+    let mut d = db();
+    let a = new_ticket(&mut d.store, "2026-11-20 09:00");
+    let out = d.dir.path().join("none.pdf");
+    let before = d.store.dump().unwrap();
+    let e = slip::print_to_file(
+        &mut d.store,
+        &[a.number.clone(), "BX-202611-9999".into()],
+        None,
+        &out,
+        "前台小李",
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "not_found");
+    assert!(!out.exists());
+    assert_eq!(d.store.dump().unwrap(), before);
+
+    let c = new_ticket(&mut d.store, "2026-11-20 09:10");
+    step(
+        &mut d.store,
+        &c.number,
+        Step::Cancel {
+            reason: "业主已自行修好".into(),
+            duplicate_of: None,
+        },
+        "2026-11-20 09:20",
+    );
+    let e = slip::print_to_file(
+        &mut d.store,
+        std::slice::from_ref(&c.number),
+        None,
+        &out,
+        "前台小李",
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "wrong_status");
+    assert!(!out.exists());
+
+    let e = slip::print_to_file(&mut d.store, &[], None, &out, "前台小李").unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_default_layout_is_the_office_setting() {
+    let mut d = db();
+    let mut s = d.store.settings().unwrap();
+    s.slip_layout = "a5x2".into();
+    d.store.update_settings(&s).unwrap();
+    let a = new_ticket(&mut d.store, "2026-11-20 09:00");
+    let out = d.dir.path().join("default.pdf");
+    slip::print_to_file(
+        &mut d.store,
+        std::slice::from_ref(&a.number),
+        None,
+        &out,
+        "前台小李",
+    )
+    .unwrap();
+    assert!(text_of(&out).contains("第二联 客户联"));
+}
