@@ -267,6 +267,10 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             }
             continue;
         }
+        // Some recent calls are still waiting for dispatch.
+        if now - received < Duration::days(2) && rng.u8(0..100) < 30 {
+            continue;
+        }
         let techs: Vec<String> = store.suggest_technicians(cat)?.into_iter().map(|s| s.name).collect();
         let Some(tech) = techs.first().cloned() else { continue };
         let Some(at) = advance(&mut clock, &now, rng, 2, 50) else { continue };
@@ -283,6 +287,9 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         if rng.u8(0..100) < 6 {
             let Some(at) = advance(&mut clock, &now, rng, 20, 60) else { continue };
             store.apply_step(&t.number, Step::Hold { reason: "等待材料到货".into() }, Some(&at), op)?;
+            if rng.u8(0..100) < 25 {
+                continue; // still waiting for the part
+            }
             let Some(at) = advance(&mut clock, &now, rng, 600, 3000) else { continue };
             store.apply_step(&t.number, Step::Resume, Some(&at), op)?;
         }

@@ -2,9 +2,11 @@
 //! Every test opens its own fresh temporary database.
 
 mod common;
+mod cli;
 mod desk;
 mod search;
 mod sla;
 mod store_open;
 mod tickets;
 mod workflow;
+mod slip;

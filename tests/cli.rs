@@ -1,0 +1,179 @@
+//! The `baoxiu` command line as scripts use it: JSON out, `error[code]: 中文` and exit 1
+//! on refusal, exit 2 on usage errors.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        Cli { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn db(&self) -> String {
+        self.dir.path().join("office.db").display().to_string()
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_baoxiu"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .env_remove("BAOXIU_DB")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str], stdin: &str) -> serde_json::Value {
+        let out = self.run(args, stdin);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// A refusal: exit 1 and exactly one stderr line `error[code]: message`.
+    fn refused(&self, args: &[&str], stdin: &str) -> (String, String) {
+        let out = self.run(args, stdin);
+        assert_eq!(out.status.code(), Some(1), "{args:?} should be refused");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        let line = err.trim_end();
+        let rest = line.strip_prefix("error[").unwrap_or_else(|| panic!("{line}"));
+        let (code, msg) = rest.split_once("]: ").unwrap();
+        (code.to_string(), msg.to_string())
+    }
+
+    fn dump(&self) -> String {
+        baoxiu::Store::open(self.db()).unwrap().dump().unwrap()
+    }
+}
+
+const NEW: &str = r#"{"channel":"phone","reporter":"王建国","phone":"13800138000","site":"翠湖苑",
+  "building":"3","unit":"2","room":"501","scope":"in_home","category":"水路",
+  "urgency":"normal","description":"厨房水管漏水","received_at":"2026-11-20 09:00"}"#;
+
+#[test]
+fn a_whole_repair_runs_from_a_script() {
+    let c = Cli::new();
+    let tech = c.ok(&["tech", "add", "--name", "张师傅", "--phone", "13900001111", "--skills", "水路,电路", "--capacity", "5"], "");
+    assert_eq!(tech["skills"], serde_json::json!(["水路", "电路"]));
+    assert_eq!(c.ok(&["tech", "list"], "").as_array().unwrap().len(), 1);
+    assert_eq!(c.ok(&["category", "list"], "").as_array().unwrap().len(), 11);
+    let t = c.ok(&["ticket", "new", "--by", "前台小李"], NEW);
+    let n = t["number"].as_str().unwrap().to_string();
+    assert_eq!(n, "BX-202611-0001");
+    assert_eq!(t["received_at"], "2026-11-20T09:00:00+08:00");
+    let t = c.ok(&["ticket", "assign", &n, "--tech", "张师傅", "--at", "2026-11-20 09:10", "--by", "调度老王"], "");
+    assert_eq!((t["status"].as_str(), t["assignee"].as_str()), (Some("assigned"), Some("张师傅")));
+    c.ok(&["ticket", "start", &n, "--at", "2026-11-20 10:00"], "");
+    c.ok(&["ticket", "hold", &n, "--reason", "等配件", "--at", "2026-11-20 10:30"], "");
+    c.ok(&["ticket", "resume", &n, "--at", "2026-11-20 14:30"], "");
+    let done = c.ok(
+        &["ticket", "complete", &n, "--at", "2026-11-20T15:00:00+08:00"],
+        r#"{"cause":"阀门老化","measures":"更换三角阀","materials":[{"name":"三角阀","spec":"DN15","quantity":2,"unit_price_fen":2500}],
+           "labour_minutes":30,"paid":true,"fee_fen":5000,"payment_method":"微信","owner_signed":true}"#,
+    );
+    assert_eq!(done["materials"][0]["amount_fen"], 5000);
+    assert_eq!(done["deadlines"]["completion"], "2026-11-23T13:00:00+08:00", "4 hours on hold added");
+    let closed = c.ok(&["ticket", "visit", &n, "--satisfaction", "satisfied", "--note", "已修好", "--at", "2026-11-21 10:00"], "");
+    assert_eq!(closed["status"], "closed");
+    let hist = c.ok(&["ticket", "history", &n], "");
+    let ops: Vec<&str> = hist.as_array().unwrap().iter().map(|e| e["operator"].as_str().unwrap()).collect();
+    assert_eq!(ops[..2], ["前台小李", "调度老王"]);
+    assert_eq!(hist.as_array().unwrap().len(), 7);
+    let list = c.ok(&["ticket", "list", "--status", "closed", "--month", "2026-11", "--q", "漏水"], "");
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let rework = c.ok(&["ticket", "rework", &n, "--reason", "又漏了"], "");
+    assert_eq!((rework["status"].as_str(), rework["rework_count"].as_i64()), (Some("assigned"), Some(1)));
+    let shown = c.ok(&["ticket", "show", &n], "");
+    assert_eq!(shown["rework_count"], 1);
+    assert!(c.ok(&["escalations"], "").is_array());
+}
+
+#[test]
+fn refusals_exit_1_with_a_chinese_line_and_change_nothing() {
+    let c = Cli::new();
+    let n = c.ok(&["ticket", "new"], NEW)["number"].as_str().unwrap().to_string();
+    let before = c.dump();
+    let (code, msg) = c.refused(&["ticket", "start", &n], "");
+    assert_eq!(code, "wrong_status");
+    assert!(msg.contains("待派单"), "{msg}");
+    let (code, _) = c.refused(&["ticket", "assign", &n, "--tech", "无名氏"], "");
+    assert_eq!(code, "not_found");
+    let (code, msg) = c.refused(&["ticket", "new"], r#"{"reporter":"","phone":"13800138000"}"#);
+    assert_eq!(code, "invalid_input");
+    assert!(msg.contains("报修人不能为空"), "{msg}");
+    let (code, msg) = c.refused(&["ticket", "new"], r#"{"reporter":"王","categroy":"水路"}"#);
+    assert_eq!(code, "invalid_input");
+    assert!(msg.contains("categroy"), "{msg}");
+    let (code, _) = c.refused(&["ticket", "new"], "not json");
+    assert_eq!(code, "invalid_input");
+    let (code, msg) = c.refused(&["ticket", "visit", &n, "--satisfaction", "great"], "");
+    assert_eq!(code, "invalid_input", "{msg}");
+    assert!(msg.contains("满意度“great”无法识别"), "{msg}");
+    let (code, _) = c.refused(&["ticket", "hold", &n, "--reason", "x", "--at", "2099-01-01 00:00"], "");
+    assert_eq!(code, "invalid_input");
+    let (code, _) = c.refused(&["ticket", "show", "BX-200001-0001"], "");
+    assert_eq!(code, "not_found");
+    assert_eq!(c.dump(), before);
+}
+
+#[test]
+fn usage_errors_exit_2_and_bad_db_paths_exit_1() {
+    let c = Cli::new();
+    assert_eq!(c.run(&["ticket", "frobnicate"], "").status.code(), Some(2));
+    assert_eq!(c.run(&["ticket", "assign", "BX-202611-0001"], "").status.code(), Some(2), "missing --tech");
+    let out = Command::new(env!("CARGO_BIN_EXE_baoxiu"))
+        .args(["--db", c.dir.path().to_str().unwrap(), "tech", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error[database]: "));
+    let junk = c.dir.path().join("junk.db");
+    std::fs::write(&junk, b"hello, not sqlite at all; hello, not sqlite at all").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_baoxiu"))
+        .args(["--db", junk.to_str().unwrap(), "tech", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是报修台数据库"));
+}
+
+#[test]
+fn baoxiu_db_env_is_the_default_database() {
+    let c = Cli::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_baoxiu"))
+        .args(["tech", "add", "--name", "张师傅", "--skills", "水路"])
+        .env("BAOXIU_DB", c.db())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(c.ok(&["tech", "list"], "")[0]["name"], "张师傅");
+}
+
+#[test]
+fn demo_seed_fills_an_empty_database_with_every_status() {
+    let c = Cli::new();
+    let out = c.ok(&["seed", "--demo"], "");
+    assert_eq!((out["sites"].as_i64(), out["technicians"].as_i64()), (Some(2), Some(8)));
+    assert!(out["units"].as_i64().unwrap() >= 200);
+    assert_eq!(out["tickets"], 600);
+    let store = baoxiu::Store::open(c.db()).unwrap();
+    for status in ["received", "assigned", "in_progress", "on_hold", "completed", "closed", "cancelled"] {
+        let n = store
+            .list_tickets(&baoxiu::store::TicketFilter { statuses: vec![status.into()], limit: Some(1), ..Default::default() })
+            .unwrap()
+            .total;
+        assert!(n > 0, "no {status} tickets in the demo");
+    }
+    let (code, _) = c.refused(&["seed", "--demo"], "");
+    assert_eq!(code, "precondition", "demo data only goes into an empty database");
+}
