@@ -284,3 +284,155 @@ pub fn available(t: &Ticket) -> Vec<&'static str> {
         .map(|(name, _)| name)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::OfficeZone;
+    use crate::ticket::{Channel, Deadlines, Kind, Scope, Urgency};
+
+    fn t0() -> Time {
+        OfficeZone::default().parse_input("t", "2026-11-20 08:00").unwrap()
+    }
+
+    fn rule() -> SlaRule {
+        crate::sla::default_rules()[1]
+    }
+
+    fn ticket(status: Status) -> Ticket {
+        Ticket {
+            number: "BX-202611-0001".into(),
+            kind: Kind::Repair,
+            status,
+            channel: Channel::Phone,
+            reporter: "王".into(),
+            phone: "13800138000".into(),
+            site: None,
+            building: None,
+            unit: None,
+            room: None,
+            location: Some("大堂".into()),
+            scope: Scope::PublicArea,
+            category: "水路".into(),
+            urgency: Urgency::Normal,
+            appointment_at: None,
+            description: "漏水".into(),
+            received_at: t0(),
+            assignee: Some("张".into()),
+            dispatched_at: None,
+            arrived_at: None,
+            completed_at: None,
+            visited_at: None,
+            closed_at: None,
+            cancelled_at: None,
+            hold_reason: None,
+            cause: None,
+            measures: None,
+            materials: Vec::new(),
+            labour_minutes: 0,
+            paid: false,
+            fee_fen: 0,
+            payment_method: None,
+            owner_signed: false,
+            satisfaction: None,
+            visit_note: None,
+            rework_count: 0,
+            duplicate_of: None,
+            deadlines: Deadlines::default(),
+            overdue: false,
+            overdue_stage: None,
+            cancel_reason: None,
+            held_minutes: 0,
+            print_count: 0,
+            remind_count: 0,
+            id: 1,
+            category_id: 1,
+            site_id: None,
+            unit_id: None,
+            assignee_id: Some(1),
+            duplicate_of_id: None,
+            assigned_at: None,
+            hold_started_at: Some(t0()),
+            status_changed_at: t0(),
+        }
+    }
+
+    fn actions() -> Vec<(&'static str, Action)> {
+        vec![
+            ("assign", Action::Assign(Assignee { id: 2, name: "李".into(), active: true })),
+            ("start", Action::Start),
+            ("hold", Action::Hold { reason: "等料".into() }),
+            ("resume", Action::Resume),
+            (
+                "complete",
+                Action::Complete(Completion { cause: "老化".into(), measures: "更换".into(), ..Default::default() }),
+            ),
+            ("visit", Action::Visit { satisfaction: Satisfaction::Satisfied, note: None }),
+            ("cancel", Action::Cancel { reason: "撤回".into(), duplicate_of: None }),
+            ("rework", Action::Rework { reason: "又坏".into() }),
+            ("remind", Action::Remind { note: None }),
+            ("print", Action::Print),
+        ]
+    }
+
+    /// The whole transition table: (status, action) → resulting status, or refused.
+    #[test]
+    fn every_status_and_action_follows_the_diagram() {
+        use Status::*;
+        let expected: &[(Status, &[(&str, Status)])] = &[
+            (Received, &[("assign", Assigned), ("cancel", Cancelled), ("remind", Received), ("print", Received)]),
+            (Assigned, &[("assign", Assigned), ("start", InProgress), ("cancel", Cancelled), ("remind", Assigned), ("print", Assigned)]),
+            (InProgress, &[("hold", OnHold), ("complete", Completed), ("remind", InProgress), ("print", InProgress)]),
+            (OnHold, &[("resume", InProgress), ("cancel", Cancelled), ("remind", OnHold), ("print", OnHold)]),
+            (Completed, &[("visit", Closed), ("rework", Assigned), ("print", Completed)]),
+            (Closed, &[("rework", Assigned), ("print", Closed)]),
+            (Cancelled, &[]),
+        ];
+        let later = t0() + chrono::Duration::minutes(90);
+        for (status, allowed) in expected {
+            let t = ticket(*status);
+            let mut names: Vec<&str> = Vec::new();
+            for (name, action) in actions() {
+                match apply(&t, action, later, "前台", &rule()) {
+                    Ok((next, event)) => {
+                        let want = allowed.iter().find(|(a, _)| *a == name).map(|(_, s)| *s);
+                        assert_eq!(Some(next.status), want, "{status:?} + {name}");
+                        assert_eq!(event.from_status, Some(*status));
+                        assert_eq!(event.to_status, Some(next.status));
+                        assert_eq!(event.operator, "前台");
+                        names.push(name);
+                    }
+                    Err(e) => {
+                        assert!(
+                            !allowed.iter().any(|(a, _)| *a == name),
+                            "{status:?} + {name} refused: {e}"
+                        );
+                        assert_eq!(e.code(), "wrong_status", "{status:?} + {name}");
+                    }
+                }
+            }
+            let mut avail = available(&t);
+            avail.sort();
+            names.sort();
+            assert_eq!(avail, names, "available() agrees with apply() for {status:?}");
+        }
+    }
+
+    #[test]
+    fn refusals_return_the_ticket_unchanged_in_spirit() {
+        // apply never mutates its input: a refused step has nothing to roll back.
+        let t = ticket(Status::Received);
+        let copy = t.clone();
+        let _ = apply(&t, Action::Start, t0(), "前台", &rule());
+        assert_eq!(t, copy);
+    }
+
+    #[test]
+    fn resume_extends_the_completion_deadline_by_the_time_held() {
+        let mut t = ticket(Status::OnHold);
+        t.deadlines.completion = Some(t0() + chrono::Duration::hours(4));
+        let (next, _) = apply(&t, Action::Resume, t0() + chrono::Duration::hours(30), "前台", &rule()).unwrap();
+        assert_eq!(next.held_minutes, 30 * 60);
+        assert_eq!(next.deadlines.completion, Some(t0() + chrono::Duration::hours(34)));
+    }
+}
