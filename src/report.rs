@@ -1,0 +1,959 @@
+//! 月度汇总 month report: the figures the manager hands upwards for one local calendar
+//! month, computed in SQL from `tickets` and their `ticket_events` history.
+//!
+//! Decisions where the issue is silent (an office manager's reading):
+//! - A month is the office's local calendar month (`OfficeZone::month_range`).
+//! - Milestones come from the history, so a month's volumes do not change when a ticket
+//!   is reworked later: `completed` counts tickets with a 完工 event in the month (a ticket
+//!   completed twice in the month counts once), `closed` tickets with a 回访 event in the
+//!   month, `cancelled` tickets with a 取消 event in the month.
+//! - `open_at_month_end`: received before the month ended and, replaying the history up
+//!   to that instant, neither 已完结 nor 已取消 — so 待回访 (completed, not yet visited)
+//!   tickets are carried over too, as the issue defines it.
+//! - Timeliness is for tickets received in the month whose milestone happened before the
+//!   month ended (so re-running a past month gives the same numbers): dispatch = first
+//!   派单, arrival = first 到场, completion = first 完工 minus the minutes on hold before
+//!   it. Minutes are whole minutes rounded down, as the workflow counts them. `mean` has
+//!   one decimal; `median` is the middle value (mean of the two middle values for an even
+//!   count, as Excel's MEDIAN); `p90` is the nearest-rank 90th percentile (the value at
+//!   rank ⌈0.9·n⌉), so "90% of tickets took at most p90 minutes" is literally true.
+//!   All three are `null` when `count` is 0.
+//! - Rates are fractions rounded to 4 decimals, `null` when the denominator is 0.
+//!   `on_time_rate` judges the ticket's last completion in the month against the
+//!   completion deadline in force at that moment (the stored deadline, which includes
+//!   hold extensions; if the ticket was reworked afterwards, the deadline is rebuilt
+//!   from the SLA rule, the (re)start time and the hold minutes in between).
+//!   `visit_rate`: a 回访 recorded after that completion, up to the time the report runs.
+//!   `satisfaction_rate`: 回访 events in the month rated 非常满意 or 满意.
+//!   "Later reworked" (`rework_rate`, technicians' `rework_count`): a 返修 event after
+//!   the ticket's first completion in the month, up to the time the report runs — so a
+//!   recent month's rework rate can still rise as reworks come in.
+//! - Breakdown rows: `received` = received in the month, `completed` = completed in the
+//!   month, `overdue` = tickets 超时 for the month (completed in the month after their
+//!   completion deadline, or still being worked on at month end — 待派单/已派单/维修中,
+//!   not 挂起 — with the completion deadline already passed), and
+//!   `mean_completion_minutes` over the same population as `completion_minutes`.
+//!   Technicians are the ticket's current assignee; tickets never dispatched are the
+//!   `（未派单）` row. Channels, urgencies and kinds list every value (zeros included);
+//!   categories, sites, buildings and technicians only those with activity.
+//! - Cost: tickets completed in the month, with the ticket's totals (materials, fee and
+//!   labour accumulate across reworks); 有偿 = the ticket is marked paid.
+//! - Hot spots: not-cancelled tickets received in the 90 local days ending at month
+//!   end, grouped by unit (入户) or by site + location text (公区) and category.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rusqlite::named_params;
+use serde::Serialize;
+
+use crate::clock::{OfficeZone, Time};
+use crate::error::{Error, Result, SqlContext};
+use crate::ticket::{with_suffix, Channel, Kind, Satisfaction, Scope, Status, Urgency};
+use crate::Store;
+
+/// Label of the technician row for tickets nobody was dispatched to.
+pub const UNASSIGNED: &str = "（未派单）";
+
+/// `{count, mean, median, p90}` of a set of durations in minutes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+pub struct Timing {
+    pub count: i64,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+}
+
+/// 有偿 / 无偿 split of a cost.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Split {
+    pub total: i64,
+    /// 有偿 — tickets marked paid.
+    pub paid: i64,
+    /// 无偿
+    pub unpaid: i64,
+}
+
+/// One row of a breakdown (by category, site, building, channel, urgency, kind).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct GroupRow {
+    /// Stable key: the English code for channel/urgency/kind, the name otherwise
+    /// (`site/building` for buildings).
+    pub key: String,
+    /// What the office reads: 电话, 水路, 翠湖苑 3栋 …
+    pub label: String,
+    pub received: i64,
+    pub completed: i64,
+    pub overdue: i64,
+    pub mean_completion_minutes: Option<f64>,
+}
+
+/// One technician's month, for 考核.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct TechnicianRow {
+    /// The technician's name; empty for tickets never dispatched.
+    pub key: String,
+    pub label: String,
+    pub received: i64,
+    pub completed: i64,
+    pub overdue: i64,
+    pub mean_completion_minutes: Option<f64>,
+    /// 回访 in the month on this technician's tickets.
+    pub visits: i64,
+    pub satisfaction_rate: Option<f64>,
+    /// Tickets completed in the month and later reworked.
+    pub rework_count: i64,
+    /// 工时 of tickets completed in the month.
+    pub labour_minutes: i64,
+}
+
+/// 重复报修 — a unit (or public location) reported again and again.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct HotSpot {
+    pub site: Option<String>,
+    /// `3栋2单元501`, or the public location as written.
+    pub place: String,
+    pub scope: Scope,
+    pub category: String,
+    pub tickets: i64,
+    pub last_received_at: Time,
+    /// The tickets, oldest first.
+    pub numbers: Vec<String>,
+}
+
+/// 月度汇总. Field names are the CLI's JSON contract (`baoxiu report --json`).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct MonthReport {
+    /// `YYYY-MM`; not serialized (the caller asked for it).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub month: String,
+    pub received: i64,
+    pub completed: i64,
+    pub closed: i64,
+    pub cancelled: i64,
+    pub open_at_month_end: i64,
+    pub by_category: Vec<GroupRow>,
+    pub by_site: Vec<GroupRow>,
+    pub by_building: Vec<GroupRow>,
+    pub by_technician: Vec<TechnicianRow>,
+    pub by_channel: Vec<GroupRow>,
+    pub by_urgency: Vec<GroupRow>,
+    pub by_kind: Vec<GroupRow>,
+    pub dispatch_minutes: Timing,
+    pub arrival_minutes: Timing,
+    pub completion_minutes: Timing,
+    pub on_time_rate: Option<f64>,
+    pub visit_rate: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+    pub rework_rate: Option<f64>,
+    pub materials_fen: Split,
+    pub fees_fen: Split,
+    pub labour_minutes: Split,
+    pub hot_spots: Vec<HotSpot>,
+}
+
+/// One ticket as the month sees it: the ledger columns plus the month's facts.
+/// The rows of the 明细 and 超时工单 sheets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthTicket {
+    pub number: String,
+    pub kind: Kind,
+    /// Status now (when the export runs).
+    pub status: Status,
+    pub channel: Channel,
+    pub reporter: String,
+    pub phone: String,
+    pub site: Option<String>,
+    pub building: Option<String>,
+    pub unit: Option<String>,
+    pub room: Option<String>,
+    pub location: Option<String>,
+    pub scope: Scope,
+    pub category: String,
+    pub urgency: Urgency,
+    pub description: String,
+    pub assignee: Option<String>,
+    pub received_at: Time,
+    pub dispatched_at: Option<Time>,
+    pub arrived_at: Option<Time>,
+    pub completed_at: Option<Time>,
+    pub visited_at: Option<Time>,
+    pub cancelled_at: Option<Time>,
+    pub completion_due: Option<Time>,
+    pub held_minutes: i64,
+    pub cause: Option<String>,
+    pub measures: Option<String>,
+    pub labour_minutes: i64,
+    pub paid: bool,
+    pub fee_fen: i64,
+    pub materials_fen: i64,
+    pub satisfaction: Option<Satisfaction>,
+    pub rework_count: i64,
+    pub cancel_reason: Option<String>,
+    // ---- the month's facts ----
+    pub received_in_month: bool,
+    pub completed_in_month: bool,
+    /// Received → first completion minus hold, when completed before month end.
+    pub completion_minutes: Option<i64>,
+    /// 超时 for the month (see the module notes).
+    pub overdue: bool,
+    /// The deadline the month judged it by.
+    pub deadline: Option<Time>,
+    /// Status when the month ended (None if received after it).
+    pub status_at_month_end: Option<Status>,
+
+    // internal, for the aggregation
+    #[serde(skip)]
+    sort_order: i64,
+    #[serde(skip)]
+    dispatch_mins: Option<i64>,
+    #[serde(skip)]
+    arrival_mins: Option<i64>,
+    #[serde(skip)]
+    completed_on_time: Option<bool>,
+    #[serde(skip)]
+    visited_after: bool,
+    #[serde(skip)]
+    reworked_after: bool,
+    #[serde(skip)]
+    visits_in_month: i64,
+    #[serde(skip)]
+    satisfied_in_month: i64,
+    #[serde(skip)]
+    closed_in_month: bool,
+    #[serde(skip)]
+    cancelled_in_month: bool,
+}
+
+impl MonthTicket {
+    /// Where the work is, as one line: `翠湖苑 3栋2单元501` or the public location.
+    pub fn place(&self) -> String {
+        place(
+            self.site.as_deref(),
+            self.building.as_deref(),
+            self.unit.as_deref(),
+            self.room.as_deref(),
+            self.location.as_deref(),
+        )
+    }
+}
+
+/// The report and the tickets behind it, for the exports.
+#[derive(Debug, Clone)]
+pub struct MonthDetail {
+    pub report: MonthReport,
+    /// Every ticket received or completed in the month, oldest first (明细).
+    pub tickets: Vec<MonthTicket>,
+    /// Tickets 超时 for the month, including ones carried over (超时工单).
+    pub overdue: Vec<MonthTicket>,
+}
+
+/// The month summary for `YYYY-MM` in the office's time zone.
+pub fn month(store: &Store, month: &str) -> Result<MonthReport> {
+    Ok(month_detail(store, month)?.report)
+}
+
+/// The month summary with its ticket rows (明细, 超时工单).
+pub fn month_detail(store: &Store, month: &str) -> Result<MonthDetail> {
+    let zone = store.zone();
+    let (start, end) = zone.month_range(month)?;
+    let month = normalize_month(month)?;
+    let facts = month_facts(store, &zone, start, end)?;
+    let hot_spots = hot_spots(store, &zone, &month, end)?;
+    let report = aggregate(&month, &facts, hot_spots)?;
+    let tickets = facts
+        .iter()
+        .filter(|t| t.received_in_month || t.completed_in_month)
+        .cloned()
+        .collect();
+    let overdue = facts.iter().filter(|t| t.overdue).cloned().collect();
+    Ok(MonthDetail {
+        report,
+        tickets,
+        overdue,
+    })
+}
+
+/// `2026-11` (also accepts `2026-1`) → `2026-11` / `2026-01`.
+fn normalize_month(month: &str) -> Result<String> {
+    let bad = || Error::invalid(format!("月份“{month}”格式不对，请写成 2026-11"));
+    let (y, m) = month.trim().split_once('-').ok_or_else(bad)?;
+    let y: i32 = y.trim().parse().map_err(|_| bad())?;
+    let m: u32 = m.trim().parse().map_err(|_| bad())?;
+    Ok(format!("{y:04}-{m:02}"))
+}
+
+/// Every ticket the month touches, with its facts replayed from the history: received,
+/// completed, visited or cancelled in the month, or open at month end.
+const FACTS_SQL: &str = "
+WITH
+changed(id) AS (
+    SELECT id FROM tickets
+     WHERE status IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed')
+       AND received_at < :e
+    UNION
+    SELECT ticket_id FROM ticket_events
+     WHERE action IN ('assign', 'start', 'hold', 'resume', 'complete', 'visit', 'cancel', 'rework')
+       AND at >= :e
+),
+at_end(id, st) AS (
+    SELECT c.id,
+        (SELECT ev.to_status FROM ticket_events ev
+          WHERE ev.ticket_id = c.id AND ev.at < :e AND ev.to_status IS NOT NULL
+            AND (ev.action = 'created' OR ev.from_status IS NOT ev.to_status)
+          ORDER BY ev.at DESC, ev.id DESC LIMIT 1)
+      FROM changed c JOIN tickets t ON t.id = c.id
+     WHERE t.received_at < :e
+),
+pop(id) AS (
+    SELECT id FROM tickets WHERE received_at >= :s AND received_at < :e
+    UNION
+    SELECT ticket_id FROM ticket_events
+     WHERE action IN ('complete', 'visit', 'cancel') AND at >= :s AND at < :e
+    UNION
+    SELECT id FROM at_end WHERE st IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed')
+),
+ev AS (
+    SELECT e.ticket_id AS tid,
+        min(CASE WHEN e.action = 'complete' THEN e.id END) AS c_first_id,
+        min(CASE WHEN e.action = 'complete' THEN e.at END) AS c_first_at,
+        min(CASE WHEN e.action = 'complete' AND e.at >= :s AND e.at < :e THEN e.id END) AS m_c_first_id,
+        max(CASE WHEN e.action = 'complete' AND e.at >= :s AND e.at < :e THEN e.id END) AS m_c_last_id,
+        max(CASE WHEN e.action = 'complete' AND e.at >= :s AND e.at < :e THEN e.at END) AS m_c_last_at,
+        sum(e.action = 'visit' AND e.at >= :s AND e.at < :e) AS m_visits,
+        sum(e.action = 'visit' AND e.at >= :s AND e.at < :e AND
+            CASE WHEN t.visited_at = e.at AND t.satisfaction IS NOT NULL
+                 THEN t.satisfaction IN ('very_satisfied', 'satisfied')
+                 ELSE (e.note LIKE '非常满意%' OR e.note LIKE '满意%') END) AS m_satisfied,
+        max(e.action = 'cancel' AND e.at >= :s AND e.at < :e) AS m_cancelled,
+        max(CASE WHEN e.action = 'rework' THEN e.id END) AS rework_last_id,
+        max(CASE WHEN e.action = 'visit' THEN e.id END) AS visit_last_id
+      FROM pop JOIN ticket_events e ON e.ticket_id = pop.id JOIN tickets t ON t.id = pop.id
+     GROUP BY e.ticket_id
+),
+hr(tid, resume_id, mins) AS (
+    SELECT tid, id, (at - hold_at) / 60 FROM (
+        SELECT e.ticket_id AS tid, e.id, e.at, e.action,
+            lag(e.action) OVER w AS prev_action, lag(e.at) OVER w AS hold_at
+          FROM pop JOIN ticket_events e ON e.ticket_id = pop.id
+         WHERE e.action IN ('hold', 'resume')
+        WINDOW w AS (PARTITION BY e.ticket_id ORDER BY e.id))
+     WHERE action = 'resume' AND prev_action = 'hold'
+)
+SELECT t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
+    s.name, u.building, u.unit, u.room, t.location, t.scope, c.name, c.sort_order, t.urgency,
+    t.description, tech.name, t.received_at, t.dispatched_at, t.arrived_at, t.completed_at,
+    t.visited_at, t.cancelled_at, t.completion_due, t.held_minutes, t.cause, t.measures,
+    t.labour_minutes, t.paid, t.fee_fen,
+    (SELECT ifnull(sum(m.amount_fen), 0) FROM ticket_materials m WHERE m.ticket_id = t.id),
+    t.satisfaction, t.rework_count, t.cancel_reason,
+    -- 34: first completion and the hold minutes before it
+    ev.c_first_at,
+    (SELECT ifnull(sum(h.mins), 0) FROM hr h WHERE h.tid = t.id AND h.resume_id < ev.c_first_id),
+    ev.m_c_first_id IS NOT NULL,
+    ev.m_c_last_at,
+    CASE WHEN ev.m_c_last_id IS NULL THEN NULL
+         WHEN ifnull(ev.rework_last_id, 0) < ev.m_c_last_id THEN t.completion_due
+         ELSE
+            coalesce(
+                (SELECT r.at FROM ticket_events r WHERE r.ticket_id = t.id AND r.action = 'rework'
+                    AND r.id < ev.m_c_last_id ORDER BY r.id DESC LIMIT 1),
+                CASE WHEN t.urgency = 'scheduled' AND t.appointment_at IS NOT NULL
+                     THEN t.appointment_at ELSE t.received_at END)
+            + 60 * ifnull((SELECT completion_minutes FROM sla_rules
+                    WHERE urgency = t.urgency AND (category_id = t.category_id OR category_id IS NULL)
+                    ORDER BY category_id IS NULL LIMIT 1), 0)
+            + 60 * (SELECT ifnull(sum(h.mins), 0) FROM hr h WHERE h.tid = t.id
+                    AND h.resume_id < ev.m_c_last_id
+                    AND h.resume_id > ifnull((SELECT max(r.id) FROM ticket_events r
+                        WHERE r.ticket_id = t.id AND r.action = 'rework' AND r.id < ev.m_c_last_id), 0))
+    END,
+    ifnull(ev.visit_last_id > ev.m_c_last_id, 0),
+    ifnull(ev.rework_last_id > ev.m_c_first_id, 0),
+    ifnull(ev.m_visits, 0), ifnull(ev.m_satisfied, 0), ifnull(ev.m_cancelled, 0),
+    -- 44: status at month end
+    CASE WHEN t.received_at >= :e THEN NULL ELSE coalesce(ae.st, t.status) END
+  FROM pop
+  JOIN tickets t ON t.id = pop.id
+  JOIN categories c ON c.id = t.category_id
+  LEFT JOIN sites s ON s.id = t.site_id
+  LEFT JOIN units u ON u.id = t.unit_id
+  LEFT JOIN technicians tech ON tech.id = t.assignee_id
+  LEFT JOIN ev ON ev.tid = t.id
+  LEFT JOIN at_end ae ON ae.id = t.id
+ ORDER BY t.received_at, t.id";
+
+fn parse_code<T>(idx: usize, s: String, parse: fn(&str) -> Result<T>) -> rusqlite::Result<T> {
+    parse(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
+
+fn month_facts(store: &Store, zone: &OfficeZone, start: i64, end: i64) -> Result<Vec<MonthTicket>> {
+    let mut stmt = store.conn().prepare(FACTS_SQL).sql("month facts")?;
+    let rows = stmt
+        .query_map(named_params! {":s": start, ":e": end}, |r| {
+            let time = |i: usize| -> rusqlite::Result<Option<Time>> {
+                Ok(r.get::<_, Option<i64>>(i)?.map(|s| zone.from_epoch(s)))
+            };
+            let received: i64 = r.get(17)?;
+            let dispatched: Option<i64> = r.get(18)?;
+            let arrived: Option<i64> = r.get(19)?;
+            let first_complete: Option<i64> = r.get(34)?;
+            let held_before_first: i64 = r.get(35)?;
+            let completed_in_month: bool = r.get(36)?;
+            let last_complete_in_month: Option<i64> = r.get(37)?;
+            let deadline: Option<i64> = r.get(38)?;
+            let status_at_end = r
+                .get::<_, Option<String>>(44)?
+                .map(|s| parse_code(44, s, Status::parse))
+                .transpose()?;
+            let received_in_month = received >= start && received < end;
+            let before_end = |t: Option<i64>| t.filter(|t| *t < end);
+            let mins = |t: Option<i64>| before_end(t).map(|t| (t - received).div_euclid(60));
+            let completion_due: Option<i64> = r.get(23)?;
+            let on_time = match (last_complete_in_month, deadline) {
+                (Some(c), Some(d)) => Some(c <= d),
+                (Some(_), None) => Some(true),
+                _ => None,
+            };
+            // Still being worked on at month end with the deadline passed (a ticket on
+            // hold has its clock paused, a 待回访 one is done).
+            let late_open = matches!(
+                status_at_end,
+                Some(Status::Received | Status::Assigned | Status::InProgress)
+            ) && completion_due.is_some_and(|d| d < end);
+            let overdue = on_time == Some(false) || late_open;
+            Ok(MonthTicket {
+                number: r.get(0)?,
+                kind: parse_code(1, r.get(1)?, Kind::parse)?,
+                status: parse_code(2, r.get(2)?, Status::parse)?,
+                channel: parse_code(3, r.get(3)?, Channel::parse)?,
+                reporter: r.get(4)?,
+                phone: r.get(5)?,
+                site: r.get(6)?,
+                building: non_empty(r.get(7)?),
+                unit: non_empty(r.get(8)?),
+                room: non_empty(r.get(9)?),
+                location: non_empty(r.get(10)?),
+                scope: parse_code(11, r.get(11)?, Scope::parse)?,
+                category: r.get(12)?,
+                sort_order: r.get(13)?,
+                urgency: parse_code(14, r.get(14)?, Urgency::parse)?,
+                description: r.get(15)?,
+                assignee: r.get(16)?,
+                received_at: zone.from_epoch(received),
+                dispatched_at: time(18)?,
+                arrived_at: time(19)?,
+                completed_at: time(20)?,
+                visited_at: time(21)?,
+                cancelled_at: time(22)?,
+                completion_due: time(23)?,
+                held_minutes: r.get(24)?,
+                cause: r.get(25)?,
+                measures: r.get(26)?,
+                labour_minutes: r.get(27)?,
+                paid: r.get(28)?,
+                fee_fen: r.get(29)?,
+                materials_fen: r.get(30)?,
+                satisfaction: r
+                    .get::<_, Option<String>>(31)?
+                    .map(|s| parse_code(31, s, Satisfaction::parse))
+                    .transpose()?,
+                rework_count: r.get(32)?,
+                cancel_reason: r.get(33)?,
+                received_in_month,
+                completed_in_month,
+                completion_minutes: mins(first_complete).map(|m| (m - held_before_first).max(0)),
+                overdue,
+                deadline: if on_time.is_some() {
+                    deadline.map(|d| zone.from_epoch(d))
+                } else if late_open {
+                    completion_due.map(|d| zone.from_epoch(d))
+                } else {
+                    None
+                },
+                status_at_month_end: status_at_end,
+                dispatch_mins: mins(dispatched),
+                arrival_mins: mins(arrived),
+                completed_on_time: on_time,
+                visited_after: r.get(39)?,
+                reworked_after: r.get(40)?,
+                visits_in_month: r.get(41)?,
+                satisfied_in_month: r.get(42)?,
+                closed_in_month: r.get::<_, i64>(41)? > 0,
+                cancelled_in_month: r.get(43)?,
+            })
+        })
+        .sql("month facts")?;
+    rows.collect::<std::result::Result<_, _>>()
+        .sql("month facts")
+}
+
+/// A fraction rounded to 4 decimals; `None` when nothing to divide by.
+pub fn rate(numerator: i64, denominator: i64) -> Option<f64> {
+    (denominator > 0).then(|| round_to(numerator as f64 / denominator as f64, 4))
+}
+
+fn round_to(x: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (x * f).round() / f
+}
+
+/// `{count, mean, median, p90}` of whole minutes (see the module notes).
+pub fn timing(values: &[i64]) -> Timing {
+    let mut v = values.to_vec();
+    v.sort_unstable();
+    let n = v.len();
+    if n == 0 {
+        return Timing::default();
+    }
+    let sum: i64 = v.iter().sum();
+    let median = if n % 2 == 1 {
+        v[n / 2] as f64
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
+    };
+    // nearest rank: ⌈0.9·n⌉, 1-based
+    let rank = (n * 9).div_ceil(10).max(1);
+    Timing {
+        count: n as i64,
+        mean: Some(round_to(sum as f64 / n as f64, 1)),
+        median: Some(median),
+        p90: Some(v[rank - 1] as f64),
+    }
+}
+
+fn mean(values: &[i64]) -> Option<f64> {
+    (!values.is_empty())
+        .then(|| round_to(values.iter().sum::<i64>() as f64 / values.len() as f64, 1))
+}
+
+/// Running totals of one breakdown row.
+#[derive(Default)]
+struct Acc {
+    label: String,
+    order: (i64, String),
+    received: i64,
+    completed: i64,
+    overdue: i64,
+    completion: Vec<i64>,
+    visits: i64,
+    satisfied: i64,
+    reworked: i64,
+    labour: i64,
+}
+
+impl Acc {
+    fn add(&mut self, t: &MonthTicket) {
+        self.received += i64::from(t.received_in_month);
+        self.completed += i64::from(t.completed_in_month);
+        self.overdue += i64::from(t.overdue);
+        if t.received_in_month {
+            if let Some(m) = t.completion_minutes {
+                self.completion.push(m);
+            }
+        }
+        self.visits += t.visits_in_month;
+        self.satisfied += t.satisfied_in_month;
+        if t.completed_in_month {
+            self.reworked += i64::from(t.reworked_after);
+            self.labour += t.labour_minutes;
+        }
+    }
+
+    fn row(self, key: String) -> GroupRow {
+        GroupRow {
+            key,
+            label: self.label,
+            received: self.received,
+            completed: self.completed,
+            overdue: self.overdue,
+            mean_completion_minutes: mean(&self.completion),
+        }
+    }
+}
+
+/// Group tickets by `key_of` (key, label, sort order); rows in sort order.
+fn group(
+    facts: &[MonthTicket],
+    key_of: impl Fn(&MonthTicket) -> (String, String, (i64, String)),
+) -> Vec<(String, Acc)> {
+    let mut map: HashMap<String, Acc> = HashMap::new();
+    for t in facts {
+        let (key, label, order) = key_of(t);
+        let acc = map.entry(key).or_insert_with(|| Acc {
+            label,
+            order,
+            ..Default::default()
+        });
+        acc.add(t);
+    }
+    let mut rows: Vec<(String, Acc)> = map
+        .into_iter()
+        .filter(|(_, a)| a.received + a.completed + a.overdue + a.visits > 0)
+        .collect();
+    rows.sort_by(|a, b| a.1.order.cmp(&b.1.order).then_with(|| a.0.cmp(&b.0)));
+    rows
+}
+
+/// Every value of a code enum as a row, in the enum's order (zeros included).
+fn group_all<T: Copy + Eq>(
+    facts: &[MonthTicket],
+    all: &[T],
+    of: impl Fn(&MonthTicket) -> T,
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<GroupRow> {
+    all.iter()
+        .map(|v| {
+            let mut acc = Acc {
+                label: label(*v).to_string(),
+                ..Default::default()
+            };
+            for t in facts.iter().filter(|t| of(t) == *v) {
+                acc.add(t);
+            }
+            acc.row(code(*v).to_string())
+        })
+        .collect()
+}
+
+/// Sort key that puts `2` before `10` and numbers before names.
+fn natural(s: &str) -> (i64, String) {
+    let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+    (digits.parse().unwrap_or(i64::MAX), s.to_string())
+}
+
+fn aggregate(month: &str, facts: &[MonthTicket], hot_spots: Vec<HotSpot>) -> Result<MonthReport> {
+    let received: Vec<&MonthTicket> = facts.iter().filter(|t| t.received_in_month).collect();
+    let completed: Vec<&MonthTicket> = facts.iter().filter(|t| t.completed_in_month).collect();
+    let collect = |f: fn(&MonthTicket) -> Option<i64>| -> Vec<i64> {
+        received.iter().filter_map(|t| f(t)).collect()
+    };
+    let sum_split = |f: fn(&MonthTicket) -> i64| Split {
+        total: completed.iter().map(|t| f(t)).sum(),
+        paid: completed.iter().filter(|t| t.paid).map(|t| f(t)).sum(),
+        unpaid: completed.iter().filter(|t| !t.paid).map(|t| f(t)).sum(),
+    };
+    let count = |f: fn(&MonthTicket) -> bool| facts.iter().filter(|t| f(t)).count() as i64;
+    let n_completed = completed.len() as i64;
+
+    let by_category = group(facts, |t| {
+        (
+            t.category.clone(),
+            t.category.clone(),
+            (t.sort_order, t.category.clone()),
+        )
+    })
+    .into_iter()
+    .map(|(k, a)| a.row(k))
+    .collect();
+    let site_name = |t: &MonthTicket| t.site.clone().unwrap_or_else(|| "（未填小区）".into());
+    let by_site = group(facts, |t| {
+        let s = site_name(t);
+        (s.clone(), s.clone(), (0, s))
+    })
+    .into_iter()
+    .map(|(k, a)| a.row(k))
+    .collect();
+    let by_building = group(facts, |t| {
+        let s = site_name(t);
+        let (b, label, order) = match (t.scope, t.building.as_deref()) {
+            (Scope::PublicArea, _) => ("公区".to_string(), format!("{s} 公区"), i64::MAX),
+            (_, Some(b)) => (
+                b.to_string(),
+                format!("{s} {}", with_suffix(b, "栋")),
+                natural(b).0,
+            ),
+            (_, None) => (String::new(), format!("{s} 未填楼栋"), i64::MAX - 1),
+        };
+        (format!("{s}/{b}"), label, (order, format!("{s}/{b}")))
+    });
+    // Sites in name order, buildings in natural order within each site.
+    let mut by_building: Vec<(String, Acc)> = by_building;
+    by_building.sort_by(|a, b| {
+        let site = |k: &str| k.split('/').next().unwrap_or("").to_string();
+        site(&a.0).cmp(&site(&b.0)).then(a.1.order.cmp(&b.1.order))
+    });
+    let by_building = by_building.into_iter().map(|(k, a)| a.row(k)).collect();
+
+    let by_technician = group(facts, |t| match &t.assignee {
+        Some(n) => (n.clone(), n.clone(), (0, String::new())),
+        None => (String::new(), UNASSIGNED.to_string(), (1, String::new())),
+    })
+    .into_iter()
+    .map(|(key, a)| TechnicianRow {
+        key,
+        label: a.label,
+        received: a.received,
+        completed: a.completed,
+        overdue: a.overdue,
+        mean_completion_minutes: mean(&a.completion),
+        visits: a.visits,
+        satisfaction_rate: rate(a.satisfied, a.visits),
+        rework_count: a.reworked,
+        labour_minutes: a.labour,
+    })
+    .collect::<Vec<_>>();
+    let mut by_technician = by_technician;
+    by_technician.sort_by(|a, b| {
+        (a.key.is_empty(), -a.completed, &a.key).cmp(&(b.key.is_empty(), -b.completed, &b.key))
+    });
+
+    let visits: i64 = facts.iter().map(|t| t.visits_in_month).sum();
+    let satisfied: i64 = facts.iter().map(|t| t.satisfied_in_month).sum();
+    Ok(MonthReport {
+        month: month.to_string(),
+        received: received.len() as i64,
+        completed: n_completed,
+        closed: count(|t| t.closed_in_month),
+        cancelled: count(|t| t.cancelled_in_month),
+        open_at_month_end: count(|t| {
+            t.status_at_month_end
+                .is_some_and(|s| s.is_open() || s == Status::Completed)
+        }),
+        by_category,
+        by_site,
+        by_building,
+        by_technician,
+        by_channel: group_all(
+            facts,
+            Channel::ALL,
+            |t| t.channel,
+            Channel::code,
+            Channel::label,
+        ),
+        by_urgency: group_all(
+            facts,
+            Urgency::ALL,
+            |t| t.urgency,
+            Urgency::code,
+            Urgency::label,
+        ),
+        by_kind: group_all(facts, Kind::ALL, |t| t.kind, Kind::code, Kind::label),
+        dispatch_minutes: timing(&collect(|t| t.dispatch_mins)),
+        arrival_minutes: timing(&collect(|t| t.arrival_mins)),
+        completion_minutes: timing(&collect(|t| t.completion_minutes)),
+        on_time_rate: rate(
+            completed
+                .iter()
+                .filter(|t| t.completed_on_time == Some(true))
+                .count() as i64,
+            n_completed,
+        ),
+        visit_rate: rate(
+            completed.iter().filter(|t| t.visited_after).count() as i64,
+            n_completed,
+        ),
+        satisfaction_rate: rate(satisfied, visits),
+        rework_rate: rate(
+            completed.iter().filter(|t| t.reworked_after).count() as i64,
+            n_completed,
+        ),
+        materials_fen: sum_split(|t| t.materials_fen),
+        fees_fen: sum_split(|t| t.fee_fen),
+        labour_minutes: sum_split(|t| t.labour_minutes),
+        hot_spots,
+    })
+}
+
+/// `翠湖苑 3栋2单元501`, or the site and the public location.
+pub fn place(
+    site: Option<&str>,
+    building: Option<&str>,
+    unit: Option<&str>,
+    room: Option<&str>,
+    location: Option<&str>,
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(s) = site.filter(|s| !s.is_empty()) {
+        parts.push(s.to_string());
+    }
+    let home = home(building, unit, room);
+    if !home.is_empty() {
+        parts.push(home);
+    }
+    if let Some(l) = location.filter(|s| !s.is_empty()) {
+        parts.push(l.to_string());
+    }
+    parts.join(" ")
+}
+
+/// `3栋2单元501`.
+fn home(building: Option<&str>, unit: Option<&str>, room: Option<&str>) -> String {
+    let mut s = String::new();
+    if let Some(b) = building.filter(|s| !s.is_empty()) {
+        s.push_str(&with_suffix(b, "栋"));
+    }
+    if let Some(u) = unit.filter(|s| !s.is_empty()) {
+        s.push_str(&with_suffix(u, "单元"));
+    }
+    if let Some(r) = room.filter(|s| !s.is_empty()) {
+        s.push_str(r);
+    }
+    s
+}
+
+/// Days the hot-spot window looks back from month end.
+pub const HOT_SPOT_DAYS: i64 = 90;
+
+const HOT_SPOTS_SQL: &str = "
+SELECT s.name, u.building, u.unit, u.room, g.location, g.scope, c.name, g.n, g.last, g.numbers
+  FROM (
+    SELECT min(t.site_id) AS site_id, t.unit_id, min(t.location) AS location, min(t.scope) AS scope,
+        t.category_id, count(*) AS n, max(t.received_at) AS last,
+        group_concat(t.number, ',') AS numbers
+      FROM tickets t
+     WHERE t.received_at >= :from AND t.received_at < :e AND t.status <> 'cancelled'
+     GROUP BY CASE WHEN t.unit_id IS NOT NULL THEN 'u' || t.unit_id
+                   ELSE 'l' || ifnull(t.site_id, 0) || ':' || ifnull(t.location, '') END,
+              t.category_id
+    HAVING count(*) >= 2) g
+  JOIN categories c ON c.id = g.category_id
+  LEFT JOIN sites s ON s.id = g.site_id
+  LEFT JOIN units u ON u.id = g.unit_id
+ ORDER BY g.n DESC, g.last DESC";
+
+fn hot_spots(store: &Store, zone: &OfficeZone, month: &str, end: i64) -> Result<Vec<HotSpot>> {
+    let bad = || Error::invalid(format!("月份“{month}”格式不对，请写成 2026-11"));
+    let (y, m) = month.split_once('-').ok_or_else(bad)?;
+    let first = NaiveDate::from_ymd_opt(
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        1,
+    )
+    .ok_or_else(bad)?;
+    // The 90 local days ending with the month's last day.
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    }
+    .ok_or_else(bad)?;
+    let from = zone.day_start(next - Duration::days(HOT_SPOT_DAYS))?;
+    let mut stmt = store.conn().prepare(HOT_SPOTS_SQL).sql("hot spots")?;
+    let rows = stmt
+        .query_map(named_params! {":from": from, ":e": end}, |r| {
+            let scope = parse_code(5, r.get(5)?, Scope::parse)?;
+            let building: Option<String> = r.get(1)?;
+            let unit: Option<String> = r.get(2)?;
+            let room: Option<String> = r.get(3)?;
+            let location: Option<String> = r.get(4)?;
+            let place = match room {
+                Some(_) => home(building.as_deref(), unit.as_deref(), room.as_deref()),
+                None => location.unwrap_or_default(),
+            };
+            let numbers: String = r.get(9)?;
+            let mut numbers: Vec<String> = numbers.split(',').map(String::from).collect();
+            numbers.sort();
+            Ok(HotSpot {
+                site: r.get(0)?,
+                place,
+                scope,
+                category: r.get(6)?,
+                tickets: r.get(7)?,
+                last_received_at: zone.from_epoch(r.get(8)?),
+                numbers,
+            })
+        })
+        .sql("hot spots")?;
+    rows.collect::<std::result::Result<_, _>>().sql("hot spots")
+}
+
+/// Labels of the 汇总 sheet/page, in order: (key, Chinese label, unit).
+pub fn kpi_lines(r: &MonthReport) -> Vec<(&'static str, String, Kpi)> {
+    let t = |t: &Timing| t.clone();
+    vec![
+        ("received", "本月受理".into(), Kpi::Count(r.received)),
+        ("completed", "本月完工".into(), Kpi::Count(r.completed)),
+        ("closed", "本月回访完结".into(), Kpi::Count(r.closed)),
+        ("cancelled", "本月取消".into(), Kpi::Count(r.cancelled)),
+        (
+            "open_at_month_end",
+            "月末未完结（结转）".into(),
+            Kpi::Count(r.open_at_month_end),
+        ),
+        (
+            "dispatch_minutes",
+            "派单用时（分钟）".into(),
+            Kpi::Timing(t(&r.dispatch_minutes)),
+        ),
+        (
+            "arrival_minutes",
+            "到场用时（分钟）".into(),
+            Kpi::Timing(t(&r.arrival_minutes)),
+        ),
+        (
+            "completion_minutes",
+            "完工用时（分钟，不含挂起）".into(),
+            Kpi::Timing(t(&r.completion_minutes)),
+        ),
+        (
+            "on_time_rate",
+            "按时完工率".into(),
+            Kpi::Rate(r.on_time_rate),
+        ),
+        ("visit_rate", "回访率".into(), Kpi::Rate(r.visit_rate)),
+        (
+            "satisfaction_rate",
+            "满意率".into(),
+            Kpi::Rate(r.satisfaction_rate),
+        ),
+        ("rework_rate", "返修率".into(), Kpi::Rate(r.rework_rate)),
+        (
+            "materials_fen",
+            "材料费".into(),
+            Kpi::Money(r.materials_fen.clone()),
+        ),
+        (
+            "fees_fen",
+            "维修收费（有偿）".into(),
+            Kpi::Money(r.fees_fen.clone()),
+        ),
+        (
+            "labour_minutes",
+            "工时（分钟）".into(),
+            Kpi::Minutes(r.labour_minutes.clone()),
+        ),
+    ]
+}
+
+/// A KPI value as the exports print it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kpi {
+    Count(i64),
+    Timing(Timing),
+    Rate(Option<f64>),
+    Money(Split),
+    Minutes(Split),
+}
+
+/// `12345` fen → `123.45`.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let f = fen.abs();
+    format!("{sign}{}.{:02}", f / 100, f % 100)
+}
+
+/// `0.8571` → `85.71%`; `None` → `—`.
+pub fn percent(r: Option<f64>) -> String {
+    match r {
+        Some(r) => format!("{:.2}%", r * 100.0),
+        None => "—".into(),
+    }
+}
+
+/// Tickets received per local day of the month (for the daily chart): (day, count).
+pub fn daily_received(detail: &MonthDetail, zone: &OfficeZone) -> Vec<(NaiveDate, i64)> {
+    let mut days: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    for t in detail.tickets.iter().filter(|t| t.received_in_month) {
+        *days.entry(zone.local_date(&t.received_at)).or_default() += 1;
+    }
+    days.into_iter().collect()
+}
