@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Everything CI checks, from a fresh Debian/Ubuntu machine: installs what is needed,
+# then lints and runs every test — core (Rust), UI units (Vitest) and end-to-end (the
+# real window under Xvfb via tauri-driver).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+source scripts/setup.sh
+
+if [ -x scripts/desktop.sh ]; then
+  echo "== desktop dependencies"
+  scripts/desktop.sh deps
+fi
+
+echo "== rustfmt"
+cargo fmt --all -- --check
+echo "== clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== core tests"
+cargo test --workspace
+
+if [ -x scripts/desktop.sh ]; then
+  echo "== desktop tests (UI units, e2e in the real window)"
+  scripts/desktop.sh test
+fi
+echo "== all tests passed"
