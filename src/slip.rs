@@ -308,6 +308,8 @@ struct Metrics {
     desc_min_lines: usize,
     /// Lines each for 故障原因 / 处理措施.
     note_lines: usize,
+    /// 故障原因 and 处理措施 share one row (two half-width cells).
+    notes_side_by_side: bool,
 }
 
 const A4_METRICS: Metrics = Metrics {
@@ -322,6 +324,7 @@ const A4_METRICS: Metrics = Metrics {
     material_rows: 5,
     desc_min_lines: 3,
     note_lines: 2,
+    notes_side_by_side: false,
 };
 
 const A5_METRICS: Metrics = Metrics {
@@ -335,7 +338,8 @@ const A5_METRICS: Metrics = Metrics {
     qr: 15.5,
     material_rows: 3,
     desc_min_lines: 2,
-    note_lines: 1,
+    note_lines: 2,
+    notes_side_by_side: true,
 };
 
 /// Where one form goes on the page, mm from the top-left.
@@ -530,6 +534,7 @@ impl Context<'_> {
         let done = is_done(t);
         let note_h = m.note_lines as f32 * m.line + 2.0 * m.pad;
         let note_h = note_h.max(m.row);
+        let note_rows = if m.notes_side_by_side { 1.0 } else { 2.0 };
         let mat_head_h = m.row * 0.85;
         let mat_row_h = m.row * 0.85;
         let materials_h = mat_head_h + (m.material_rows as f32 + 1.0) * mat_row_h;
@@ -538,7 +543,7 @@ impl Context<'_> {
         let fixed = 4.0 * m.row // 报修人, 报修时间, 紧急程度, 维修人员
             + place_h
             + m.row // 到场/完工
-            + 2.0 * note_h // 故障原因, 处理措施
+            + note_rows * note_h // 故障原因, 处理措施
             + materials_h
             + 3.0 * m.row // 工时/收费, 维修结果, 满意度
             + sign_h;
@@ -562,6 +567,13 @@ impl Context<'_> {
             });
         }
         let desc_h = (shown.len().max(m.desc_min_lines) as f32 * m.line + 2.0 * m.pad).max(m.row);
+        // Room left on the sheet goes to the hand: up to two more lines each for
+        // 故障原因 / 处理措施, then a taller signature row.
+        let spare = (desc_avail - desc_h).max(0.0);
+        let grow = (spare * 0.7 / note_rows).min(2.0 * m.line);
+        let note_h = note_h + grow;
+        let sign_h = sign_h + ((spare - grow * note_rows) * 0.5).clamp(0.0, m.row);
+        let note_cap = (((note_h - 2.0 * m.pad) / m.line).floor() as usize).max(1);
 
         let mut y = top;
         // 报修人 | 联系电话
@@ -641,12 +653,22 @@ impl Context<'_> {
         );
         self.row_lines(c, &cols, y, m.row);
         y += m.row;
-        // 故障原因, 处理措施: blank for the hand, or what was typed back in.
-        for (label, text) in [("故障原因", &t.cause), ("处理措施", &t.measures)] {
+        // 故障原因, 处理措施: blank for the hand, or what was typed back in. On the A5
+        // part they sit side by side, to leave the hand two lines each.
+        let notes = [("故障原因", &t.cause), ("处理措施", &t.measures)];
+        for (i, (label, text)) in notes.into_iter().enumerate() {
+            let (lx, vx, vw) = if m.notes_side_by_side {
+                (cols[2 * i], cols[2 * i + 1], v - 2.0 * m.pad)
+            } else {
+                (cols[0], cols[1], value_w)
+            };
             let text = text.as_deref().filter(|_| done).unwrap_or("");
-            let lines = self.font.wrap(text, m.body, mm_to_pt(value_w));
-            let lines = if text.is_empty() { Vec::new() } else { lines };
-            let cap = m.note_lines;
+            let lines = if text.is_empty() {
+                Vec::new()
+            } else {
+                self.font.wrap(text, m.body, mm_to_pt(vw))
+            };
+            let cap = note_cap;
             let shown = if lines.len() > cap {
                 let mut s = lines[..cap - 1].to_vec();
                 s.push(CONTINUED.to_string());
@@ -660,9 +682,13 @@ impl Context<'_> {
             } else {
                 lines
             };
-            self.label(c, m, cols[0], y, l, note_h, label);
-            self.lines(c, m, cols[1], y, note_h, &shown, false);
-            c.vline(cols[1], y, y + note_h, THIN);
+            self.label(c, m, lx, y, l, note_h, label);
+            self.lines(c, m, vx, y, note_h, &shown, false);
+            c.vline(vx, y, y + note_h, THIN);
+            if m.notes_side_by_side && i == 0 {
+                c.vline(cols[2], y, y + note_h, THIN);
+                continue;
+            }
             y += note_h;
             c.hline(left, right, y, THIN);
         }
