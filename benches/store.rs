@@ -41,14 +41,20 @@ fn bench(c: &mut Criterion) {
     c.bench_function("search_2char_漏水_100k", |b| {
         b.iter(|| {
             store
-                .list_tickets(&TicketFilter { q: Some("漏水".into()), ..Default::default() })
+                .list_tickets(&TicketFilter {
+                    q: Some("漏水".into()),
+                    ..Default::default()
+                })
                 .expect("search")
         })
     });
     c.bench_function("list_overdue_100k", |b| {
         b.iter(|| {
             store
-                .list_tickets(&TicketFilter { overdue: true, ..Default::default() })
+                .list_tickets(&TicketFilter {
+                    overdue: true,
+                    ..Default::default()
+                })
                 .expect("overdue")
         })
     });

@@ -1,7 +1,9 @@
 //! Office time: every instant is stored as UTC seconds and shown, grouped and summed in
 //! the office's time zone (办公时区, default Asia/Shanghai).
 
-use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
@@ -23,10 +25,11 @@ impl Default for OfficeZone {
 
 impl OfficeZone {
     pub fn parse(name: &str) -> Result<Self> {
-        name.trim()
-            .parse::<Tz>()
-            .map(OfficeZone)
-            .map_err(|_| Error::invalid(format!("时区“{name}”无法识别，请填写如 Asia/Shanghai 的时区名")))
+        name.trim().parse::<Tz>().map(OfficeZone).map_err(|_| {
+            Error::invalid(format!(
+                "时区“{name}”无法识别，请填写如 Asia/Shanghai 的时区名"
+            ))
+        })
     }
 
     pub fn name(&self) -> &'static str {
@@ -51,16 +54,22 @@ impl OfficeZone {
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Ok(self.at(t.with_timezone(&Utc)));
         }
-        let naive = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-            .ok_or_else(|| {
-                Error::invalid(format!(
-                    "{field}“{input}”格式不对，请写成 2026-11-27 14:30 或 RFC 3339 格式"
-                ))
-            })?;
-        self.local_naive(naive)
-            .ok_or_else(|| Error::invalid(format!("{field}“{input}”在本地时区不存在，请换一个时间")))
+        let naive = [
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "{field}“{input}”格式不对，请写成 2026-11-27 14:30 或 RFC 3339 格式"
+            ))
+        })?;
+        self.local_naive(naive).ok_or_else(|| {
+            Error::invalid(format!("{field}“{input}”在本地时区不存在，请换一个时间"))
+        })
     }
 
     fn local_naive(&self, naive: NaiveDateTime) -> Option<Time> {
@@ -128,7 +137,9 @@ pub fn check_happened(field: &str, t: &Time, now: &Time) -> Result<()> {
         )));
     }
     if t.year() < EARLIEST_YEAR {
-        return Err(Error::invalid(format!("{field}不能早于 2000 年，请检查日期")));
+        return Err(Error::invalid(format!(
+            "{field}不能早于 2000 年，请检查日期"
+        )));
     }
     Ok(())
 }

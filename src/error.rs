@@ -81,7 +81,7 @@ impl<T> SqlContext<T> for std::result::Result<T, rusqlite::Error> {
 }
 
 /// The shape errors take over IPC and in JSON: `{code, message}`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,

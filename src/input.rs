@@ -17,7 +17,12 @@ const MAX_MATERIALS: usize = 100;
 
 /// Trimmed text with no control characters (line breaks allowed where `multiline`),
 /// at most `max` characters. `None`/blank gives `None`.
-pub fn text(field: &str, value: Option<&str>, max: usize, multiline: bool) -> Result<Option<String>> {
+pub fn text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+    multiline: bool,
+) -> Result<Option<String>> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
@@ -70,7 +75,10 @@ pub fn phone(field: &str, raw: &str) -> Result<String> {
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '（' | '）' | '\u{3000}'))
         .collect();
-    if let Some(rest) = digits.strip_prefix("+86").or_else(|| digits.strip_prefix("0086")) {
+    if let Some(rest) = digits
+        .strip_prefix("+86")
+        .or_else(|| digits.strip_prefix("0086"))
+    {
         digits = rest.to_string();
     }
     let bad = || {
@@ -104,7 +112,8 @@ fn choice<T>(value: Option<&str>, parse: fn(&str) -> Result<T>) -> Result<Option
 }
 
 /// 报修登记 — a new ticket as typed at the desk (all text, checked by [`TicketDraft::check`]).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 #[serde(deny_unknown_fields)]
 pub struct TicketDraft {
     pub kind: Option<String>,
@@ -185,18 +194,27 @@ impl TicketDraft {
         }
         let category = name("报修类别", self.category.as_deref())?;
         let urgency = choice(self.urgency.as_deref(), Urgency::parse)?;
-        let description = required("故障描述", self.description.as_deref(), MAX_DESCRIPTION, true)?;
-        let received_at = match text("报修时间", self.received_at.as_deref(), MAX_NAME, false)? {
+        let description = required(
+            "故障描述",
+            self.description.as_deref(),
+            MAX_DESCRIPTION,
+            true,
+        )?;
+        let received_at = match text("报修时间", self.received_at.as_deref(), MAX_NAME, false)?
+        {
             Some(s) => zone.parse_input("报修时间", &s)?,
             None => *now,
         };
         check_happened("报修时间", &received_at, now)?;
-        let appointment_at = match text("预约时间", self.appointment_at.as_deref(), MAX_NAME, false)? {
-            Some(s) => Some(zone.parse_input("预约时间", &s)?),
-            None => None,
-        };
+        let appointment_at =
+            match text("预约时间", self.appointment_at.as_deref(), MAX_NAME, false)? {
+                Some(s) => Some(zone.parse_input("预约时间", &s)?),
+                None => None,
+            };
         if urgency == Some(Urgency::Scheduled) && appointment_at.is_none() {
-            return Err(Error::invalid("预约报修需填写预约时间，请与业主约定上门时间"));
+            return Err(Error::invalid(
+                "预约报修需填写预约时间，请与业主约定上门时间",
+            ));
         }
         if let Some(a) = &appointment_at {
             if a.timestamp() < received_at.timestamp() - 60 {
@@ -227,7 +245,8 @@ impl TicketDraft {
 }
 
 /// One material line as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 #[serde(deny_unknown_fields)]
 pub struct MaterialDraft {
     pub name: Option<String>,
@@ -237,7 +256,8 @@ pub struct MaterialDraft {
 }
 
 /// 完工登记 — the signed paper slip typed back in.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 #[serde(deny_unknown_fields)]
 pub struct CompletionDraft {
     pub cause: Option<String>,
@@ -259,7 +279,8 @@ impl CompletionDraft {
     /// workflow's precondition, checked there.
     pub fn check(&self) -> Result<Completion> {
         let cause = text("故障原因", self.cause.as_deref(), MAX_NOTE, true)?.unwrap_or_default();
-        let measures = text("处理措施", self.measures.as_deref(), MAX_NOTE, true)?.unwrap_or_default();
+        let measures =
+            text("处理措施", self.measures.as_deref(), MAX_NOTE, true)?.unwrap_or_default();
         if self.materials.len() > MAX_MATERIALS {
             return Err(Error::invalid(format!("材料最多 {MAX_MATERIALS} 行")));
         }
@@ -267,8 +288,13 @@ impl CompletionDraft {
         for (i, m) in self.materials.iter().enumerate() {
             let row = i + 1;
             let name = name(&format!("第 {row} 行材料名称"), m.name.as_deref())?;
-            let spec = text(&format!("第 {row} 行规格型号"), m.spec.as_deref(), MAX_NAME, false)?
-                .unwrap_or_default();
+            let spec = text(
+                &format!("第 {row} 行规格型号"),
+                m.spec.as_deref(),
+                MAX_NAME,
+                false,
+            )?
+            .unwrap_or_default();
             let quantity = m
                 .quantity
                 .ok_or_else(|| Error::invalid(format!("第 {row} 行材料“{name}”缺少数量")))?;
@@ -314,7 +340,8 @@ impl CompletionDraft {
 }
 
 /// 维修人员 as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 #[serde(deny_unknown_fields)]
 pub struct TechnicianDraft {
     pub name: Option<String>,

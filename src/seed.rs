@@ -23,90 +23,181 @@ const GIVEN: &[&str] = &[
 ];
 
 /// (category, public-area share, descriptions, materials (name, spec, fen))
-type CategoryData = (&'static str, &'static [&'static str], &'static [(&'static str, &'static str, i64)]);
+type CategoryData = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static str, i64)],
+);
 
 const CATEGORIES: &[CategoryData] = &[
-    ("水路", &[
-        "厨房水槽下水管漏水，柜子里有积水",
-        "卫生间马桶水箱一直流水，止不住",
-        "阳台地漏堵塞，洗衣机排水漫出来了",
-        "楼上渗水，卫生间吊顶有水渍滴水",
-        "热水器进水阀门关不严，滴水",
-        "洗手盆龙头松动漏水",
-    ], &[("三角阀", "DN15", 2500), ("不锈钢编织软管", "60cm", 1800), ("生料带", "20m", 200), ("PPR管", "DN20", 1200), ("马桶进水阀", "通用型", 4500)]),
-    ("电路", &[
-        "家里突然停电，总闸跳了推不上去",
-        "客厅插座冒火花，有焦味",
-        "卧室顶灯不亮，换了灯泡也不行",
-        "厨房插座没电，冰箱停了",
-        "漏电开关频繁跳闸",
-    ], &[("空气开关", "DZ47 C16", 3500), ("五孔插座", "86型", 1500), ("LED灯管", "18W", 2800), ("电线", "BV2.5", 350)]),
-    ("燃气", &[
-        "厨房有燃气味，已关闭总阀",
-        "燃气灶打不着火",
-        "燃气表不走字，需要检查",
-    ], &[("燃气软管", "1.5m", 3800), ("管卡", "20mm", 100)]),
-    ("门窗锁具", &[
-        "入户门锁芯坏了，钥匙拧不动",
-        "窗户合页脱落，关不上",
-        "阳台推拉门卡轨，推不动",
-        "单元门禁门关不严，闭门器漏油",
-    ], &[("锁芯", "C级", 12000), ("合页", "4寸", 1500), ("闭门器", "60kg", 8500), ("滑轮", "推拉门用", 1200)]),
-    ("墙地面", &[
-        "客厅墙面渗水起皮发霉",
-        "卫生间地砖空鼓开裂",
-        "外墙窗边渗水，下雨就湿",
-        "天花板石膏线脱落",
-    ], &[("防水涂料", "5kg", 16000), ("瓷砖胶", "20kg", 4500), ("玻璃胶", "300ml", 1500)]),
-    ("空调暖通", &[
-        "空调冷凝水管漏水，墙面湿了",
-        "暖气片不热，阀门打开了",
-        "新风系统噪音很大",
-    ], &[("排水管", "16mm", 600), ("暖气阀门", "DN20", 5500)]),
-    ("电梯", &[
-        "电梯困人，有人被困在轿厢里",
-        "电梯门关不上，反复开关",
-        "电梯运行时有异响",
-        "电梯按钮失灵，按了不亮",
-    ], &[("按钮", "通用型", 6000)]),
-    ("消防", &[
-        "楼道烟感报警器误报，一直响",
-        "消防栓箱门损坏",
-        "应急照明灯不亮",
-    ], &[("应急灯", "LED双头", 6500), ("烟感探测器", "独立式", 9000)]),
-    ("弱电门禁", &[
-        "单元门禁刷卡没反应",
-        "可视对讲没有声音",
-        "门禁卡消磁，需要重新写卡",
-    ], &[("门禁卡", "IC", 1000), ("读卡器", "86型", 18000)]),
-    ("公共设施", &[
-        "楼道声控灯不亮",
-        "小区路灯不亮，晚上很黑",
-        "儿童游乐设施螺丝松动，有安全隐患",
-        "地下车库道闸抬杆不起",
-        "垃圾房门坏了",
-    ], &[("声控灯", "LED 5W", 2500), ("螺栓", "M10", 300)]),
-    ("其他", &[
-        "楼上装修噪音太大，影响休息",
-        "咨询装修申请需要哪些材料",
-        "快递柜门打不开",
-    ], &[]),
+    (
+        "水路",
+        &[
+            "厨房水槽下水管漏水，柜子里有积水",
+            "卫生间马桶水箱一直流水，止不住",
+            "阳台地漏堵塞，洗衣机排水漫出来了",
+            "楼上渗水，卫生间吊顶有水渍滴水",
+            "热水器进水阀门关不严，滴水",
+            "洗手盆龙头松动漏水",
+        ],
+        &[
+            ("三角阀", "DN15", 2500),
+            ("不锈钢编织软管", "60cm", 1800),
+            ("生料带", "20m", 200),
+            ("PPR管", "DN20", 1200),
+            ("马桶进水阀", "通用型", 4500),
+        ],
+    ),
+    (
+        "电路",
+        &[
+            "家里突然停电，总闸跳了推不上去",
+            "客厅插座冒火花，有焦味",
+            "卧室顶灯不亮，换了灯泡也不行",
+            "厨房插座没电，冰箱停了",
+            "漏电开关频繁跳闸",
+        ],
+        &[
+            ("空气开关", "DZ47 C16", 3500),
+            ("五孔插座", "86型", 1500),
+            ("LED灯管", "18W", 2800),
+            ("电线", "BV2.5", 350),
+        ],
+    ),
+    (
+        "燃气",
+        &[
+            "厨房有燃气味，已关闭总阀",
+            "燃气灶打不着火",
+            "燃气表不走字，需要检查",
+        ],
+        &[("燃气软管", "1.5m", 3800), ("管卡", "20mm", 100)],
+    ),
+    (
+        "门窗锁具",
+        &[
+            "入户门锁芯坏了，钥匙拧不动",
+            "窗户合页脱落，关不上",
+            "阳台推拉门卡轨，推不动",
+            "单元门禁门关不严，闭门器漏油",
+        ],
+        &[
+            ("锁芯", "C级", 12000),
+            ("合页", "4寸", 1500),
+            ("闭门器", "60kg", 8500),
+            ("滑轮", "推拉门用", 1200),
+        ],
+    ),
+    (
+        "墙地面",
+        &[
+            "客厅墙面渗水起皮发霉",
+            "卫生间地砖空鼓开裂",
+            "外墙窗边渗水，下雨就湿",
+            "天花板石膏线脱落",
+        ],
+        &[
+            ("防水涂料", "5kg", 16000),
+            ("瓷砖胶", "20kg", 4500),
+            ("玻璃胶", "300ml", 1500),
+        ],
+    ),
+    (
+        "空调暖通",
+        &[
+            "空调冷凝水管漏水，墙面湿了",
+            "暖气片不热，阀门打开了",
+            "新风系统噪音很大",
+        ],
+        &[("排水管", "16mm", 600), ("暖气阀门", "DN20", 5500)],
+    ),
+    (
+        "电梯",
+        &[
+            "电梯困人，有人被困在轿厢里",
+            "电梯门关不上，反复开关",
+            "电梯运行时有异响",
+            "电梯按钮失灵，按了不亮",
+        ],
+        &[("按钮", "通用型", 6000)],
+    ),
+    (
+        "消防",
+        &[
+            "楼道烟感报警器误报，一直响",
+            "消防栓箱门损坏",
+            "应急照明灯不亮",
+        ],
+        &[("应急灯", "LED双头", 6500), ("烟感探测器", "独立式", 9000)],
+    ),
+    (
+        "弱电门禁",
+        &[
+            "单元门禁刷卡没反应",
+            "可视对讲没有声音",
+            "门禁卡消磁，需要重新写卡",
+        ],
+        &[("门禁卡", "IC", 1000), ("读卡器", "86型", 18000)],
+    ),
+    (
+        "公共设施",
+        &[
+            "楼道声控灯不亮",
+            "小区路灯不亮，晚上很黑",
+            "儿童游乐设施螺丝松动，有安全隐患",
+            "地下车库道闸抬杆不起",
+            "垃圾房门坏了",
+        ],
+        &[("声控灯", "LED 5W", 2500), ("螺栓", "M10", 300)],
+    ),
+    (
+        "其他",
+        &[
+            "楼上装修噪音太大，影响休息",
+            "咨询装修申请需要哪些材料",
+            "快递柜门打不开",
+        ],
+        &[],
+    ),
 ];
 
 const PUBLIC_PLACES: &[&str] = &[
-    "电梯厅", "地下车库B区", "小区东门", "楼道", "一楼大堂", "中心花园", "垃圾房", "消防通道",
-    "地下车库入口", "屋顶平台",
+    "电梯厅",
+    "地下车库B区",
+    "小区东门",
+    "楼道",
+    "一楼大堂",
+    "中心花园",
+    "垃圾房",
+    "消防通道",
+    "地下车库入口",
+    "屋顶平台",
 ];
 
 const TECHS: &[(&str, &str, &[&str], &str)] = &[
     ("张国强", "13911110001", &["水路", "燃气"], "水电班"),
     ("李建华", "13911110002", &["电路", "弱电门禁"], "水电班"),
-    ("王志勇", "13911110003", &["门窗锁具", "墙地面", "其他"], "土建班"),
+    (
+        "王志勇",
+        "13911110003",
+        &["门窗锁具", "墙地面", "其他"],
+        "土建班",
+    ),
     ("赵德明", "13911110004", &["空调暖通", "电路"], "暖通班"),
     ("刘海涛", "13911110005", &["电梯", "消防"], "设备班"),
     ("陈晓东", "13911110006", &["水路", "墙地面"], "水电班"),
-    ("杨文博", "13911110007", &["公共设施", "门窗锁具", "其他"], "综合班"),
-    ("周春生", "13911110008", &["电路", "水路", "公共设施"], "综合班"),
+    (
+        "杨文博",
+        "13911110007",
+        &["公共设施", "门窗锁具", "其他"],
+        "综合班",
+    ),
+    (
+        "周春生",
+        "13911110008",
+        &["电路", "水路", "公共设施"],
+        "综合班",
+    ),
 ];
 
 /// (site, buildings, units per building, floors, rooms per floor)
@@ -130,16 +221,22 @@ fn person(rng: &mut fastrand::Rng) -> String {
 }
 
 fn mobile(rng: &mut fastrand::Rng) -> String {
-    let prefixes = ["138", "139", "137", "136", "135", "150", "151", "158", "186", "188", "177", "199"];
-    format!("{}{:08}", prefixes[rng.usize(..prefixes.len())], rng.u32(0..100_000_000))
+    let prefixes = [
+        "138", "139", "137", "136", "135", "150", "151", "158", "186", "188", "177", "199",
+    ];
+    format!(
+        "{}{:08}",
+        prefixes[rng.usize(..prefixes.len())],
+        rng.u32(0..100_000_000)
+    )
 }
 
+/// A seeded unit: (site, building, unit, room, contact, phone).
+type SeedUnit = (String, String, String, String, String, String);
+
 /// Sites, units with one contact each, and 8 technicians — the master data both seeds
-/// use. Returns every unit as (site, building, unit, room, contact, phone).
-fn master_data(
-    store: &mut Store,
-    rng: &mut fastrand::Rng,
-) -> Result<Vec<(String, String, String, String, String, String)>> {
+/// use.
+fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUnit>> {
     for (name, phone, skills, team) in TECHS {
         store.save_technician(&TechnicianDraft {
             name: Some((*name).into()),
@@ -159,11 +256,24 @@ fn master_data(
                 for f in 1..=*floors {
                     for r in 1..=*per_floor {
                         let room = format!("{f}{r:02}");
-                        let uid = store::places_unit_id(&tx, sid, &b.to_string(), &u.to_string(), &room)?;
+                        let uid =
+                            store::places_unit_id(&tx, sid, &b.to_string(), &u.to_string(), &room)?;
                         let name = person(rng);
                         let phone = mobile(rng);
-                        store::places_upsert_contact(&tx, uid, &name, std::slice::from_ref(&phone))?;
-                        units.push((site.to_string(), b.to_string(), u.to_string(), room, name, phone));
+                        store::places_upsert_contact(
+                            &tx,
+                            uid,
+                            &name,
+                            std::slice::from_ref(&phone),
+                        )?;
+                        units.push((
+                            site.to_string(),
+                            b.to_string(),
+                            u.to_string(),
+                            room,
+                            name,
+                            phone,
+                        ));
                     }
                 }
             }
@@ -232,7 +342,20 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             7..=9 => "inquiry",
             _ => "repair",
         };
-        let channel = ["phone", "phone", "phone", "phone", "phone", "walk_in", "walk_in", "wechat", "wechat", "app", "sms", "inspection"][rng.usize(..12)];
+        let channel = [
+            "phone",
+            "phone",
+            "phone",
+            "phone",
+            "phone",
+            "walk_in",
+            "walk_in",
+            "wechat",
+            "wechat",
+            "app",
+            "sms",
+            "inspection",
+        ][rng.usize(..12)];
         let urgency = if rng.u8(0..10) == 0 { "scheduled" } else { "" };
         let appointment = (urgency == "scheduled").then(|| {
             let d = received + Duration::days(rng.i64(1..3));
@@ -243,13 +366,27 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         let draft = TicketDraft {
             kind: Some(kind.into()),
             channel: Some(channel.into()),
-            reporter: Some(if channel == "inspection" { "巡检员".into() } else { u.4.clone() }),
-            phone: Some(if channel == "inspection" { "13911119999".into() } else { u.5.clone() }),
+            reporter: Some(if channel == "inspection" {
+                "巡检员".into()
+            } else {
+                u.4.clone()
+            }),
+            phone: Some(if channel == "inspection" {
+                "13911119999".into()
+            } else {
+                u.5.clone()
+            }),
             site: Some(u.0.clone()),
             building: (!public).then(|| u.1.clone()),
             unit: (!public).then(|| u.2.clone()),
             room: (!public).then(|| u.3.clone()),
-            location: public.then(|| format!("{}栋{}", u.1, PUBLIC_PLACES[rng.usize(..PUBLIC_PLACES.len())])),
+            location: public.then(|| {
+                format!(
+                    "{}栋{}",
+                    u.1,
+                    PUBLIC_PLACES[rng.usize(..PUBLIC_PLACES.len())]
+                )
+            }),
             scope: Some(if public { "public_area" } else { "in_home" }.into()),
             category: Some(cat.into()),
             urgency: (!urgency.is_empty()).then(|| urgency.into()),
@@ -263,7 +400,15 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         let mut clock = received;
         if rng.u8(0..100) < 4 {
             if let Some(at) = advance(&mut clock, &now, rng, 3, 30) {
-                store.apply_step(&t.number, Step::Cancel { reason: "业主已自行处理".into(), duplicate_of: None }, Some(&at), op)?;
+                store.apply_step(
+                    &t.number,
+                    Step::Cancel {
+                        reason: "业主已自行处理".into(),
+                        duplicate_of: None,
+                    },
+                    Some(&at),
+                    op,
+                )?;
             }
             continue;
         }
@@ -271,9 +416,17 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         if now - received < Duration::days(2) && rng.u8(0..100) < 30 {
             continue;
         }
-        let techs: Vec<String> = store.suggest_technicians(cat)?.into_iter().map(|s| s.name).collect();
-        let Some(tech) = techs.first().cloned() else { continue };
-        let Some(at) = advance(&mut clock, &now, rng, 2, 50) else { continue };
+        let techs: Vec<String> = store
+            .suggest_technicians(cat)?
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        let Some(tech) = techs.first().cloned() else {
+            continue;
+        };
+        let Some(at) = advance(&mut clock, &now, rng, 2, 50) else {
+            continue;
+        };
         store.apply_step(&t.number, Step::Assign { technician: tech }, Some(&at), op)?;
         let arrive = match appointment {
             Some(a) if a > clock => {
@@ -285,15 +438,28 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         let Some(at) = arrive else { continue };
         store.apply_step(&t.number, Step::Start, Some(&at), op)?;
         if rng.u8(0..100) < 6 {
-            let Some(at) = advance(&mut clock, &now, rng, 20, 60) else { continue };
-            store.apply_step(&t.number, Step::Hold { reason: "等待材料到货".into() }, Some(&at), op)?;
+            let Some(at) = advance(&mut clock, &now, rng, 20, 60) else {
+                continue;
+            };
+            store.apply_step(
+                &t.number,
+                Step::Hold {
+                    reason: "等待材料到货".into(),
+                },
+                Some(&at),
+                op,
+            )?;
             if rng.u8(0..100) < 25 {
                 continue; // still waiting for the part
             }
-            let Some(at) = advance(&mut clock, &now, rng, 600, 3000) else { continue };
+            let Some(at) = advance(&mut clock, &now, rng, 600, 3000) else {
+                continue;
+            };
             store.apply_step(&t.number, Step::Resume, Some(&at), op)?;
         }
-        let Some(at) = advance(&mut clock, &now, rng, 20, 300) else { continue };
+        let Some(at) = advance(&mut clock, &now, rng, 20, 300) else {
+            continue;
+        };
         let paid = rng.u8(0..100) < 30 && !mats.is_empty();
         let materials: Vec<MaterialDraft> = (0..rng.usize(0..3).min(mats.len()))
             .map(|i| {
@@ -309,13 +475,31 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         store.apply_step(
             &t.number,
             Step::Complete(CompletionDraft {
-                cause: Some(["配件老化损坏", "使用不当", "安装不规范", "管道堵塞", "线路老化"][rng.usize(..5)].into()),
-                measures: Some(["更换配件，试用正常", "疏通管道，恢复正常", "重新安装紧固", "更换线路及开关"][rng.usize(..4)].into()),
+                cause: Some(
+                    [
+                        "配件老化损坏",
+                        "使用不当",
+                        "安装不规范",
+                        "管道堵塞",
+                        "线路老化",
+                    ][rng.usize(..5)]
+                    .into(),
+                ),
+                measures: Some(
+                    [
+                        "更换配件，试用正常",
+                        "疏通管道，恢复正常",
+                        "重新安装紧固",
+                        "更换线路及开关",
+                    ][rng.usize(..4)]
+                    .into(),
+                ),
                 materials,
                 labour_minutes: Some(rng.i64(20..150)),
                 paid: Some(paid),
                 fee_fen: Some(if paid { rng.i64(3..20) * 1000 } else { 0 }),
-                payment_method: paid.then(|| ["微信", "现金", "支付宝"][rng.usize(..3)].to_string()),
+                payment_method: paid
+                    .then(|| ["微信", "现金", "支付宝"][rng.usize(..3)].to_string()),
                 owner_signed: Some(true),
                 arrived_at: None,
             }),
@@ -325,20 +509,37 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         if rng.u8(0..100) < 8 {
             continue; // never visited: shows up as 完工超时未回访
         }
-        let Some(at) = advance(&mut clock, &now, rng, 600, 4000) else { continue };
+        let Some(at) = advance(&mut clock, &now, rng, 600, 4000) else {
+            continue;
+        };
         let sat = [
-            Satisfaction::VerySatisfied, Satisfaction::VerySatisfied, Satisfaction::Satisfied,
-            Satisfaction::Satisfied, Satisfaction::Satisfied, Satisfaction::Neutral, Satisfaction::Dissatisfied,
+            Satisfaction::VerySatisfied,
+            Satisfaction::VerySatisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Satisfied,
+            Satisfaction::Neutral,
+            Satisfaction::Dissatisfied,
         ][rng.usize(..7)];
         store.apply_step(
             &t.number,
-            Step::Visit { satisfaction: sat.code().into(), note: Some("电话回访".into()) },
+            Step::Visit {
+                satisfaction: sat.code().into(),
+                note: Some("电话回访".into()),
+            },
             Some(&at),
             "客服小王",
         )?;
         if sat == Satisfaction::Dissatisfied && rng.bool() {
             if let Some(at) = advance(&mut clock, &now, rng, 30, 600) {
-                store.apply_step(&t.number, Step::Rework { reason: "业主反映问题未解决".into() }, Some(&at), op)?;
+                store.apply_step(
+                    &t.number,
+                    Step::Rework {
+                        reason: "业主反映问题未解决".into(),
+                    },
+                    Some(&at),
+                    op,
+                )?;
             }
         }
     }
@@ -352,7 +553,13 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
 }
 
 /// Move the clock on by lo..hi minutes; the step happens only if that is not in the future.
-fn advance(clock: &mut Time, now: &Time, rng: &mut fastrand::Rng, lo: i64, hi: i64) -> Option<String> {
+fn advance(
+    clock: &mut Time,
+    now: &Time,
+    rng: &mut fastrand::Rng,
+    lo: i64,
+    hi: i64,
+) -> Option<String> {
     *clock += Duration::minutes(rng.i64(lo..hi));
     (*clock <= *now).then(|| fmt(clock))
 }
@@ -384,24 +591,34 @@ pub fn synthetic(store: &mut Store, n: usize, seed: u64) -> Result<SeedOutcome> 
 
 fn synthetic_inner(store: &mut Store, n: usize, rng: &mut fastrand::Rng) -> Result<SeedOutcome> {
     let has_techs = !store.technicians()?.is_empty();
-    let units = if has_techs { Vec::new() } else { master_data(store, rng)? };
+    let units = if has_techs {
+        Vec::new()
+    } else {
+        master_data(store, rng)?
+    };
     let zone = store.zone();
     let now = store.now();
     let prefix = store.settings()?.number_prefix;
     let conn = store.conn();
     let ids = |sql: &str| -> Result<Vec<(i64, i64)>> {
         let mut stmt = conn.prepare(sql).sql("seed ids")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).sql("seed ids")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .sql("seed ids")?;
         rows.collect::<std::result::Result<_, _>>().sql("seed ids")
     };
     let unit_rows = ids("SELECT id, site_id FROM units")?;
     let categories = ids("SELECT id, id FROM categories")?;
     let skills = ids("SELECT category_id, technician_id FROM technician_skills")?;
     if unit_rows.is_empty() || categories.is_empty() || skills.is_empty() {
-        return Err(Error::Precondition("缺少小区、房屋或维修人员，无法生成测试工单".into()));
+        return Err(Error::Precondition(
+            "缺少小区、房屋或维修人员，无法生成测试工单".into(),
+        ));
     }
     let span_secs = ((n as f64 / 30_000.0) * 30.0 * 86_400.0).max(86_400.0) as i64;
-    let mut received: Vec<i64> = (0..n).map(|_| now.timestamp() - rng.i64(0..span_secs)).collect();
+    let mut received: Vec<i64> = (0..n)
+        .map(|_| now.timestamp() - rng.i64(0..span_secs))
+        .collect();
     received.sort_unstable();
     let tx = store.write()?;
     let mut seqs: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
@@ -445,8 +662,16 @@ fn synthetic_inner(store: &mut Store, n: usize, rng: &mut fastrand::Rng) -> Resu
             let number = format!("{prefix}-{month}-{seq:04}");
             let (unit_id, site_id) = unit_rows[rng.usize(..unit_rows.len())];
             let (category_id, _) = categories[rng.usize(..categories.len())];
-            let techs: Vec<i64> = skills.iter().filter(|(c, _)| *c == category_id).map(|(_, t)| *t).collect();
-            let tech = if techs.is_empty() { skills[0].1 } else { techs[rng.usize(..techs.len())] };
+            let techs: Vec<i64> = skills
+                .iter()
+                .filter(|(c, _)| *c == category_id)
+                .map(|(_, t)| *t)
+                .collect();
+            let tech = if techs.is_empty() {
+                skills[0].1
+            } else {
+                techs[rng.usize(..techs.len())]
+            };
             let (cat, descs, _) = CATEGORIES[rng.usize(..CATEGORIES.len())];
             let desc = descs[rng.usize(..descs.len())];
             let reporter = person(rng);
@@ -469,7 +694,11 @@ fn synthetic_inner(store: &mut Store, n: usize, rng: &mut fastrand::Rng) -> Resu
                 (Some(_), None, None, None) => Status::Assigned,
                 _ => Status::Received,
             };
-            let changed = visited.or(completed).or(arrived).or(dispatched).unwrap_or(r);
+            let changed = visited
+                .or(completed)
+                .or(arrived)
+                .or(dispatched)
+                .unwrap_or(r);
             ins.execute(params![
                 number,
                 status.code(),
@@ -498,7 +727,8 @@ fn synthetic_inner(store: &mut Store, n: usize, rng: &mut fastrand::Rng) -> Resu
             ])
             .sql("seed insert ticket")?;
             let id = tx.last_insert_rowid();
-            ev.execute(params![id, r, "created", None::<&str>, "received"]).sql("seed insert event")?;
+            ev.execute(params![id, r, "created", None::<&str>, "received"])
+                .sql("seed insert event")?;
             for (t, action, from, to) in [
                 (dispatched, "assign", "received", "assigned"),
                 (arrived, "start", "assigned", "in_progress"),
@@ -506,7 +736,8 @@ fn synthetic_inner(store: &mut Store, n: usize, rng: &mut fastrand::Rng) -> Resu
                 (visited, "visit", "completed", "closed"),
             ] {
                 if let Some(t) = t {
-                    ev.execute(params![id, t, action, from, to]).sql("seed insert event")?;
+                    ev.execute(params![id, t, action, from, to])
+                        .sql("seed insert event")?;
                 }
             }
         }

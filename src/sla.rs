@@ -11,7 +11,7 @@ use crate::ticket::{Deadlines, Stage, Status, Ticket, Urgency};
 /// Minutes allowed per stage. Dispatch, arrival and completion count from the time the
 /// ticket was received (or from the appointment for 预约, or from the rework); the visit
 /// counts from completion. Time on hold does not count against completion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SlaRule {
     pub urgency: Urgency,
     pub dispatch_minutes: i64,
@@ -105,7 +105,7 @@ pub fn overdue_stage(t: &Ticket, now: &Time) -> Option<Stage> {
 }
 
 /// Why a ticket is on the escalation list (催办清单).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum EscalationReason {
     /// 超时未派单

@@ -19,13 +19,13 @@ use crate::error::{Error, Result, SqlContext};
 
 pub use categories::Category;
 pub use migrations::MIGRATIONS;
-pub use places::{CallerMatch, Site};
 pub(crate) use places::{
     site_id as places_site_id, unit_id as places_unit_id, upsert_contact as places_upsert_contact,
 };
-pub(crate) use tickets::search_text as search_text_of;
+pub use places::{CallerMatch, Site};
 pub use settings::Settings;
 pub use technicians::{Suggestion, Technician};
+pub(crate) use tickets::search_text as search_text_of;
 pub use tickets::{Counters, Escalation, Step, TicketFilter, TicketPage};
 
 /// Marks a file as ours (`PRAGMA application_id`), so `--db` pointed at some other
@@ -138,7 +138,8 @@ impl Store {
     /// An IMMEDIATE transaction: takes the write lock up front, so concurrent writers
     /// queue (busy_timeout) instead of failing half-way.
     pub(crate) fn write(&self) -> Result<Transaction<'_>> {
-        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).sql("begin immediate")
+        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+            .sql("begin immediate")
     }
 
     pub fn path(&self) -> &Path {

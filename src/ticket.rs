@@ -13,6 +13,7 @@ macro_rules! code_enum {
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(ts_rs::TS)]
         pub enum $name {
             $(#[serde(rename = $code)] $variant),+
         }
@@ -149,7 +150,7 @@ impl Satisfaction {
 }
 
 /// 材料 — one line of the materials table on the slip.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Material {
     pub name: String,
     #[serde(default)]
@@ -168,7 +169,7 @@ impl Material {
 }
 
 /// 时限 — when each stage is due. `None` where the stage does not apply yet.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Deadlines {
     pub dispatch: Option<Time>,
     pub arrival: Option<Time>,
@@ -178,7 +179,7 @@ pub struct Deadlines {
 
 /// 工单 — a ticket as the desk, the slip and the CLI see it. Field order and names are
 /// the CLI's JSON contract.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Ticket {
     pub number: String,
     pub kind: Kind,
@@ -296,7 +297,7 @@ pub fn with_suffix(value: &str, suffix: &str) -> String {
 }
 
 /// One row of a ticket's append-only history (ticket_events).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Event {
     pub at: Time,
     pub operator: String,

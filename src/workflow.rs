@@ -80,16 +80,31 @@ impl Action {
     fn allowed_from(&self) -> (&'static [Status], &'static str) {
         use Status::*;
         match self {
-            Action::Assign(_) => (&[Received, Assigned], "只有待派单或已派单（改派）的工单可以派单"),
+            Action::Assign(_) => (
+                &[Received, Assigned],
+                "只有待派单或已派单（改派）的工单可以派单",
+            ),
             Action::Start => (&[Assigned], "只有已派单的工单可以登记到场"),
             Action::Hold { .. } => (&[InProgress], "只有维修中的工单可以挂起"),
             Action::Resume => (&[OnHold], "只有挂起的工单可以恢复"),
-            Action::Complete(_) => (&[InProgress], "只有维修中的工单可以完工，请先登记到场或恢复"),
+            Action::Complete(_) => (
+                &[InProgress],
+                "只有维修中的工单可以完工，请先登记到场或恢复",
+            ),
             Action::Visit { .. } => (&[Completed], "只有待回访的工单可以回访"),
-            Action::Cancel { .. } => (&[Received, Assigned, OnHold], "只有待派单、已派单或挂起的工单可以取消"),
+            Action::Cancel { .. } => (
+                &[Received, Assigned, OnHold],
+                "只有待派单、已派单或挂起的工单可以取消",
+            ),
             Action::Rework { .. } => (&[Completed, Closed], "只有待回访或已完结的工单可以返修"),
-            Action::Remind { .. } => (&[Received, Assigned, InProgress, OnHold], "只有未完工的工单可以跟催"),
-            Action::Print => (&[Received, Assigned, InProgress, OnHold, Completed, Closed], "已取消的工单不能打印维修单"),
+            Action::Remind { .. } => (
+                &[Received, Assigned, InProgress, OnHold],
+                "只有未完工的工单可以跟催",
+            ),
+            Action::Print => (
+                &[Received, Assigned, InProgress, OnHold, Completed, Closed],
+                "已取消的工单不能打印维修单",
+            ),
         }
     }
 }
@@ -170,15 +185,22 @@ pub fn apply(
             t.held_minutes += held;
             t.deadlines = sla::extend_completion(&t.deadlines, held);
             t.hold_started_at = None;
-            note = t.hold_reason.take().map(|r| format!("挂起 {held} 分钟（{r}）"));
+            note = t
+                .hold_reason
+                .take()
+                .map(|r| format!("挂起 {held} 分钟（{r}）"));
             t.status = Status::InProgress;
         }
         Action::Complete(c) => {
             if c.cause.trim().is_empty() {
-                return Err(Error::Precondition("完工需填写故障原因，请按维修单填写".into()));
+                return Err(Error::Precondition(
+                    "完工需填写故障原因，请按维修单填写".into(),
+                ));
             }
             if c.measures.trim().is_empty() {
-                return Err(Error::Precondition("完工需填写处理措施，请按维修单填写".into()));
+                return Err(Error::Precondition(
+                    "完工需填写处理措施，请按维修单填写".into(),
+                ));
             }
             if !c.paid && c.fee_fen != 0 {
                 return Err(Error::Precondition(
@@ -200,7 +222,10 @@ pub fn apply(
             t.deadlines.visit = Some(sla::visit_due(&at, rule));
             t.status = Status::Completed;
         }
-        Action::Visit { satisfaction, note: n } => {
+        Action::Visit {
+            satisfaction,
+            note: n,
+        } => {
             note = Some(match &n {
                 Some(n) => format!("{}：{n}", satisfaction.label()),
                 None => satisfaction.label().to_string(),
@@ -211,10 +236,15 @@ pub fn apply(
             t.closed_at = Some(at);
             t.status = Status::Closed;
         }
-        Action::Cancel { reason, duplicate_of } => {
+        Action::Cancel {
+            reason,
+            duplicate_of,
+        } => {
             if let Some((id, number)) = &duplicate_of {
                 if *id == t.id {
-                    return Err(Error::invalid("工单不能标记为自身的重复单，请填写另一张工单号"));
+                    return Err(Error::invalid(
+                        "工单不能标记为自身的重复单，请填写另一张工单号",
+                    ));
                 }
                 note = Some(format!("与 {number} 重复：{reason}"));
                 t.duplicate_of_id = Some(*id);
@@ -267,14 +297,43 @@ pub fn apply(
 /// The steps the desk may take on a ticket now — the UI enables exactly these.
 pub fn available(t: &Ticket) -> Vec<&'static str> {
     let probes: [(&str, Action); 10] = [
-        ("assign", Action::Assign(Assignee { id: -1, name: String::new(), active: true })),
+        (
+            "assign",
+            Action::Assign(Assignee {
+                id: -1,
+                name: String::new(),
+                active: true,
+            }),
+        ),
         ("start", Action::Start),
-        ("hold", Action::Hold { reason: String::new() }),
+        (
+            "hold",
+            Action::Hold {
+                reason: String::new(),
+            },
+        ),
         ("resume", Action::Resume),
         ("complete", Action::Complete(Completion::default())),
-        ("visit", Action::Visit { satisfaction: Satisfaction::Satisfied, note: None }),
-        ("cancel", Action::Cancel { reason: String::new(), duplicate_of: None }),
-        ("rework", Action::Rework { reason: String::new() }),
+        (
+            "visit",
+            Action::Visit {
+                satisfaction: Satisfaction::Satisfied,
+                note: None,
+            },
+        ),
+        (
+            "cancel",
+            Action::Cancel {
+                reason: String::new(),
+                duplicate_of: None,
+            },
+        ),
+        (
+            "rework",
+            Action::Rework {
+                reason: String::new(),
+            },
+        ),
         ("remind", Action::Remind { note: None }),
         ("print", Action::Print),
     ];
@@ -292,7 +351,9 @@ mod tests {
     use crate::ticket::{Channel, Deadlines, Kind, Scope, Urgency};
 
     fn t0() -> Time {
-        OfficeZone::default().parse_input("t", "2026-11-20 08:00").unwrap()
+        OfficeZone::default()
+            .parse_input("t", "2026-11-20 08:00")
+            .unwrap()
     }
 
     fn rule() -> SlaRule {
@@ -359,17 +420,50 @@ mod tests {
 
     fn actions() -> Vec<(&'static str, Action)> {
         vec![
-            ("assign", Action::Assign(Assignee { id: 2, name: "李".into(), active: true })),
+            (
+                "assign",
+                Action::Assign(Assignee {
+                    id: 2,
+                    name: "李".into(),
+                    active: true,
+                }),
+            ),
             ("start", Action::Start),
-            ("hold", Action::Hold { reason: "等料".into() }),
+            (
+                "hold",
+                Action::Hold {
+                    reason: "等料".into(),
+                },
+            ),
             ("resume", Action::Resume),
             (
                 "complete",
-                Action::Complete(Completion { cause: "老化".into(), measures: "更换".into(), ..Default::default() }),
+                Action::Complete(Completion {
+                    cause: "老化".into(),
+                    measures: "更换".into(),
+                    ..Default::default()
+                }),
             ),
-            ("visit", Action::Visit { satisfaction: Satisfaction::Satisfied, note: None }),
-            ("cancel", Action::Cancel { reason: "撤回".into(), duplicate_of: None }),
-            ("rework", Action::Rework { reason: "又坏".into() }),
+            (
+                "visit",
+                Action::Visit {
+                    satisfaction: Satisfaction::Satisfied,
+                    note: None,
+                },
+            ),
+            (
+                "cancel",
+                Action::Cancel {
+                    reason: "撤回".into(),
+                    duplicate_of: None,
+                },
+            ),
+            (
+                "rework",
+                Action::Rework {
+                    reason: "又坏".into(),
+                },
+            ),
             ("remind", Action::Remind { note: None }),
             ("print", Action::Print),
         ]
@@ -380,11 +474,51 @@ mod tests {
     fn every_status_and_action_follows_the_diagram() {
         use Status::*;
         let expected: &[(Status, &[(&str, Status)])] = &[
-            (Received, &[("assign", Assigned), ("cancel", Cancelled), ("remind", Received), ("print", Received)]),
-            (Assigned, &[("assign", Assigned), ("start", InProgress), ("cancel", Cancelled), ("remind", Assigned), ("print", Assigned)]),
-            (InProgress, &[("hold", OnHold), ("complete", Completed), ("remind", InProgress), ("print", InProgress)]),
-            (OnHold, &[("resume", InProgress), ("cancel", Cancelled), ("remind", OnHold), ("print", OnHold)]),
-            (Completed, &[("visit", Closed), ("rework", Assigned), ("print", Completed)]),
+            (
+                Received,
+                &[
+                    ("assign", Assigned),
+                    ("cancel", Cancelled),
+                    ("remind", Received),
+                    ("print", Received),
+                ],
+            ),
+            (
+                Assigned,
+                &[
+                    ("assign", Assigned),
+                    ("start", InProgress),
+                    ("cancel", Cancelled),
+                    ("remind", Assigned),
+                    ("print", Assigned),
+                ],
+            ),
+            (
+                InProgress,
+                &[
+                    ("hold", OnHold),
+                    ("complete", Completed),
+                    ("remind", InProgress),
+                    ("print", InProgress),
+                ],
+            ),
+            (
+                OnHold,
+                &[
+                    ("resume", InProgress),
+                    ("cancel", Cancelled),
+                    ("remind", OnHold),
+                    ("print", OnHold),
+                ],
+            ),
+            (
+                Completed,
+                &[
+                    ("visit", Closed),
+                    ("rework", Assigned),
+                    ("print", Completed),
+                ],
+            ),
             (Closed, &[("rework", Assigned), ("print", Closed)]),
             (Cancelled, &[]),
         ];
@@ -414,7 +548,10 @@ mod tests {
             let mut avail = available(&t);
             avail.sort();
             names.sort();
-            assert_eq!(avail, names, "available() agrees with apply() for {status:?}");
+            assert_eq!(
+                avail, names,
+                "available() agrees with apply() for {status:?}"
+            );
         }
     }
 
@@ -431,8 +568,18 @@ mod tests {
     fn resume_extends_the_completion_deadline_by_the_time_held() {
         let mut t = ticket(Status::OnHold);
         t.deadlines.completion = Some(t0() + chrono::Duration::hours(4));
-        let (next, _) = apply(&t, Action::Resume, t0() + chrono::Duration::hours(30), "前台", &rule()).unwrap();
+        let (next, _) = apply(
+            &t,
+            Action::Resume,
+            t0() + chrono::Duration::hours(30),
+            "前台",
+            &rule(),
+        )
+        .unwrap();
         assert_eq!(next.held_minutes, 30 * 60);
-        assert_eq!(next.deadlines.completion, Some(t0() + chrono::Duration::hours(34)));
+        assert_eq!(
+            next.deadlines.completion,
+            Some(t0() + chrono::Duration::hours(34))
+        );
     }
 }

@@ -10,7 +10,9 @@ struct Cli {
 
 impl Cli {
     fn new() -> Cli {
-        Cli { dir: tempfile::tempdir().unwrap() }
+        Cli {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn db(&self) -> String {
@@ -28,13 +30,22 @@ impl Cli {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     }
 
     fn ok(&self, args: &[&str], stdin: &str) -> serde_json::Value {
         let out = self.run(args, stdin);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
@@ -46,7 +57,9 @@ impl Cli {
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{err}");
         let line = err.trim_end();
-        let rest = line.strip_prefix("error[").unwrap_or_else(|| panic!("{line}"));
+        let rest = line
+            .strip_prefix("error[")
+            .unwrap_or_else(|| panic!("{line}"));
         let (code, msg) = rest.split_once("]: ").unwrap();
         (code.to_string(), msg.to_string())
     }
@@ -63,18 +76,62 @@ const NEW: &str = r#"{"channel":"phone","reporter":"王建国","phone":"13800138
 #[test]
 fn a_whole_repair_runs_from_a_script() {
     let c = Cli::new();
-    let tech = c.ok(&["tech", "add", "--name", "张师傅", "--phone", "13900001111", "--skills", "水路,电路", "--capacity", "5"], "");
+    let tech = c.ok(
+        &[
+            "tech",
+            "add",
+            "--name",
+            "张师傅",
+            "--phone",
+            "13900001111",
+            "--skills",
+            "水路,电路",
+            "--capacity",
+            "5",
+        ],
+        "",
+    );
     assert_eq!(tech["skills"], serde_json::json!(["水路", "电路"]));
     assert_eq!(c.ok(&["tech", "list"], "").as_array().unwrap().len(), 1);
-    assert_eq!(c.ok(&["category", "list"], "").as_array().unwrap().len(), 11);
+    assert_eq!(
+        c.ok(&["category", "list"], "").as_array().unwrap().len(),
+        11
+    );
     let t = c.ok(&["ticket", "new", "--by", "前台小李"], NEW);
     let n = t["number"].as_str().unwrap().to_string();
     assert_eq!(n, "BX-202611-0001");
     assert_eq!(t["received_at"], "2026-11-20T09:00:00+08:00");
-    let t = c.ok(&["ticket", "assign", &n, "--tech", "张师傅", "--at", "2026-11-20 09:10", "--by", "调度老王"], "");
-    assert_eq!((t["status"].as_str(), t["assignee"].as_str()), (Some("assigned"), Some("张师傅")));
+    let t = c.ok(
+        &[
+            "ticket",
+            "assign",
+            &n,
+            "--tech",
+            "张师傅",
+            "--at",
+            "2026-11-20 09:10",
+            "--by",
+            "调度老王",
+        ],
+        "",
+    );
+    assert_eq!(
+        (t["status"].as_str(), t["assignee"].as_str()),
+        (Some("assigned"), Some("张师傅"))
+    );
     c.ok(&["ticket", "start", &n, "--at", "2026-11-20 10:00"], "");
-    c.ok(&["ticket", "hold", &n, "--reason", "等配件", "--at", "2026-11-20 10:30"], "");
+    c.ok(
+        &[
+            "ticket",
+            "hold",
+            &n,
+            "--reason",
+            "等配件",
+            "--at",
+            "2026-11-20 10:30",
+        ],
+        "",
+    );
     c.ok(&["ticket", "resume", &n, "--at", "2026-11-20 14:30"], "");
     let done = c.ok(
         &["ticket", "complete", &n, "--at", "2026-11-20T15:00:00+08:00"],
@@ -82,17 +139,46 @@ fn a_whole_repair_runs_from_a_script() {
            "labour_minutes":30,"paid":true,"fee_fen":5000,"payment_method":"微信","owner_signed":true}"#,
     );
     assert_eq!(done["materials"][0]["amount_fen"], 5000);
-    assert_eq!(done["deadlines"]["completion"], "2026-11-23T13:00:00+08:00", "4 hours on hold added");
-    let closed = c.ok(&["ticket", "visit", &n, "--satisfaction", "satisfied", "--note", "已修好", "--at", "2026-11-21 10:00"], "");
+    assert_eq!(
+        done["deadlines"]["completion"], "2026-11-23T13:00:00+08:00",
+        "4 hours on hold added"
+    );
+    let closed = c.ok(
+        &[
+            "ticket",
+            "visit",
+            &n,
+            "--satisfaction",
+            "satisfied",
+            "--note",
+            "已修好",
+            "--at",
+            "2026-11-21 10:00",
+        ],
+        "",
+    );
     assert_eq!(closed["status"], "closed");
     let hist = c.ok(&["ticket", "history", &n], "");
-    let ops: Vec<&str> = hist.as_array().unwrap().iter().map(|e| e["operator"].as_str().unwrap()).collect();
+    let ops: Vec<&str> = hist
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["operator"].as_str().unwrap())
+        .collect();
     assert_eq!(ops[..2], ["前台小李", "调度老王"]);
     assert_eq!(hist.as_array().unwrap().len(), 7);
-    let list = c.ok(&["ticket", "list", "--status", "closed", "--month", "2026-11", "--q", "漏水"], "");
+    let list = c.ok(
+        &[
+            "ticket", "list", "--status", "closed", "--month", "2026-11", "--q", "漏水",
+        ],
+        "",
+    );
     assert_eq!(list.as_array().unwrap().len(), 1);
     let rework = c.ok(&["ticket", "rework", &n, "--reason", "又漏了"], "");
-    assert_eq!((rework["status"].as_str(), rework["rework_count"].as_i64()), (Some("assigned"), Some(1)));
+    assert_eq!(
+        (rework["status"].as_str(), rework["rework_count"].as_i64()),
+        (Some("assigned"), Some(1))
+    );
     let shown = c.ok(&["ticket", "show", &n], "");
     assert_eq!(shown["rework_count"], 1);
     assert!(c.ok(&["escalations"], "").is_array());
@@ -101,14 +187,20 @@ fn a_whole_repair_runs_from_a_script() {
 #[test]
 fn refusals_exit_1_with_a_chinese_line_and_change_nothing() {
     let c = Cli::new();
-    let n = c.ok(&["ticket", "new"], NEW)["number"].as_str().unwrap().to_string();
+    let n = c.ok(&["ticket", "new"], NEW)["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let before = c.dump();
     let (code, msg) = c.refused(&["ticket", "start", &n], "");
     assert_eq!(code, "wrong_status");
     assert!(msg.contains("待派单"), "{msg}");
     let (code, _) = c.refused(&["ticket", "assign", &n, "--tech", "无名氏"], "");
     assert_eq!(code, "not_found");
-    let (code, msg) = c.refused(&["ticket", "new"], r#"{"reporter":"","phone":"13800138000"}"#);
+    let (code, msg) = c.refused(
+        &["ticket", "new"],
+        r#"{"reporter":"","phone":"13800138000"}"#,
+    );
     assert_eq!(code, "invalid_input");
     assert!(msg.contains("报修人不能为空"), "{msg}");
     let (code, msg) = c.refused(&["ticket", "new"], r#"{"reporter":"王","categroy":"水路"}"#);
@@ -119,7 +211,18 @@ fn refusals_exit_1_with_a_chinese_line_and_change_nothing() {
     let (code, msg) = c.refused(&["ticket", "visit", &n, "--satisfaction", "great"], "");
     assert_eq!(code, "invalid_input", "{msg}");
     assert!(msg.contains("满意度“great”无法识别"), "{msg}");
-    let (code, _) = c.refused(&["ticket", "hold", &n, "--reason", "x", "--at", "2099-01-01 00:00"], "");
+    let (code, _) = c.refused(
+        &[
+            "ticket",
+            "hold",
+            &n,
+            "--reason",
+            "x",
+            "--at",
+            "2099-01-01 00:00",
+        ],
+        "",
+    );
     assert_eq!(code, "invalid_input");
     let (code, _) = c.refused(&["ticket", "show", "BX-200001-0001"], "");
     assert_eq!(code, "not_found");
@@ -130,7 +233,13 @@ fn refusals_exit_1_with_a_chinese_line_and_change_nothing() {
 fn usage_errors_exit_2_and_bad_db_paths_exit_1() {
     let c = Cli::new();
     assert_eq!(c.run(&["ticket", "frobnicate"], "").status.code(), Some(2));
-    assert_eq!(c.run(&["ticket", "assign", "BX-202611-0001"], "").status.code(), Some(2), "missing --tech");
+    assert_eq!(
+        c.run(&["ticket", "assign", "BX-202611-0001"], "")
+            .status
+            .code(),
+        Some(2),
+        "missing --tech"
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_baoxiu"))
         .args(["--db", c.dir.path().to_str().unwrap(), "tech", "list"])
         .output()
@@ -163,17 +272,35 @@ fn baoxiu_db_env_is_the_default_database() {
 fn demo_seed_fills_an_empty_database_with_every_status() {
     let c = Cli::new();
     let out = c.ok(&["seed", "--demo"], "");
-    assert_eq!((out["sites"].as_i64(), out["technicians"].as_i64()), (Some(2), Some(8)));
+    assert_eq!(
+        (out["sites"].as_i64(), out["technicians"].as_i64()),
+        (Some(2), Some(8))
+    );
     assert!(out["units"].as_i64().unwrap() >= 200);
     assert_eq!(out["tickets"], 600);
     let store = baoxiu::Store::open(c.db()).unwrap();
-    for status in ["received", "assigned", "in_progress", "on_hold", "completed", "closed", "cancelled"] {
+    for status in [
+        "received",
+        "assigned",
+        "in_progress",
+        "on_hold",
+        "completed",
+        "closed",
+        "cancelled",
+    ] {
         let n = store
-            .list_tickets(&baoxiu::store::TicketFilter { statuses: vec![status.into()], limit: Some(1), ..Default::default() })
+            .list_tickets(&baoxiu::store::TicketFilter {
+                statuses: vec![status.into()],
+                limit: Some(1),
+                ..Default::default()
+            })
             .unwrap()
             .total;
         assert!(n > 0, "no {status} tickets in the demo");
     }
     let (code, _) = c.refused(&["seed", "--demo"], "");
-    assert_eq!(code, "precondition", "demo data only goes into an empty database");
+    assert_eq!(
+        code, "precondition",
+        "demo data only goes into an empty database"
+    );
 }

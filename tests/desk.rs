@@ -9,23 +9,47 @@ use crate::common::*;
 fn a_caller_is_found_by_phone_last_four_digits_or_room() {
     let mut t = db();
     t.store
-        .save_contact("翠湖苑", "3栋", "2单元", "501", "王建国", &["138-0013-8000".into(), "0571-88886666".into()])
+        .save_contact(
+            "翠湖苑",
+            "3栋",
+            "2单元",
+            "501",
+            "王建国",
+            &["138-0013-8000".into(), "0571-88886666".into()],
+        )
         .unwrap();
-    t.store.save_contact("翠湖苑", "5", "1", "1201", "李玥", &["13912345678".into()]).unwrap();
+    t.store
+        .save_contact("翠湖苑", "5", "1", "1201", "李玥", &["13912345678".into()])
+        .unwrap();
     let by_phone = t.store.lookup_caller("13800138000").unwrap();
     assert_eq!(by_phone.len(), 1);
     let m = &by_phone[0];
     assert_eq!(
-        (m.contact.as_str(), m.site.as_str(), m.building.as_str(), m.unit.as_str(), m.room.as_str()),
+        (
+            m.contact.as_str(),
+            m.site.as_str(),
+            m.building.as_str(),
+            m.unit.as_str(),
+            m.room.as_str()
+        ),
         ("王建国", "翠湖苑", "3", "2", "501")
     );
     assert_eq!(m.phones, ["057188886666", "13800138000"]);
     assert_eq!(t.store.lookup_caller("5678").unwrap()[0].contact, "李玥");
-    assert_eq!(t.store.lookup_caller("3-2-501").unwrap()[0].contact, "王建国");
-    assert_eq!(t.store.lookup_caller("3栋2单元501").unwrap()[0].contact, "王建国");
+    assert_eq!(
+        t.store.lookup_caller("3-2-501").unwrap()[0].contact,
+        "王建国"
+    );
+    assert_eq!(
+        t.store.lookup_caller("3栋2单元501").unwrap()[0].contact,
+        "王建国"
+    );
     assert_eq!(t.store.lookup_caller("1201").unwrap()[0].contact, "李玥");
     assert!(t.store.lookup_caller("9999").unwrap().is_empty());
-    let e = t.store.save_contact("翠湖苑", "3", "2", "502", "赵六", &["12345".into()]).unwrap_err();
+    let e = t
+        .store
+        .save_contact("翠湖苑", "3", "2", "502", "赵六", &["12345".into()])
+        .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
 }
 
@@ -46,15 +70,35 @@ fn suggestion_prefers_skilled_active_technicians_with_least_open_work() {
     // 张师傅 gets 3 open tickets = his daily capacity (add_tech gives 3); 陈师傅 one.
     for _ in 0..3 {
         let n = new_ticket(&mut t.store, "2026-11-20 08:00").number;
-        step(&mut t.store, &n, Step::Assign { technician: "张师傅".into() }, "2026-11-20 08:10");
+        step(
+            &mut t.store,
+            &n,
+            Step::Assign {
+                technician: "张师傅".into(),
+            },
+            "2026-11-20 08:10",
+        );
     }
     let n = new_ticket(&mut t.store, "2026-11-20 08:00").number;
-    step(&mut t.store, &n, Step::Assign { technician: "陈师傅".into() }, "2026-11-20 08:10");
+    step(
+        &mut t.store,
+        &n,
+        Step::Assign {
+            technician: "陈师傅".into(),
+        },
+        "2026-11-20 08:10",
+    );
     let s = t.store.suggest_technicians("水路").unwrap();
-    let rows: Vec<(&str, i64, bool)> = s.iter().map(|s| (s.name.as_str(), s.open_tickets, s.at_capacity)).collect();
+    let rows: Vec<(&str, i64, bool)> = s
+        .iter()
+        .map(|s| (s.name.as_str(), s.open_tickets, s.at_capacity))
+        .collect();
     assert_eq!(rows, [("陈师傅", 1, false), ("张师傅", 3, true)]);
     assert_eq!(t.store.suggest_technicians("电梯").unwrap().len(), 0);
-    assert_eq!(t.store.suggest_technicians("不存在").unwrap_err().code(), "not_found");
+    assert_eq!(
+        t.store.suggest_technicians("不存在").unwrap_err().code(),
+        "not_found"
+    );
 }
 
 #[test]
@@ -63,7 +107,15 @@ fn duplicate_warning_finds_open_tickets_at_the_same_place_within_72_hours() {
     let open = new_ticket(&mut t.store, "2026-11-18 09:00").number;
     let closed_one = new_ticket(&mut t.store, "2026-11-19 09:00").number;
     t.store
-        .apply_step(&closed_one, Step::Cancel { reason: "重复".into(), duplicate_of: Some(open.clone()) }, Some("2026-11-19 09:10"), "前台")
+        .apply_step(
+            &closed_one,
+            Step::Cancel {
+                reason: "重复".into(),
+                duplicate_of: Some(open.clone()),
+            },
+            Some("2026-11-19 09:10"),
+            "前台",
+        )
         .unwrap();
     let _old = new_ticket(&mut t.store, "2026-11-16 09:00");
     let found: Vec<String> = t
@@ -76,11 +128,21 @@ fn duplicate_warning_finds_open_tickets_at_the_same_place_within_72_hours() {
     assert_eq!(found, [open.clone()]);
     let mut other_category = draft("2026-11-20 09:30");
     other_category.category = Some("电路".into());
-    assert!(t.store.possible_duplicates(&other_category).unwrap().is_empty());
+    assert!(t
+        .store
+        .possible_duplicates(&other_category)
+        .unwrap()
+        .is_empty());
     let mut same_room_spelled_differently = draft("2026-11-20 09:30");
     same_room_spelled_differently.building = Some("3栋".into());
     same_room_spelled_differently.unit = Some("2单元".into());
-    assert_eq!(t.store.possible_duplicates(&same_room_spelled_differently).unwrap().len(), 1);
+    assert_eq!(
+        t.store
+            .possible_duplicates(&same_room_spelled_differently)
+            .unwrap()
+            .len(),
+        1
+    );
     // Public area: the same location text at the same site.
     let public = |when: &str| TicketDraft {
         reporter: Some("巡检员".into()),
@@ -92,9 +154,23 @@ fn duplicate_warning_finds_open_tickets_at_the_same_place_within_72_hours() {
         received_at: Some(when.into()),
         ..Default::default()
     };
-    let p = t.store.create_ticket(&public("2026-11-20 07:00"), "前台").unwrap().number;
-    let hits = t.store.possible_duplicates(&public("2026-11-20 09:00")).unwrap();
-    assert_eq!(hits.iter().map(|t| t.number.clone()).collect::<Vec<_>>(), [p]);
+    let p = t
+        .store
+        .create_ticket(&public("2026-11-20 07:00"), "前台")
+        .unwrap()
+        .number;
+    let hits = t
+        .store
+        .possible_duplicates(&public("2026-11-20 09:00"))
+        .unwrap();
+    assert_eq!(
+        hits.iter().map(|t| t.number.clone()).collect::<Vec<_>>(),
+        [p]
+    );
     // An incomplete draft simply has no duplicates yet.
-    assert!(t.store.possible_duplicates(&TicketDraft::default()).unwrap().is_empty());
+    assert!(t
+        .store
+        .possible_duplicates(&TicketDraft::default())
+        .unwrap()
+        .is_empty());
 }

@@ -6,11 +6,21 @@ use baoxiu::store::{Step, TicketFilter};
 use crate::common::*;
 
 fn numbers(t: &TestDb, f: TicketFilter) -> Vec<String> {
-    t.store.list_tickets(&f).unwrap().tickets.into_iter().map(|t| t.number).collect()
+    t.store
+        .list_tickets(&f)
+        .unwrap()
+        .tickets
+        .into_iter()
+        .map(|t| t.number)
+        .collect()
 }
 
 fn q(s: &str) -> TicketFilter {
-    TicketFilter { q: Some(s.into()), sort: Some("number".into()), ..Default::default() }
+    TicketFilter {
+        q: Some(s.into()),
+        sort: Some("number".into()),
+        ..Default::default()
+    }
 }
 
 fn setup() -> TestDb {
@@ -30,7 +40,15 @@ fn setup() -> TestDb {
     c.description = Some("100%漏电保护器跳闸 (test_case)".into());
     c.category = Some("电路".into());
     let n = s.create_ticket(&c, "前台").unwrap().number; // BX-202612-0002
-    s.apply_step(&n, Step::Assign { technician: "张师傅".into() }, Some("2026-12-01 09:10"), "前台").unwrap();
+    s.apply_step(
+        &n,
+        Step::Assign {
+            technician: "张师傅".into(),
+        },
+        Some("2026-12-01 09:10"),
+        "前台",
+    )
+    .unwrap();
     t
 }
 
@@ -42,8 +60,16 @@ fn one_and_two_character_chinese_words_are_found() {
     assert_eq!(numbers(&t, q("漏")), ["BX-202611-0001", "BX-202612-0002"]);
     assert_eq!(numbers(&t, q("李玥")), ["BX-202612-0001"]);
     assert_eq!(numbers(&t, q("5678")), ["BX-202612-0001"], "phone digits");
-    assert_eq!(numbers(&t, q("bx-202612-0002")), ["BX-202612-0002"], "number, any case");
-    assert_eq!(numbers(&t, q("翠湖苑 停电")), ["BX-202612-0001"], "words are ANDed");
+    assert_eq!(
+        numbers(&t, q("bx-202612-0002")),
+        ["BX-202612-0002"],
+        "number, any case"
+    );
+    assert_eq!(
+        numbers(&t, q("翠湖苑 停电")),
+        ["BX-202612-0001"],
+        "words are ANDed"
+    );
     assert_eq!(numbers(&t, q("100%")), ["BX-202612-0002"], "% is literal");
     assert_eq!(numbers(&t, q("_")), ["BX-202612-0002"], "_ is literal");
     assert!(numbers(&t, q("燃气")).is_empty());
@@ -52,27 +78,66 @@ fn one_and_two_character_chinese_words_are_found() {
 #[test]
 fn months_are_local_and_filters_combine() {
     let t = setup();
-    let month = |m: &str| TicketFilter { month: Some(m.into()), sort: Some("number".into()), ..Default::default() };
+    let month = |m: &str| TicketFilter {
+        month: Some(m.into()),
+        sort: Some("number".into()),
+        ..Default::default()
+    };
     assert_eq!(numbers(&t, month("2026-11")), ["BX-202611-0001"]);
-    assert_eq!(numbers(&t, month("2026-12")), ["BX-202612-0001", "BX-202612-0002"]);
-    let f = TicketFilter { statuses: vec!["assigned".into()], technician: Some("张师傅".into()), ..Default::default() };
+    assert_eq!(
+        numbers(&t, month("2026-12")),
+        ["BX-202612-0001", "BX-202612-0002"]
+    );
+    let f = TicketFilter {
+        statuses: vec!["assigned".into()],
+        technician: Some("张师傅".into()),
+        ..Default::default()
+    };
     assert_eq!(numbers(&t, f), ["BX-202612-0002"]);
-    let f = TicketFilter { category: Some("电路".into()), statuses: vec!["received".into(), "待派单".into()], ..Default::default() };
+    let f = TicketFilter {
+        category: Some("电路".into()),
+        statuses: vec!["received".into(), "待派单".into()],
+        ..Default::default()
+    };
     assert_eq!(numbers(&t, f), ["BX-202612-0001"]);
-    let f = TicketFilter { from: Some("2026-12-01".into()), to: Some("2026-12-01".into()), sort: Some("-number".into()), ..Default::default() };
+    let f = TicketFilter {
+        from: Some("2026-12-01".into()),
+        to: Some("2026-12-01".into()),
+        sort: Some("-number".into()),
+        ..Default::default()
+    };
     assert_eq!(numbers(&t, f), ["BX-202612-0002", "BX-202612-0001"]);
-    let f = TicketFilter { site: Some("翠湖苑".into()), urgency: Some("normal".into()), kind: Some("repair".into()), ..Default::default() };
+    let f = TicketFilter {
+        site: Some("翠湖苑".into()),
+        urgency: Some("normal".into()),
+        kind: Some("repair".into()),
+        ..Default::default()
+    };
     assert_eq!(t.store.list_tickets(&f).unwrap().total, 3);
 }
 
 #[test]
 fn paging_reports_the_total_and_default_order_is_newest_first() {
     let t = setup();
-    let page = t.store.list_tickets(&TicketFilter { limit: Some(2), offset: Some(0), ..Default::default() }).unwrap();
+    let page = t
+        .store
+        .list_tickets(&TicketFilter {
+            limit: Some(2),
+            offset: Some(0),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(page.total, 3);
     let got: Vec<String> = page.tickets.into_iter().map(|t| t.number).collect();
     assert_eq!(got, ["BX-202612-0002", "BX-202612-0001"]);
-    let page = t.store.list_tickets(&TicketFilter { limit: Some(2), offset: Some(2), ..Default::default() }).unwrap();
+    let page = t
+        .store
+        .list_tickets(&TicketFilter {
+            limit: Some(2),
+            offset: Some(2),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(page.tickets.len(), 1);
 }
 
@@ -80,12 +145,48 @@ fn paging_reports_the_total_and_default_order_is_newest_first() {
 fn bad_filters_say_what_is_wrong() {
     let t = setup();
     let cases = [
-        (TicketFilter { statuses: vec!["done".into()], ..Default::default() }, "工单状态“done”无法识别"),
-        (TicketFilter { month: Some("2026/11".into()), ..Default::default() }, "月份“2026/11”格式不对"),
-        (TicketFilter { technician: Some("无名".into()), ..Default::default() }, "维修人员“无名”不存在"),
-        (TicketFilter { category: Some("下水道".into()), ..Default::default() }, "报修类别“下水道”不存在"),
-        (TicketFilter { sort: Some("price".into()), ..Default::default() }, "排序字段“price”无法识别"),
-        (TicketFilter { limit: Some(0), ..Default::default() }, "每页条数"),
+        (
+            TicketFilter {
+                statuses: vec!["done".into()],
+                ..Default::default()
+            },
+            "工单状态“done”无法识别",
+        ),
+        (
+            TicketFilter {
+                month: Some("2026/11".into()),
+                ..Default::default()
+            },
+            "月份“2026/11”格式不对",
+        ),
+        (
+            TicketFilter {
+                technician: Some("无名".into()),
+                ..Default::default()
+            },
+            "维修人员“无名”不存在",
+        ),
+        (
+            TicketFilter {
+                category: Some("下水道".into()),
+                ..Default::default()
+            },
+            "报修类别“下水道”不存在",
+        ),
+        (
+            TicketFilter {
+                sort: Some("price".into()),
+                ..Default::default()
+            },
+            "排序字段“price”无法识别",
+        ),
+        (
+            TicketFilter {
+                limit: Some(0),
+                ..Default::default()
+            },
+            "每页条数",
+        ),
     ];
     for (f, msg) in cases {
         let e = t.store.list_tickets(&f).unwrap_err();

@@ -16,17 +16,27 @@ fn deadlines_follow_urgency_and_appointment() {
     let normal = new_ticket(&mut t.store, "2026-11-20 08:00");
     assert_eq!(rfc(normal.deadlines.dispatch), "2026-11-20T08:30:00+08:00");
     assert_eq!(rfc(normal.deadlines.arrival), "2026-11-21T08:00:00+08:00");
-    assert_eq!(rfc(normal.deadlines.completion), "2026-11-23T08:00:00+08:00");
+    assert_eq!(
+        rfc(normal.deadlines.completion),
+        "2026-11-23T08:00:00+08:00"
+    );
     let mut d = draft("2026-11-20 08:00");
     d.urgency = Some("emergency".into());
     let urgent = t.store.create_ticket(&d, "前台").unwrap();
     assert_eq!(rfc(urgent.deadlines.dispatch), "2026-11-20T08:05:00+08:00");
-    assert_eq!(rfc(urgent.deadlines.completion), "2026-11-20T12:00:00+08:00");
+    assert_eq!(
+        rfc(urgent.deadlines.completion),
+        "2026-11-20T12:00:00+08:00"
+    );
     let mut d = draft("2026-11-20 08:00");
     d.urgency = Some("预约".into());
     d.appointment_at = Some("2026-11-22 14:00".into());
     let booked = t.store.create_ticket(&d, "前台").unwrap();
-    assert_eq!(rfc(booked.deadlines.arrival), "2026-11-22T14:30:00+08:00", "arrival counts from the appointment");
+    assert_eq!(
+        rfc(booked.deadlines.arrival),
+        "2026-11-22T14:30:00+08:00",
+        "arrival counts from the appointment"
+    );
 }
 
 #[test]
@@ -36,19 +46,37 @@ fn a_category_rule_overrides_the_general_one_and_old_tickets_keep_theirs() {
     t.store
         .set_sla_rule(
             Some("水路"),
-            &SlaRule { urgency: Urgency::Normal, dispatch_minutes: 10, arrival_minutes: 120, completion_minutes: 480, visit_minutes: 1440 },
+            &SlaRule {
+                urgency: Urgency::Normal,
+                dispatch_minutes: 10,
+                arrival_minutes: 120,
+                completion_minutes: 480,
+                visit_minutes: 1440,
+            },
         )
         .unwrap();
     let after = new_ticket(&mut t.store, "2026-11-20 08:00");
     assert_eq!(rfc(after.deadlines.dispatch), "2026-11-20T08:10:00+08:00");
-    assert_eq!(rfc(t.store.ticket(&before.number).unwrap().deadlines.dispatch), "2026-11-20T08:30:00+08:00");
+    assert_eq!(
+        rfc(t.store.ticket(&before.number).unwrap().deadlines.dispatch),
+        "2026-11-20T08:30:00+08:00"
+    );
     let mut d = draft("2026-11-20 08:00");
     d.category = Some("电路".into());
     let other = t.store.create_ticket(&d, "前台").unwrap();
     assert_eq!(rfc(other.deadlines.dispatch), "2026-11-20T08:30:00+08:00");
     let e = t
         .store
-        .set_sla_rule(None, &SlaRule { urgency: Urgency::Normal, dispatch_minutes: 0, arrival_minutes: 1, completion_minutes: 1, visit_minutes: 1 })
+        .set_sla_rule(
+            None,
+            &SlaRule {
+                urgency: Urgency::Normal,
+                dispatch_minutes: 0,
+                arrival_minutes: 1,
+                completion_minutes: 1,
+                visit_minutes: 1,
+            },
+        )
         .unwrap_err();
     assert!(e.to_string().contains("派单时限"), "{e}");
 }
@@ -61,20 +89,40 @@ fn time_on_hold_does_not_count_against_completion() {
     d.urgency = Some("emergency".into()); // 4 hours to complete
     let n = t.store.create_ticket(&d, "前台").unwrap().number;
     t.store.set_now(Some(at("2026-11-10 09:00")));
-    step(&mut t.store, &n, Step::Assign { technician: "张师傅".into() }, "2026-11-10 08:03");
+    step(
+        &mut t.store,
+        &n,
+        Step::Assign {
+            technician: "张师傅".into(),
+        },
+        "2026-11-10 08:03",
+    );
     step(&mut t.store, &n, Step::Start, "2026-11-10 08:20");
-    step(&mut t.store, &n, Step::Hold { reason: "等业主回家".into() }, "2026-11-10 09:00");
+    step(
+        &mut t.store,
+        &n,
+        Step::Hold {
+            reason: "等业主回家".into(),
+        },
+        "2026-11-10 09:00",
+    );
     // Two days later: far past the original 12:00 deadline, but the clock is paused.
     t.store.set_now(Some(at("2026-11-12 09:00")));
     let held = t.store.ticket(&n).unwrap();
     assert!(!held.overdue, "on hold is never overdue");
     let resumed = step(&mut t.store, &n, Step::Resume, "2026-11-12 09:00");
     assert_eq!(resumed.held_minutes, 2 * 24 * 60);
-    assert_eq!(rfc(resumed.deadlines.completion), "2026-11-12T12:00:00+08:00");
+    assert_eq!(
+        rfc(resumed.deadlines.completion),
+        "2026-11-12T12:00:00+08:00"
+    );
     assert!(!resumed.overdue);
     t.store.set_now(Some(at("2026-11-12 12:01")));
     let late = t.store.ticket(&n).unwrap();
-    assert_eq!((late.overdue, late.overdue_stage), (true, Some(Stage::Completion)));
+    assert_eq!(
+        (late.overdue, late.overdue_stage),
+        (true, Some(Stage::Completion))
+    );
 }
 
 #[test]
@@ -85,9 +133,23 @@ fn overdue_filter_and_escalation_list_agree_with_each_ticket() {
     let waiting = new_ticket(s, "2026-11-20 07:00").number; // dispatch due 07:30
     let fresh = new_ticket(s, "2026-11-20 07:50").number; // due 08:20
     let stuck = new_ticket(s, "2026-11-20 05:00").number;
-    step(s, &stuck, Step::Assign { technician: "张师傅".into() }, "2026-11-20 05:10");
+    step(
+        s,
+        &stuck,
+        Step::Assign {
+            technician: "张师傅".into(),
+        },
+        "2026-11-20 05:10",
+    );
     let unvisited = new_ticket(s, "2026-11-15 07:00").number;
-    step(s, &unvisited, Step::Assign { technician: "张师傅".into() }, "2026-11-15 07:10");
+    step(
+        s,
+        &unvisited,
+        Step::Assign {
+            technician: "张师傅".into(),
+        },
+        "2026-11-15 07:10",
+    );
     step(s, &unvisited, Step::Start, "2026-11-15 08:00");
     step(
         s,
@@ -100,7 +162,10 @@ fn overdue_filter_and_escalation_list_agree_with_each_ticket() {
         "2026-11-15 09:00",
     ); // visit due 11-17 09:00
     let esc = s.escalations().unwrap();
-    let reasons: Vec<(String, &str)> = esc.iter().map(|e| (e.number.clone(), e.reason_label.as_str())).collect();
+    let reasons: Vec<(String, &str)> = esc
+        .iter()
+        .map(|e| (e.number.clone(), e.reason_label.as_str()))
+        .collect();
     assert_eq!(
         reasons,
         [
@@ -110,10 +175,19 @@ fn overdue_filter_and_escalation_list_agree_with_each_ticket() {
         ]
     );
     assert_eq!(esc[2].overdue_minutes, 30);
-    let overdue = s.list_tickets(&TicketFilter { overdue: true, ..Default::default() }).unwrap();
+    let overdue = s
+        .list_tickets(&TicketFilter {
+            overdue: true,
+            ..Default::default()
+        })
+        .unwrap();
     let mut numbers: Vec<String> = overdue.tickets.iter().map(|t| t.number.clone()).collect();
     numbers.sort();
-    assert_eq!(numbers, [waiting.clone(), unvisited.clone()], "stuck is late for escalation, not yet for its arrival deadline");
+    assert_eq!(
+        numbers,
+        [waiting.clone(), unvisited.clone()],
+        "stuck is late for escalation, not yet for its arrival deadline"
+    );
     assert!(overdue.tickets.iter().all(|t| t.overdue));
     assert!(!s.ticket(&fresh).unwrap().overdue);
     assert_eq!(s.counters().unwrap().overdue, 2);

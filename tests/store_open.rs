@@ -7,37 +7,79 @@ use crate::common::*;
 #[test]
 fn first_open_creates_zh_cn_defaults() {
     let t = db();
-    let cats: Vec<String> = t.store.categories().unwrap().into_iter().map(|c| c.name).collect();
+    let cats: Vec<String> = t
+        .store
+        .categories()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
     assert_eq!(
         cats,
-        ["水路", "电路", "燃气", "门窗锁具", "墙地面", "空调暖通", "电梯", "消防", "弱电门禁", "公共设施", "其他"]
+        [
+            "水路",
+            "电路",
+            "燃气",
+            "门窗锁具",
+            "墙地面",
+            "空调暖通",
+            "电梯",
+            "消防",
+            "弱电门禁",
+            "公共设施",
+            "其他"
+        ]
     );
     let gas = t.store.category_by_name("燃气").unwrap();
     assert_eq!(gas.default_urgency.code(), "emergency");
     let rules = t.store.sla_rules().unwrap();
-    let emergency = rules.iter().find(|r| r.urgency.code() == "emergency").unwrap();
+    let emergency = rules
+        .iter()
+        .find(|r| r.urgency.code() == "emergency")
+        .unwrap();
     assert_eq!(
-        (emergency.dispatch_minutes, emergency.arrival_minutes, emergency.completion_minutes, emergency.visit_minutes),
+        (
+            emergency.dispatch_minutes,
+            emergency.arrival_minutes,
+            emergency.completion_minutes,
+            emergency.visit_minutes
+        ),
         (5, 30, 240, 2880)
     );
     let normal = rules.iter().find(|r| r.urgency.code() == "normal").unwrap();
     assert_eq!(
-        (normal.dispatch_minutes, normal.arrival_minutes, normal.completion_minutes, normal.visit_minutes),
+        (
+            normal.dispatch_minutes,
+            normal.arrival_minutes,
+            normal.completion_minutes,
+            normal.visit_minutes
+        ),
         (30, 1440, 4320, 2880)
     );
     let s = t.store.settings().unwrap();
-    assert_eq!((s.number_prefix.as_str(), s.time_zone.as_str()), ("BX", "Asia/Shanghai"));
+    assert_eq!(
+        (s.number_prefix.as_str(), s.time_zone.as_str()),
+        ("BX", "Asia/Shanghai")
+    );
 }
 
 #[test]
 fn pragmas_are_set_for_durable_business_records() {
     let t = db();
     let c = t.store.conn();
-    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
-    let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let fk: i64 = c
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
     let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
-    let busy: i64 = c.query_row("PRAGMA busy_timeout", [], |r| r.get(0)).unwrap();
-    let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let busy: i64 = c
+        .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+        .unwrap();
+    let version: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(fk, 1);
     assert_eq!(sync, 2, "synchronous=FULL");
@@ -82,11 +124,14 @@ fn another_programs_sqlite_file_is_refused() {
     let path = dir.path().join("other.sqlite");
     {
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');").unwrap();
+        c.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');")
+            .unwrap();
     }
     let e = Store::open(&path).err().unwrap();
     assert_eq!(e.code(), "database");
     let c = rusqlite::Connection::open(&path).unwrap();
-    let tables: i64 = c.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).unwrap();
+    let tables: i64 = c
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(tables, 1, "nothing was migrated into the foreign file");
 }

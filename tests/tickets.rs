@@ -19,10 +19,21 @@ fn numbers_follow_the_local_month_and_are_never_reused() {
     assert_eq!(c.number, "BX-202612-0001");
     assert_eq!(a.received_at.to_rfc3339(), "2026-11-30T23:30:00+08:00");
     t.store
-        .apply_step(&b.number, Step::Cancel { reason: "误登记".into(), duplicate_of: None }, None, "前台")
+        .apply_step(
+            &b.number,
+            Step::Cancel {
+                reason: "误登记".into(),
+                duplicate_of: None,
+            },
+            None,
+            "前台",
+        )
         .unwrap();
     let d = new_ticket(&mut t.store, "2026-11-30 23:59");
-    assert_eq!(d.number, "BX-202611-0003", "a cancelled ticket's number is not handed out again");
+    assert_eq!(
+        d.number, "BX-202611-0003",
+        "a cancelled ticket's number is not handed out again"
+    );
     // RFC 3339 input with another offset lands in the office's month too.
     let mut late = draft("2026-11-30T15:45:00Z");
     late.reporter = Some("赵敏".into());
@@ -51,7 +62,10 @@ fn concurrent_creators_never_collide() {
             })
         })
         .collect();
-    let mut numbers: Vec<String> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    let mut numbers: Vec<String> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
     numbers.sort();
     let expected: Vec<String> = (1..=100).map(|i| format!("BX-202611-{i:04}")).collect();
     assert_eq!(numbers, expected);
@@ -77,7 +91,10 @@ fn new_ticket_has_every_contract_key_and_defaults() {
     assert_eq!(json["deadlines"]["dispatch"], "2026-11-20T09:05:00+08:00");
     let history = t.store.history(&ticket.number).unwrap();
     assert_eq!(history.len(), 1);
-    assert_eq!((history[0].action.as_str(), history[0].operator.as_str()), ("created", "前台小李"));
+    assert_eq!(
+        (history[0].action.as_str(), history[0].operator.as_str()),
+        ("created", "前台小李")
+    );
 }
 
 #[test]
@@ -109,35 +126,129 @@ fn bad_input_is_refused_and_changes_nothing() {
     let long = "漏".repeat(4001);
     type Edit = Box<dyn Fn(&mut TicketDraft)>;
     let cases: Vec<(&str, Edit, &str, &str)> = vec![
-        ("empty reporter", Box::new(|d| d.reporter = Some("   ".into())), "invalid_input", "报修人不能为空"),
-        ("no description", Box::new(|d| d.description = None), "invalid_input", "故障描述不能为空"),
-        ("unknown category", Box::new(|d| d.category = Some("下水道".into())), "not_found", "报修类别“下水道”不存在"),
-        ("bad phone", Box::new(|d| d.phone = Some("1380013".into())), "invalid_input", "联系电话“1380013”格式不对"),
-        ("letters in phone", Box::new(|d| d.phone = Some("138abc38000".into())), "invalid_input", "格式不对"),
-        ("unknown urgency", Box::new(|d| d.urgency = Some("asap".into())), "invalid_input", "紧急程度“asap”无法识别"),
-        ("unknown channel", Box::new(|d| d.channel = Some("fax".into())), "invalid_input", "报修渠道“fax”无法识别"),
-        ("unknown kind", Box::new(|d| d.kind = Some("praise".into())), "invalid_input", "工单类型“praise”无法识别"),
-        ("future", Box::new(|d| d.received_at = Some("2026-11-20 10:05".into())), "invalid_input", "报修时间不能晚于现在"),
-        ("before 2000", Box::new(|d| d.received_at = Some("1999-12-31 23:00".into())), "invalid_input", "不能早于 2000 年"),
-        ("bad time", Box::new(|d| d.received_at = Some("昨天下午".into())), "invalid_input", "格式不对"),
-        ("appointment in the past", Box::new(|d| {
-            d.urgency = Some("scheduled".into());
-            d.appointment_at = Some("2026-11-19 09:00".into());
-        }), "invalid_input", "预约时间 2026-11-19 09:00 已经过去"),
-        ("scheduled without appointment", Box::new(|d| d.urgency = Some("scheduled".into())), "invalid_input", "预约报修需填写预约时间"),
-        ("description too long", Box::new(move |d| d.description = Some(long.clone())), "invalid_input", "最多 4000 字"),
-        ("control character", Box::new(|d| d.reporter = Some("王\u{7}建国".into())), "invalid_input", "控制字符"),
-        ("public area without location", Box::new(|d| {
-            d.scope = Some("public_area".into());
-            d.location = None;
-        }), "invalid_input", "公区报修需填写报修位置"),
-        ("in home without room", Box::new(|d| d.room = None), "invalid_input", "入户报修需填写房号"),
-        ("no phone", Box::new(|d| d.phone = None), "invalid_input", "联系电话不能为空"),
+        (
+            "empty reporter",
+            Box::new(|d| d.reporter = Some("   ".into())),
+            "invalid_input",
+            "报修人不能为空",
+        ),
+        (
+            "no description",
+            Box::new(|d| d.description = None),
+            "invalid_input",
+            "故障描述不能为空",
+        ),
+        (
+            "unknown category",
+            Box::new(|d| d.category = Some("下水道".into())),
+            "not_found",
+            "报修类别“下水道”不存在",
+        ),
+        (
+            "bad phone",
+            Box::new(|d| d.phone = Some("1380013".into())),
+            "invalid_input",
+            "联系电话“1380013”格式不对",
+        ),
+        (
+            "letters in phone",
+            Box::new(|d| d.phone = Some("138abc38000".into())),
+            "invalid_input",
+            "格式不对",
+        ),
+        (
+            "unknown urgency",
+            Box::new(|d| d.urgency = Some("asap".into())),
+            "invalid_input",
+            "紧急程度“asap”无法识别",
+        ),
+        (
+            "unknown channel",
+            Box::new(|d| d.channel = Some("fax".into())),
+            "invalid_input",
+            "报修渠道“fax”无法识别",
+        ),
+        (
+            "unknown kind",
+            Box::new(|d| d.kind = Some("praise".into())),
+            "invalid_input",
+            "工单类型“praise”无法识别",
+        ),
+        (
+            "future",
+            Box::new(|d| d.received_at = Some("2026-11-20 10:05".into())),
+            "invalid_input",
+            "报修时间不能晚于现在",
+        ),
+        (
+            "before 2000",
+            Box::new(|d| d.received_at = Some("1999-12-31 23:00".into())),
+            "invalid_input",
+            "不能早于 2000 年",
+        ),
+        (
+            "bad time",
+            Box::new(|d| d.received_at = Some("昨天下午".into())),
+            "invalid_input",
+            "格式不对",
+        ),
+        (
+            "appointment in the past",
+            Box::new(|d| {
+                d.urgency = Some("scheduled".into());
+                d.appointment_at = Some("2026-11-19 09:00".into());
+            }),
+            "invalid_input",
+            "预约时间 2026-11-19 09:00 已经过去",
+        ),
+        (
+            "scheduled without appointment",
+            Box::new(|d| d.urgency = Some("scheduled".into())),
+            "invalid_input",
+            "预约报修需填写预约时间",
+        ),
+        (
+            "description too long",
+            Box::new(move |d| d.description = Some(long.clone())),
+            "invalid_input",
+            "最多 4000 字",
+        ),
+        (
+            "control character",
+            Box::new(|d| d.reporter = Some("王\u{7}建国".into())),
+            "invalid_input",
+            "控制字符",
+        ),
+        (
+            "public area without location",
+            Box::new(|d| {
+                d.scope = Some("public_area".into());
+                d.location = None;
+            }),
+            "invalid_input",
+            "公区报修需填写报修位置",
+        ),
+        (
+            "in home without room",
+            Box::new(|d| d.room = None),
+            "invalid_input",
+            "入户报修需填写房号",
+        ),
+        (
+            "no phone",
+            Box::new(|d| d.phone = None),
+            "invalid_input",
+            "联系电话不能为空",
+        ),
     ];
     for (name, edit, code, msg) in cases {
         let mut d = draft("2026-11-20 09:30");
         edit(&mut d);
-        let e = t.store.create_ticket(&d, "前台").err().unwrap_or_else(|| panic!("{name}: accepted"));
+        let e = t
+            .store
+            .create_ticket(&d, "前台")
+            .err()
+            .unwrap_or_else(|| panic!("{name}: accepted"));
         assert_eq!(e.code(), code, "{name}: {e}");
         assert!(e.to_string().contains(msg), "{name}: {e}");
         assert_eq!(t.store.dump().unwrap(), before, "{name}: database changed");

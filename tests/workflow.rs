@@ -11,8 +11,18 @@ fn completion() -> CompletionDraft {
         cause: Some("三角阀老化".into()),
         measures: Some("更换三角阀和软管，试水正常".into()),
         materials: vec![
-            MaterialDraft { name: Some("三角阀".into()), spec: Some("DN15".into()), quantity: Some(2.0), unit_price_fen: Some(2500) },
-            MaterialDraft { name: Some("编织软管".into()), spec: Some("60cm".into()), quantity: Some(1.5), unit_price_fen: Some(1999) },
+            MaterialDraft {
+                name: Some("三角阀".into()),
+                spec: Some("DN15".into()),
+                quantity: Some(2.0),
+                unit_price_fen: Some(2500),
+            },
+            MaterialDraft {
+                name: Some("编织软管".into()),
+                spec: Some("60cm".into()),
+                quantity: Some(1.5),
+                unit_price_fen: Some(1999),
+            },
         ],
         labour_minutes: Some(45),
         paid: Some(true),
@@ -24,7 +34,9 @@ fn completion() -> CompletionDraft {
 }
 
 fn assign(tech: &str) -> Step {
-    Step::Assign { technician: tech.into() }
+    Step::Assign {
+        technician: tech.into(),
+    }
 }
 
 #[test]
@@ -33,30 +45,81 @@ fn the_whole_happy_path_with_hold_and_materials() {
     add_tech(&mut t.store, "张师傅", &["水路"]);
     let n = new_ticket(&mut t.store, "2026-11-18 08:00").number;
     let s = &mut t.store;
-    assert_eq!(step(s, &n, assign("张师傅"), "2026-11-18 08:10").status, Status::Assigned);
-    assert_eq!(step(s, &n, Step::Start, "2026-11-18 09:00").status, Status::InProgress);
-    let held = step(s, &n, Step::Hold { reason: "等待配件".into() }, "2026-11-18 09:30");
-    assert_eq!((held.status, held.hold_reason.as_deref()), (Status::OnHold, Some("等待配件")));
+    assert_eq!(
+        step(s, &n, assign("张师傅"), "2026-11-18 08:10").status,
+        Status::Assigned
+    );
+    assert_eq!(
+        step(s, &n, Step::Start, "2026-11-18 09:00").status,
+        Status::InProgress
+    );
+    let held = step(
+        s,
+        &n,
+        Step::Hold {
+            reason: "等待配件".into(),
+        },
+        "2026-11-18 09:30",
+    );
+    assert_eq!(
+        (held.status, held.hold_reason.as_deref()),
+        (Status::OnHold, Some("等待配件"))
+    );
     let resumed = step(s, &n, Step::Resume, "2026-11-18 15:30");
-    assert_eq!((resumed.status, resumed.held_minutes, resumed.hold_reason.clone()), (Status::InProgress, 360, None));
+    assert_eq!(
+        (
+            resumed.status,
+            resumed.held_minutes,
+            resumed.hold_reason.clone()
+        ),
+        (Status::InProgress, 360, None)
+    );
     let done = step(s, &n, Step::Complete(completion()), "2026-11-18 16:00");
     assert_eq!(done.status, Status::Completed);
     assert_eq!(done.materials.len(), 2);
-    assert_eq!(done.materials[1].amount_fen, 2999, "1.5 × 19.99 rounds to the 分");
+    assert_eq!(
+        done.materials[1].amount_fen, 2999,
+        "1.5 × 19.99 rounds to the 分"
+    );
     assert_eq!(done.materials_total_fen(), 7999);
-    assert_eq!((done.labour_minutes, done.paid, done.fee_fen, done.owner_signed), (45, true, 5000, true));
-    assert_eq!(done.deadlines.visit.unwrap().to_rfc3339(), "2026-11-20T16:00:00+08:00");
+    assert_eq!(
+        (
+            done.labour_minutes,
+            done.paid,
+            done.fee_fen,
+            done.owner_signed
+        ),
+        (45, true, 5000, true)
+    );
+    assert_eq!(
+        done.deadlines.visit.unwrap().to_rfc3339(),
+        "2026-11-20T16:00:00+08:00"
+    );
     let closed = step(
         s,
         &n,
-        Step::Visit { satisfaction: "very_satisfied".into(), note: Some("业主表示感谢".into()) },
+        Step::Visit {
+            satisfaction: "very_satisfied".into(),
+            note: Some("业主表示感谢".into()),
+        },
         "2026-11-19 10:00",
     );
     assert_eq!(closed.status, Status::Closed);
     assert_eq!(closed.satisfaction.unwrap().label(), "非常满意");
-    assert_eq!(closed.closed_at.unwrap().to_rfc3339(), "2026-11-19T10:00:00+08:00");
-    let actions: Vec<String> = s.history(&n).unwrap().into_iter().map(|e| e.action).collect();
-    assert_eq!(actions, ["created", "assign", "start", "hold", "resume", "complete", "visit"]);
+    assert_eq!(
+        closed.closed_at.unwrap().to_rfc3339(),
+        "2026-11-19T10:00:00+08:00"
+    );
+    let actions: Vec<String> = s
+        .history(&n)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        ["created", "assign", "start", "hold", "resume", "complete", "visit"]
+    );
     let shown = s.ticket(&n).unwrap();
     assert_eq!(shown, closed, "show returns what the step returned");
 }
@@ -77,19 +140,35 @@ fn reassign_records_both_names_and_refuses_the_same_or_inactive_technician() {
     let n = new_ticket(&mut t.store, "2026-11-20 08:00").number;
     step(&mut t.store, &n, assign("张师傅"), "2026-11-20 08:05");
     let before = t.store.dump().unwrap();
-    let e = t.store.apply_step(&n, assign("张师傅"), None, "前台").unwrap_err();
+    let e = t
+        .store
+        .apply_step(&n, assign("张师傅"), None, "前台")
+        .unwrap_err();
     assert_eq!(e.code(), "precondition");
-    let e = t.store.apply_step(&n, assign("老周"), None, "前台").unwrap_err();
+    let e = t
+        .store
+        .apply_step(&n, assign("老周"), None, "前台")
+        .unwrap_err();
     assert_eq!(e.code(), "precondition");
     assert!(e.to_string().contains("已停用"), "{e}");
-    let e = t.store.apply_step(&n, assign("不存在的人"), None, "前台").unwrap_err();
+    let e = t
+        .store
+        .apply_step(&n, assign("不存在的人"), None, "前台")
+        .unwrap_err();
     assert_eq!(e.code(), "not_found");
     assert_eq!(t.store.dump().unwrap(), before);
     let r = step(&mut t.store, &n, assign("陈师傅"), "2026-11-20 08:30");
     assert_eq!(r.assignee.as_deref(), Some("陈师傅"));
-    assert_eq!(r.dispatched_at.unwrap().to_rfc3339(), "2026-11-20T08:05:00+08:00", "first dispatch kept");
+    assert_eq!(
+        r.dispatched_at.unwrap().to_rfc3339(),
+        "2026-11-20T08:05:00+08:00",
+        "first dispatch kept"
+    );
     let last = t.store.history(&n).unwrap().pop().unwrap();
-    assert_eq!((last.action.as_str(), last.note.as_deref()), ("reassign", Some("张师傅 → 陈师傅")));
+    assert_eq!(
+        (last.action.as_str(), last.note.as_deref()),
+        ("reassign", Some("张师傅 → 陈师傅"))
+    );
 }
 
 /// From each status, the steps the diagram does not allow are refused with
@@ -113,11 +192,30 @@ fn steps_from_the_wrong_status_are_refused_and_change_nothing() {
     step(s, &closed, assign("张师傅"), "2026-11-19 08:10");
     step(s, &closed, Step::Start, "2026-11-19 09:00");
     step(s, &closed, Step::Complete(completion()), "2026-11-19 10:00");
-    step(s, &closed, Step::Visit { satisfaction: "satisfied".into(), note: None }, "2026-11-19 12:00");
+    step(
+        s,
+        &closed,
+        Step::Visit {
+            satisfaction: "satisfied".into(),
+            note: None,
+        },
+        "2026-11-19 12:00",
+    );
     let cancelled = new_ticket(s, "2026-11-19 08:00").number;
-    step(s, &cancelled, Step::Cancel { reason: "业主撤回".into(), duplicate_of: None }, "2026-11-19 08:30");
+    step(
+        s,
+        &cancelled,
+        Step::Cancel {
+            reason: "业主撤回".into(),
+            duplicate_of: None,
+        },
+        "2026-11-19 08:30",
+    );
 
-    let visit = || Step::Visit { satisfaction: "satisfied".into(), note: None };
+    let visit = || Step::Visit {
+        satisfaction: "satisfied".into(),
+        note: None,
+    };
     let refused: Vec<(&str, Step)> = vec![
         (&received, Step::Start),
         (&received, Step::Complete(completion())),
@@ -131,10 +229,22 @@ fn steps_from_the_wrong_status_are_refused_and_change_nothing() {
         (&working, Step::Resume),
         (&working, visit()),
         (&working, assign("张师傅")),
-        (&working, Step::Cancel { reason: "x".into(), duplicate_of: None }),
+        (
+            &working,
+            Step::Cancel {
+                reason: "x".into(),
+                duplicate_of: None,
+            },
+        ),
         (&done, Step::Start),
         (&done, Step::Complete(completion())),
-        (&done, Step::Cancel { reason: "x".into(), duplicate_of: None }),
+        (
+            &done,
+            Step::Cancel {
+                reason: "x".into(),
+                duplicate_of: None,
+            },
+        ),
         (&done, Step::Remind { note: None }),
         (&closed, visit()),
         (&closed, assign("张师傅")),
@@ -162,14 +272,53 @@ fn completing_needs_cause_and_measures_and_sane_numbers() {
     step(&mut t.store, &n, Step::Start, "2026-11-20 08:30");
     let before = t.store.dump().unwrap();
     let cases: Vec<(CompletionDraft, &str, &str)> = vec![
-        (CompletionDraft { cause: None, ..completion() }, "precondition", "故障原因"),
-        (CompletionDraft { measures: Some("  ".into()), ..completion() }, "precondition", "处理措施"),
-        (CompletionDraft { fee_fen: Some(-100), ..completion() }, "invalid_input", "费用不能为负数"),
-        (CompletionDraft { labour_minutes: Some(-5), ..completion() }, "invalid_input", "工时"),
-        (CompletionDraft { paid: Some(false), ..completion() }, "precondition", "无偿维修不能填写费用"),
         (
             CompletionDraft {
-                materials: vec![MaterialDraft { name: Some("软管".into()), quantity: Some(-1.0), ..Default::default() }],
+                cause: None,
+                ..completion()
+            },
+            "precondition",
+            "故障原因",
+        ),
+        (
+            CompletionDraft {
+                measures: Some("  ".into()),
+                ..completion()
+            },
+            "precondition",
+            "处理措施",
+        ),
+        (
+            CompletionDraft {
+                fee_fen: Some(-100),
+                ..completion()
+            },
+            "invalid_input",
+            "费用不能为负数",
+        ),
+        (
+            CompletionDraft {
+                labour_minutes: Some(-5),
+                ..completion()
+            },
+            "invalid_input",
+            "工时",
+        ),
+        (
+            CompletionDraft {
+                paid: Some(false),
+                ..completion()
+            },
+            "precondition",
+            "无偿维修不能填写费用",
+        ),
+        (
+            CompletionDraft {
+                materials: vec![MaterialDraft {
+                    name: Some("软管".into()),
+                    quantity: Some(-1.0),
+                    ..Default::default()
+                }],
                 ..completion()
             },
             "invalid_input",
@@ -177,7 +326,12 @@ fn completing_needs_cause_and_measures_and_sane_numbers() {
         ),
         (
             CompletionDraft {
-                materials: vec![MaterialDraft { name: Some("软管".into()), quantity: Some(1.0), unit_price_fen: Some(-5), spec: None }],
+                materials: vec![MaterialDraft {
+                    name: Some("软管".into()),
+                    quantity: Some(1.0),
+                    unit_price_fen: Some(-5),
+                    spec: None,
+                }],
                 ..completion()
             },
             "invalid_input",
@@ -185,7 +339,10 @@ fn completing_needs_cause_and_measures_and_sane_numbers() {
         ),
     ];
     for (c, code, msg) in cases {
-        let e = t.store.apply_step(&n, Step::Complete(c), None, "前台").unwrap_err();
+        let e = t
+            .store
+            .apply_step(&n, Step::Complete(c), None, "前台")
+            .unwrap_err();
         assert_eq!(e.code(), code, "{e}");
         assert!(e.to_string().contains(msg), "{e}");
         assert_eq!(t.store.dump().unwrap(), before);
@@ -198,11 +355,23 @@ fn completing_from_the_paper_slip_records_the_arrival_first() {
     add_tech(&mut t.store, "张师傅", &["水路"]);
     let n = new_ticket(&mut t.store, "2026-11-19 08:00").number;
     step(&mut t.store, &n, assign("张师傅"), "2026-11-19 08:05");
-    let c = CompletionDraft { arrived_at: Some("2026-11-19 09:10".into()), ..completion() };
+    let c = CompletionDraft {
+        arrived_at: Some("2026-11-19 09:10".into()),
+        ..completion()
+    };
     let done = step(&mut t.store, &n, Step::Complete(c), "2026-11-19 10:40");
-    assert_eq!(done.arrived_at.unwrap().to_rfc3339(), "2026-11-19T09:10:00+08:00");
+    assert_eq!(
+        done.arrived_at.unwrap().to_rfc3339(),
+        "2026-11-19T09:10:00+08:00"
+    );
     assert_eq!(done.status, Status::Completed);
-    let actions: Vec<String> = t.store.history(&n).unwrap().into_iter().map(|e| e.action).collect();
+    let actions: Vec<String> = t
+        .store
+        .history(&n)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
     assert_eq!(actions, ["created", "assign", "start", "complete"]);
 }
 
@@ -213,10 +382,16 @@ fn a_step_dated_before_the_previous_one_is_refused() {
     let n = new_ticket(&mut t.store, "2026-11-20 08:00").number;
     step(&mut t.store, &n, assign("张师傅"), "2026-11-20 09:00");
     let before = t.store.dump().unwrap();
-    let e = t.store.apply_step(&n, Step::Start, Some("2026-11-20 08:30"), "前台").unwrap_err();
+    let e = t
+        .store
+        .apply_step(&n, Step::Start, Some("2026-11-20 08:30"), "前台")
+        .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     assert!(e.to_string().contains("早于工单上一步的时间"), "{e}");
-    let e = t.store.apply_step(&n, Step::Start, Some("2026-11-21 08:30"), "前台").unwrap_err();
+    let e = t
+        .store
+        .apply_step(&n, Step::Start, Some("2026-11-21 08:30"), "前台")
+        .unwrap_err();
     assert!(e.to_string().contains("不能晚于现在"), "{e}");
     assert_eq!(t.store.dump().unwrap(), before);
 }
@@ -229,24 +404,51 @@ fn cancel_as_duplicate_links_the_original() {
     let before = t.store.dump().unwrap();
     let e = t
         .store
-        .apply_step(&second, Step::Cancel { reason: "重复".into(), duplicate_of: Some("BX-209901-0001".into()) }, None, "前台")
+        .apply_step(
+            &second,
+            Step::Cancel {
+                reason: "重复".into(),
+                duplicate_of: Some("BX-209901-0001".into()),
+            },
+            None,
+            "前台",
+        )
         .unwrap_err();
     assert_eq!(e.code(), "not_found");
     let e = t
         .store
-        .apply_step(&second, Step::Cancel { reason: "重复".into(), duplicate_of: Some(second.clone()) }, None, "前台")
+        .apply_step(
+            &second,
+            Step::Cancel {
+                reason: "重复".into(),
+                duplicate_of: Some(second.clone()),
+            },
+            None,
+            "前台",
+        )
         .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     let e = t
         .store
-        .apply_step(&second, Step::Cancel { reason: " ".into(), duplicate_of: None }, None, "前台")
+        .apply_step(
+            &second,
+            Step::Cancel {
+                reason: " ".into(),
+                duplicate_of: None,
+            },
+            None,
+            "前台",
+        )
         .unwrap_err();
     assert!(e.to_string().contains("取消原因不能为空"), "{e}");
     assert_eq!(t.store.dump().unwrap(), before);
     let c = step(
         &mut t.store,
         &second,
-        Step::Cancel { reason: "同一处漏水".into(), duplicate_of: Some(first.to_lowercase()) },
+        Step::Cancel {
+            reason: "同一处漏水".into(),
+            duplicate_of: Some(first.to_lowercase()),
+        },
         "2026-11-20 08:30",
     );
     assert_eq!(c.status, Status::Cancelled);
@@ -263,14 +465,44 @@ fn rework_reopens_and_the_second_visit_adds_materials() {
     step(s, &n, assign("张师傅"), "2026-11-15 08:05");
     step(s, &n, Step::Start, "2026-11-15 09:00");
     step(s, &n, Step::Complete(completion()), "2026-11-15 10:00");
-    step(s, &n, Step::Visit { satisfaction: "dissatisfied".into(), note: Some("还在滴水".into()) }, "2026-11-16 10:00");
-    let r = step(s, &n, Step::Rework { reason: "业主反映仍漏水".into() }, "2026-11-16 10:30");
-    assert_eq!((r.status, r.rework_count, r.assignee.as_deref()), (Status::Assigned, 1, Some("张师傅")));
-    assert_eq!((r.completed_at, r.closed_at, r.satisfaction), (None, None, None));
-    assert_eq!(r.deadlines.arrival.unwrap().to_rfc3339(), "2026-11-17T10:30:00+08:00", "clock restarts at the rework");
+    step(
+        s,
+        &n,
+        Step::Visit {
+            satisfaction: "dissatisfied".into(),
+            note: Some("还在滴水".into()),
+        },
+        "2026-11-16 10:00",
+    );
+    let r = step(
+        s,
+        &n,
+        Step::Rework {
+            reason: "业主反映仍漏水".into(),
+        },
+        "2026-11-16 10:30",
+    );
+    assert_eq!(
+        (r.status, r.rework_count, r.assignee.as_deref()),
+        (Status::Assigned, 1, Some("张师傅"))
+    );
+    assert_eq!(
+        (r.completed_at, r.closed_at, r.satisfaction),
+        (None, None, None)
+    );
+    assert_eq!(
+        r.deadlines.arrival.unwrap().to_rfc3339(),
+        "2026-11-17T10:30:00+08:00",
+        "clock restarts at the rework"
+    );
     step(s, &n, Step::Start, "2026-11-16 14:00");
     let again = CompletionDraft {
-        materials: vec![MaterialDraft { name: Some("密封圈".into()), quantity: Some(1.0), unit_price_fen: Some(300), spec: None }],
+        materials: vec![MaterialDraft {
+            name: Some("密封圈".into()),
+            quantity: Some(1.0),
+            unit_price_fen: Some(300),
+            spec: None,
+        }],
         paid: Some(false),
         fee_fen: Some(0),
         labour_minutes: Some(15),
@@ -279,24 +511,43 @@ fn rework_reopens_and_the_second_visit_adds_materials() {
     let done = step(s, &n, Step::Complete(again), "2026-11-16 14:30");
     assert_eq!(done.materials.len(), 3);
     assert_eq!(done.materials_total_fen(), 7999 + 300);
-    assert_eq!((done.labour_minutes, done.fee_fen, done.paid), (60, 5000, true));
+    assert_eq!(
+        (done.labour_minutes, done.fee_fen, done.paid),
+        (60, 5000, true)
+    );
 }
 
 #[test]
 fn remind_is_an_event_and_counts() {
     let mut t = db();
     let n = new_ticket(&mut t.store, "2026-11-20 08:00").number;
-    let r = step(&mut t.store, &n, Step::Remind { note: Some("业主来电催促".into()) }, "2026-11-20 09:00");
+    let r = step(
+        &mut t.store,
+        &n,
+        Step::Remind {
+            note: Some("业主来电催促".into()),
+        },
+        "2026-11-20 09:00",
+    );
     assert_eq!((r.status, r.remind_count), (Status::Received, 1));
     let last = t.store.history(&n).unwrap().pop().unwrap();
-    assert_eq!((last.action.as_str(), last.note.as_deref()), ("remind", Some("业主来电催促")));
+    assert_eq!(
+        (last.action.as_str(), last.note.as_deref()),
+        ("remind", Some("业主来电催促"))
+    );
 }
 
 #[test]
 fn unknown_ticket_number_is_not_found() {
     let mut t = db();
-    let e = t.store.apply_step("BX-202611-9999", Step::Start, None, "前台").unwrap_err();
+    let e = t
+        .store
+        .apply_step("BX-202611-9999", Step::Start, None, "前台")
+        .unwrap_err();
     assert_eq!(e.code(), "not_found");
     assert!(e.to_string().contains("BX-202611-9999"), "{e}");
-    assert_eq!(t.store.ticket("bx-202611-9999").unwrap_err().code(), "not_found");
+    assert_eq!(
+        t.store.ticket("bx-202611-9999").unwrap_err().code(),
+        "not_found"
+    );
 }

@@ -114,8 +114,12 @@ enum TicketCommand {
     },
     /// Open tickets that may be duplicates of the JSON draft on stdin.
     Duplicates,
-    Show { number: String },
-    History { number: String },
+    Show {
+        number: String,
+    },
+    History {
+        number: String,
+    },
     List {
         #[arg(long = "status")]
         statuses: Vec<String>,
@@ -268,7 +272,9 @@ fn stdin_json<T: serde::de::DeserializeOwned>(what: &str) -> Result<T> {
         .read_to_string(&mut s)
         .map_err(|e| Error::io("stdin", e))?;
     if s.trim().is_empty() {
-        return Err(Error::invalid(format!("{what}：标准输入没有 JSON，请通过管道传入")));
+        return Err(Error::invalid(format!(
+            "{what}：标准输入没有 JSON，请通过管道传入"
+        )));
     }
     from_json(what, &s)
 }
@@ -325,7 +331,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Counters => print(&store.counters()?),
         Command::Lookup { query } => print(&store.lookup_caller(&query)?),
         Command::Contact(c) => print(&store.save_contact(
-            &c.site, &c.building, &c.unit, &c.room, &c.name, &c.phones,
+            &c.site,
+            &c.building,
+            &c.unit,
+            &c.room,
+            &c.name,
+            &c.phones,
         )?),
         Command::Settings(SettingsCommand::Show) => print(&store.settings()?),
         Command::Settings(SettingsCommand::Set {
@@ -401,9 +412,11 @@ fn ticket(store: &mut Store, cmd: TicketCommand) -> Result<()> {
             step(store, &number, Step::Assign { technician: tech }, &who)
         }
         TicketCommand::Start { number, who } => step(store, &number, Step::Start, &who),
-        TicketCommand::Hold { number, reason, who } => {
-            step(store, &number, Step::Hold { reason }, &who)
-        }
+        TicketCommand::Hold {
+            number,
+            reason,
+            who,
+        } => step(store, &number, Step::Hold { reason }, &who),
         TicketCommand::Resume { number, who } => step(store, &number, Step::Resume, &who),
         TicketCommand::Complete { number, who } => {
             let draft: CompletionDraft = stdin_json("完工登记")?;
@@ -429,9 +442,11 @@ fn ticket(store: &mut Store, cmd: TicketCommand) -> Result<()> {
             },
             &who,
         ),
-        TicketCommand::Rework { number, reason, who } => {
-            step(store, &number, Step::Rework { reason }, &who)
-        }
+        TicketCommand::Rework {
+            number,
+            reason,
+            who,
+        } => step(store, &number, Step::Rework { reason }, &who),
         TicketCommand::Remind { number, note, who } => {
             step(store, &number, Step::Remind { note }, &who)
         }

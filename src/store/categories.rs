@@ -8,8 +8,7 @@ use crate::error::{Error, Result, SqlContext};
 use crate::sla::SlaRule;
 use crate::ticket::Urgency;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Category {
     pub id: i64,
     pub name: String,
@@ -164,7 +163,12 @@ impl Store {
     }
 
     /// Add a category, or change an existing one's default urgency / active flag.
-    pub fn save_category(&mut self, name: &str, default_urgency: Urgency, active: bool) -> Result<Category> {
+    pub fn save_category(
+        &mut self,
+        name: &str,
+        default_urgency: Urgency,
+        active: bool,
+    ) -> Result<Category> {
         let name = crate::input::name("类别名称", Some(name))?;
         let tx = self.write()?;
         tx.execute(

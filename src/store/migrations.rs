@@ -228,10 +228,15 @@ mod tests {
             .collect();
         assert!(tables.len() >= 12, "{tables:?}");
         for (name, sql) in &tables {
-            assert!(sql.trim_end().ends_with("STRICT"), "table {name} is not STRICT");
+            assert!(
+                sql.trim_end().ends_with("STRICT"),
+                "table {name} is not STRICT"
+            );
         }
         let violations: i64 = conn
-            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(violations, 0);
     }
@@ -243,7 +248,10 @@ mod tests {
         let sum: u64 = MIGRATIONS[0]
             .bytes()
             .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
-        assert_eq!((MIGRATIONS[0].len(), sum), (MIGRATION_1_LEN, MIGRATION_1_SUM));
+        assert_eq!(
+            (MIGRATIONS[0].len(), sum),
+            (MIGRATION_1_LEN, MIGRATION_1_SUM)
+        );
     }
 
     const MIGRATION_1_LEN: usize = 8060;

@@ -8,16 +8,14 @@ use super::Store;
 use crate::error::{Error, Result, SqlContext};
 use crate::input;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Site {
     pub name: String,
     pub units: i64,
 }
 
 /// A caller (or a room) the desk can fill the intake form from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CallerMatch {
     /// 业主/住户 name; empty when the room is known but has no contact on file.
     pub contact: String,
@@ -154,7 +152,8 @@ impl Store {
                 })
             })
             .sql("list sites")?;
-        rows.collect::<std::result::Result<_, _>>().sql("list sites")
+        rows.collect::<std::result::Result<_, _>>()
+            .sql("list sites")
     }
 
     /// Add (or update) a contact at a room, creating the site and unit if new.
@@ -223,7 +222,9 @@ impl Store {
         };
         let mut stmt = self
             .conn
-            .prepare_cached(&format!("{sql} ORDER BY s.name, u.building, u.unit, u.room LIMIT 50"))
+            .prepare_cached(&format!(
+                "{sql} ORDER BY s.name, u.building, u.unit, u.room LIMIT 50"
+            ))
             .sql("lookup caller")?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), match_row)
@@ -235,7 +236,11 @@ impl Store {
     /// The site id of a name, if it exists (never creates).
     pub(crate) fn find_site(&self, name: &str) -> Result<Option<i64>> {
         self.conn
-            .query_row("SELECT id FROM sites WHERE name = ?1", params![name.trim()], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM sites WHERE name = ?1",
+                params![name.trim()],
+                |r| r.get(0),
+            )
             .optional()
             .sql("find site")
     }
@@ -253,5 +258,9 @@ fn split_room(q: &str) -> Option<(String, String, String)> {
     }
     let (b, rest) = q.split_once('栋').or_else(|| q.split_once("号楼"))?;
     let (u, r) = rest.split_once("单元").unwrap_or(("", rest));
-    Some((b.trim().to_string(), u.trim().to_string(), normalize_room(r)))
+    Some((
+        b.trim().to_string(),
+        u.trim().to_string(),
+        normalize_room(r),
+    ))
 }

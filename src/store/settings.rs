@@ -9,8 +9,7 @@ use crate::clock::OfficeZone;
 use crate::error::{Error, Result, SqlContext};
 use crate::input;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Settings {
     /// 物业服务中心名称, printed at the top of every slip.
     pub office_name: String,
@@ -62,9 +61,7 @@ impl Store {
             None => String::new(),
         };
         let prefix = s.number_prefix.trim().to_string();
-        if prefix.is_empty()
-            || prefix.len() > 6
-            || !prefix.chars().all(|c| c.is_ascii_uppercase())
+        if prefix.is_empty() || prefix.len() > 6 || !prefix.chars().all(|c| c.is_ascii_uppercase())
         {
             return Err(Error::invalid(
                 "工单号前缀只能是 1–6 个大写英文字母（如 BX）",

@@ -9,8 +9,7 @@ use crate::error::{Error, Result, SqlContext};
 use crate::input::{self, TechnicianDraft};
 use crate::workflow::Assignee;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Technician {
     pub name: String,
     pub phone: String,
@@ -27,8 +26,7 @@ pub struct Technician {
 }
 
 /// One line of the dispatch suggestion, least loaded first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Suggestion {
     pub name: String,
     pub phone: String,

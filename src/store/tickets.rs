@@ -17,7 +17,8 @@ use crate::ticket::{
 };
 use crate::workflow::{self, Action};
 
-const TICKET_SELECT: &str = "SELECT t.id, t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
+const TICKET_SELECT: &str =
+    "SELECT t.id, t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
     t.site_id, s.name, t.unit_id, u.building, u.unit, u.room, t.location, t.scope,
     t.category_id, c.name, t.urgency, t.appointment_at, t.description, t.received_at,
     t.assignee_id, tech.name, t.dispatched_at, t.assigned_at, t.arrived_at, t.completed_at,
@@ -219,13 +220,16 @@ fn clean_number(number: &str) -> String {
 }
 
 /// A workflow step as the CLI and the window request it: names, not ids.
-#[derive(Debug, Clone, Deserialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(tag = "action", content = "args", rename_all = "snake_case")]
 pub enum Step {
-    Assign { technician: String },
+    Assign {
+        technician: String,
+    },
     Start,
-    Hold { reason: String },
+    Hold {
+        reason: String,
+    },
     Resume,
     Complete(CompletionDraft),
     Visit {
@@ -236,16 +240,19 @@ pub enum Step {
         reason: String,
         duplicate_of: Option<String>,
     },
-    Rework { reason: String },
-    Remind { note: Option<String> },
+    Rework {
+        reason: String,
+    },
+    Remind {
+        note: Option<String>,
+    },
     Print,
 }
 
 /// Filters for the ticket list; every field optional. Text values are checked here
 /// so a typo gets a message, not an empty list.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[derive(ts_rs::TS)]
-#[ts(optional_fields)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 #[serde(default, deny_unknown_fields)]
 pub struct TicketFilter {
     pub statuses: Vec<String>,
@@ -270,8 +277,7 @@ pub struct TicketFilter {
     pub offset: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct TicketPage {
     /// All tickets matching the filter (for the pager).
     pub total: i64,
@@ -281,8 +287,7 @@ pub struct TicketPage {
 }
 
 /// One row of the 催办清单 escalation list.
-#[derive(Debug, Clone, Serialize)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Escalation {
     pub number: String,
     pub reason: EscalationReason,
@@ -300,8 +305,7 @@ pub struct Escalation {
 }
 
 /// 工作台 counters.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-#[derive(ts_rs::TS)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct Counters {
     pub received: i64,
     pub in_progress: i64,
@@ -324,7 +328,9 @@ impl Store {
             .conn
             .prepare_cached(&format!("{TICKET_SELECT} WHERE t.number = ?1"))
             .sql("ticket by number")?
-            .query_row(params![clean_number(number)], |r| ticket_row(r, &zone, &now))
+            .query_row(params![clean_number(number)], |r| {
+                ticket_row(r, &zone, &now)
+            })
             .optional()
             .sql("ticket by number")?;
         ticket
@@ -337,9 +343,8 @@ impl Store {
 
     /// One ticket with its materials.
     pub fn ticket(&self, number: &str) -> Result<Ticket> {
-        self.load(number)?.ok_or_else(|| {
-            Error::NotFound(format!("工单“{}”不存在，请检查工单号", number.trim()))
-        })
+        self.load(number)?
+            .ok_or_else(|| Error::NotFound(format!("工单“{}”不存在，请检查工单号", number.trim())))
     }
 
     /// 报修登记: check the draft, number the ticket by the local month it was received
@@ -475,7 +480,8 @@ impl Store {
             Step::Resume => steps.push((Action::Resume, at)),
             Step::Complete(draft) => {
                 let completion = draft.check()?;
-                if let Some(arrived) = draft.arrived_at.as_deref().filter(|s| !s.trim().is_empty()) {
+                if let Some(arrived) = draft.arrived_at.as_deref().filter(|s| !s.trim().is_empty())
+                {
                     let arrived = self.zone.parse_input("到场时间", arrived)?;
                     check_happened("到场时间", &arrived, &now)?;
                     if arrived > at {
@@ -502,7 +508,10 @@ impl Store {
                 let dup = match duplicate_of.as_deref().filter(|s| !s.trim().is_empty()) {
                     Some(n) => {
                         let d = self.load(n)?.ok_or_else(|| {
-                            Error::NotFound(format!("重复的原工单“{}”不存在，请检查工单号", n.trim()))
+                            Error::NotFound(format!(
+                                "重复的原工单“{}”不存在，请检查工单号",
+                                n.trim()
+                            ))
                         })?;
                         Some((d.id, d.number))
                     }
@@ -564,16 +573,32 @@ impl Store {
             wheres.push(format!("t.status IN ({})", codes.join(", ")));
         }
         if let Some(k) = f.kind.as_deref().filter(|s| !s.trim().is_empty()) {
-            arg(&mut wheres, "t.kind = ?", Value::Text(Kind::parse(k)?.code().into()));
+            arg(
+                &mut wheres,
+                "t.kind = ?",
+                Value::Text(Kind::parse(k)?.code().into()),
+            );
         }
         if let Some(u) = f.urgency.as_deref().filter(|s| !s.trim().is_empty()) {
-            arg(&mut wheres, "t.urgency = ?", Value::Text(Urgency::parse(u)?.code().into()));
+            arg(
+                &mut wheres,
+                "t.urgency = ?",
+                Value::Text(Urgency::parse(u)?.code().into()),
+            );
         }
         if let Some(c) = f.category.as_deref().filter(|s| !s.trim().is_empty()) {
-            arg(&mut wheres, "t.category_id = ?", Value::Integer(self.category_by_name(c)?.id));
+            arg(
+                &mut wheres,
+                "t.category_id = ?",
+                Value::Integer(self.category_by_name(c)?.id),
+            );
         }
         if let Some(name) = f.technician.as_deref().filter(|s| !s.trim().is_empty()) {
-            arg(&mut wheres, "t.assignee_id = ?", Value::Integer(self.technician(name)?.id));
+            arg(
+                &mut wheres,
+                "t.assignee_id = ?",
+                Value::Integer(self.technician(name)?.id),
+            );
         }
         if let Some(site) = f.site.as_deref().filter(|s| !s.trim().is_empty()) {
             let id = self
@@ -588,7 +613,11 @@ impl Store {
         }
         if let Some(d) = f.from.as_deref().filter(|s| !s.trim().is_empty()) {
             let d = parse_date("开始日期", d)?;
-            arg(&mut wheres, "t.received_at >= ?", Value::Integer(self.zone.day_start(d)?));
+            arg(
+                &mut wheres,
+                "t.received_at >= ?",
+                Value::Integer(self.zone.day_start(d)?),
+            );
         }
         if let Some(d) = f.to.as_deref().filter(|s| !s.trim().is_empty()) {
             let d = parse_date("结束日期", d)?;
@@ -694,7 +723,10 @@ impl Store {
             .sql("escalations")?;
         let tickets: Vec<Ticket> = stmt
             .query_map(
-                params![now.timestamp(), now.timestamp() - sla::NO_PROGRESS_MINUTES * 60],
+                params![
+                    now.timestamp(),
+                    now.timestamp() - sla::NO_PROGRESS_MINUTES * 60
+                ],
                 |r| ticket_row(r, &zone, &now),
             )
             .sql("escalations")?
@@ -719,7 +751,7 @@ impl Store {
                 })
             })
             .collect();
-        out.sort_by(|a, b| a.due_at.cmp(&b.due_at));
+        out.sort_by_key(|a| a.due_at);
         Ok(out)
     }
 
