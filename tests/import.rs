@@ -1,0 +1,300 @@
+//! 导入: the sample ledgers in ../shared/fixtures (a GBK CSV with other header names, an
+//! XLSX with a merged title row, a numbered blank line and messy phones), an XLSX with
+//! bad rows made here, re-import idempotence, and failed imports leaving the database
+//! exactly as it was.
+
+use std::path::PathBuf;
+
+use baoxiu::import::{self, Field};
+use rust_xlsxwriter::{Format, Workbook};
+
+use crate::common::db;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures")
+        .join(name)
+}
+
+const GBK_CSV: &str = "住户名单-枫林湾-GBK.csv";
+const LEDGER_XLSX: &str = "房屋台账-翠湖苑.xlsx";
+
+#[test]
+fn gbk_csv_with_other_header_names() {
+    let mut t = db();
+    let p = import::preview(&t.store, fixture(GBK_CSV)).unwrap();
+    assert_eq!(p.encoding.as_deref(), Some("GBK"));
+    assert_eq!(p.header_row, 1);
+    let headers: Vec<(Field, &str)> = p
+        .columns
+        .iter()
+        .map(|c| (c.field, c.header.as_str()))
+        .collect();
+    assert_eq!(
+        headers,
+        vec![
+            (Field::Site, "小区"),
+            (Field::Building, "楼号"),
+            (Field::Unit, "单元"),
+            (Field::Room, "室号"),
+            (Field::Name, "姓名"),
+            (Field::Phone, "手机"),
+        ]
+    );
+    assert_eq!((p.rows_total, p.rows_ok, p.problems.len()), (30, 30, 0));
+    assert_eq!((p.units_new, p.contacts_new, p.phones_new), (30, 30, 31));
+    // Preview writes nothing.
+    assert!(t.store.lookup_caller("18117749129").unwrap().is_empty());
+
+    let r = import::commit(&mut t.store, fixture(GBK_CSV)).unwrap();
+    assert_eq!(
+        (
+            r.rows_imported,
+            r.units_added,
+            r.contacts_added,
+            r.phones_added
+        ),
+        (30, 30, 30, 31)
+    );
+
+    // Two numbers joined by '/', a name with a GBK-only character, 1栋 and 1 the same.
+    let m = t.store.lookup_caller("18117749129").unwrap();
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].contact, "姚翀娟");
+    assert_eq!(m[0].phones, vec!["13612960209", "18117749129"]);
+    assert_eq!(
+        (
+            m[0].site.as_str(),
+            m[0].building.as_str(),
+            m[0].unit.as_str(),
+            m[0].room.as_str()
+        ),
+        ("枫林湾", "1", "1", "502")
+    );
+    assert_eq!(
+        t.store.lookup_caller("18614116961").unwrap()[0].contact,
+        "柏犇雨"
+    );
+    assert_eq!(
+        t.store.lookup_caller("17534064646").unwrap()[0].contact,
+        "邵芳",
+        "+86 prefix"
+    );
+    assert_eq!(
+        t.store.lookup_caller("19852872913").unwrap()[0].contact,
+        "吴娟",
+        "198-5287-2913"
+    );
+    let sites = t.store.sites().unwrap();
+    assert_eq!(sites.len(), 1);
+    assert_eq!(sites[0].units, 30, "1栋/1 and 1单元/1 are the same units");
+}
+
+#[test]
+fn xlsx_ledger_with_title_row_blank_line_and_bad_rows() {
+    let mut t = db();
+    let p = import::preview(&t.store, fixture(LEDGER_XLSX)).unwrap();
+    assert_eq!(p.sheet.as_deref(), Some("房屋台账"));
+    assert_eq!(p.header_row, 2, "the merged title row is skipped");
+    assert_eq!(p.columns.len(), 6);
+    assert_eq!(p.rows_blank, 1, "row 43 has only its 序号");
+    assert_eq!(p.rows_total, 73);
+    let problems: Vec<(usize, &str)> = p
+        .problems
+        .iter()
+        .map(|x| (x.row, x.reason.as_str()))
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0].0, 23);
+    assert!(problems[0].1.contains("房号为空"), "{}", problems[0].1);
+    assert_eq!(problems[1].0, 33);
+    assert!(
+        problems[1].1.contains("1381234") && problems[1].1.contains("格式不对"),
+        "{}",
+        problems[1].1
+    );
+    assert_eq!(p.rows_ok, 71);
+    // Row 76 repeats row 8 (邱涵子, 1-1-302): one unit, one contact.
+    assert_eq!((p.units_new, p.contacts_new, p.phones_new), (70, 70, 73));
+    let row3 = &p.rows[0];
+    assert_eq!(
+        (row3.row, row3.building.as_str(), row3.unit.as_str()),
+        (3, "1栋", "1单元")
+    );
+    assert_eq!(row3.phones, vec!["19083016613"], "190 8301 6613");
+    let no_phone = p.rows.iter().find(|r| r.row == 13).unwrap();
+    assert_eq!((no_phone.name.as_str(), no_phone.phones.len()), ("潘然", 0));
+
+    let r = import::commit(&mut t.store, fixture(LEDGER_XLSX)).unwrap();
+    assert_eq!(
+        (
+            r.rows_imported,
+            r.units_added,
+            r.contacts_added,
+            r.phones_added
+        ),
+        (71, 70, 70, 73)
+    );
+    assert_eq!(r.problems.len(), 2);
+    let m = t.store.lookup_caller("13650201462").unwrap();
+    assert_eq!(
+        (
+            m[0].contact.as_str(),
+            m[0].building.as_str(),
+            m[0].room.as_str()
+        ),
+        ("庄德怡", "2", "102")
+    );
+    assert_eq!(
+        t.store.lookup_caller("18846563212").unwrap()[0].contact,
+        "鲁丹秀",
+        "+86 18846563212"
+    );
+
+    // Importing the same file again adds nothing and changes nothing.
+    let before = t.store.dump().unwrap();
+    let again = import::commit(&mut t.store, fixture(LEDGER_XLSX)).unwrap();
+    assert_eq!(
+        (again.units_added, again.contacts_added, again.phones_added),
+        (0, 0, 0)
+    );
+    assert_eq!(t.store.dump().unwrap(), before);
+    let p2 = import::preview(&t.store, fixture(LEDGER_XLSX)).unwrap();
+    assert_eq!((p2.units_new, p2.contacts_new, p2.phones_new), (0, 0, 0));
+}
+
+/// A small ledger the way offices make them: title merged across, 楼栋 merged down.
+fn made_xlsx(dir: &std::path::Path, rows: &[[&str; 6]]) -> PathBuf {
+    let path = dir.join("台账.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Sheet1").unwrap();
+    ws.merge_range(0, 0, 0, 5, "阳光花园业主名单", &Format::new().set_bold())
+        .unwrap();
+    for (c, h) in ["项目", "栋", "单元", "门牌", "业主", "手机"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    for (i, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(2 + i as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    // 楼栋 "5栋" merged over the first two data rows (rows 3–4).
+    ws.merge_range(2, 1, 3, 1, "5栋", &Format::new()).unwrap();
+    wb.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn xlsx_with_a_bad_row_imports_the_good_ones_only() {
+    let mut t = db();
+    let path = made_xlsx(
+        t.dir.path(),
+        &[
+            ["阳光花园", "", "1", "101", "周一", "138-0013-8000"],
+            ["阳光花园", "", "1", "102", "吴二", "138 0013 8001"],
+            ["阳光花园", "6", "2", "201", "郑三", "12345"],
+            ["阳光花园", "6", "2", "", "王四", "13800138003"],
+            ["阳光花园", "6", "2", "203", "", "13800138004"],
+            ["阳光花园", "6", "2", "204", "冯五", ""],
+        ],
+    );
+    let p = import::preview(&t.store, &path).unwrap();
+    let problems: Vec<usize> = p.problems.iter().map(|x| x.row).collect();
+    assert_eq!(problems, vec![5, 6, 7]);
+    assert!(
+        p.problems[0].reason.contains("“12345”格式不对"),
+        "{}",
+        p.problems[0].reason
+    );
+    assert!(p.problems[1].reason.contains("房号为空"));
+    assert!(p.problems[2].reason.contains("没有姓名"));
+    assert_eq!(p.rows_ok, 3);
+    assert_eq!(p.rows[1].building, "5栋", "filled from the merged cell");
+
+    let r = import::commit(&mut t.store, &path).unwrap();
+    assert_eq!(
+        (r.rows_imported, r.units_added, r.contacts_added),
+        (3, 3, 3)
+    );
+    let m = t.store.lookup_caller("13800138001").unwrap();
+    assert_eq!(
+        (m[0].contact.as_str(), m[0].building.as_str()),
+        ("吴二", "5")
+    );
+}
+
+#[test]
+fn a_failed_import_leaves_the_database_unchanged() {
+    let mut t = db();
+    import::commit(&mut t.store, fixture(GBK_CSV)).unwrap();
+
+    // Nothing valid: refused, nothing written.
+    let path = made_xlsx(
+        t.dir.path(),
+        &[["阳光花园", "6", "2", "", "王四", "13800138003"]],
+    );
+    let before = t.store.dump().unwrap();
+    let e = import::commit(&mut t.store, &path).unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(e.to_string().contains("第 3 行"), "{e}");
+    assert_eq!(t.store.dump().unwrap(), before);
+
+    // A failure half-way through the rows: none of them stay.
+    t.store
+        .conn()
+        .execute_batch(
+            "CREATE TRIGGER test_refuse BEFORE INSERT ON contacts WHEN NEW.name = '陶诗娟'
+             BEGIN SELECT RAISE(ABORT, '测试故障'); END;",
+        )
+        .unwrap();
+    let before = t.store.dump().unwrap();
+    assert!(import::commit(&mut t.store, fixture(LEDGER_XLSX)).is_err());
+    assert_eq!(
+        t.store.dump().unwrap(),
+        before,
+        "rows before row 11 were rolled back too"
+    );
+
+    // Not a ledger at all.
+    let txt = t.dir.path().join("notes.csv");
+    std::fs::write(&txt, "今天天气不错\n明天也是\n").unwrap();
+    let e = import::preview(&t.store, &txt).unwrap_err();
+    assert!(e.to_string().contains("找不到表头"), "{e}");
+    let e = import::preview(&t.store, t.dir.path().join("x.pdf")).unwrap_err();
+    assert!(e.to_string().contains(".xlsx 或 .csv"), "{e}");
+    let e = import::preview(&t.store, t.dir.path().join("missing.xlsx")).unwrap_err();
+    assert_eq!(e.code(), "not_found");
+    assert_eq!(t.store.dump().unwrap(), before);
+}
+
+#[test]
+fn utf8_csv_with_bom_quotes_and_reimport() {
+    let mut t = db();
+    let path = t.dir.path().join("住户.csv");
+    let text = "\u{feff}项目名称,楼栋,单元,房间号,业主姓名,联系电话\r\n\
+                \"碧水苑\",\"3栋\",2单元,501,\"王建国\",\"+86 139 0000 1111 / 13900002222\"\r\n\
+                ,,,,,\r\n\
+                碧水苑,3,2,502室,\"李\"\"小\"\"红\",0571-88886666\r\n";
+    std::fs::write(&path, text).unwrap();
+    let p = import::preview(&t.store, &path).unwrap();
+    assert_eq!(p.encoding.as_deref(), Some("UTF-8"));
+    assert_eq!((p.rows_ok, p.rows_blank), (2, 1));
+    assert_eq!(p.rows[0].phones, vec!["13900001111", "13900002222"]);
+    assert_eq!(p.rows[1].row, 4);
+    assert_eq!(p.rows[1].name, "李\"小\"红");
+    let r = import::commit(&mut t.store, &path).unwrap();
+    assert_eq!((r.units_added, r.contacts_added, r.phones_added), (2, 2, 3));
+    let m = t.store.lookup_caller("3-2-502").unwrap();
+    assert_eq!(m[0].phones, vec!["057188886666"]);
+    let again = import::commit(&mut t.store, &path).unwrap();
+    assert_eq!(
+        (again.units_added, again.contacts_added, again.phones_added),
+        (0, 0, 0)
+    );
+}
