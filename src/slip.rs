@@ -183,8 +183,8 @@ fn render_counted(
     let stamp = printpdf::OffsetDateTime::from_unix_timestamp(printed_at.timestamp())
         .unwrap_or_else(|_| printpdf::OffsetDateTime::epoch());
     let info = &mut doc.metadata.info;
-    info.creation_date = stamp.clone();
-    info.modification_date = stamp.clone();
+    info.creation_date = stamp;
+    info.modification_date = stamp;
     info.metadata_date = stamp;
     info.producer = "报修台 Baoxiu Desk".into();
     info.creator = "报修台 Baoxiu Desk".into();
@@ -1122,6 +1122,7 @@ fn quantity(q: f64) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

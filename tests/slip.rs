@@ -2,6 +2,8 @@
 //! person would — the text a PDF viewer finds, the embedded font, the QR code a
 //! scanner reads — with poppler-utils and zbar-tools.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -562,4 +564,57 @@ fn the_default_layout_is_the_office_setting() {
     )
     .unwrap();
     assert!(text_of(&out).contains("第二联 客户联"));
+}
+
+#[test]
+fn more_materials_than_rows_and_long_measures_continue_on_a_continuation_page() {
+    let mut d = db();
+    add_tech(&mut d.store, "李师傅", &["水路"]);
+    let t = new_ticket(&mut d.store, "2026-11-20 08:00");
+    step(
+        &mut d.store,
+        &t.number,
+        Step::Assign {
+            technician: "李师傅".into(),
+        },
+        "2026-11-20 08:10",
+    );
+    step(&mut d.store, &t.number, Step::Start, "2026-11-20 08:40");
+    let measures = "拆除旧管道，".repeat(60) + "试水无渗漏。";
+    let done = CompletionDraft {
+        cause: Some("管道老化".into()),
+        measures: Some(measures.clone()),
+        materials: (1..=8)
+            .map(|i| MaterialDraft {
+                name: Some(format!("配件{i}号")),
+                spec: Some("DN20".into()),
+                quantity: Some(1.0),
+                unit_price_fen: Some(1000 * i),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let t = step(
+        &mut d.store,
+        &t.number,
+        Step::Complete(done),
+        "2026-11-20 09:30",
+    );
+    let pdf = render_to(&d, "overflow.pdf", std::slice::from_ref(&t), Layout::A4);
+    assert_eq!(pages_of(&pdf), 2);
+    let text = text_of(&pdf);
+    assert!(text.contains("另有 4 项，明细见附页"), "{text}");
+    assert!(
+        text.contains("使用材料（全部明细）") && text.contains("处理措施（续）"),
+        "{text}"
+    );
+    for i in 1..=8 {
+        assert!(text.contains(&format!("配件{i}号")), "material {i}");
+    }
+    // 10+20+…+80 元 = 360 元, all eight counted in the total on the slip.
+    assert!(
+        text.contains("￥360.00") && text.contains("人民币叁佰陆拾元整"),
+        "{text}"
+    );
+    assert!(no_space(&text).contains("试水无渗漏。"));
 }

@@ -109,10 +109,13 @@ fn section(n: u64) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
     #[test]
+    // Grouped by 万 (four digits), the way the amounts are read in Chinese.
+    #[allow(clippy::inconsistent_digit_grouping)]
     fn upper_case_amounts() {
         let cases = [
             (12345, "壹佰贰拾叁元肆角伍分"),
