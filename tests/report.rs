@@ -539,3 +539,268 @@ fn detail_rows_are_the_months_tickets() {
         "the November deadline, not the one restarted by the December rework"
     );
 }
+
+// ---------------------------------------------------------------- exports
+
+mod exports {
+    use std::io::Cursor;
+    use std::process::Command;
+
+    use baoxiu::export::{self, ExportOptions};
+    use calamine::{Data, Reader, Xlsx};
+
+    use super::november;
+
+    fn sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Vec<Vec<Data>> {
+        let r = wb.worksheet_range(name).unwrap();
+        r.rows().map(|row| row.to_vec()).collect()
+    }
+
+    fn text(d: &Data) -> String {
+        match d {
+            Data::String(s) => s.clone(),
+            Data::Float(f) => f.to_string(),
+            Data::Int(i) => i.to_string(),
+            Data::Empty => String::new(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn num(d: &Data) -> f64 {
+        match d {
+            Data::Float(f) => *f,
+            Data::Int(i) => *i as f64,
+            other => panic!("not a number: {other:?}"),
+        }
+    }
+
+    /// The row whose first cell is `label`.
+    fn find<'a>(rows: &'a [Vec<Data>], label: &str) -> &'a Vec<Data> {
+        rows.iter()
+            .find(|r| r.first().map(text).as_deref() == Some(label))
+            .unwrap_or_else(|| panic!("no row {label}"))
+    }
+
+    #[test]
+    fn xlsx_read_back_cell_by_cell() {
+        let db = november();
+        let bytes = export::xlsx(&db.store, "2026-11", &ExportOptions::default()).unwrap();
+        let mut wb = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+        assert_eq!(
+            wb.sheet_names(),
+            vec![
+                "汇总",
+                "分类统计",
+                "人员统计",
+                "小区统计",
+                "楼栋统计",
+                "渠道统计",
+                "紧急程度统计",
+                "类型统计",
+                "明细",
+                "超时工单",
+                "重复报修"
+            ]
+        );
+
+        let s = sheet(&mut wb, "汇总");
+        assert!(text(&s[0][0]).contains("2026年11月"), "{:?}", s[0][0]);
+        assert_eq!(num(&find(&s, "本月受理")[1]), 7.0);
+        assert_eq!(num(&find(&s, "本月完工")[1]), 5.0);
+        assert_eq!(num(&find(&s, "本月回访完结")[1]), 5.0);
+        assert_eq!(num(&find(&s, "本月取消")[1]), 1.0);
+        assert_eq!(num(&find(&s, "月末未完结（结转）")[1]), 5.0);
+        assert_eq!(num(&find(&s, "按时完工率")[1]), 0.8);
+        assert_eq!(num(&find(&s, "满意率")[1]), 0.6);
+        assert_eq!(num(&find(&s, "完工用时·P90（分钟）")[1]), 5760.0);
+        assert_eq!(num(&find(&s, "完工用时·中位数（分钟）")[1]), 285.0);
+        let m = find(&s, "材料费");
+        assert_eq!((num(&m[1]), num(&m[2]), num(&m[3])), (45.5, 25.5, 20.0));
+        let f = find(&s, "维修收费（有偿）");
+        assert_eq!((num(&f[1]), num(&f[2]), num(&f[3])), (50.0, 50.0, 0.0));
+        let l = find(&s, "工时（分钟）");
+        assert_eq!((num(&l[1]), num(&l[2]), num(&l[3])), (355.0, 60.0, 295.0));
+
+        let c = sheet(&mut wb, "分类统计");
+        assert_eq!(text(&c[0][0]), "类别");
+        let w = find(&c, "水路");
+        assert_eq!(
+            (num(&w[1]), num(&w[2]), num(&w[3]), num(&w[4])),
+            (3.0, 2.0, 0.0, 285.0)
+        );
+        assert_eq!(text(&find(&c, "电路")[4]), "—");
+        let total = find(&c, "合计");
+        assert_eq!(
+            (
+                num(&total[1]),
+                num(&total[2]),
+                num(&total[3]),
+                num(&total[4])
+            ),
+            (7.0, 5.0, 2.0, 1605.0)
+        );
+        // The totals row is the sum of the rows above it.
+        let body = &c[1..c.len() - 1];
+        for col in 1..=3 {
+            let sum: f64 = body.iter().map(|r| num(&r[col])).sum();
+            assert_eq!(sum, num(&total[col]), "column {col}");
+        }
+
+        let t = sheet(&mut wb, "人员统计");
+        let z = find(&t, "张师傅");
+        assert_eq!((num(&z[1]), num(&z[2]), num(&z[3])), (4.0, 3.0, 1.0));
+        assert_eq!(num(&z[6]), 0.6667);
+        assert_eq!(num(&find(&t, "合计")[8]), 355.0);
+
+        let d = sheet(&mut wb, "明细");
+        assert_eq!(text(&d[0][0]), "工单号");
+        assert_eq!(d.len(), 1 + 8 + 1, "header, 8 tickets, totals");
+        // Times are real Excel dates in office local time.
+        let col = |name: &str| d[0].iter().position(|h| text(h) == name).unwrap();
+        let a = &d[2];
+        match &a[col("报修时间")] {
+            Data::DateTime(dt) => {
+                // Excel serial: days since 1899-12-30, local time of day as a fraction.
+                let days = (chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
+                    - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap())
+                .num_days() as f64;
+                assert!(
+                    (dt.as_f64() - (days + 7.5 / 24.0)).abs() < 1e-6,
+                    "{}",
+                    dt.as_f64()
+                );
+            }
+            other => panic!("报修时间 is not a date: {other:?}"),
+        }
+        assert_eq!(text(&a[col("联系电话")]), "13800138000");
+        assert_eq!(num(&a[col("材料费")]), 25.5);
+        assert_eq!(num(&a[col("维修费")]), 50.0);
+        assert_eq!(num(&a[col("完工用时(分钟)")]), 210.0);
+        let totals = d.last().unwrap();
+        assert_eq!(text(&totals[0]), "合计");
+        assert_eq!(num(&totals[col("材料费")]), 45.5);
+        let body_sum: f64 = d[1..d.len() - 1]
+            .iter()
+            .map(|r| num(&r[col("维修费")]))
+            .sum();
+        assert_eq!(body_sum, 50.0);
+
+        let o = sheet(&mut wb, "超时工单");
+        assert_eq!(o.len(), 1 + 2 + 1);
+        let h = sheet(&mut wb, "重复报修");
+        assert_eq!(
+            (text(&h[1][1]), num(&h[1][4])),
+            ("3栋2单元501".to_string(), 3.0)
+        );
+
+        // A native chart is in the package.
+        let names = String::from_utf8_lossy(&bytes);
+        assert!(names.contains("xl/charts/chart1.xml"));
+    }
+
+    #[test]
+    fn masking_in_every_export() {
+        let db = november();
+        let masked = ExportOptions { mask_phones: true };
+        let bytes = export::xlsx(&db.store, "2026-11", &masked).unwrap();
+        let mut wb = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let d = sheet(&mut wb, "明细");
+        let col = d[0].iter().position(|h| text(h) == "联系电话").unwrap();
+        assert_eq!(text(&d[2][col]), "138****8000");
+        let all: String = d.iter().flatten().map(text).collect();
+        assert!(!all.contains("13800138000"));
+
+        let csv = String::from_utf8(export::csv(&db.store, "2026-11", &masked).unwrap()).unwrap();
+        assert!(csv.contains("138****8000") && !csv.contains("13800138000"));
+        assert_eq!(export::mask_phone("13800138000"), "138****8000");
+        assert_eq!(
+            export::mask_text("业主电话13912345678，请回电"),
+            "业主电话139****5678，请回电"
+        );
+    }
+
+    #[test]
+    fn csv_has_a_bom_and_the_ledger_rows() {
+        let db = november();
+        let bytes = export::csv(&db.store, "2026-11", &ExportOptions::default()).unwrap();
+        assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), 1 + 8);
+        assert!(lines[0].starts_with("工单号,类型,当前状态,月末状态,渠道,报修时间"));
+        let a = lines
+            .iter()
+            .find(|l| l.contains("2026-11-01 07:30"))
+            .unwrap();
+        assert!(a.contains(",25.50,50.00,"), "{a}");
+        assert!(a.contains(",210,"), "{a}");
+    }
+
+    #[test]
+    fn to_file_picks_the_format_and_the_pdf_reads_back() {
+        let db = november();
+        let dir = db.dir.path();
+        let opts = ExportOptions::default();
+        for (name, magic) in [
+            ("月报.xlsx", &b"PK"[..]),
+            ("月报.csv", b"\xEF\xBB\xBF"),
+            ("月报.pdf", b"%PDF"),
+        ] {
+            let path = dir.join(name);
+            let out = export::to_file(&db.store, "2026-11", &path, &opts).unwrap();
+            assert_eq!(out.tickets, 8);
+            let bytes = std::fs::read(&path).unwrap();
+            assert_eq!(bytes.len(), out.bytes);
+            assert!(bytes.starts_with(magic), "{name}");
+        }
+        let e = export::to_file(&db.store, "2026-11", dir.join("月报.docx"), &opts).unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert!(!dir.join("月报.docx").exists());
+        let e = export::to_file(
+            &db.store,
+            "2026-11",
+            dir.join("没有这个目录/月报.xlsx"),
+            &opts,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "not_found");
+
+        let pdf = dir.join("月报.pdf");
+        let text = Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        // Compare without spaces: -layout pads columns with them.
+        let text: String = String::from_utf8_lossy(&text.stdout)
+            .split_whitespace()
+            .collect();
+        for want in [
+            "2026年11月维修工作月度汇总",
+            "本月受理7件",
+            "80.00%",
+            "水路",
+            "门窗锁具",
+            "张师傅",
+            "（未派单）",
+            "平均1605.0/中位285.0/P905760",
+        ] {
+            assert!(text.contains(want), "PDF lacks {want}:\n{text}");
+        }
+        let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        let pages: usize = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .map(|p| p.trim().parse().unwrap())
+            .unwrap();
+        assert!((1..=2).contains(&pages), "{pages} pages");
+        let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+        let fonts = String::from_utf8_lossy(&fonts.stdout);
+        assert!(
+            fonts.contains("yes yes yes"),
+            "embedded subset with ToUnicode:\n{fonts}"
+        );
+    }
+}

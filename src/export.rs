@@ -1,0 +1,329 @@
+//! 导出 — the month report as a file: XLSX workbook (several sheets, native chart), PDF
+//! summary (one or two A4 pages), CSV of the 明细 rows (UTF-8 with BOM). One entry point,
+//! [`to_file`], picks the format from the file extension. Every export can mask phone
+//! numbers (138****5678) for 个人信息保护.
+
+mod csv;
+mod pdf;
+mod xlsx;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Time;
+use crate::error::{Error, Result};
+use crate::report::{self, MonthDetail, MonthTicket};
+use crate::Store;
+
+/// How to export.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExportOptions {
+    /// Show phones as 138****5678 (and mask mobile numbers written in free text).
+    pub mask_phones: bool,
+}
+
+/// The file formats a month can be exported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Xlsx,
+    Pdf,
+    Csv,
+}
+
+impl Format {
+    /// By file extension: `.xlsx`, `.pdf`, `.csv`.
+    pub fn from_path(path: &Path) -> Result<Format> {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "xlsx" => Ok(Format::Xlsx),
+            "pdf" => Ok(Format::Pdf),
+            "csv" => Ok(Format::Csv),
+            _ => Err(Error::invalid(format!(
+                "不支持导出为“{}”，请用 .xlsx、.pdf 或 .csv 作为文件扩展名",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// What [`to_file`] wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ExportOutcome {
+    pub path: String,
+    pub format: Format,
+    pub bytes: usize,
+    /// Ticket rows in the 明细 (received or completed in the month).
+    pub tickets: usize,
+}
+
+/// The month as an XLSX workbook.
+pub fn xlsx(store: &Store, month: &str, options: &ExportOptions) -> Result<Vec<u8>> {
+    let detail = report::month_detail(store, month)?;
+    xlsx::render(store, &detail, options)
+}
+
+/// The 明细 rows as CSV, UTF-8 with BOM.
+pub fn csv(store: &Store, month: &str, options: &ExportOptions) -> Result<Vec<u8>> {
+    let detail = report::month_detail(store, month)?;
+    Ok(csv::render(&detail, options))
+}
+
+/// The one- or two-page A4 PDF summary.
+pub fn pdf(store: &Store, month: &str, options: &ExportOptions) -> Result<Vec<u8>> {
+    let detail = report::month_detail(store, month)?;
+    pdf::render(store, &detail, options)
+}
+
+/// Export `month` to `path`, the format chosen by its extension. The file is written
+/// whole or not at all (a temporary file beside it, renamed into place).
+pub fn to_file(
+    store: &Store,
+    month: &str,
+    path: impl AsRef<Path>,
+    options: &ExportOptions,
+) -> Result<ExportOutcome> {
+    let path = path.as_ref();
+    let format = Format::from_path(path)?;
+    let detail = report::month_detail(store, month)?;
+    let bytes = match format {
+        Format::Xlsx => xlsx::render(store, &detail, options)?,
+        Format::Pdf => pdf::render(store, &detail, options)?,
+        Format::Csv => csv::render(&detail, options),
+    };
+    write_atomically(path, &bytes)?;
+    Ok(ExportOutcome {
+        path: path.display().to_string(),
+        format,
+        bytes: bytes.len(),
+        tickets: detail.tickets.len(),
+    })
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::invalid(format!(
+            "“{}”是一个文件夹，请指定要保存的文件名（如 2026-11月报.xlsx）",
+            path.display()
+        )));
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    if !dir.is_dir() {
+        return Err(Error::NotFound(format!(
+            "保存位置“{}”不存在，请先建好文件夹",
+            dir.display()
+        )));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
+}
+
+/// `13800138000` → `138****8000`; landlines keep the area code's first digits and the
+/// last four; short numbers keep only the last two.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    let n = chars.len();
+    if n == 0 {
+        return String::new();
+    }
+    if n >= 8 {
+        let head: String = chars[..3].iter().collect();
+        let tail: String = chars[n - 4..].iter().collect();
+        format!("{head}****{tail}")
+    } else {
+        let tail: String = chars[n.saturating_sub(2)..].iter().collect();
+        format!("{}{tail}", "*".repeat(n.saturating_sub(2)))
+    }
+}
+
+/// Mask 11-digit mobile numbers written inside free text (故障描述, 处理措施 …).
+pub fn mask_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run: String = chars[start..i].iter().collect();
+            if run.len() == 11 && run.starts_with('1') {
+                out.push_str(&mask_phone(&run));
+            } else {
+                out.push_str(&run);
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// One cell of a ledger row, typed so XLSX can write real dates and money.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Text(String),
+    Int(i64),
+    OptInt(Option<i64>),
+    Time(Option<Time>),
+    Money(i64),
+}
+
+/// A ledger column: header and (minimum) width in Excel character units.
+pub(crate) struct Column {
+    pub header: &'static str,
+    pub width: f64,
+}
+
+const fn col(header: &'static str, width: f64) -> Column {
+    Column { header, width }
+}
+
+/// The 明细 columns, shared by XLSX and CSV.
+pub(crate) const LEDGER: &[Column] = &[
+    col("工单号", 16.0),
+    col("类型", 6.0),
+    col("当前状态", 9.0),
+    col("月末状态", 9.0),
+    col("渠道", 6.0),
+    col("报修时间", 17.0),
+    col("报修人", 10.0),
+    col("联系电话", 14.0),
+    col("小区", 10.0),
+    col("楼栋", 6.0),
+    col("单元", 6.0),
+    col("房号", 8.0),
+    col("公区位置", 14.0),
+    col("类别", 10.0),
+    col("紧急程度", 9.0),
+    col("故障描述", 36.0),
+    col("维修人员", 10.0),
+    col("派单时间", 17.0),
+    col("到场时间", 17.0),
+    col("完工时间", 17.0),
+    col("回访时间", 17.0),
+    col("完工时限", 17.0),
+    col("挂起(分钟)", 11.0),
+    col("完工用时(分钟)", 15.0),
+    col("超时", 6.0),
+    col("故障原因", 20.0),
+    col("处理措施", 20.0),
+    col("工时(分钟)", 11.0),
+    col("收费", 6.0),
+    col("材料费", 12.0),
+    col("维修费", 12.0),
+    col("满意度", 9.0),
+    col("返修次数", 9.0),
+    col("取消原因", 14.0),
+    col("本月受理", 9.0),
+    col("本月完工", 9.0),
+];
+
+fn yes(b: bool) -> Cell {
+    Cell::Text(if b { "是" } else { "否" }.into())
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+/// One 明细 row, in [`LEDGER`] order.
+pub(crate) fn ledger_row(t: &MonthTicket, options: &ExportOptions) -> Vec<Cell> {
+    let text = |s: String| {
+        Cell::Text(if options.mask_phones {
+            mask_text(&s)
+        } else {
+            s
+        })
+    };
+    let phone = if options.mask_phones {
+        mask_phone(&t.phone)
+    } else {
+        t.phone.clone()
+    };
+    vec![
+        Cell::Text(t.number.clone()),
+        Cell::Text(t.kind.label().into()),
+        Cell::Text(t.status.label().into()),
+        Cell::Text(
+            t.status_at_month_end
+                .map(|s| s.label())
+                .unwrap_or("")
+                .into(),
+        ),
+        Cell::Text(t.channel.label().into()),
+        Cell::Time(Some(t.received_at)),
+        Cell::Text(t.reporter.clone()),
+        Cell::Text(phone),
+        Cell::Text(opt(&t.site)),
+        Cell::Text(opt(&t.building)),
+        Cell::Text(opt(&t.unit)),
+        Cell::Text(opt(&t.room)),
+        text(opt(&t.location)),
+        Cell::Text(t.category.clone()),
+        Cell::Text(t.urgency.label().into()),
+        text(t.description.clone()),
+        Cell::Text(opt(&t.assignee)),
+        Cell::Time(t.dispatched_at),
+        Cell::Time(t.arrived_at),
+        Cell::Time(t.completed_at),
+        Cell::Time(t.visited_at),
+        Cell::Time(t.deadline.or(t.completion_due)),
+        Cell::Int(t.held_minutes),
+        Cell::OptInt(t.completion_minutes),
+        yes(t.overdue),
+        text(opt(&t.cause)),
+        text(opt(&t.measures)),
+        Cell::Int(t.labour_minutes),
+        Cell::Text(if t.paid { "有偿" } else { "无偿" }.into()),
+        Cell::Money(t.materials_fen),
+        Cell::Money(t.fee_fen),
+        Cell::Text(t.satisfaction.map(|s| s.label()).unwrap_or("").into()),
+        Cell::Int(t.rework_count),
+        text(opt(&t.cancel_reason)),
+        yes(t.received_in_month),
+        yes(t.completed_in_month),
+    ]
+}
+
+/// Display width in Excel character units: CJK and full-width characters count 2.
+pub(crate) fn display_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.0 })
+        .sum()
+}
+
+/// The detail a renderer needs, for tests of the renderers alone.
+pub(crate) fn title(office: &str, detail: &MonthDetail) -> String {
+    let (y, m) = detail.report.month.split_once('-').unwrap_or(("", ""));
+    format!(
+        "{office} {y}年{}月 维修工作月度汇总",
+        m.trim_start_matches('0')
+    )
+}

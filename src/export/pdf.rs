@@ -1,0 +1,534 @@
+//! The month summary as a printable PDF: one or two A4 pages with the office name, the
+//! month, the KPI table, a bar chart of tickets by category drawn as vectors, and the
+//! category and technician tables — in the bundled CJK font (`crate::font`), subset-
+//! embedded, text extractable.
+//!
+//! Characters the font cannot draw (rare in names) are printed as `?` rather than
+//! refusing the whole month's report; the XLSX keeps the exact text.
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextRenderingMode,
+};
+
+use super::ExportOptions;
+use crate::error::Result;
+use crate::font::{font, Font};
+use crate::report::{kpi_lines, percent, yuan, Kpi, MonthDetail};
+use crate::Store;
+
+const PAGE_W: f32 = 210.0;
+const PAGE_H: f32 = 297.0;
+const MARGIN: f32 = 15.0;
+const PT_PER_MM: f32 = 72.0 / 25.4;
+/// Most rows a table prints; the rest are in the XLSX.
+const MAX_ROWS: usize = 24;
+
+fn pt(mm: f32) -> Pt {
+    Pt(mm * PT_PER_MM)
+}
+
+fn rgb(r: f32, g: f32, b: f32) -> Color {
+    Color::Rgb(Rgb::new(r, g, b, None))
+}
+
+/// Drawing in millimetres from the top-left corner of an A4 page.
+struct Page {
+    ops: Vec<Op>,
+    font: &'static Font,
+    font_id: FontId,
+}
+
+impl Page {
+    fn new(font: &'static Font, font_id: FontId) -> Page {
+        let mut p = Page {
+            ops: Vec::with_capacity(1024),
+            font,
+            font_id,
+        };
+        p.fill(rgb(0.0, 0.0, 0.0));
+        p.ops.push(Op::SetOutlineColor {
+            col: rgb(0.45, 0.45, 0.45),
+        });
+        p.ops.push(Op::SetOutlineThickness { pt: Pt(0.4) });
+        p
+    }
+
+    fn point(x: f32, y: f32) -> Point {
+        Point {
+            x: pt(x),
+            y: pt(PAGE_H - y),
+        }
+    }
+
+    fn fill(&mut self, c: Color) {
+        self.ops.push(Op::SetFillColor { col: c });
+    }
+
+    /// Printable text: characters the font lacks become `?`.
+    fn printable(&self, s: &str) -> String {
+        s.chars()
+            .map(|c| if self.font.has_char(c) { c } else { '?' })
+            .collect()
+    }
+
+    fn width(&self, s: &str, size: f32) -> f32 {
+        self.font.width(s, size) / PT_PER_MM
+    }
+
+    fn text_styled(&mut self, x: f32, y: f32, size: f32, s: &str, bold: bool) {
+        if s.is_empty() {
+            return;
+        }
+        let s = self.printable(s);
+        self.ops.push(Op::StartTextSection);
+        self.ops.push(Op::SetFont {
+            font: PdfFontHandle::External(self.font_id.clone()),
+            size: Pt(size),
+        });
+        if bold {
+            self.ops.push(Op::SetOutlineColor {
+                col: rgb(0.0, 0.0, 0.0),
+            });
+            self.ops.push(Op::SetOutlineThickness {
+                pt: Pt(size / 30.0),
+            });
+            self.ops.push(Op::SetTextRenderingMode {
+                mode: TextRenderingMode::FillStroke,
+            });
+        }
+        self.ops.push(Op::SetTextCursor {
+            pos: Self::point(x, y),
+        });
+        self.ops.push(Op::ShowText {
+            items: vec![TextItem::Text(s)],
+        });
+        if bold {
+            self.ops.push(Op::SetTextRenderingMode {
+                mode: TextRenderingMode::Fill,
+            });
+            self.ops.push(Op::SetOutlineColor {
+                col: rgb(0.45, 0.45, 0.45),
+            });
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(0.4) });
+        }
+        self.ops.push(Op::EndTextSection);
+    }
+
+    fn text(&mut self, x: f32, y: f32, size: f32, s: &str) {
+        self.text_styled(x, y, size, s, false);
+    }
+
+    fn text_right(&mut self, right: f32, y: f32, size: f32, s: &str) {
+        let w = self.width(s, size);
+        self.text(right - w, y, size, s);
+    }
+
+    fn text_center(&mut self, x: f32, w: f32, y: f32, size: f32, s: &str, bold: bool) {
+        let tw = self.width(s, size);
+        self.text_styled(x + (w - tw) / 2.0, y, size, s, bold);
+    }
+
+    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32) {
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: Self::point(x1, y1),
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: Self::point(x2, y2),
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, mode: PaintMode) {
+        let ll = Self::point(x, y + h);
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: ll.x,
+                y: ll.y,
+                width: pt(w),
+                height: pt(h),
+                mode: Some(mode),
+                winding_order: None,
+            },
+        });
+    }
+
+    fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, c: Color) {
+        self.fill(c);
+        self.rect(x, y, w, h, PaintMode::Fill);
+        self.fill(rgb(0.0, 0.0, 0.0));
+    }
+}
+
+/// A simple ruled table: header row shaded, numbers right-aligned.
+struct Table<'a> {
+    headers: &'a [&'a str],
+    /// Column widths in mm.
+    widths: &'a [f32],
+    rows: Vec<Vec<String>>,
+}
+
+const ROW_H: f32 = 6.2;
+const TABLE_FONT: f32 = 8.5;
+
+impl Table<'_> {
+    fn height(&self) -> f32 {
+        ROW_H * (self.rows.len() as f32 + 1.0)
+    }
+
+    fn draw(&self, p: &mut Page, x: f32, top: f32) -> f32 {
+        let total_w: f32 = self.widths.iter().sum();
+        p.fill_rect(x, top, total_w, ROW_H, rgb(0.87, 0.92, 0.97));
+        let mut y = top;
+        let base = |y: f32| y + ROW_H / 2.0 + TABLE_FONT / PT_PER_MM * 0.36;
+        let mut cx = x;
+        for (h, w) in self.headers.iter().zip(self.widths) {
+            p.text_center(cx, *w, base(y), TABLE_FONT, h, false);
+            cx += w;
+        }
+        y += ROW_H;
+        for row in &self.rows {
+            let mut cx = x;
+            for (i, (v, w)) in row.iter().zip(self.widths).enumerate() {
+                if i == 0 {
+                    p.text(cx + 1.5, base(y), TABLE_FONT, v);
+                } else {
+                    p.text_right(cx + w - 1.5, base(y), TABLE_FONT, v);
+                }
+                cx += w;
+            }
+            y += ROW_H;
+        }
+        // rules
+        for i in 0..=self.rows.len() + 1 {
+            let ry = top + ROW_H * i as f32;
+            p.line(x, ry, x + total_w, ry);
+        }
+        let mut cx = x;
+        p.line(cx, top, cx, y);
+        for w in self.widths {
+            cx += w;
+            p.line(cx, top, cx, y);
+        }
+        y
+    }
+}
+
+fn opt1(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into())
+}
+
+fn opt0(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "—".into())
+}
+
+/// The KPI block: (label, value) pairs, laid out two pairs per row.
+fn kpi_pairs(d: &MonthDetail) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (_, label, kpi) in kpi_lines(&d.report) {
+        match kpi {
+            Kpi::Count(n) => out.push((label, format!("{n} 件"))),
+            Kpi::Rate(r) => out.push((label, percent(r))),
+            Kpi::Timing(t) => {
+                let base = label
+                    .trim_end_matches("（分钟）")
+                    .trim_end_matches("（分钟，不含挂起）")
+                    .to_string();
+                out.push((
+                    format!("{base}（分钟）"),
+                    format!(
+                        "平均 {} / 中位 {} / P90 {}",
+                        opt1(t.mean),
+                        opt1(t.median),
+                        opt0(t.p90)
+                    ),
+                ));
+            }
+            Kpi::Money(s) => out.push((
+                label,
+                format!(
+                    "¥{}（有偿 ¥{} / 无偿 ¥{}）",
+                    yuan(s.total),
+                    yuan(s.paid),
+                    yuan(s.unpaid)
+                ),
+            )),
+            Kpi::Minutes(s) => out.push((
+                label,
+                format!("{}（有偿 {} / 无偿 {}）", s.total, s.paid, s.unpaid),
+            )),
+        }
+    }
+    out.push((
+        "重复报修点位".into(),
+        format!("{} 处", d.report.hot_spots.len()),
+    ));
+    out
+}
+
+/// Bars of received and completed per category, with a value axis and a legend.
+fn bar_chart(p: &mut Page, d: &MonthDetail, x: f32, top: f32, w: f32, h: f32) {
+    let rows = &d.report.by_category;
+    p.text_center(x, w, top + 4.0, 10.0, "本月各类别受理与完工件数", true);
+    let legend_y = top + 8.5;
+    let blue = rgb(0.27, 0.45, 0.77);
+    let orange = rgb(0.93, 0.49, 0.19);
+    let lx = x + w - 38.0;
+    p.fill_rect(lx, legend_y - 2.6, 3.0, 3.0, blue.clone());
+    p.text(lx + 4.0, legend_y, 8.0, "受理");
+    p.fill_rect(lx + 16.0, legend_y - 2.6, 3.0, 3.0, orange.clone());
+    p.text(lx + 20.0, legend_y, 8.0, "完工");
+
+    let plot_left = x + 12.0;
+    let plot_top = top + 12.0;
+    let plot_bottom = top + h - 10.0;
+    let plot_w = w - 14.0;
+    let plot_h = plot_bottom - plot_top;
+    let max = rows
+        .iter()
+        .map(|r| r.received.max(r.completed))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    // A round axis maximum with 4–5 gridlines.
+    let step = nice_step(max);
+    let axis_max = (max + step - 1) / step * step;
+    let mut v = 0;
+    while v <= axis_max {
+        let y = plot_bottom - plot_h * v as f32 / axis_max as f32;
+        p.line(plot_left, y, plot_left + plot_w, y);
+        p.text_right(plot_left - 1.5, y + 1.2, 7.0, &v.to_string());
+        v += step;
+    }
+    p.line(plot_left, plot_top, plot_left, plot_bottom);
+    if rows.is_empty() {
+        p.text_center(
+            plot_left,
+            plot_w,
+            plot_top + plot_h / 2.0,
+            9.0,
+            "本月没有工单",
+            false,
+        );
+        return;
+    }
+    let slot = plot_w / rows.len() as f32;
+    let bar = (slot * 0.32).min(9.0);
+    for (i, r) in rows.iter().enumerate() {
+        let sx = plot_left + slot * i as f32;
+        let cx = sx + slot / 2.0;
+        for (j, (value, color)) in [(r.received, &blue), (r.completed, &orange)]
+            .into_iter()
+            .enumerate()
+        {
+            let bh = plot_h * value as f32 / axis_max as f32;
+            let bx = cx - bar + bar * j as f32;
+            if value > 0 {
+                p.fill_rect(bx, plot_bottom - bh, bar, bh, color.clone());
+            }
+            p.text_center(
+                bx,
+                bar,
+                plot_bottom - bh - 1.0,
+                6.5,
+                &value.to_string(),
+                false,
+            );
+        }
+        let label_size = if slot < 14.0 { 6.5 } else { 8.0 };
+        p.text_center(sx, slot, plot_bottom + 4.0, label_size, &r.label, false);
+    }
+}
+
+fn nice_step(max: i64) -> i64 {
+    let raw = (max as f64 / 5.0).max(1.0);
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    step.max(1.0) as i64
+}
+
+fn capped(mut rows: Vec<Vec<String>>, cols: usize) -> Vec<Vec<String>> {
+    if rows.len() > MAX_ROWS {
+        let rest = rows.len() - (MAX_ROWS - 1);
+        rows.truncate(MAX_ROWS - 1);
+        let mut more = vec![format!("其余 {rest} 行见 Excel")];
+        more.resize(cols, String::new());
+        rows.push(more);
+    }
+    rows
+}
+
+pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -> Result<Vec<u8>> {
+    let settings = store.settings()?;
+    let zone = store.zone();
+    let (start, end) = zone.month_range(&d.report.month)?;
+    let now = store.now();
+    let font = font()?;
+    let title = super::title(&settings.office_name, d);
+    let mut doc = PdfDocument::new(&title);
+    let font_id = font.add_to(&mut doc);
+    let mut pages: Vec<Page> = vec![Page::new(font, font_id.clone())];
+    let content_w = PAGE_W - 2.0 * MARGIN;
+
+    // ---- page 1: title, KPIs, chart ----
+    let p = &mut pages[0];
+    p.text_center(MARGIN, content_w, MARGIN + 6.0, 16.0, &title, true);
+    let note = format!(
+        "统计口径：{} 本地时间 {} 至 {}　　生成时间：{}",
+        zone.name(),
+        zone.from_epoch(start).format("%Y-%m-%d %H:%M"),
+        zone.from_epoch(end).format("%Y-%m-%d %H:%M"),
+        now.format("%Y-%m-%d %H:%M")
+    );
+    p.fill(rgb(0.35, 0.35, 0.35));
+    p.text_center(MARGIN, content_w, MARGIN + 12.5, 8.0, &note, false);
+    p.fill(rgb(0.0, 0.0, 0.0));
+
+    let pairs = kpi_pairs(d);
+    let mut y = MARGIN + 18.0;
+    p.text_styled(MARGIN, y + 4.0, 11.0, "一、主要指标", true);
+    y += 7.0;
+    let kpi_rows: Vec<Vec<String>> = pairs
+        .iter()
+        .map(|(k, v)| vec![k.clone(), v.clone()])
+        .collect();
+    let kpi = Table {
+        headers: &["指标", "数值"],
+        widths: &[62.0, content_w - 62.0],
+        rows: kpi_rows,
+    };
+    y = kpi.draw(p, MARGIN, y) + 6.0;
+
+    p.text_styled(MARGIN, y + 4.0, 11.0, "二、分类统计", true);
+    y += 7.0;
+    let chart_h = 62.0;
+    bar_chart(p, d, MARGIN, y, content_w, chart_h);
+    y += chart_h + 3.0;
+
+    let cat_rows = capped(
+        d.report
+            .by_category
+            .iter()
+            .map(|g| {
+                vec![
+                    g.label.clone(),
+                    g.received.to_string(),
+                    g.completed.to_string(),
+                    g.overdue.to_string(),
+                    opt1(g.mean_completion_minutes),
+                ]
+            })
+            .collect(),
+        5,
+    );
+    let cat = Table {
+        headers: &["类别", "受理", "完工", "超时", "平均完工用时(分钟)"],
+        widths: &[60.0, 25.0, 25.0, 25.0, content_w - 135.0],
+        rows: cat_rows,
+    };
+    if y + cat.height() > PAGE_H - MARGIN {
+        pages.push(Page::new(font, font_id.clone()));
+        y = MARGIN;
+    }
+    let last = pages.len() - 1;
+    y = cat.draw(&mut pages[last], MARGIN, y) + 8.0;
+
+    // ---- technicians (page 2 when page 1 is full) ----
+    let tech_rows = capped(
+        d.report
+            .by_technician
+            .iter()
+            .map(|t| {
+                vec![
+                    t.label.clone(),
+                    t.received.to_string(),
+                    t.completed.to_string(),
+                    t.overdue.to_string(),
+                    opt1(t.mean_completion_minutes),
+                    t.visits.to_string(),
+                    percent(t.satisfaction_rate),
+                    t.rework_count.to_string(),
+                    t.labour_minutes.to_string(),
+                ]
+            })
+            .collect(),
+        9,
+    );
+    let tech = Table {
+        headers: &[
+            "维修人员",
+            "受理",
+            "完工",
+            "超时",
+            "平均用时(分)",
+            "回访",
+            "满意率",
+            "返修",
+            "工时(分)",
+        ],
+        widths: &[
+            30.0,
+            16.0,
+            16.0,
+            16.0,
+            24.0,
+            16.0,
+            20.0,
+            16.0,
+            content_w - 154.0,
+        ],
+        rows: tech_rows,
+    };
+    if y + 7.0 + tech.height() > PAGE_H - MARGIN {
+        pages.push(Page::new(font, font_id.clone()));
+        y = MARGIN;
+    }
+    let last = pages.len() - 1;
+    let p = &mut pages[last];
+    p.text_styled(MARGIN, y + 4.0, 11.0, "三、人员统计", true);
+    y += 7.0;
+    tech.draw(p, MARGIN, y);
+
+    let count = pages.len();
+    let page_ops: Vec<PdfPage> = pages
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut p)| {
+            let footer = format!("{} · 第 {} 页 / 共 {count} 页", settings.office_name, i + 1);
+            p.fill(rgb(0.35, 0.35, 0.35));
+            p.text_center(MARGIN, content_w, PAGE_H - 8.0, 7.5, &footer, false);
+            PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), p.ops)
+        })
+        .collect();
+    let stamp = printpdf::OffsetDateTime::from_unix_timestamp(now.timestamp())
+        .unwrap_or_else(|_| printpdf::OffsetDateTime::epoch());
+    let info = &mut doc.metadata.info;
+    info.creation_date = stamp;
+    info.modification_date = stamp;
+    info.metadata_date = stamp;
+    info.producer = "报修台 Baoxiu Desk".into();
+    info.creator = "报修台 Baoxiu Desk".into();
+    info.author = settings.office_name.clone();
+    let mut warnings = Vec::new();
+    Ok(doc.with_pages(page_ops).save(
+        &PdfSaveOptions {
+            optimize: true,
+            subset_fonts: true,
+            secure: true,
+            image_optimization: None,
+        },
+        &mut warnings,
+    ))
+}
