@@ -155,6 +155,21 @@ pub struct NewTicket {
 }
 
 impl TicketDraft {
+    /// Parse a draft from JSON. Scripts and spreadsheets write rooms and phones as
+    /// numbers (`"room": 501`): every field of a draft is text, so numbers are taken as
+    /// their text.
+    pub fn from_json(json: &str) -> Result<TicketDraft> {
+        let mut value: serde_json::Value = from_json("报修登记", json)?;
+        if let Some(map) = value.as_object_mut() {
+            for v in map.values_mut() {
+                if let serde_json::Value::Number(n) = v {
+                    *v = serde_json::Value::String(n.to_string());
+                }
+            }
+        }
+        serde_json::from_value(value).map_err(|e| json_error("报修登记", &e))
+    }
+
     pub fn check(&self, zone: &OfficeZone, now: &Time) -> Result<NewTicket> {
         let kind = choice(self.kind.as_deref(), Kind::parse)?.unwrap_or(Kind::Repair);
         let channel = choice(self.channel.as_deref(), Channel::parse)?.unwrap_or(Channel::Phone);
@@ -355,7 +370,11 @@ pub struct TechnicianDraft {
 
 /// Parse a JSON draft, turning serde's English into a Chinese message.
 pub fn from_json<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Result<T> {
-    serde_json::from_str(json).map_err(|e| {
+    serde_json::from_str(json).map_err(|e| json_error(what, &e))
+}
+
+fn json_error(what: &str, e: &serde_json::Error) -> Error {
+    {
         let detail = e.to_string();
         let hint = if let Some(field) = detail
             .strip_prefix("unknown field `")
@@ -368,5 +387,5 @@ pub fn from_json<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Resu
             format!("JSON 格式错误（{detail}）")
         };
         Error::invalid(format!("{what}：{hint}，请检查输入"))
-    })
+    }
 }

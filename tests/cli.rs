@@ -208,6 +208,13 @@ fn refusals_exit_1_with_a_chinese_line_and_change_nothing() {
     assert!(msg.contains("categroy"), "{msg}");
     let (code, _) = c.refused(&["ticket", "new"], "not json");
     assert_eq!(code, "invalid_input");
+    assert_eq!(c.dump(), before);
+    // Rooms and phones written as numbers are fine.
+    let numeric = r#"{"reporter":"李四","phone":13800138001,"site":"翠湖苑","building":3,"unit":2,"room":502,
+        "category":"电路","description":"停电","received_at":"2026-11-20 09:05"}"#;
+    let made = c.ok(&["ticket", "new"], numeric);
+    assert_eq!((made["room"].as_str(), made["phone"].as_str()), (Some("502"), Some("13800138001")));
+    let before = c.dump();
     let (code, msg) = c.refused(&["ticket", "visit", &n, "--satisfaction", "great"], "");
     assert_eq!(code, "invalid_input", "{msg}");
     assert!(msg.contains("满意度“great”无法识别"), "{msg}");
@@ -303,4 +310,24 @@ fn demo_seed_fills_an_empty_database_with_every_status() {
         code, "precondition",
         "demo data only goes into an empty database"
     );
+}
+
+#[test]
+fn backup_and_restore_round_trip() {
+    let c = Cli::new();
+    let n = c.ok(&["ticket", "new"], NEW)["number"].as_str().unwrap().to_string();
+    let copy = c.dir.path().join("backup.db");
+    c.ok(&["backup", "--out", copy.to_str().unwrap()], "");
+    let (code, _) = c.refused(&["backup", "--out", copy.to_str().unwrap()], "");
+    assert_eq!(code, "invalid_input", "an existing backup is never overwritten");
+    c.ok(&["ticket", "cancel", &n, "--reason", "误登记"], "");
+    assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "cancelled");
+    c.ok(&["restore", copy.to_str().unwrap()], "");
+    assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "received");
+    let junk = c.dir.path().join("junk.bin");
+    std::fs::write(&junk, vec![7u8; 4096]).unwrap();
+    let before = c.dump();
+    let (code, _) = c.refused(&["restore", junk.to_str().unwrap()], "");
+    assert_eq!(code, "database");
+    assert_eq!(c.dump(), before);
 }

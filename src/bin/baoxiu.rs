@@ -46,6 +46,43 @@ enum Command {
     Settings(SettingsCommand),
     /// Fill a database with demo data (--demo) or N synthetic tickets (--tickets N).
     Seed(SeedArgs),
+    /// 打印维修单: render tickets' slips into one PDF and record the print.
+    Print {
+        #[arg(required = true)]
+        numbers: Vec<String>,
+        #[arg(long)]
+        out: PathBuf,
+        /// a4 (one slip per A4 page) or a5x2 (two parts on one A4 sheet). Default: settings.
+        #[arg(long)]
+        layout: Option<String>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// 月度汇总: print the month's summary as JSON, or export it (.xlsx, .pdf, .csv by extension).
+    Report {
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Show phone numbers as 138****5678.
+        #[arg(long)]
+        mask_phones: bool,
+    },
+    /// 导入房屋和住户 from an .xlsx or .csv ledger (--dry-run: preview only).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// 备份: write a consistent copy of the database to a new file.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 恢复: replace the database's content with a backup's.
+    Restore { from: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -83,6 +120,21 @@ enum CategoryCommand {
     List,
     /// SLA minutes per urgency.
     Sla,
+    /// Change SLA minutes for an urgency (for one category with --category).
+    SlaSet {
+        #[arg(long)]
+        urgency: String,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        dispatch: i64,
+        #[arg(long)]
+        arrival: i64,
+        #[arg(long)]
+        completion: i64,
+        #[arg(long)]
+        visit: i64,
+    },
 }
 
 /// When it happened and who recorded it; both default to now / BAOXIU_OPERATOR.
@@ -267,6 +319,10 @@ struct SeedArgs {
 }
 
 fn stdin_json<T: serde::de::DeserializeOwned>(what: &str) -> Result<T> {
+    from_json(what, &stdin_text(what)?)
+}
+
+fn stdin_text(what: &str) -> Result<String> {
     let mut s = String::new();
     std::io::stdin()
         .read_to_string(&mut s)
@@ -276,7 +332,7 @@ fn stdin_json<T: serde::de::DeserializeOwned>(what: &str) -> Result<T> {
             "{what}：标准输入没有 JSON，请通过管道传入"
         )));
     }
-    from_json(what, &s)
+    Ok(s)
 }
 
 fn print<T: Serialize>(value: &T) -> Result<()> {
@@ -326,6 +382,71 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Category(CategoryCommand::List) => print(&store.categories()?),
         Command::Category(CategoryCommand::Sla) => print(&store.sla_rules()?),
+        Command::Category(CategoryCommand::SlaSet {
+            urgency,
+            category,
+            dispatch,
+            arrival,
+            completion,
+            visit,
+        }) => print(&store.set_sla_rule(
+            category.as_deref(),
+            &baoxiu::sla::SlaRule {
+                urgency: baoxiu::ticket::Urgency::parse(&urgency)?,
+                dispatch_minutes: dispatch,
+                arrival_minutes: arrival,
+                completion_minutes: completion,
+                visit_minutes: visit,
+            },
+        )?),
+        Command::Print {
+            numbers,
+            out,
+            layout,
+            by,
+        } => {
+            let layout = layout
+                .as_deref()
+                .map(baoxiu::slip::Layout::parse)
+                .transpose()?;
+            let who = Who { at: None, by };
+            print(&baoxiu::slip::print_to_file(
+                &mut store,
+                &numbers,
+                layout,
+                &out,
+                &who.operator(),
+            )?)
+        }
+        Command::Report {
+            month,
+            json,
+            out,
+            mask_phones,
+        } => match out {
+            Some(path) if !json => print(&baoxiu::export::to_file(
+                &store,
+                &month,
+                &path,
+                &baoxiu::export::ExportOptions { mask_phones },
+            )?),
+            _ => print(&baoxiu::report::month(&store, &month)?),
+        },
+        Command::Import { file, dry_run } => {
+            if dry_run {
+                print(&baoxiu::import::preview(&store, &file)?)
+            } else {
+                print(&baoxiu::import::commit(&mut store, &file)?)
+            }
+        }
+        Command::Backup { out } => {
+            store.backup(&out)?;
+            print(&serde_json::json!({ "backup": out }))
+        }
+        Command::Restore { from } => {
+            store.restore(&from)?;
+            print(&store.counters()?)
+        }
         Command::Ticket(cmd) => ticket(&mut store, cmd),
         Command::Escalations => print(&store.escalations()?),
         Command::Counters => print(&store.counters()?),
@@ -364,12 +485,12 @@ fn run(cli: Cli) -> Result<()> {
 fn ticket(store: &mut Store, cmd: TicketCommand) -> Result<()> {
     match cmd {
         TicketCommand::New { by } => {
-            let draft: TicketDraft = stdin_json("报修登记")?;
+            let draft = TicketDraft::from_json(&stdin_text("报修登记")?)?;
             let who = Who { at: None, by };
             print(&store.create_ticket(&draft, &who.operator())?)
         }
         TicketCommand::Duplicates => {
-            let draft: TicketDraft = stdin_json("报修登记")?;
+            let draft = TicketDraft::from_json(&stdin_text("报修登记")?)?;
             print(&store.possible_duplicates(&draft)?)
         }
         TicketCommand::Show { number } => print(&store.ticket(&number)?),
