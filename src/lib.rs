@@ -4,7 +4,10 @@
 pub mod attachment;
 pub mod clock;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod input;
+pub mod report;
 pub mod sla;
 pub mod seed;
 pub mod store;

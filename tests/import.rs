@@ -3,6 +3,8 @@
 //! bad rows made here, re-import idempotence, and failed imports leaving the database
 //! exactly as it was.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is the test failing
+
 use std::path::PathBuf;
 
 use baoxiu::import::{self, Field};

@@ -3,6 +3,8 @@
 //! cancellation, carried-over work — and every KPI asserted exactly. Also the exports
 //! (XLSX read back cell by cell, CSV BOM, PDF text).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure is the test failing
+
 use baoxiu::input::{CompletionDraft, MaterialDraft, TicketDraft};
 use baoxiu::report::{self, GroupRow, Split, TechnicianRow, Timing};
 use baoxiu::store::Step;
@@ -765,6 +767,12 @@ mod exports {
         .unwrap_err();
         assert_eq!(e.code(), "not_found");
 
+        // To look at them: BAOXIU_EXPORT_DIR=/tmp/x cargo test --test tests report
+        if let Some(keep) = std::env::var_os("BAOXIU_EXPORT_DIR") {
+            for name in ["月报.xlsx", "月报.csv", "月报.pdf"] {
+                std::fs::copy(dir.join(name), std::path::Path::new(&keep).join(name)).unwrap();
+            }
+        }
         let pdf = dir.join("月报.pdf");
         let text = Command::new("pdftotext")
             .arg("-layout")

@@ -10,3 +10,5 @@ mod store_open;
 mod tickets;
 mod workflow;
 mod slip;
+mod report;
+mod import;

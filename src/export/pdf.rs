@@ -173,6 +173,8 @@ struct Table<'a> {
     headers: &'a [&'a str],
     /// Column widths in mm.
     widths: &'a [f32],
+    /// Columns drawn left-aligned (the others are numbers, right-aligned).
+    left: &'a [usize],
     rows: Vec<Vec<String>>,
 }
 
@@ -198,7 +200,7 @@ impl Table<'_> {
         for row in &self.rows {
             let mut cx = x;
             for (i, (v, w)) in row.iter().zip(self.widths).enumerate() {
-                if i == 0 {
+                if self.left.contains(&i) {
                     p.text(cx + 1.5, base(y), TABLE_FONT, v);
                 } else {
                     p.text_right(cx + w - 1.5, base(y), TABLE_FONT, v);
@@ -348,7 +350,8 @@ fn bar_chart(p: &mut Page, d: &MonthDetail, x: f32, top: f32, w: f32, h: f32) {
     }
 }
 
-fn nice_step(max: i64) -> i64 {
+/// A round gridline step giving 4–5 gridlines up to `max`.
+pub(super) fn nice_step(max: i64) -> i64 {
     let raw = (max as f64 / 5.0).max(1.0);
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]
@@ -400,13 +403,19 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
     let mut y = MARGIN + 18.0;
     p.text_styled(MARGIN, y + 4.0, 11.0, "一、主要指标", true);
     y += 7.0;
-    let kpi_rows: Vec<Vec<String>> = pairs
-        .iter()
-        .map(|(k, v)| vec![k.clone(), v.clone()])
+    // Two indicators per line keeps page 1 for the KPIs, the chart and the categories.
+    let half = pairs.len().div_ceil(2);
+    let kpi_rows: Vec<Vec<String>> = (0..half)
+        .map(|i| {
+            let (k1, v1) = pairs[i].clone();
+            let (k2, v2) = pairs.get(half + i).cloned().unwrap_or_default();
+            vec![k1, v1, k2, v2]
+        })
         .collect();
     let kpi = Table {
-        headers: &["指标", "数值"],
-        widths: &[62.0, content_w - 62.0],
+        headers: &["指标", "数值", "指标", "数值"],
+        widths: &[32.0, 58.0, 32.0, content_w - 122.0],
+        left: &[0, 2],
         rows: kpi_rows,
     };
     y = kpi.draw(p, MARGIN, y) + 6.0;
@@ -436,6 +445,7 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
     let cat = Table {
         headers: &["类别", "受理", "完工", "超时", "平均完工用时(分钟)"],
         widths: &[60.0, 25.0, 25.0, 25.0, content_w - 135.0],
+        left: &[0],
         rows: cat_rows,
     };
     if y + cat.height() > PAGE_H - MARGIN {
@@ -489,6 +499,7 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
             16.0,
             content_w - 154.0,
         ],
+        left: &[0],
         rows: tech_rows,
     };
     if y + 7.0 + tech.height() > PAGE_H - MARGIN {
@@ -499,7 +510,57 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
     let p = &mut pages[last];
     p.text_styled(MARGIN, y + 4.0, 11.0, "三、人员统计", true);
     y += 7.0;
-    tech.draw(p, MARGIN, y);
+    y = tech.draw(p, MARGIN, y) + 8.0;
+
+    // ---- 重复报修, as many as fit on the last page ----
+    let spots = &d.report.hot_spots;
+    if !spots.is_empty() {
+        if y + 7.0 + ROW_H * 3.0 > PAGE_H - MARGIN - 6.0 && pages.len() < 2 {
+            pages.push(Page::new(font, font_id.clone()));
+            y = MARGIN;
+        }
+        let room = ((PAGE_H - MARGIN - 6.0 - y - 7.0) / ROW_H).floor() as usize;
+        if room >= 2 {
+            let shown = spots.len().min(room - 1);
+            let mut rows: Vec<Vec<String>> = spots[..shown]
+                .iter()
+                .map(|h| {
+                    vec![
+                        format!("{} {}", h.site.as_deref().unwrap_or(""), h.place)
+                            .trim()
+                            .to_string(),
+                        h.category.clone(),
+                        h.tickets.to_string(),
+                        h.last_received_at.format("%Y-%m-%d").to_string(),
+                    ]
+                })
+                .collect();
+            if shown < spots.len() {
+                rows.push(vec![
+                    format!("其余 {} 处见 Excel“重复报修”表", spots.len() - shown),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+            }
+            let hot = Table {
+                headers: &["房屋 / 位置", "类别", "近90天报修", "最近报修"],
+                widths: &[80.0, 30.0, 30.0, content_w - 140.0],
+                left: &[0, 1],
+                rows,
+            };
+            let last = pages.len() - 1;
+            let p = &mut pages[last];
+            p.text_styled(
+                MARGIN,
+                y + 4.0,
+                11.0,
+                "四、重复报修（近90天同一位置同一类别2次及以上）",
+                true,
+            );
+            hot.draw(p, MARGIN, y + 7.0);
+        }
+    }
 
     let count = pages.len();
     let page_ops: Vec<PdfPage> = pages

@@ -28,6 +28,7 @@ struct Formats {
     percent: Format,
     money: Format,
     time: Format,
+    dash: Format,
     total: Format,
     total_int: Format,
     total_decimal: Format,
@@ -55,6 +56,7 @@ impl Formats {
             percent: border(Format::new()).set_num_format("0.00%"),
             money: border(Format::new()).set_num_format("\"¥\"#,##0.00"),
             time: border(Format::new()).set_num_format("yyyy-mm-dd hh:mm"),
+            dash: border(Format::new()).set_align(FormatAlign::Right),
             total_int: total.clone().set_num_format("0"),
             total_decimal: total.clone().set_num_format("0.0"),
             total,
@@ -118,7 +120,7 @@ impl<'a> Sheet<'a> {
     ) -> Result<()> {
         match v {
             Some(v) => self.num(row, col, v, f),
-            None => self.text(row, col, "—", &fx.text),
+            None => self.text(row, col, "—", &fx.dash),
         }
     }
 
@@ -156,10 +158,28 @@ impl<'a> Sheet<'a> {
         Ok(())
     }
 
-    fn finish(self) -> Result<()> {
+    /// Column widths, and printing: A4, one page wide, landscape when wide, the
+    /// header row repeated on every page.
+    fn finish(self, header_row: u32) -> Result<()> {
+        self.finish_with(header_row, true)
+    }
+
+    /// `fit`: print one page wide (the 明细 sheets are too wide for that to be legible).
+    fn finish_with(self, header_row: u32, fit: bool) -> Result<()> {
         for (c, w) in self.widths.iter().enumerate() {
             self.ws.set_column_width(c as u16, *w).map_err(xe)?;
         }
+        let total: f64 = self.widths.iter().sum();
+        self.ws.set_paper_size(9);
+        if total > 100.0 {
+            self.ws.set_landscape();
+        }
+        if fit {
+            self.ws.set_print_fit_to_pages(1, 0);
+        }
+        self.ws
+            .set_repeat_rows(header_row, header_row)
+            .map_err(xe)?;
         Ok(())
     }
 }
@@ -341,7 +361,7 @@ fn summary(
         &fx.note,
     )?;
     s.ws.set_freeze_panes(4, 0).map_err(xe)?;
-    s.finish()
+    s.finish(3)
 }
 
 fn timing_rows(
@@ -415,7 +435,7 @@ fn breakdown(
     s.ws.set_freeze_panes(1, 1).map_err(xe)?;
     if chart && !rows.is_empty() {
         let mut c = Chart::new(ChartType::Column);
-        c.title().set_name(&format!("本月{what}受理与完工"));
+        c.title().set_name(&format!("本月各{what}受理与完工"));
         for (col, series) in [(1u16, "受理"), (2u16, "完工")] {
             c.add_series()
                 .set_name(series)
@@ -423,10 +443,18 @@ fn breakdown(
                 .set_values((name, 1, col, last, col));
         }
         c.x_axis().set_name(what);
-        c.y_axis().set_name("件数");
+        let max = rows
+            .iter()
+            .map(|g| g.received.max(g.completed))
+            .max()
+            .unwrap_or(0);
+        c.y_axis()
+            .set_name("件数")
+            .set_min(0)
+            .set_major_unit(super::pdf::nice_step(max.max(1)) as f64);
         s.ws.insert_chart(1, 6, &c).map_err(xe)?;
     }
-    s.finish()
+    s.finish(0)
 }
 
 fn technicians(wb: &mut Workbook, fx: &Formats, d: &MonthDetail) -> Result<()> {
@@ -498,9 +526,13 @@ fn technicians(wb: &mut Workbook, fx: &Formats, d: &MonthDetail) -> Result<()> {
             .set_categories(("人员统计", 1, 0, last, 0))
             .set_values(("人员统计", 1, 2, last, 2));
         c.legend().set_hidden();
+        let max = rows.iter().map(|t| t.completed).max().unwrap_or(0);
+        c.x_axis()
+            .set_min(0)
+            .set_major_unit(super::pdf::nice_step(max.max(1)) as f64);
         s.ws.insert_chart(1, 10, &c).map_err(xe)?;
     }
-    s.finish()
+    s.finish(0)
 }
 
 fn ledger(
@@ -548,7 +580,7 @@ fn ledger(
                 .map_err(xe)?;
         }
     }
-    s.finish()
+    s.finish_with(0, false)
 }
 
 fn hot_spots(wb: &mut Workbook, fx: &Formats, d: &MonthDetail) -> Result<()> {
@@ -579,5 +611,5 @@ fn hot_spots(wb: &mut Workbook, fx: &Formats, d: &MonthDetail) -> Result<()> {
         s.text(r, 6, &h.numbers.join("、"), &fx.text)?;
     }
     s.ws.set_freeze_panes(1, 0).map_err(xe)?;
-    s.finish()
+    s.finish(0)
 }
