@@ -261,7 +261,8 @@ pub fn month_detail(store: &Store, month: &str) -> Result<MonthDetail> {
     let month = normalize_month(month)?;
     let facts = month_facts(store, &zone, start, end)?;
     let hot_spots = hot_spots(store, &zone, &month, end)?;
-    let report = aggregate(&month, &facts, hot_spots)?;
+    let open = open_at_month_end(store, end)?;
+    let report = aggregate(&month, &facts, open, hot_spots)?;
     let tickets = facts
         .iter()
         .filter(|t| t.received_in_month || t.completed_in_month)
@@ -286,33 +287,57 @@ fn normalize_month(month: &str) -> Result<String> {
 
 /// Every ticket the month touches, with its facts replayed from the history: received,
 /// completed, visited or cancelled in the month, or open at month end.
-const FACTS_SQL: &str = "
-WITH
-changed(id) AS (
-    SELECT id FROM tickets
-     WHERE status IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed')
-       AND received_at < :e
-    UNION
-    SELECT ticket_id FROM ticket_events
+/// Each ticket's status at month end (`:e`), for tickets received before it: replayed
+/// from the history for tickets whose status changed after `:e`, the current status for
+/// the rest (nothing has changed since; of those only open and 待回访 ones are listed).
+const AT_END_CTE: &str = "
+late(id) AS (
+    SELECT DISTINCT ticket_id FROM ticket_events
      WHERE action IN ('assign', 'start', 'hold', 'resume', 'complete', 'visit', 'cancel', 'rework')
        AND at >= :e
 ),
 at_end(id, st) AS (
-    SELECT c.id,
-        (SELECT ev.to_status FROM ticket_events ev
-          WHERE ev.ticket_id = c.id AND ev.at < :e AND ev.to_status IS NOT NULL
-            AND (ev.action = 'created' OR ev.from_status IS NOT ev.to_status)
-          ORDER BY ev.at DESC, ev.id DESC LIMIT 1)
-      FROM changed c JOIN tickets t ON t.id = c.id
-     WHERE t.received_at < :e
-),
+    SELECT * FROM (
+        SELECT l.id,
+            (SELECT ev.to_status FROM ticket_events ev
+              WHERE ev.ticket_id = l.id AND ev.at < :e AND ev.to_status IS NOT NULL
+                AND (ev.action = 'created' OR ev.from_status IS NOT ev.to_status)
+              ORDER BY ev.at DESC, ev.id DESC LIMIT 1) AS st
+          FROM late l JOIN tickets t ON t.id = l.id
+         WHERE t.received_at < :e)
+    UNION ALL
+    SELECT id, status FROM tickets
+     WHERE status IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed')
+       AND received_at < :e AND status_changed_at < :e
+)";
+
+/// Tickets open (or 待回访) at month end.
+fn open_at_month_end(store: &Store, end: i64) -> Result<i64> {
+    store
+        .conn()
+        .query_row(
+            &format!(
+                "WITH {AT_END_CTE} SELECT count(*) FROM at_end
+                  WHERE st IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed')"
+            ),
+            named_params! {":e": end},
+            |r| r.get(0),
+        )
+        .sql("open at month end")
+}
+
+/// Every ticket the month touches, with its facts replayed from the history: received,
+/// completed, visited or cancelled in the month, or still being worked on at month end
+/// past the completion deadline.
+const FACTS_SQL: &str = "
 pop(id) AS (
     SELECT id FROM tickets WHERE received_at >= :s AND received_at < :e
     UNION
     SELECT ticket_id FROM ticket_events
      WHERE action IN ('complete', 'visit', 'cancel') AND at >= :s AND at < :e
     UNION
-    SELECT id FROM at_end WHERE st IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed')
+    SELECT a.id FROM at_end a JOIN tickets t ON t.id = a.id
+     WHERE a.st IN ('received', 'assigned', 'in_progress') AND t.completion_due < :e
 ),
 ev AS (
     SELECT e.ticket_id AS tid,
@@ -395,7 +420,10 @@ fn non_empty(v: Option<String>) -> Option<String> {
 }
 
 fn month_facts(store: &Store, zone: &OfficeZone, start: i64, end: i64) -> Result<Vec<MonthTicket>> {
-    let mut stmt = store.conn().prepare(FACTS_SQL).sql("month facts")?;
+    let mut stmt = store
+        .conn()
+        .prepare(&format!("WITH {AT_END_CTE},{FACTS_SQL}"))
+        .sql("month facts")?;
     let rows = stmt
         .query_map(named_params! {":s": start, ":e": end}, |r| {
             let time = |i: usize| -> rusqlite::Result<Option<Time>> {
@@ -630,7 +658,12 @@ fn natural(s: &str) -> (i64, String) {
     (digits.parse().unwrap_or(i64::MAX), s.to_string())
 }
 
-fn aggregate(month: &str, facts: &[MonthTicket], hot_spots: Vec<HotSpot>) -> Result<MonthReport> {
+fn aggregate(
+    month: &str,
+    facts: &[MonthTicket],
+    open_at_month_end: i64,
+    hot_spots: Vec<HotSpot>,
+) -> Result<MonthReport> {
     let received: Vec<&MonthTicket> = facts.iter().filter(|t| t.received_in_month).collect();
     let completed: Vec<&MonthTicket> = facts.iter().filter(|t| t.completed_in_month).collect();
     let collect = |f: fn(&MonthTicket) -> Option<i64>| -> Vec<i64> {
@@ -714,10 +747,7 @@ fn aggregate(month: &str, facts: &[MonthTicket], hot_spots: Vec<HotSpot>) -> Res
         completed: n_completed,
         closed: count(|t| t.closed_in_month),
         cancelled: count(|t| t.cancelled_in_month),
-        open_at_month_end: count(|t| {
-            t.status_at_month_end
-                .is_some_and(|s| s.is_open() || s == Status::Completed)
-        }),
+        open_at_month_end,
         by_category,
         by_site,
         by_building,
