@@ -1,0 +1,39 @@
+//! Declares the app's own commands so the capability file can grant exactly these.
+
+/// Every `#[tauri::command]` in src/commands.rs; each gets an `allow-<name>` permission.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "enum_labels",
+    "counters",
+    "escalations",
+    "today_tickets",
+    "list_tickets",
+    "ticket_detail",
+    "create_ticket",
+    "possible_duplicates",
+    "apply_step",
+    "lookup_caller",
+    "suggest_technicians",
+    "technicians",
+    "save_technician",
+    "categories",
+    "save_category",
+    "sla_rules",
+    "set_sla_rule",
+    "settings",
+    "update_settings",
+    "sites",
+    "save_contact",
+    "attach_file",
+    "attachment_bytes",
+    "open_attachment",
+    "print_slips",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build script failed: {e:#}");
+    }
+}

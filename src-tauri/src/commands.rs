@@ -1,0 +1,429 @@
+//! The window's commands: each one deserializes its arguments, calls one core function
+//! in the blocking pool and returns the result or the core's `{code, message}` error.
+//! No SQL and no business rule lives here.
+
+use std::path::PathBuf;
+
+use baoxiu::attachment::{Attachment, AttachmentKind};
+use baoxiu::input::{TechnicianDraft, TicketDraft};
+use baoxiu::sla::SlaRule;
+use baoxiu::slip::{self, Layout};
+use baoxiu::store::{
+    CallerMatch, Category, Counters, Escalation, Settings, Site, Step, Suggestion, Technician,
+    TicketFilter, TicketPage,
+};
+use baoxiu::ticket::{
+    action_label, Channel, Event, Kind, Satisfaction, Scope, Stage, Status, Ticket, Urgency,
+};
+use baoxiu::{Error, Store};
+use serde::Serialize;
+use tauri::State;
+use tauri_plugin_opener::OpenerExt;
+use ts_rs::TS;
+
+use crate::desk::Desk;
+
+type Reply<T> = Result<T, Error>;
+
+/// What the window needs to know about itself at start.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub db_path: String,
+    /// Why the database could not be opened; the window shows it instead of the desk.
+    pub open_error: Option<String>,
+}
+
+/// One code and the Chinese word the office sees for it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+/// Every closed set of codes with its Chinese labels, from the core's enums — the
+/// window never spells a label itself.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Labels {
+    pub kind: Vec<Choice>,
+    pub status: Vec<Choice>,
+    pub channel: Vec<Choice>,
+    pub scope: Vec<Choice>,
+    pub urgency: Vec<Choice>,
+    pub satisfaction: Vec<Choice>,
+    pub stage: Vec<Choice>,
+    pub attachment_kind: Vec<Choice>,
+    /// Workflow steps (`workflow::available` codes) and history actions.
+    pub action: Vec<Choice>,
+}
+
+/// 工单详情: the ticket, its history, the steps allowed now and its attachments.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TicketDetail {
+    pub ticket: Ticket,
+    pub history: Vec<Event>,
+    /// The workflow steps the core allows now; the window enables exactly these.
+    pub available: Vec<String>,
+    pub place: String,
+    pub materials_total_fen: i64,
+    pub attachments: Vec<Attachment>,
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&v| Choice {
+            code: code(v).into(),
+            label: label(v).into(),
+        })
+        .collect()
+}
+
+fn labels() -> Labels {
+    let actions = [
+        "created", "assign", "reassign", "start", "hold", "resume", "complete", "visit", "cancel",
+        "rework", "remind", "printed", "attach",
+    ];
+    let mut action: Vec<Choice> = actions
+        .iter()
+        .map(|&a| Choice {
+            code: a.into(),
+            label: match a {
+                // Not a workflow action in the core's list: the attachment module's event.
+                "attach" => "添加附件".into(),
+                _ => action_label(a).into(),
+            },
+        })
+        .collect();
+    // `available` names the print step "print"; its history event is "printed".
+    action.push(Choice {
+        code: "print".into(),
+        label: action_label("printed").into(),
+    });
+    Labels {
+        kind: choices(Kind::ALL, Kind::code, Kind::label),
+        status: choices(Status::ALL, Status::code, Status::label),
+        channel: choices(Channel::ALL, Channel::code, Channel::label),
+        scope: choices(Scope::ALL, Scope::code, Scope::label),
+        urgency: choices(Urgency::ALL, Urgency::code, Urgency::label),
+        satisfaction: choices(Satisfaction::ALL, Satisfaction::code, Satisfaction::label),
+        stage: choices(Stage::ALL, Stage::code, Stage::label),
+        attachment_kind: choices(
+            AttachmentKind::ALL,
+            AttachmentKind::code,
+            AttachmentKind::label,
+        ),
+        action,
+    }
+}
+
+fn detail(s: &Store, number: &str) -> Reply<TicketDetail> {
+    let ticket = s.ticket(number)?;
+    Ok(TicketDetail {
+        history: s.history(&ticket.number)?,
+        available: baoxiu::workflow::available(&ticket)
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        place: ticket.place(),
+        materials_total_fen: ticket.materials_total_fen(),
+        attachments: s.attachments(&ticket.number)?,
+        ticket,
+    })
+}
+
+#[tauri::command]
+pub fn app_info(desk: State<'_, Desk>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        db_path: desk.db_path().into(),
+        open_error: desk.open_error().map(String::from),
+    }
+}
+
+#[tauri::command]
+pub fn enum_labels() -> Labels {
+    labels()
+}
+
+#[tauri::command]
+pub async fn counters(desk: State<'_, Desk>) -> Reply<Counters> {
+    desk.run(|s| s.counters()).await
+}
+
+#[tauri::command]
+pub async fn escalations(desk: State<'_, Desk>) -> Reply<Vec<Escalation>> {
+    desk.run(|s| s.escalations()).await
+}
+
+/// 今日工单: received today in the office's time zone.
+#[tauri::command]
+pub async fn today_tickets(desk: State<'_, Desk>) -> Reply<TicketPage> {
+    desk.run(|s| {
+        let today = s.zone().local_date(&s.now()).format("%Y-%m-%d").to_string();
+        s.list_tickets(&TicketFilter {
+            from: Some(today.clone()),
+            to: Some(today),
+            limit: Some(200),
+            ..Default::default()
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_tickets(desk: State<'_, Desk>, filter: TicketFilter) -> Reply<TicketPage> {
+    desk.run(move |s| s.list_tickets(&filter)).await
+}
+
+#[tauri::command]
+pub async fn ticket_detail(desk: State<'_, Desk>, number: String) -> Reply<TicketDetail> {
+    desk.run(move |s| detail(s, &number)).await
+}
+
+#[tauri::command]
+pub async fn create_ticket(
+    desk: State<'_, Desk>,
+    draft: TicketDraft,
+    operator: String,
+) -> Reply<Ticket> {
+    desk.run(move |s| s.create_ticket(&draft, &operator)).await
+}
+
+#[tauri::command]
+pub async fn possible_duplicates(desk: State<'_, Desk>, draft: TicketDraft) -> Reply<Vec<Ticket>> {
+    desk.run(move |s| s.possible_duplicates(&draft)).await
+}
+
+#[tauri::command]
+pub async fn apply_step(
+    desk: State<'_, Desk>,
+    number: String,
+    step: Step,
+    at: Option<String>,
+    operator: String,
+) -> Reply<TicketDetail> {
+    desk.run(move |s| {
+        let t = s.apply_step(&number, step, at.as_deref(), &operator)?;
+        detail(s, &t.number)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn lookup_caller(desk: State<'_, Desk>, query: String) -> Reply<Vec<CallerMatch>> {
+    desk.run(move |s| s.lookup_caller(&query)).await
+}
+
+#[tauri::command]
+pub async fn suggest_technicians(
+    desk: State<'_, Desk>,
+    category: String,
+) -> Reply<Vec<Suggestion>> {
+    desk.run(move |s| s.suggest_technicians(&category)).await
+}
+
+#[tauri::command]
+pub async fn technicians(desk: State<'_, Desk>) -> Reply<Vec<Technician>> {
+    desk.run(|s| s.technicians()).await
+}
+
+#[tauri::command]
+pub async fn save_technician(desk: State<'_, Desk>, draft: TechnicianDraft) -> Reply<Technician> {
+    desk.run(move |s| s.save_technician(&draft)).await
+}
+
+#[tauri::command]
+pub async fn categories(desk: State<'_, Desk>) -> Reply<Vec<Category>> {
+    desk.run(|s| s.categories()).await
+}
+
+#[tauri::command]
+pub async fn save_category(
+    desk: State<'_, Desk>,
+    name: String,
+    default_urgency: Urgency,
+    active: bool,
+) -> Reply<Category> {
+    desk.run(move |s| s.save_category(&name, default_urgency, active))
+        .await
+}
+
+#[tauri::command]
+pub async fn sla_rules(desk: State<'_, Desk>) -> Reply<Vec<SlaRule>> {
+    desk.run(|s| s.sla_rules()).await
+}
+
+#[tauri::command]
+pub async fn set_sla_rule(
+    desk: State<'_, Desk>,
+    category: Option<String>,
+    rule: SlaRule,
+) -> Reply<SlaRule> {
+    desk.run(move |s| s.set_sla_rule(category.as_deref(), &rule))
+        .await
+}
+
+#[tauri::command]
+pub async fn settings(desk: State<'_, Desk>) -> Reply<Settings> {
+    desk.run(|s| s.settings()).await
+}
+
+#[tauri::command]
+pub async fn update_settings(desk: State<'_, Desk>, settings: Settings) -> Reply<Settings> {
+    desk.run(move |s| s.update_settings(&settings)).await
+}
+
+#[tauri::command]
+pub async fn sites(desk: State<'_, Desk>) -> Reply<Vec<Site>> {
+    desk.run(|s| s.sites()).await
+}
+
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_contact(
+    desk: State<'_, Desk>,
+    site: String,
+    building: String,
+    unit: String,
+    room: String,
+    name: String,
+    phones: Vec<String>,
+) -> Reply<CallerMatch> {
+    desk.run(move |s| s.save_contact(&site, &building, &unit, &room, &name, &phones))
+        .await
+}
+
+#[tauri::command]
+pub async fn attach_file(
+    desk: State<'_, Desk>,
+    number: String,
+    kind: AttachmentKind,
+    path: PathBuf,
+    operator: String,
+) -> Reply<Attachment> {
+    desk.run(move |s| s.attach(&number, kind, &path, &operator))
+        .await
+}
+
+/// The stored file's bytes, for a thumbnail (sent raw, not as JSON numbers).
+#[tauri::command]
+pub async fn attachment_bytes(desk: State<'_, Desk>, id: i64) -> Reply<tauri::ipc::Response> {
+    desk.run(move |s| {
+        let (_, path) = s.attachment(id)?;
+        std::fs::read(&path)
+            .map(tauri::ipc::Response::new)
+            .map_err(|e| Error::io(&path, e))
+    })
+    .await
+}
+
+/// What 打印维修单 did: the PDF written, and whether the OS viewer could open it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PrintReply {
+    pub path: String,
+    pub pages: usize,
+    pub tickets: Vec<String>,
+    /// Why the PDF viewer could not be opened (the file is written all the same).
+    pub open_error: Option<String>,
+}
+
+/// 打印维修单 / 保存并打印 / 批量打印: the core renders the PDF and records the print; the
+/// PDF goes to the temp folder under a fresh name (an open viewer may lock the last one)
+/// and is opened in the OS's PDF viewer, from which the office prints.
+#[tauri::command]
+pub async fn print_slips(
+    app: tauri::AppHandle,
+    desk: State<'_, Desk>,
+    numbers: Vec<String>,
+    layout: Option<String>,
+    operator: String,
+) -> Reply<PrintReply> {
+    let out = slip_path(&numbers)?;
+    let done = desk
+        .run(move |s| {
+            let layout = layout.as_deref().map(Layout::parse).transpose()?;
+            slip::print_to_file(s, &numbers, layout, &out, &operator)
+        })
+        .await?;
+    Ok(PrintReply {
+        open_error: open_path(&app, &done.path).err().map(|e| e.to_string()),
+        path: done.path.display().to_string(),
+        pages: done.pages,
+        tickets: done.tickets,
+    })
+}
+
+fn slip_path(numbers: &[String]) -> Reply<PathBuf> {
+    let dir = std::env::temp_dir().join("baoxiu-slips");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let first = numbers
+        .first()
+        .map(|n| {
+            n.trim()
+                .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "")
+        })
+        .unwrap_or_default();
+    let more = if numbers.len() > 1 {
+        format!("等{}张", numbers.len())
+    } else {
+        String::new()
+    };
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default();
+    Ok(dir.join(format!("维修单-{first}{more}-{stamp}.pdf")))
+}
+
+/// Open an attachment full size in the OS's viewer (through the opener plugin).
+#[tauri::command]
+pub async fn open_attachment(app: tauri::AppHandle, desk: State<'_, Desk>, id: i64) -> Reply<()> {
+    let path = desk.run(move |s| s.attachment(id).map(|(_, p)| p)).await?;
+    open_path(&app, &path)
+}
+
+fn open_path(app: &tauri::AppHandle, path: &std::path::Path) -> Reply<()> {
+    app.opener()
+        .open_path(path.display().to_string(), None::<&str>)
+        .map_err(|e| {
+            Error::invalid(format!(
+                "无法打开“{}”：{e}。文件已保存，可在文件夹中手动打开",
+                path.display()
+            ))
+        })
+}
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app_info,
+        enum_labels,
+        counters,
+        escalations,
+        today_tickets,
+        list_tickets,
+        ticket_detail,
+        create_ticket,
+        possible_duplicates,
+        apply_step,
+        lookup_caller,
+        suggest_technicians,
+        technicians,
+        save_technician,
+        categories,
+        save_category,
+        sla_rules,
+        set_sla_rule,
+        settings,
+        update_settings,
+        sites,
+        save_contact,
+        attach_file,
+        attachment_bytes,
+        open_attachment,
+        print_slips,
+    ]
+}

@@ -1,0 +1,35 @@
+//! 报修台 desktop shell: opens the shared database, registers the commands and plugins,
+//! and starts the overdue watcher. Everything the office does lives in the `baoxiu` core.
+
+// No console window behind the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod bindings;
+mod commands;
+mod desk;
+mod overdue;
+
+use tauri::Manager;
+
+fn main() {
+    let desk = desk::Desk::open_default();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(desk)
+        .setup(|app| {
+            let handle = app.handle().clone();
+            if let Some(store) = app.state::<desk::Desk>().shared() {
+                overdue::watch(handle, store);
+            }
+            Ok(())
+        })
+        .invoke_handler(commands::handler())
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("报修台无法启动：{e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,70 @@
+//! 超时提醒: a desktop notification when a ticket becomes overdue, once per ticket and
+//! stage. The core decides what is overdue; this only remembers what it already told.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use baoxiu::store::TicketFilter;
+use baoxiu::Store;
+use tauri::AppHandle;
+use tauri_plugin_notification::NotificationExt;
+
+const EVERY: Duration = Duration::from_secs(60);
+
+/// The overdue (ticket, stage) pairs right now.
+fn overdue_now(store: &Arc<Mutex<Store>>) -> Option<Vec<(String, String)>> {
+    let store = store.lock().ok()?;
+    let page = store
+        .list_tickets(&TicketFilter {
+            overdue: true,
+            limit: Some(5000),
+            ..Default::default()
+        })
+        .ok()?;
+    Some(
+        page.tickets
+            .into_iter()
+            .filter_map(|t| t.overdue_stage.map(|s| (t.number, s.label().to_string())))
+            .collect(),
+    )
+}
+
+/// Start the watcher thread. At start-up the tickets already late are summed up in one
+/// notification instead of one each (an office opening on Monday morning would
+/// otherwise get dozens); after that each newly late ticket and stage notifies once.
+pub fn watch(app: AppHandle, store: Arc<Mutex<Store>>) {
+    std::thread::spawn(move || {
+        let mut told: HashSet<(String, String)> = HashSet::new();
+        if let Some(now) = overdue_now(&store) {
+            if !now.is_empty() {
+                show(
+                    &app,
+                    "报修台：有超时工单",
+                    &format!("当前共有 {} 张工单超时，请在工作台查看并跟催。", now.len()),
+                );
+            }
+            told.extend(now);
+        }
+        loop {
+            std::thread::sleep(EVERY);
+            let Some(now) = overdue_now(&store) else {
+                continue;
+            };
+            for (number, stage) in now {
+                if told.insert((number.clone(), stage.clone())) {
+                    show(
+                        &app,
+                        &format!("工单 {number} {stage}超时"),
+                        "请在工作台查看并跟催。",
+                    );
+                }
+            }
+        }
+    });
+}
+
+fn show(app: &AppHandle, title: &str, body: &str) {
+    // No notification service (a bare Linux session, CI): the counters still show it.
+    let _ = app.notification().builder().title(title).body(body).show();
+}

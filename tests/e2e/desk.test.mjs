@@ -1,0 +1,304 @@
+// End-to-end: the real 报修台 binary under Xvfb, driven through tauri-driver +
+// WebKitWebDriver, on a fresh temporary database. Each test saves a screenshot of the
+// window into $E2E_SHOTS (default tests/e2e/screenshots/).
+//
+//   node --test tests/e2e/desk.test.mjs     (DISPLAY set; APP=path/to/baoxiu-desk)
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Keys, Session, startDriver } from './webdriver.mjs'
+
+const root = resolve(import.meta.dirname, '../..')
+const app = resolve(process.env.APP ?? join(root, 'target/debug/baoxiu-desk'))
+const shots = resolve(process.env.E2E_SHOTS ?? join(root, 'tests/e2e/screenshots'))
+const port = Number(process.env.E2E_PORT ?? 4444)
+
+let driver
+let s
+let dir
+let shot = 0
+
+async function screenshot(name) {
+  shot += 1
+  const file = join(shots, `${String(shot).padStart(2, '0')}-${name}.png`)
+  writeFileSync(file, await s.screenshot())
+  return file
+}
+
+const text = (css) => s.exec(`return document.querySelector(arguments[0])?.innerText ?? null`, css)
+const status = () => text('[data-test="ticket-status"]')
+const historyCount = () =>
+  s.exec(`return document.querySelectorAll('[data-test="history"] .el-timeline-item').length`)
+
+/** A ticket made through the core, as a colleague at another desk would have. */
+function newTicket(draft) {
+  return s.invoke('create_ticket', {
+    draft: {
+      reporter: '王秀英',
+      phone: '13812348000',
+      site: '翠湖苑',
+      building: '3',
+      unit: '2',
+      room: '501',
+      category: '水路',
+      description: '厨房水管漏水，地面有积水',
+      ...draft,
+    },
+    operator: '测试',
+  })
+}
+
+async function openTicket(number) {
+  await s.go(`#/tickets/${number}`)
+  await s.waitFor(`document.querySelector('[data-test="ticket-number"]')?.innerText === ${JSON.stringify(number)}`)
+}
+
+async function step(action, fill = async () => {}) {
+  const button = await s.find(`[data-test="action-${action}"]`)
+  assert.equal(await button.enabled(), true, `${action} should be enabled`)
+  await button.click()
+  await s.waitFor(`document.querySelector('[data-test="step-submit"]')?.offsetParent !== null`)
+  await fill()
+  await (await s.find('[data-test="step-submit"]')).click()
+}
+
+async function typeInto(css, value) {
+  const input = await s.find(`${css} input, ${css} textarea, input${css}, textarea${css}`)
+  await input.click()
+  await input.sendKeys(value)
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true })
+  dir = mkdtempSync(join(tmpdir(), 'baoxiu-e2e-'))
+  const env = { ...process.env, BAOXIU_DB: join(dir, 'baoxiu.db') }
+  driver = await startDriver({ port, nativePort: port + 1, env })
+  s = await Session.create(driver.base, app)
+  await s.waitFor(`document.querySelector('[data-test="dashboard"]')`, { timeout: 20000 })
+  // The office's master data, through the app's own commands.
+  await s.invoke('save_contact', {
+    site: '翠湖苑', building: '3', unit: '2', room: '501', name: '王秀英', phones: ['13812348000'],
+  })
+  await s.invoke('save_contact', {
+    site: '翠湖苑', building: '5', unit: '1', room: '302', name: '李建国', phones: ['13956781234'],
+  })
+  await s.invoke('save_technician', {
+    draft: { name: '张师傅', phone: '13700001111', skills: ['水路', '电路'], team: '水电组', daily_capacity: 6 },
+  })
+  await s.invoke('save_technician', {
+    draft: { name: '刘师傅', phone: '13700002222', skills: ['水路'], team: '水电组', daily_capacity: 1 },
+  })
+  // 刘师傅 is at capacity with one open ticket, so 张师傅 is the suggestion.
+  const busy = await newTicket({ room: '101', building: '1', unit: '1', reporter: '赵敏', phone: '13600001111' })
+  await s.invoke('apply_step', {
+    number: busy.number, step: { action: 'assign', args: { technician: '刘师傅' } }, at: null, operator: '测试',
+  })
+})
+
+after(async () => {
+  await s?.quit()
+  driver?.proc.kill('SIGTERM')
+  await sleep(300)
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+test('register a phone repair for a known caller by keyboard only', async () => {
+  await s.go('#/intake')
+  await s.waitFor(`document.activeElement?.closest('[data-field="lookup"]')`, { what: 'focus on 来电识别' })
+  // 1: the caller's last 4 digits and Enter fill reporter, phone and room.
+  await s.type(`1234${Keys.ENTER}`)
+  await s.waitFor(`document.querySelector('[data-test="lookup-note"]')?.innerText.includes('李建国')`)
+  await s.waitFor(`document.activeElement?.closest('[data-field="category"]')`, { what: 'focus on 报修类别' })
+  // 2: the category, picked by typing it and Enter; focus moves on to the description.
+  await s.type(`电路${Keys.ENTER}`)
+  await s.waitFor(`document.activeElement?.closest('[data-field="description"]')`, { what: 'focus on 故障描述' })
+  // 3: the description.
+  await s.type('客厅插座跳闸，没有电')
+  await screenshot('intake-filled-by-keyboard')
+  // 4: Ctrl+P saves and prints the 维修单.
+  await s.type(`${Keys.CONTROL}p${Keys.NULL}`)
+  const number = await s.waitFor(
+    `document.querySelector('[data-test="ticket-number"]')?.innerText`, { what: 'the new ticket' })
+  assert.match(number, /^BX-\d{6}-\d{4}$/)
+  assert.equal(await status(), '待派单')
+  const t = await s.invoke('ticket_detail', { number })
+  assert.equal(t.ticket.reporter, '李建国')
+  assert.equal(t.ticket.phone, '13956781234')
+  assert.equal(t.ticket.room, '302')
+  assert.equal(t.ticket.category, '电路')
+  assert.equal(t.ticket.channel, 'phone')
+  // The slip was rendered and the print recorded by the core.
+  await s.waitFor(`document.querySelector('[data-test="ticket-detail"]')?.innerText.includes('已打印 1 次')`,
+    { what: 'the print recorded' })
+  assert.ok(t.history.some((e) => e.action === 'printed') || (await s.invoke('ticket_detail', { number })).history.some((e) => e.action === 'printed'))
+  await screenshot('intake-saved')
+})
+
+test('the duplicate warning shows before saving', async () => {
+  const first = await newTicket({ description: '卫生间地漏堵塞返水' })
+  await s.go('#/intake')
+  await s.waitFor(`document.activeElement?.closest('[data-field="lookup"]')`)
+  await s.type(`8000${Keys.ENTER}`)
+  await s.waitFor(`document.activeElement?.closest('[data-field="category"]')`)
+  await s.type(`水路${Keys.ENTER}`)
+  const warning = await s.waitFor(
+    `document.querySelector('[data-test="duplicate-warning"]')?.innerText`, { what: 'the duplicate warning' })
+  assert.ok(warning.includes(first.number), warning)
+  assert.ok(warning.includes('可能重复报修'))
+  await s.type('楼上漏水到我家')
+  await s.type(`${Keys.CONTROL}s${Keys.NULL}`)
+  const box = await s.waitFor(`document.querySelector('.el-message-box')?.innerText`, { what: 'the confirm box' })
+  assert.ok(box.includes('可能是重复报修'), box)
+  await screenshot('duplicate-warning')
+  // 返回检查: nothing is saved.
+  const before = await s.invoke('list_tickets', { filter: {} })
+  await (await s.find('.el-message-box__btns .el-button:not(.el-button--primary)')).click()
+  await sleep(300)
+  const afterList = await s.invoke('list_tickets', { filter: {} })
+  assert.equal(afterList.total, before.total)
+})
+
+let flow
+test('dispatch with the suggestion', async () => {
+  flow = (await newTicket({ building: '7', unit: '1', room: '801', reporter: '陈女士', phone: '13500005555', description: '厨房水龙头漏水' })).number
+  await openTicket(flow)
+  await step('assign', async () => {
+    const rows = await s.waitFor(`document.querySelector('[data-test="suggestions"]')?.innerText`)
+    assert.ok(rows.includes('张师傅') && rows.includes('刘师傅'), rows)
+    assert.ok(rows.includes('已满负荷'), 'the capacity warning of 刘师傅')
+    // The least loaded technician is preselected.
+    await s.waitFor(`document.querySelector('[data-test="technician"] .el-select__selected-item')?.innerText.includes('张师傅')`)
+    await screenshot('dispatch-suggestion')
+  })
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '已派单'`)
+  const t = await s.invoke('ticket_detail', { number: flow })
+  assert.equal(t.ticket.assignee, '张师傅')
+  await screenshot('dispatched')
+})
+
+test('hold and resume', async () => {
+  await openTicket(flow)
+  await step('start')
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '维修中'`)
+  await step('hold', () => typeInto('[data-test="reason"]', '等待业主购买配件'))
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '挂起'`)
+  assert.ok((await text('[data-test="ticket-detail"]')).includes('等待业主购买配件'))
+  assert.equal(await (await s.find('[data-test="action-hold"]')).enabled(), false)
+  await screenshot('on-hold')
+  await step('resume')
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '维修中'`)
+})
+
+test('a refused action shows the Chinese message and changes nothing', async () => {
+  await openTicket(flow)
+  const before = await s.invoke('ticket_detail', { number: flow })
+  // 完工 with no cause or measures: the core refuses.
+  await step('complete')
+  const msg = await s.waitFor(`document.querySelector('[data-test="step-error"]')?.innerText`, { what: 'the refusal' })
+  assert.match(msg, /[\u4e00-\u9fff]/, 'a Chinese message')
+  assert.ok(/故障原因|处理措施/.test(msg), msg)
+  await screenshot('refused-complete')
+  const afterRefusal = await s.invoke('ticket_detail', { number: flow })
+  assert.deepEqual(afterRefusal, before)
+  await (await s.find('.el-dialog__headerbtn')).click()
+  assert.equal(await status(), '维修中')
+})
+
+test('complete from the signed slip with two materials', async () => {
+  await openTicket(flow)
+  await step('complete', async () => {
+    await typeInto('[data-test="cause"]', '水龙头阀芯老化')
+    await typeInto('[data-test="measures"]', '更换阀芯并加装生料带')
+    await typeInto('[data-test="material-0"] .m-name', '陶瓷阀芯')
+    await typeInto('[data-test="material-0"] .m-spec', 'DN15')
+    await typeInto('[data-test="material-0"] .m-price', '35.5')
+    await (await s.find('[data-test="add-material"]')).click()
+    await typeInto('[data-test="material-1"] .m-name', '生料带')
+    await (await s.find('[data-test="material-1"] .m-qty input')).clear()
+    await typeInto('[data-test="material-1"] .m-qty', '2')
+    await typeInto('[data-test="material-1"] .m-price', '3')
+    await typeInto('[data-test="labour"]', '40')
+    await (await s.find('[data-test="paid"]')).click()
+    await typeInto('[data-test="fee"]', '50')
+    await typeInto('[data-test="payment-method"]', '微信')
+    await screenshot('complete-form')
+  })
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '待回访'`)
+  const t = (await s.invoke('ticket_detail', { number: flow })).ticket
+  assert.equal(t.materials.length, 2)
+  assert.deepEqual(t.materials.map((m) => [m.name, m.quantity, m.unit_price_fen, m.amount_fen]), [
+    ['陶瓷阀芯', 1, 3550, 3550],
+    ['生料带', 2, 300, 600],
+  ])
+  assert.equal(t.fee_fen, 5000)
+  assert.equal(t.labour_minutes, 40)
+  assert.equal(t.paid, true)
+  assert.equal(await text('[data-test="materials-total"]'), '材料合计：41.50 元')
+  await screenshot('completed')
+})
+
+test('return visit closes the ticket', async () => {
+  await openTicket(flow)
+  await step('visit', async () => {
+    await (await s.find('[data-test="satisfaction"] .el-radio:nth-child(2)')).click()
+    await typeInto('[data-test="note"]', '业主表示满意，已不漏水')
+  })
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '已完结'`)
+  const t = (await s.invoke('ticket_detail', { number: flow })).ticket
+  assert.equal(t.satisfaction, 'satisfied')
+  const allowed = await s.exec(
+    `return [...document.querySelectorAll('[data-test="actions"] button')].filter((b) => !b.disabled).map((b) => b.innerText)`)
+  assert.deepEqual(allowed.sort(), ['返修', '打印维修单'].sort())
+  assert.ok((await historyCount()) >= 6)
+  await screenshot('closed-with-history')
+})
+
+test('search by a 2-character Chinese word', async () => {
+  await newTicket({ building: '9', room: '1201', category: '电路', description: '楼道灯不亮' })
+  await s.go('#/tickets')
+  const box = await s.find('[data-test="keyword"] input')
+  await box.click()
+  await box.sendKeys(`漏水${Keys.ENTER}`)
+  await s.waitFor(`document.querySelector('[data-test="list-total"]')?.innerText.startsWith('共 ')`)
+  await sleep(500)
+  const descriptions = await s.exec(
+    `return [...document.querySelectorAll('[data-test="ticket-table"] .el-table__body tr')].map((r) => r.innerText)`)
+  assert.ok(descriptions.length >= 2, JSON.stringify(descriptions))
+  for (const d of descriptions) assert.ok(d.includes('漏水'), d)
+  assert.ok(!descriptions.some((d) => d.includes('楼道灯不亮')))
+  await screenshot('search-2-chars')
+})
+
+test('an XSS payload in the description shows as text', async () => {
+  const payload = '<img src=x onerror=alert(1)>'
+  await s.go('#/intake')
+  await s.waitFor(`document.activeElement?.closest('[data-field="lookup"]')`)
+  await s.type(`1234${Keys.ENTER}`)
+  await s.waitFor(`document.activeElement?.closest('[data-field="category"]')`)
+  await s.type(`门窗锁具${Keys.ENTER}`)
+  await s.waitFor(`document.activeElement?.closest('[data-field="description"]')`)
+  await s.type(payload)
+  await s.type(`${Keys.CONTROL}s${Keys.NULL}`)
+  await s.waitFor(`document.querySelector('[data-test="ticket-description"]')`)
+  assert.equal(await text('[data-test="ticket-description"]'), payload)
+  const imgs = await s.exec(`return document.querySelectorAll('[data-test="ticket-detail"] img').length`)
+  assert.equal(imgs, 0)
+  assert.equal(await s.alertText(), null, 'no alert() ran')
+  await s.go('#/tickets')
+  await s.waitFor(`document.querySelector('[data-test="ticket-table"] .el-table__body tr')`)
+  await sleep(300)
+  assert.equal(await s.exec(`return document.querySelectorAll('[data-test="ticket-table"] img').length`), 0)
+  assert.equal(await s.alertText(), null)
+  await screenshot('xss-as-text')
+})
+
+test('the dashboard shows counters, escalations and today', async () => {
+  await s.go('#/')
+  await s.waitFor(`document.querySelector('[data-test="counter-today"] .card-value')?.innerText !== '–'`)
+  const today = Number(await text('[data-test="counter-today"] .card-value'))
+  assert.ok(today >= 6, `today: ${today}`)
+  await screenshot('dashboard')
+})

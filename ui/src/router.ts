@@ -1,0 +1,19 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import Dashboard from './views/Dashboard.vue'
+import Intake from './views/Intake.vue'
+import Tickets from './views/Tickets.vue'
+import TicketDetailView from './views/TicketDetail.vue'
+import Technicians from './views/Technicians.vue'
+import MasterData from './views/MasterData.vue'
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', component: Dashboard, meta: { title: '工作台' } },
+    { path: '/intake', component: Intake, meta: { title: '报修登记' } },
+    { path: '/tickets', component: Tickets, meta: { title: '工单' } },
+    { path: '/tickets/:number', component: TicketDetailView, props: true, meta: { title: '工单详情' } },
+    { path: '/technicians', component: Technicians, meta: { title: '维修人员' } },
+    { path: '/master', component: MasterData, meta: { title: '基础资料' } },
+  ],
+})

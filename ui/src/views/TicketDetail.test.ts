@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import TicketDetail from './TicketDetail.vue'
+import { setLabels } from '../labels'
+import type { Labels } from '../bindings/Labels'
+import type { TicketDetail as Detail } from '../bindings/TicketDetail'
+
+const labels: Labels = {
+  kind: [{ code: 'repair', label: '报修' }],
+  status: [
+    { code: 'received', label: '待派单' },
+    { code: 'assigned', label: '已派单' },
+  ],
+  channel: [{ code: 'phone', label: '电话' }],
+  scope: [{ code: 'in_home', label: '入户' }],
+  urgency: [{ code: 'normal', label: '一般' }],
+  satisfaction: [],
+  stage: [{ code: 'dispatch', label: '派单' }],
+  attachment_kind: [],
+  action: [
+    { code: 'created', label: '登记' },
+    { code: 'assign', label: '派单' },
+    { code: 'reassign', label: '改派' },
+    { code: 'start', label: '到场' },
+    { code: 'hold', label: '挂起' },
+    { code: 'resume', label: '恢复' },
+    { code: 'complete', label: '完工' },
+    { code: 'visit', label: '回访' },
+    { code: 'cancel', label: '取消' },
+    { code: 'rework', label: '返修' },
+    { code: 'remind', label: '跟催' },
+    { code: 'print', label: '打印维修单' },
+  ],
+}
+
+const xss = '<img src=x onerror=alert(1)>'
+
+function detail(available: string[]): Detail {
+  return {
+    ticket: {
+      number: 'BX-202611-0007',
+      kind: 'repair',
+      status: 'received',
+      channel: 'phone',
+      reporter: '王秀英',
+      phone: '13812348000',
+      site: '翠湖苑',
+      building: '3',
+      unit: '2',
+      room: '501',
+      location: null,
+      scope: 'in_home',
+      category: '水路',
+      urgency: 'normal',
+      appointment_at: null,
+      description: xss,
+      received_at: '2026-11-27T09:30:00+08:00',
+      assignee: null,
+      dispatched_at: null,
+      arrived_at: null,
+      completed_at: null,
+      visited_at: null,
+      closed_at: null,
+      cancelled_at: null,
+      hold_reason: null,
+      cause: null,
+      measures: null,
+      materials: [],
+      labour_minutes: 0,
+      paid: false,
+      fee_fen: 0,
+      payment_method: null,
+      owner_signed: false,
+      satisfaction: null,
+      visit_note: null,
+      rework_count: 0,
+      duplicate_of: null,
+      deadlines: { dispatch: '2026-11-27T10:00:00+08:00', arrival: null, completion: null, visit: null },
+      overdue: true,
+      overdue_stage: 'dispatch',
+      cancel_reason: null,
+      held_minutes: 0,
+      print_count: 0,
+      remind_count: 0,
+    },
+    history: [
+      {
+        at: '2026-11-27T09:30:00+08:00',
+        operator: '前台',
+        action: 'created',
+        action_label: '登记',
+        from_status: null,
+        to_status: 'received',
+        note: xss,
+      },
+    ],
+    available,
+    place: '翠湖苑 3栋2单元501',
+    materials_total_fen: 0,
+    attachments: [],
+  }
+}
+
+async function render(available: string[]) {
+  mockIPC((cmd) => {
+    if (cmd === 'ticket_detail') return detail(available)
+    throw new Error(`unexpected ${cmd}`)
+  })
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: TicketDetail }] })
+  const w = mount(TicketDetail, {
+    props: { number: 'BX-202611-0007' },
+    global: { plugins: [ElementPlus, router] },
+  })
+  await flushPromises()
+  return w
+}
+
+describe('工单详情', () => {
+  beforeEach(() => setLabels(labels))
+  afterEach(() => clearMocks())
+
+  it('enables exactly the actions the core allows', async () => {
+    const w = await render(['assign', 'cancel', 'remind', 'print'])
+    const enabled = w
+      .findAll('[data-test="actions"] button')
+      .filter((b) => b.attributes('disabled') === undefined)
+      .map((b) => b.text())
+    expect(enabled).toEqual(['派单', '跟催', '取消', '打印维修单'])
+    expect(w.find('[data-test="ticket-status"]').text()).toBe('待派单')
+    expect(w.find('[data-test="ticket-overdue"]').text()).toBe('派单超时')
+  })
+
+  it('renders owner-entered text as text', async () => {
+    const w = await render([])
+    expect(w.find('[data-test="ticket-description"]').text()).toBe(xss)
+    expect(w.find('[data-test="ticket-detail"] img').exists()).toBe(false)
+  })
+})
