@@ -458,7 +458,7 @@ impl Context<'_> {
                     ch as u32
                 )));
             }
-            out.push(PdfPage::new(Mm(A4_W), Mm(A4_H), c.ops));
+            out.push(PdfPage::new(Mm(A4_W), Mm(A4_H), c.finish()));
         }
         Ok(out)
     }
@@ -529,7 +529,20 @@ impl Context<'_> {
         let value_w = f.width - l - 2.0 * m.pad;
 
         let place = t.place();
-        let place_lines = self.font.wrap(&place, m.body, mm_to_pt(value_w));
+        let mut place_lines = self.font.wrap(&place, m.body, mm_to_pt(value_w));
+        // An address longer than three lines (a long public location) continues too,
+        // so the form below it keeps its shape.
+        const PLACE_CAP: usize = 3;
+        if place_lines.len() > PLACE_CAP {
+            let rest = place_lines.split_off(PLACE_CAP - 1);
+            place_lines.push(CONTINUED.to_string());
+            blocks.push(Block {
+                title: "房号/地址（续）".into(),
+                lines: rest,
+                size: m.body,
+                line: m.line,
+            });
+        }
         let place_h = (place_lines.len() as f32 * m.line + 2.0 * m.pad).max(m.row);
         let done = is_done(t);
         let note_h = m.note_lines as f32 * m.line + 2.0 * m.pad;
@@ -713,10 +726,9 @@ impl Context<'_> {
         } else {
             "金额：".to_string()
         };
-        let fx = c.text(bx, base, m.body, &fee);
+        c.text(bx, base, m.body, &fee);
         if !(done && t.paid) {
             c.text_right(cols[4] - m.pad, base, m.body, "元");
-            let _ = fx;
         }
         self.row_lines(c, &cols, y, m.row);
         y += m.row;

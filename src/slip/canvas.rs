@@ -3,7 +3,7 @@
 
 use printpdf::{
     Color, FontId, Line, LineDashPattern, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, Rect,
-    Rgb, TextItem, TextRenderingMode,
+    Rgb, TextItem, TextMatrix, TextRenderingMode,
 };
 
 use crate::font::Font;
@@ -24,11 +24,17 @@ pub const THIN: f32 = 0.5;
 pub const THICK: f32 = 1.1;
 
 pub struct Canvas {
-    pub ops: Vec<Op>,
+    /// Lines, boxes and the QR code.
+    ops: Vec<Op>,
+    /// All text of the page, emitted after the graphics as one text object: one
+    /// `BT … ET` with absolute positions and the font set only when the size changes
+    /// keeps the content stream (and the time to write it) small.
+    text_ops: Vec<Op>,
     font: &'static Font,
     font_id: FontId,
     page_h: f32,
     line_width: f32,
+    text_size: f32,
     /// The first character drawn that the font lacks (template text is checked here;
     /// ticket text is checked field by field before drawing).
     pub missing: Option<char>,
@@ -36,21 +42,32 @@ pub struct Canvas {
 
 impl Canvas {
     pub fn new(font: &'static Font, font_id: FontId, page_h: f32) -> Canvas {
-        let mut c = Canvas {
-            ops: Vec::with_capacity(512),
+        let black = || Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None));
+        Canvas {
+            ops: vec![
+                Op::SetOutlineColor { col: black() },
+                Op::SetFillColor { col: black() },
+            ],
+            text_ops: Vec::with_capacity(256),
             font,
             font_id,
             page_h,
             line_width: -1.0,
+            text_size: -1.0,
             missing: None,
-        };
-        c.ops.push(Op::SetOutlineColor {
-            col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)),
-        });
-        c.ops.push(Op::SetFillColor {
-            col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)),
-        });
-        c
+        }
+    }
+
+    /// The page's operations: graphics, then the text object.
+    pub fn finish(self) -> Vec<Op> {
+        let mut ops = self.ops;
+        if !self.text_ops.is_empty() {
+            ops.reserve(self.text_ops.len() + 2);
+            ops.push(Op::StartTextSection);
+            ops.extend(self.text_ops);
+            ops.push(Op::EndTextSection);
+        }
+        ops
     }
 
     fn point(&self, x: f32, y: f32) -> Point {
@@ -85,30 +102,33 @@ impl Canvas {
         if self.missing.is_none() {
             self.missing = s.chars().find(|&c| !self.font.has_char(c));
         }
-        if bold {
-            self.set_width(size / 30.0);
+        if (self.text_size - size).abs() > f32::EPSILON {
+            self.text_size = size;
+            self.text_ops.push(Op::SetFont {
+                font: PdfFontHandle::External(self.font_id.clone()),
+                size: Pt(size),
+            });
         }
-        let pos = self.point(x, y);
-        self.ops.push(Op::StartTextSection);
-        self.ops.push(Op::SetFont {
-            font: PdfFontHandle::External(self.font_id.clone()),
-            size: Pt(size),
-        });
         if bold {
-            self.ops.push(Op::SetTextRenderingMode {
+            self.text_ops.push(Op::SetOutlineThickness {
+                pt: Pt(size / 30.0),
+            });
+            self.text_ops.push(Op::SetTextRenderingMode {
                 mode: TextRenderingMode::FillStroke,
             });
         }
-        self.ops.push(Op::SetTextCursor { pos });
-        self.ops.push(Op::ShowText {
+        let pos = self.point(x, y);
+        self.text_ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(pos.x, pos.y),
+        });
+        self.text_ops.push(Op::ShowText {
             items: vec![TextItem::Text(s.to_string())],
         });
         if bold {
-            self.ops.push(Op::SetTextRenderingMode {
+            self.text_ops.push(Op::SetTextRenderingMode {
                 mode: TextRenderingMode::Fill,
             });
         }
-        self.ops.push(Op::EndTextSection);
         self.width(s, size)
     }
 
