@@ -286,6 +286,9 @@ fn normalize_month(month: &str) -> Result<String> {
 }
 
 /// Every ticket the month touches, with its facts replayed from the history: received,
+/// (`pop CROSS JOIN ticket_events` makes SQLite walk the month's tickets and look up
+/// their events, instead of scanning every event in the database.)
+///
 /// completed, visited or cancelled in the month, or open at month end.
 /// Each ticket's status at month end (`:e`), for tickets received before it: replayed
 /// from the history for tickets whose status changed after `:e`, the current status for
@@ -354,14 +357,15 @@ ev AS (
         max(e.action = 'cancel' AND e.at >= :s AND e.at < :e) AS m_cancelled,
         max(CASE WHEN e.action = 'rework' THEN e.id END) AS rework_last_id,
         max(CASE WHEN e.action = 'visit' THEN e.id END) AS visit_last_id
-      FROM pop JOIN ticket_events e ON e.ticket_id = pop.id JOIN tickets t ON t.id = pop.id
+      FROM pop CROSS JOIN ticket_events e ON e.ticket_id = pop.id
+      JOIN tickets t ON t.id = pop.id
      GROUP BY e.ticket_id
 ),
 hr(tid, resume_id, mins) AS (
     SELECT tid, id, (at - hold_at) / 60 FROM (
         SELECT e.ticket_id AS tid, e.id, e.at, e.action,
             lag(e.action) OVER w AS prev_action, lag(e.at) OVER w AS hold_at
-          FROM pop JOIN ticket_events e ON e.ticket_id = pop.id
+          FROM pop CROSS JOIN ticket_events e ON e.ticket_id = pop.id
          WHERE e.action IN ('hold', 'resume')
         WINDOW w AS (PARTITION BY e.ticket_id ORDER BY e.id))
      WHERE action = 'resume' AND prev_action = 'hold'
@@ -400,7 +404,7 @@ SELECT t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
     -- 44: status at month end
     CASE WHEN t.received_at >= :e THEN NULL ELSE coalesce(ae.st, t.status) END
   FROM pop
-  JOIN tickets t ON t.id = pop.id
+  CROSS JOIN tickets t ON t.id = pop.id
   JOIN categories c ON c.id = t.category_id
   LEFT JOIN sites s ON s.id = t.site_id
   LEFT JOIN units u ON u.id = t.unit_id

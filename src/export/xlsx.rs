@@ -103,7 +103,13 @@ impl<'a> Sheet<'a> {
     }
 
     fn num(&mut self, row: u32, col: u16, v: f64, f: &Format) -> Result<()> {
-        self.fit(col, display_width(&format!("{v}")).max(6.0));
+        // Digits before the point, plus room for a sign and two decimals.
+        let digits = if v.abs() >= 1.0 {
+            v.abs().log10().floor() + 1.0
+        } else {
+            1.0
+        };
+        self.fit(col, (digits + 3.0).max(6.0));
         self.ws
             .write_number_with_format(row, col, v, f)
             .map_err(xe)?;
@@ -452,7 +458,7 @@ fn breakdown(
             .set_name("件数")
             .set_min(0)
             .set_major_unit(super::pdf::nice_step(max.max(1)) as f64);
-        s.ws.insert_chart(1, 6, &c).map_err(xe)?;
+        s.ws.insert_chart(last + 3, 0, &c).map_err(xe)?;
     }
     s.finish(0)
 }
@@ -530,7 +536,7 @@ fn technicians(wb: &mut Workbook, fx: &Formats, d: &MonthDetail) -> Result<()> {
         c.x_axis()
             .set_min(0)
             .set_major_unit(super::pdf::nice_step(max.max(1)) as f64);
-        s.ws.insert_chart(1, 10, &c).map_err(xe)?;
+        s.ws.insert_chart(last + 3, 0, &c).map_err(xe)?;
     }
     s.finish(0)
 }
