@@ -8,7 +8,7 @@ pub mod money;
 use std::path::{Path, PathBuf};
 
 use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::clock::Time;
 use crate::error::{Error, Result};
@@ -24,12 +24,13 @@ const A4_H: f32 = 297.0;
 pub const CONTINUED: &str = "（未完，续见附页）";
 
 /// 版式 — how slips are laid out on paper.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 pub enum Layout {
     /// One slip per A4 page.
+    #[serde(rename = "a4")]
     A4,
     /// One A4 sheet holding two A5 parts (第一联 存根联 / 第二联 客户联) and a cut line.
+    #[serde(rename = "a5x2")]
     A5x2,
 }
 
@@ -62,9 +63,10 @@ impl Layout {
 }
 
 /// What [`print_to_file`] did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PrintOutcome {
     /// The PDF written.
+    #[ts(type = "string")]
     pub path: PathBuf,
     /// Pages in the PDF (a ticket takes more than one when a field is continued).
     pub pages: usize,
@@ -1143,6 +1145,11 @@ mod tests {
         assert_eq!(Layout::parse("a4").unwrap(), Layout::A4);
         assert_eq!(Layout::parse(" A5x2 ").unwrap(), Layout::A5x2);
         assert_eq!(Layout::A5x2.code(), "a5x2");
+        assert_eq!(serde_json::to_string(&Layout::A5x2).unwrap(), "\"a5x2\"");
+        assert_eq!(
+            serde_json::from_str::<Layout>("\"a4\"").unwrap(),
+            Layout::A4
+        );
         let e = Layout::parse("letter").unwrap_err();
         assert_eq!(e.code(), "invalid_input");
         assert!(e.to_string().contains("a5x2"));
