@@ -14,7 +14,7 @@ use crate::clock::Time;
 use crate::error::{Error, Result};
 use crate::font::{font, Font};
 use crate::store::{Settings, Step, Store};
-use crate::ticket::{Kind, Material, Satisfaction, Status, Ticket, Urgency};
+use crate::ticket::{Kind, Material, Satisfaction, Scope, Status, Ticket, Urgency};
 use canvas::{pt_mm, Canvas, THICK, THIN};
 
 const A4_W: f32 = 210.0;
@@ -603,7 +603,7 @@ impl Context<'_> {
         );
         y += m.row;
         // 房号/地址 (wraps)
-        let place_label = if t.site.is_none() && t.room.is_none() {
+        let place_label = if t.scope == Scope::PublicArea {
             "报修位置"
         } else {
             "房号/地址"

@@ -618,3 +618,38 @@ fn more_materials_than_rows_and_long_measures_continue_on_a_continuation_page() 
     );
     assert!(no_space(&text).contains("试水无渗漏。"));
 }
+
+#[test]
+fn a_public_area_complaint_shows_its_location_and_kind() {
+    let mut d = db();
+    let mut s = d.store.settings().unwrap();
+    s.office_name = "杭州市西湖区翠湖苑小区物业服务中心第二客服站".into();
+    d.store.update_settings(&s).unwrap();
+    let t = d
+        .store
+        .create_ticket(
+            &TicketDraft {
+                kind: Some("投诉".into()),
+                scope: Some("公区".into()),
+                building: None,
+                unit: None,
+                room: None,
+                location: Some("3栋电梯厅".into()),
+                urgency: Some("紧急".into()),
+                ..draft("2026-11-20 09:00")
+            },
+            "前台小李",
+        )
+        .unwrap();
+    let pdf = render_to(&d, "public.pdf", std::slice::from_ref(&t), Layout::A5x2);
+    let text = text_of(&pdf);
+    for want in [
+        "报修位置",
+        "3栋电梯厅",
+        "工单类型：投诉",
+        "杭州市西湖区翠湖苑小区物业服务中心第二客服站",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    assert_eq!(qr_codes(&pdf, 1).len(), 2);
+}
