@@ -383,8 +383,14 @@ fn a_character_the_font_lacks_is_refused_and_nothing_is_written() {
         }
         let t = d.store.create_ticket(&draft, "前台小李").unwrap();
         let out = d.dir.path().join("bad.pdf");
-        let e = slip::print_to_file(&mut d.store, &[t.number.clone()], None, &out, "前台小李")
-            .unwrap_err();
+        let e = slip::print_to_file(
+            &mut d.store,
+            std::slice::from_ref(&t.number),
+            None,
+            &out,
+            "前台小李",
+        )
+        .unwrap_err();
         assert_eq!(e.code(), "missing_glyph");
         let bad_char = bad.chars().last().unwrap();
         let msg = e.to_string();
