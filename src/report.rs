@@ -31,7 +31,8 @@
 //! - Breakdown rows: `received` = received in the month, `completed` = completed in the
 //!   month, `overdue` = tickets 超时 for the month (completed in the month after their
 //!   completion deadline, or still being worked on at month end — 待派单/已派单/维修中,
-//!   not 挂起 — with the completion deadline already passed), and
+//!   not 挂起 — with the completion deadline already passed; for the month still
+//!   running, passed by now), and
 //!   `mean_completion_minutes` over the same population as `completion_minutes`.
 //!   Technicians are the ticket's current assignee; tickets never dispatched are the
 //!   `（未派单）` row. Channels, urgencies and kinds list every value (zeros included);
@@ -259,7 +260,9 @@ pub fn month_detail(store: &Store, month: &str) -> Result<MonthDetail> {
     let zone = store.zone();
     let (start, end) = zone.month_range(month)?;
     let month = normalize_month(month)?;
-    let facts = month_facts(store, &zone, start, end)?;
+    // A month still running is judged overdue up to now, not up to its end.
+    let cut = end.min(store.now().timestamp());
+    let facts = month_facts(store, &zone, start, end, cut)?;
     let hot_spots = hot_spots(store, &zone, &month, end)?;
     let open = open_at_month_end(store, end)?;
     let report = aggregate(&month, &facts, open, hot_spots)?;
@@ -340,7 +343,7 @@ pop(id) AS (
      WHERE action IN ('complete', 'visit', 'cancel') AND at >= :s AND at < :e
     UNION
     SELECT a.id FROM at_end a JOIN tickets t ON t.id = a.id
-     WHERE a.st IN ('received', 'assigned', 'in_progress') AND t.completion_due < :e
+     WHERE a.st IN ('received', 'assigned', 'in_progress') AND t.completion_due < :cut
 ),
 ev AS (
     SELECT e.ticket_id AS tid,
@@ -423,13 +426,19 @@ fn non_empty(v: Option<String>) -> Option<String> {
     v.filter(|s| !s.is_empty())
 }
 
-fn month_facts(store: &Store, zone: &OfficeZone, start: i64, end: i64) -> Result<Vec<MonthTicket>> {
+fn month_facts(
+    store: &Store,
+    zone: &OfficeZone,
+    start: i64,
+    end: i64,
+    cut: i64,
+) -> Result<Vec<MonthTicket>> {
     let mut stmt = store
         .conn()
         .prepare(&format!("WITH {AT_END_CTE},{FACTS_SQL}"))
         .sql("month facts")?;
     let rows = stmt
-        .query_map(named_params! {":s": start, ":e": end}, |r| {
+        .query_map(named_params! {":s": start, ":e": end, ":cut": cut}, |r| {
             let time = |i: usize| -> rusqlite::Result<Option<Time>> {
                 Ok(r.get::<_, Option<i64>>(i)?.map(|s| zone.from_epoch(s)))
             };
@@ -459,7 +468,7 @@ fn month_facts(store: &Store, zone: &OfficeZone, start: i64, end: i64) -> Result
             let late_open = matches!(
                 status_at_end,
                 Some(Status::Received | Status::Assigned | Status::InProgress)
-            ) && completion_due.is_some_and(|d| d < end);
+            ) && completion_due.is_some_and(|d| d < cut);
             let overdue = on_time == Some(false) || late_open;
             Ok(MonthTicket {
                 number: r.get(0)?,

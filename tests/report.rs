@@ -812,3 +812,22 @@ mod exports {
         );
     }
 }
+
+#[test]
+fn a_running_month_is_judged_overdue_up_to_now() {
+    let mut db = november();
+    // Now is 2026-12-10 10:00; due 2026-12-13 09:00 — before December ends, not yet late.
+    let fresh = db
+        .store
+        .create_ticket(&draft("2026-12-10 09:00"), "前台小李")
+        .unwrap()
+        .number;
+    let dec = report::month_detail(&db.store, "2026-12").unwrap();
+    let overdue: Vec<&str> = dec.overdue.iter().map(|t| t.number.as_str()).collect();
+    assert!(!overdue.contains(&fresh.as_str()), "{overdue:?}");
+    // B (received 11-30 23:30, dispatched, due 12-03 23:30) is late by now.
+    assert!(dec
+        .overdue
+        .iter()
+        .any(|t| t.category == "电路" && t.received_at.format("%m-%d").to_string() == "11-30"));
+}

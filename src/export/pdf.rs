@@ -235,7 +235,7 @@ fn opt0(v: Option<f64>) -> String {
 /// The KPI block: (label, value) pairs, laid out two pairs per row.
 fn kpi_pairs(d: &MonthDetail) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (_, label, kpi) in kpi_lines(&d.report) {
+    for (key, label, kpi) in kpi_lines(&d.report) {
         match kpi {
             Kpi::Count(n) => out.push((label, format!("{n} 件"))),
             Kpi::Rate(r) => out.push((label, percent(r))),
@@ -254,6 +254,8 @@ fn kpi_pairs(d: &MonthDetail) -> Vec<(String, String)> {
                     ),
                 ));
             }
+            // Fees are only ever charged for 有偿 work: no split to show.
+            Kpi::Money(s) if key == "fees_fen" => out.push((label, format!("¥{}", yuan(s.total)))),
             Kpi::Money(s) => out.push((
                 label,
                 format!(
