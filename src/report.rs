@@ -192,6 +192,10 @@ pub struct MonthTicket {
     pub satisfaction: Option<Satisfaction>,
     pub rework_count: i64,
     pub cancel_reason: Option<String>,
+    /// 材料明细: `三角阀×1；PPR管(20mm)×2`.
+    pub materials_text: Option<String>,
+    pub owner_signed: bool,
+    pub payment_method: Option<String>,
     // ---- the month's facts ----
     pub received_in_month: bool,
     pub completed_in_month: bool,
@@ -405,7 +409,12 @@ SELECT t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
     ifnull(ev.rework_last_id > ev.m_c_first_id, 0),
     ifnull(ev.m_visits, 0), ifnull(ev.m_satisfied, 0), ifnull(ev.m_cancelled, 0),
     -- 44: status at month end
-    CASE WHEN t.received_at >= :e THEN NULL ELSE coalesce(ae.st, t.status) END
+    CASE WHEN t.received_at >= :e THEN NULL ELSE coalesce(ae.st, t.status) END,
+    -- 45: the ledger's last columns
+    (SELECT group_concat(m.name || CASE WHEN m.spec <> '' THEN '(' || m.spec || ')' ELSE '' END
+            || '×' || printf('%g', m.quantity), '；')
+       FROM ticket_materials m WHERE m.ticket_id = t.id),
+    t.owner_signed, t.payment_method
   FROM pop
   CROSS JOIN tickets t ON t.id = pop.id
   JOIN categories c ON c.id = t.category_id
@@ -529,6 +538,9 @@ fn month_facts(
                 satisfied_in_month: r.get(42)?,
                 closed_in_month: r.get::<_, i64>(41)? > 0,
                 cancelled_in_month: r.get(43)?,
+                materials_text: r.get(45)?,
+                owner_signed: r.get(46)?,
+                payment_method: r.get(47)?,
             })
         })
         .sql("month facts")?;

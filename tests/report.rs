@@ -678,6 +678,12 @@ mod exports {
         assert_eq!(num(&a[col("材料费")]), 25.5);
         assert_eq!(num(&a[col("维修费")]), 50.0);
         assert_eq!(num(&a[col("完工用时(分钟)")]), 210.0);
+        assert_eq!(text(&a[col("材料明细")]), "三角阀×1");
+        assert_eq!(text(&a[col("收费")]), "有偿");
+        assert!(
+            d.iter().all(|r| r.len() == d[0].len()),
+            "every row as wide as the header"
+        );
         let totals = d.last().unwrap();
         assert_eq!(text(&totals[0]), "合计");
         assert_eq!(num(&totals[col("材料费")]), 45.5);
@@ -736,6 +742,11 @@ mod exports {
             .unwrap();
         assert!(a.contains(",25.50,50.00,"), "{a}");
         assert!(a.contains(",210,"), "{a}");
+        let width = lines[0].split(',').count();
+        assert!(
+            lines.iter().all(|l| l.split(',').count() == width),
+            "ragged rows"
+        );
     }
 
     #[test]
