@@ -1004,11 +1004,63 @@ pub fn percent(r: Option<f64>) -> String {
     }
 }
 
-/// Tickets received per local day of the month (for the daily chart): (day, count).
-pub fn daily_received(detail: &MonthDetail, zone: &OfficeZone) -> Vec<(NaiveDate, i64)> {
-    let mut days: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-    for t in detail.tickets.iter().filter(|t| t.received_in_month) {
-        *days.entry(zone.local_date(&t.received_at)).or_default() += 1;
+/// One local day of the month (the page's daily volume chart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct DayRow {
+    /// `YYYY-MM-DD`, office local date.
+    pub date: String,
+    pub received: i64,
+    /// Tickets whose last completion in the month fell on this day (so the days add
+    /// up to the month's `completed`).
+    pub completed: i64,
+}
+
+/// Received and completed per local day, every day of the month (zeros included).
+pub fn daily(store: &Store, month: &str) -> Result<Vec<DayRow>> {
+    let zone = store.zone();
+    let (start, end) = zone.month_range(month)?;
+    let mut days: BTreeMap<NaiveDate, (i64, i64)> = BTreeMap::new();
+    let mut d = zone.local_date(&zone.from_epoch(start));
+    let last = zone.local_date(&zone.from_epoch(end - 1));
+    while d <= last {
+        days.insert(d, (0, 0));
+        d = d.succ_opt().unwrap_or(last + Duration::days(1));
     }
-    days.into_iter().collect()
+    let conn = store.conn();
+    let mut bump = |sql: &str, which: usize| -> Result<()> {
+        let mut stmt = conn.prepare(sql).sql("daily volume")?;
+        let rows = stmt
+            .query_map(named_params! {":s": start, ":e": end}, |r| {
+                r.get::<_, i64>(0)
+            })
+            .sql("daily volume")?;
+        for at in rows {
+            let day = zone.local_date(&zone.from_epoch(at.sql("daily volume")?));
+            if let Some(v) = days.get_mut(&day) {
+                if which == 0 {
+                    v.0 += 1;
+                } else {
+                    v.1 += 1;
+                }
+            }
+        }
+        Ok(())
+    };
+    bump(
+        "SELECT received_at FROM tickets WHERE received_at >= :s AND received_at < :e",
+        0,
+    )?;
+    bump(
+        "SELECT max(at) FROM ticket_events WHERE action = 'complete' AND at >= :s AND at < :e
+          GROUP BY ticket_id",
+        1,
+    )?;
+    Ok(days
+        .into_iter()
+        .map(|(d, (received, completed))| DayRow {
+            date: d.format("%Y-%m-%d").to_string(),
+            received,
+            completed,
+        })
+        .collect())
 }

@@ -842,3 +842,22 @@ fn a_running_month_is_judged_overdue_up_to_now() {
         .iter()
         .any(|t| t.category == "电路" && t.received_at.format("%m-%d").to_string() == "11-30"));
 }
+
+#[test]
+fn daily_volume_adds_up_to_the_month() {
+    let db = november();
+    let days = report::daily(&db.store, "2026-11").unwrap();
+    assert_eq!(days.len(), 30);
+    assert_eq!(days[0].date, "2026-11-01");
+    assert_eq!(
+        (days[0].received, days[0].completed),
+        (1, 1),
+        "A received, T1 completed"
+    );
+    assert_eq!(days[29].date, "2026-11-30");
+    assert_eq!(days[29].received, 1, "B at 23:30 local");
+    assert_eq!(days.iter().map(|d| d.received).sum::<i64>(), 7);
+    assert_eq!(days.iter().map(|d| d.completed).sum::<i64>(), 5);
+    let d7 = days.iter().find(|d| d.date == "2026-11-07").unwrap();
+    assert_eq!(d7.completed, 1, "D's last completion");
+}
