@@ -22,13 +22,16 @@ let dir
 let shot = 0
 
 async function screenshot(name) {
+  // Let transitions (dialogs fade in 300 ms) finish and WebKit paint the last change.
+  await sleep(600)
+  await s.execAsync(`const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()))`)
   shot += 1
   const file = join(shots, `${String(shot).padStart(2, '0')}-${name}.png`)
   writeFileSync(file, await s.screenshot())
   return file
 }
 
-const text = (css) => s.exec(`return document.querySelector(arguments[0])?.innerText ?? null`, css)
+const text = (css) => s.exec(`return document.querySelector(arguments[0])?.innerText.trim() ?? null`, css)
 const status = () => text('[data-test="ticket-status"]')
 const historyCount = () =>
   s.exec(`return document.querySelectorAll('[data-test="history"] .el-timeline-item').length`)
@@ -53,7 +56,7 @@ function newTicket(draft) {
 
 async function openTicket(number) {
   await s.go(`#/tickets/${number}`)
-  await s.waitFor(`document.querySelector('[data-test="ticket-number"]')?.innerText === ${JSON.stringify(number)}`)
+  await s.waitFor(`document.querySelector('[data-test="ticket-number"]')?.innerText.trim() === ${JSON.stringify(number)}`)
 }
 
 async function step(action, fill = async () => {}) {
@@ -121,7 +124,7 @@ test('register a phone repair for a known caller by keyboard only', async () => 
   // 4: Ctrl+P saves and prints the 维修单.
   await s.type(`${Keys.CONTROL}p${Keys.NULL}`)
   const number = await s.waitFor(
-    `document.querySelector('[data-test="ticket-number"]')?.innerText`, { what: 'the new ticket' })
+    `document.querySelector('[data-test="ticket-number"]')?.innerText.trim()`, { what: 'the new ticket' })
   assert.match(number, /^BX-\d{6}-\d{4}$/)
   assert.equal(await status(), '待派单')
   const t = await s.invoke('ticket_detail', { number })
@@ -168,12 +171,13 @@ test('dispatch with the suggestion', async () => {
   await step('assign', async () => {
     const rows = await s.waitFor(`document.querySelector('[data-test="suggestions"]')?.innerText`)
     assert.ok(rows.includes('张师傅') && rows.includes('刘师傅'), rows)
-    assert.ok(rows.includes('已满负荷'), 'the capacity warning of 刘师傅')
+    const tags = await s.exec(`return [...document.querySelectorAll('[data-test="suggestions"] .el-tag')].map((t) => t.innerText.trim())`)
+    assert.deepEqual(tags, ['已满负荷'], 'the capacity warning of 刘师傅')
     // The least loaded technician is preselected.
-    await s.waitFor(`document.querySelector('[data-test="technician"] .el-select__selected-item')?.innerText.includes('张师傅')`)
+    await s.waitFor(`document.querySelector('[data-test="technician"]')?.innerText.includes('张师傅')`)
     await screenshot('dispatch-suggestion')
   })
-  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '已派单'`)
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText.trim() === '已派单'`)
   const t = await s.invoke('ticket_detail', { number: flow })
   assert.equal(t.ticket.assignee, '张师傅')
   await screenshot('dispatched')
@@ -182,14 +186,14 @@ test('dispatch with the suggestion', async () => {
 test('hold and resume', async () => {
   await openTicket(flow)
   await step('start')
-  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '维修中'`)
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText.trim() === '维修中'`)
   await step('hold', () => typeInto('[data-test="reason"]', '等待业主购买配件'))
-  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '挂起'`)
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText.trim() === '挂起'`)
   assert.ok((await text('[data-test="ticket-detail"]')).includes('等待业主购买配件'))
   assert.equal(await (await s.find('[data-test="action-hold"]')).enabled(), false)
   await screenshot('on-hold')
   await step('resume')
-  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '维修中'`)
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText.trim() === '维修中'`)
 })
 
 test('a refused action shows the Chinese message and changes nothing', async () => {
@@ -226,7 +230,7 @@ test('complete from the signed slip with two materials', async () => {
     await typeInto('[data-test="payment-method"]', '微信')
     await screenshot('complete-form')
   })
-  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '待回访'`)
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText.trim() === '待回访'`)
   const t = (await s.invoke('ticket_detail', { number: flow })).ticket
   assert.equal(t.materials.length, 2)
   assert.deepEqual(t.materials.map((m) => [m.name, m.quantity, m.unit_price_fen, m.amount_fen]), [
@@ -246,7 +250,7 @@ test('return visit closes the ticket', async () => {
     await (await s.find('[data-test="satisfaction"] .el-radio:nth-child(2)')).click()
     await typeInto('[data-test="note"]', '业主表示满意，已不漏水')
   })
-  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText === '已完结'`)
+  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText.trim() === '已完结'`)
   const t = (await s.invoke('ticket_detail', { number: flow })).ticket
   assert.equal(t.satisfaction, 'satisfied')
   const allowed = await s.exec(
@@ -259,7 +263,7 @@ test('return visit closes the ticket', async () => {
 test('search by a 2-character Chinese word', async () => {
   await newTicket({ building: '9', room: '1201', category: '电路', description: '楼道灯不亮' })
   await s.go('#/tickets')
-  const box = await s.find('[data-test="keyword"] input')
+  const box = await s.find(`input[data-test="keyword"]`)
   await box.click()
   await box.sendKeys(`漏水${Keys.ENTER}`)
   await s.waitFor(`document.querySelector('[data-test="list-total"]')?.innerText.startsWith('共 ')`)
@@ -299,6 +303,6 @@ test('the dashboard shows counters, escalations and today', async () => {
   await s.go('#/')
   await s.waitFor(`document.querySelector('[data-test="counter-today"] .card-value')?.innerText !== '–'`)
   const today = Number(await text('[data-test="counter-today"] .card-value'))
-  assert.ok(today >= 6, `today: ${today}`)
+  assert.ok(today >= 5, `today: ${today}`)
   await screenshot('dashboard')
 })

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecb'
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
 export const Keys = { ENTER: '\uE007', CONTROL: '\uE009', NULL: '\uE000', TAB: '\uE004', ESCAPE: '\uE00C' }
 
 export class WebDriverError extends Error {}
@@ -138,8 +138,17 @@ export class Element {
     this.s = session
     this.id = id
   }
-  click() {
-    return this.s.cmd('POST', `/element/${this.id}/click`, {})
+  /** Click like a user; waits while a closing dialog or a toast still covers it. */
+  async click({ timeout = 5000 } = {}) {
+    const until = Date.now() + timeout
+    for (;;) {
+      try {
+        return await this.s.cmd('POST', `/element/${this.id}/click`, {})
+      } catch (e) {
+        if (!String(e.message).includes('intercepted') || Date.now() > until) throw e
+        await sleep(150)
+      }
+    }
   }
   sendKeys(text) {
     return this.s.cmd('POST', `/element/${this.id}/value`, { text })

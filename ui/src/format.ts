@@ -33,3 +33,13 @@ export function todayText(): string {
 export function overdueRow({ row }: { row: { overdue: boolean } }): string {
   return row.overdue ? 'row-overdue' : ''
 }
+
+/** 125 → "2 小时 5 分", 3000 → "2 天 2 小时" */
+export function duration(minutes: number): string {
+  const d = Math.floor(minutes / 1440)
+  const h = Math.floor((minutes % 1440) / 60)
+  const m = minutes % 60
+  if (d > 0) return `${d} 天 ${h} 小时`
+  if (h > 0) return `${h} 小时 ${m} 分`
+  return `${m} 分`
+}
