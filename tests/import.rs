@@ -24,7 +24,9 @@ const LEDGER_XLSX: &str = "房屋台账-翠湖苑.xlsx";
 #[test]
 fn gbk_csv_with_other_header_names() {
     let mut t = db();
+    let before = t.store.dump().unwrap();
     let p = import::preview(&t.store, fixture(GBK_CSV)).unwrap();
+    assert_eq!(t.store.dump().unwrap(), before, "a preview writes nothing");
     assert_eq!(p.encoding.as_deref(), Some("GBK"));
     assert_eq!(p.header_row, 1);
     let headers: Vec<(Field, &str)> = p
