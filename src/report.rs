@@ -34,6 +34,8 @@
 //!   not 挂起 — with the completion deadline already passed; for the month still
 //!   running, passed by now), and
 //!   `mean_completion_minutes` over the same population as `completion_minutes`.
+//!   超时 judges the completion deadline only (late dispatch or arrival shows in the
+//!   timeliness figures instead), the same deadline `on_time_rate` uses.
 //!   Technicians are the ticket's current assignee; tickets never dispatched are the
 //!   `（未派单）` row. Channels, urgencies and kinds list every value (zeros included);
 //!   categories, sites, buildings and technicians only those with activity.
@@ -41,6 +43,8 @@
 //!   labour accumulate across reworks); 有偿 = the ticket is marked paid.
 //! - Hot spots: not-cancelled tickets received in the 90 local days ending at month
 //!   end, grouped by unit (入户) or by site + location text (公区) and category.
+//! - A month still running is reported as of now (its "month end" figures are today's).
+//! - The JSON has exactly the keys; the month itself is not repeated in it.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -921,9 +925,10 @@ fn hot_spots(store: &Store, zone: &OfficeZone, month: &str, end: i64) -> Result<
     rows.collect::<std::result::Result<_, _>>().sql("hot spots")
 }
 
-/// Labels of the 汇总 sheet/page, in order: (key, Chinese label, unit).
+/// The KPIs as the 汇总 sheet and the PDF print them, in order: (JSON key, Chinese
+/// label, value).
 pub fn kpi_lines(r: &MonthReport) -> Vec<(&'static str, String, Kpi)> {
-    let t = |t: &Timing| t.clone();
+    let t = Timing::clone;
     vec![
         ("received", "本月受理".into(), Kpi::Count(r.received)),
         ("completed", "本月完工".into(), Kpi::Count(r.completed)),
