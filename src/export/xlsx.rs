@@ -28,6 +28,9 @@ struct Formats {
     percent: Format,
     money: Format,
     time: Format,
+    /// 明细 cells: no borders (see [`Sheet::cell`]).
+    plain_time: Format,
+    plain_money: Format,
     dash: Format,
     total: Format,
     total_int: Format,
@@ -56,6 +59,8 @@ impl Formats {
             percent: border(Format::new()).set_num_format("0.00%"),
             money: border(Format::new()).set_num_format("\"¥\"#,##0.00"),
             time: border(Format::new()).set_num_format("yyyy-mm-dd hh:mm"),
+            plain_time: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+            plain_money: Format::new().set_num_format("\"¥\"#,##0.00"),
             dash: border(Format::new()).set_align(FormatAlign::Right),
             total_int: total.clone().set_num_format("0"),
             total_decimal: total.clone().set_num_format("0.0"),
@@ -146,7 +151,7 @@ impl<'a> Sheet<'a> {
             Cell::OptInt(None) | Cell::Time(None) => Ok(()),
             Cell::Time(Some(t)) => {
                 self.ws
-                    .write_datetime_with_format(row, col, excel_time(t)?, &fx.time)
+                    .write_datetime_with_format(row, col, excel_time(t)?, &fx.plain_time)
                     .map_err(xe)?;
                 self.fit(col, 16.0);
                 Ok(())
@@ -154,7 +159,7 @@ impl<'a> Sheet<'a> {
             Cell::Money(fen) => {
                 self.fit(col, 10.0);
                 self.ws
-                    .write_number_with_format(row, col, *fen as f64 / 100.0, &fx.money)
+                    .write_number_with_format(row, col, *fen as f64 / 100.0, &fx.plain_money)
                     .map_err(xe)?;
                 Ok(())
             }
@@ -618,7 +623,8 @@ fn hot_spots(wb: &mut Workbook, fx: &Formats, d: &MonthDetail) -> Result<()> {
         s.text(r, 2, h.scope.label(), &fx.text)?;
         s.text(r, 3, &h.category, &fx.text)?;
         s.num(r, 4, h.tickets as f64, &fx.int)?;
-        s.cell(r, 5, &Cell::Time(Some(h.last_received_at)), fx)?;
+        s.ws.write_datetime_with_format(r, 5, excel_time(&h.last_received_at)?, &fx.time)
+            .map_err(xe)?;
         s.text(r, 6, &h.numbers.join("、"), &fx.text)?;
     }
     s.ws.set_freeze_panes(1, 0).map_err(xe)?;
