@@ -2,6 +2,8 @@
 //! one fsync per ticket), the first page of the ticket list, and a 2-character
 //! Chinese keyword search. Run: `cargo bench --bench store`.
 
+#![allow(clippy::expect_used)] // a benchmark aborts on setup failure
+
 use baoxiu::input::TicketDraft;
 use baoxiu::store::TicketFilter;
 use baoxiu::Store;

@@ -65,12 +65,28 @@ pub fn note(field: &str, value: Option<&str>) -> Result<Option<String>> {
     text(field, value, MAX_NOTE, true)
 }
 
+/// Chinese input methods type full-width digits and letters (`５０１`, `ＡＢＣ`, `－`):
+/// fold them, and the ideographic space, to ASCII. Punctuation such as `（` and `，` is
+/// left alone, so descriptions keep their Chinese punctuation.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '－' | '＋' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
 /// Normalise a Chinese phone number as offices write it (`138-0013-8000`,
 /// `138 0013 8000`, `+86 138…`, `0571-8888 6666`) to digits, or refuse it.
 /// Accepts 11-digit mobiles, landlines with area code (10–12 digits starting 0),
 /// 7–8 digit local numbers and 400/800 service numbers.
 pub fn phone(field: &str, raw: &str) -> Result<String> {
-    let s = raw.trim();
+    let folded = fold_width(raw);
+    let s = folded.trim();
     let mut digits: String = s
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '（' | '）' | '\u{3000}'))
@@ -313,9 +329,14 @@ impl CompletionDraft {
             let quantity = m
                 .quantity
                 .ok_or_else(|| Error::invalid(format!("第 {row} 行材料“{name}”缺少数量")))?;
-            if !quantity.is_finite() || quantity <= 0.0 || quantity > 100_000.0 {
+            if !quantity.is_finite() || quantity <= 0.0 {
                 return Err(Error::invalid(format!(
                     "第 {row} 行材料“{name}”的数量 {quantity} 不对，应大于 0"
+                )));
+            }
+            if quantity > 100_000.0 {
+                return Err(Error::invalid(format!(
+                    "第 {row} 行材料“{name}”的数量 {quantity} 过大，请检查（最多 100000）"
                 )));
             }
             let unit_price_fen = m.unit_price_fen.unwrap_or(0);
@@ -333,12 +354,20 @@ impl CompletionDraft {
             });
         }
         let labour_minutes = self.labour_minutes.unwrap_or(0);
-        if !(0..=100_000).contains(&labour_minutes) {
+        if labour_minutes < 0 {
             return Err(Error::invalid("工时（分钟）不能为负数，请按维修单填写"));
         }
+        if labour_minutes > 100_000 {
+            return Err(Error::invalid(
+                "工时（分钟）过大（最多 100000 分钟），请按维修单填写",
+            ));
+        }
         let fee_fen = self.fee_fen.unwrap_or(0);
-        if !(0..=100_000_000).contains(&fee_fen) {
+        if fee_fen < 0 {
             return Err(Error::invalid("费用不能为负数，请按维修单填写"));
+        }
+        if fee_fen > 100_000_000 {
+            return Err(Error::invalid("费用过大（最多 100 万元），请按维修单填写"));
         }
         let paid = self.paid.unwrap_or(fee_fen > 0);
         Ok(Completion {

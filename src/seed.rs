@@ -284,13 +284,18 @@ fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUni
 }
 
 fn ensure_empty(store: &Store) -> Result<()> {
-    let n: i64 = store
+    let (tickets, people, places): (i64, i64, i64) = store
         .conn()
-        .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
-        .sql("count tickets")?;
-    if n > 0 {
+        .query_row(
+            "SELECT (SELECT count(*) FROM tickets), (SELECT count(*) FROM technicians),
+                    (SELECT count(*) FROM sites)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .sql("count data")?;
+    if tickets + people + places > 0 {
         return Err(Error::Precondition(format!(
-            "数据库里已有 {n} 张工单；演示数据只能写入空数据库，请用 --db 指定一个新文件"
+            "数据库里已有数据（工单 {tickets} 张、维修人员 {people} 名、小区 {places} 个）；演示数据只能写入空数据库，请用 --db 指定一个新文件"
         )));
     }
     Ok(())

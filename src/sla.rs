@@ -89,14 +89,23 @@ pub fn visit_due(completed_at: &Time, rule: &SlaRule) -> Time {
     plus(completed_at, rule.visit_minutes)
 }
 
-/// The stage a ticket is late for right now, if any. A ticket on hold is never late
-/// (its clock is paused); finished and cancelled tickets are never late.
+/// The stage a ticket is late for right now, if any. A ticket on hold does not grow
+/// later (its clock is paused), but one that was already late when held stays late;
+/// finished and cancelled tickets are never late.
 pub fn overdue_stage(t: &Ticket, now: &Time) -> Option<Stage> {
     let late = |due: Option<Time>| due.is_some_and(|d| d < *now);
     match t.status {
         Status::Received if late(t.deadlines.dispatch) => Some(Stage::Dispatch),
         Status::Assigned if late(t.deadlines.arrival) => Some(Stage::Arrival),
         Status::Assigned | Status::InProgress if late(t.deadlines.completion) => {
+            Some(Stage::Completion)
+        }
+        Status::OnHold
+            if t.deadlines
+                .completion
+                .zip(t.hold_started_at)
+                .is_some_and(|(due, held)| due < held) =>
+        {
             Some(Stage::Completion)
         }
         Status::Completed if late(t.deadlines.visit) => Some(Stage::Visit),

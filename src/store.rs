@@ -81,6 +81,9 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| Error::Database(format!("无法打开数据库“{}”：{e}", path.display())))?;
+        // Set first: another process may be creating or migrating the same file.
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(|e| Error::Database(format!("无法打开数据库“{}”：{e}", path.display())))?;
         // Reading the header first tells a foreign file apart before anything is written.
         let user_version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -106,8 +109,6 @@ impl Store {
             .sql("pragma synchronous")?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .sql("pragma foreign_keys")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .sql("busy_timeout")?;
         let mut store = Store {
             conn,
             zone: OfficeZone::default(),
@@ -119,13 +120,17 @@ impl Store {
         Ok(store)
     }
 
-    fn migrate(&mut self, from: i64) -> Result<()> {
-        let pending = &MIGRATIONS[from as usize..];
-        if pending.is_empty() {
+    fn migrate(&mut self, seen: i64) -> Result<()> {
+        if seen as usize >= MIGRATIONS.len() {
             return Ok(());
         }
         let tx = self.write()?;
-        for step in pending {
+        // Read again under the write lock: another process opening the same new file at
+        // the same moment may have migrated it while we waited.
+        let from: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .sql("pragma user_version")?;
+        for step in MIGRATIONS.iter().skip(from.max(0) as usize) {
             tx.execute_batch(step).sql("migration")?;
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)
@@ -182,11 +187,12 @@ impl Store {
     /// checking the backup is a 报修台 database this version can read.
     pub fn restore(&mut self, from: &Path) -> Result<()> {
         if !from.is_file() {
-            return Err(Error::NotFound(format!("备份文件“{}”不存在", from.display())));
+            return Err(Error::NotFound(format!(
+                "备份文件“{}”不存在",
+                from.display()
+            )));
         }
-        let bad = |why: &str| {
-            Error::Database(format!("“{}”不能用来恢复：{why}", from.display()))
-        };
+        let bad = |why: &str| Error::Database(format!("“{}”不能用来恢复：{why}", from.display()));
         let check = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(|_| bad("无法打开"))?;
         let app_id: i64 = check
@@ -203,7 +209,11 @@ impl Store {
         }
         drop(check);
         self.conn
-            .restore(rusqlite::MAIN_DB, from, None::<fn(rusqlite::backup::Progress)>)
+            .restore(
+                rusqlite::MAIN_DB,
+                from,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
             .sql("restore")?;
         self.migrate(version)?;
         self.zone = OfficeZone::parse(&self.settings()?.time_zone)?;

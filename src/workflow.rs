@@ -127,7 +127,11 @@ pub fn apply(
             ticket.status.label()
         )));
     }
-    if at < ticket.status_changed_at && !matches!(action, Action::Print | Action::Remind { .. }) {
+    // Compared by the minute: times typed as `HH:MM` mean the start of that minute, and
+    // the desk records steps of the same minute in order.
+    if at.timestamp().div_euclid(60) < ticket.status_changed_at.timestamp().div_euclid(60)
+        && !matches!(action, Action::Print | Action::Remind { .. })
+    {
         return Err(Error::invalid(format!(
             "{verb}时间 {} 早于工单上一步的时间 {}，请检查时间",
             at.format("%Y-%m-%d %H:%M"),

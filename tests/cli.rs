@@ -213,7 +213,10 @@ fn refusals_exit_1_with_a_chinese_line_and_change_nothing() {
     let numeric = r#"{"reporter":"李四","phone":13800138001,"site":"翠湖苑","building":3,"unit":2,"room":502,
         "category":"电路","description":"停电","received_at":"2026-11-20 09:05"}"#;
     let made = c.ok(&["ticket", "new"], numeric);
-    assert_eq!((made["room"].as_str(), made["phone"].as_str()), (Some("502"), Some("13800138001")));
+    assert_eq!(
+        (made["room"].as_str(), made["phone"].as_str()),
+        (Some("502"), Some("13800138001"))
+    );
     let before = c.dump();
     let (code, msg) = c.refused(&["ticket", "visit", &n, "--satisfaction", "great"], "");
     assert_eq!(code, "invalid_input", "{msg}");
@@ -315,11 +318,17 @@ fn demo_seed_fills_an_empty_database_with_every_status() {
 #[test]
 fn backup_and_restore_round_trip() {
     let c = Cli::new();
-    let n = c.ok(&["ticket", "new"], NEW)["number"].as_str().unwrap().to_string();
+    let n = c.ok(&["ticket", "new"], NEW)["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let copy = c.dir.path().join("backup.db");
     c.ok(&["backup", "--out", copy.to_str().unwrap()], "");
     let (code, _) = c.refused(&["backup", "--out", copy.to_str().unwrap()], "");
-    assert_eq!(code, "invalid_input", "an existing backup is never overwritten");
+    assert_eq!(
+        code, "invalid_input",
+        "an existing backup is never overwritten"
+    );
     c.ok(&["ticket", "cancel", &n, "--reason", "误登记"], "");
     assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "cancelled");
     c.ok(&["restore", copy.to_str().unwrap()], "");
@@ -330,4 +339,47 @@ fn backup_and_restore_round_trip() {
     let (code, _) = c.refused(&["restore", junk.to_str().unwrap()], "");
     assert_eq!(code, "database");
     assert_eq!(c.dump(), before);
+}
+
+#[test]
+fn windows_style_input_and_show_with_history() {
+    let c = Cli::new();
+    let with_bom = format!("\u{feff}{NEW}");
+    let t = c.ok(&["ticket", "new", "--at", "2026-11-20 08:45"], &with_bom);
+    assert_eq!(
+        t["received_at"], "2026-11-20T08:45:00+08:00",
+        "--at overrides received_at"
+    );
+    let n = t["number"].as_str().unwrap();
+    let shown = c.ok(&["ticket", "show", n], "");
+    assert_eq!(shown["history"][0]["action"], "created");
+    assert_eq!(shown["number"], n);
+    let out = c.run(&["ticket", "new"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(c
+        .ok(&["ticket", "list", "--sort", "-received_at"], "")
+        .is_array());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("标准输入没有 JSON"));
+}
+
+#[test]
+fn demo_data_never_lands_on_an_office_that_has_data() {
+    let c = Cli::new();
+    c.ok(
+        &[
+            "tech",
+            "add",
+            "--name",
+            "张国强",
+            "--skills",
+            "电梯",
+            "--capacity",
+            "2",
+        ],
+        "",
+    );
+    let (code, msg) = c.refused(&["seed", "--demo"], "");
+    assert_eq!(code, "precondition");
+    assert!(msg.contains("维修人员 1 名"), "{msg}");
+    assert_eq!(c.ok(&["tech", "list"], "")[0]["daily_capacity"], 2);
 }

@@ -125,7 +125,7 @@ fn duplicate_warning_finds_open_tickets_at_the_same_place_within_72_hours() {
         .into_iter()
         .map(|t| t.number)
         .collect();
-    assert_eq!(found, [open.clone()]);
+    assert_eq!(found, std::slice::from_ref(&open));
     let mut other_category = draft("2026-11-20 09:30");
     other_category.category = Some("电路".into());
     assert!(t
@@ -173,4 +173,53 @@ fn duplicate_warning_finds_open_tickets_at_the_same_place_within_72_hours() {
         .possible_duplicates(&TicketDraft::default())
         .unwrap()
         .is_empty());
+}
+
+#[test]
+fn full_width_input_and_caller_id_forms_are_understood() {
+    let mut t = db();
+    t.store
+        .save_contact(
+            "翠湖苑",
+            "3",
+            "2",
+            "501",
+            "王建国",
+            &["１３８００１３８０００".into(), "0571-88886666".into()],
+        )
+        .unwrap();
+    t.store
+        .save_contact("枫林湾", "3", "2", "501", "赵敏", &["13912345678".into()])
+        .unwrap();
+    let names = |q: &str| -> Vec<String> {
+        t.store
+            .lookup_caller(q)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.contact)
+            .collect()
+    };
+    assert_eq!(names("+86 138 0013 8000"), ["王建国"]);
+    assert_eq!(
+        names("88886666"),
+        ["王建国"],
+        "local caller id without area code"
+    );
+    assert_eq!(names("翠湖苑 3-2-501"), ["王建国"]);
+    assert_eq!(names("３－２－５０１").len(), 2);
+    let mut d = draft("2026-11-20 09:00");
+    d.room = Some("５０１".into());
+    d.phone = Some("１３８００１３８０００".into());
+    let ticket = t.store.create_ticket(&d, "前台").unwrap();
+    assert_eq!(
+        (ticket.room.as_deref(), ticket.phone.as_str()),
+        (Some("501"), "13800138000")
+    );
+    assert_eq!(
+        t.store
+            .possible_duplicates(&draft("2026-11-20 09:30"))
+            .unwrap()
+            .len(),
+        1
+    );
 }

@@ -193,3 +193,45 @@ fn bad_filters_say_what_is_wrong() {
         assert!(e.to_string().contains(msg), "{e}");
     }
 }
+
+#[test]
+fn full_width_queries_and_public_tickets_without_rooms() {
+    let mut t = setup();
+    let public = baoxiu::input::TicketDraft {
+        reporter: Some("巡检员".into()),
+        channel: Some("inspection".into()),
+        scope: Some("public_area".into()),
+        site: Some("翠湖苑".into()),
+        building: Some("9".into()),
+        room: Some("9999".into()),
+        location: Some("B区道闸ABC".into()),
+        category: Some("公共设施".into()),
+        description: Some("道闸不抬杆".into()),
+        ..Default::default()
+    };
+    let n = t.store.create_ticket(&public, "前台").unwrap().number;
+    assert!(
+        numbers(&t, q("9999")).is_empty(),
+        "a public ticket keeps no room"
+    );
+    assert_eq!(numbers(&t, q("ＡＢＣ")), std::slice::from_ref(&n));
+    assert_eq!(numbers(&t, q("abc")), [n]);
+}
+
+#[test]
+fn number_sort_is_numeric_past_four_digits_and_status_sort_follows_the_workflow() {
+    let t = setup();
+    let f = TicketFilter {
+        sort: Some("status".into()),
+        ..Default::default()
+    };
+    let statuses: Vec<String> = t
+        .store
+        .list_tickets(&f)
+        .unwrap()
+        .tickets
+        .iter()
+        .map(|t| t.status.code().to_string())
+        .collect();
+    assert_eq!(statuses, ["received", "received", "assigned"]);
+}

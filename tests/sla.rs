@@ -192,3 +192,41 @@ fn overdue_filter_and_escalation_list_agree_with_each_ticket() {
     assert!(!s.ticket(&fresh).unwrap().overdue);
     assert_eq!(s.counters().unwrap().overdue, 2);
 }
+
+#[test]
+fn a_ticket_already_late_when_held_stays_late() {
+    let mut t = db_at("2026-11-10 13:00");
+    add_tech(&mut t.store, "张师傅", &["水路"]);
+    let mut d = draft("2026-11-10 08:00");
+    d.urgency = Some("emergency".into()); // complete by 12:00
+    let n = t.store.create_ticket(&d, "前台").unwrap().number;
+    step(
+        &mut t.store,
+        &n,
+        Step::Assign {
+            technician: "张师傅".into(),
+        },
+        "2026-11-10 08:03",
+    );
+    step(&mut t.store, &n, Step::Start, "2026-11-10 08:20");
+    let held = step(
+        &mut t.store,
+        &n,
+        Step::Hold {
+            reason: "等配件".into(),
+        },
+        "2026-11-10 13:00",
+    );
+    assert_eq!(
+        (held.overdue, held.overdue_stage),
+        (true, Some(Stage::Completion))
+    );
+    let listed = t
+        .store
+        .list_tickets(&TicketFilter {
+            overdue: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(listed.total, 1);
+}

@@ -135,3 +135,28 @@ fn another_programs_sqlite_file_is_refused() {
         .unwrap();
     assert_eq!(tables, 1, "nothing was migrated into the foreign file");
 }
+
+/// Several processes (here threads with their own connections) opening the same new
+/// file at once: exactly one migrates, none fails, and their tickets all get numbers.
+#[test]
+fn concurrent_first_opens_of_a_new_file_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut s = Store::open(&path).unwrap();
+                s.set_now(Some(at("2026-11-20 10:00")));
+                let mut d = draft("2026-11-20 09:00");
+                d.reporter = Some(format!("住户{i}"));
+                s.create_ticket(&d, "前台").unwrap().number
+            })
+        })
+        .collect();
+    let mut numbers: Vec<String> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=8).map(|i| format!("BX-202611-{i:04}")).collect();
+    assert_eq!(numbers, expected);
+    assert_eq!(Store::open(&path).unwrap().categories().unwrap().len(), 11);
+}

@@ -551,3 +551,84 @@ fn unknown_ticket_number_is_not_found() {
         "not_found"
     );
 }
+
+#[test]
+fn a_step_in_the_same_minute_as_the_previous_one_is_accepted() {
+    let mut t = db();
+    add_tech(&mut t.store, "张师傅", &["水路"]);
+    let n = new_ticket(&mut t.store, "2026-11-20 08:00").number;
+    step(
+        &mut t.store,
+        &n,
+        assign("张师傅"),
+        "2026-11-20T08:05:30+08:00",
+    );
+    let started = step(&mut t.store, &n, Step::Start, "2026-11-20 08:05");
+    assert_eq!(started.status, Status::InProgress);
+}
+
+#[test]
+fn a_duplicate_must_point_at_a_live_original() {
+    let mut t = db();
+    let a = new_ticket(&mut t.store, "2026-11-20 08:00").number;
+    let b = new_ticket(&mut t.store, "2026-11-20 08:10").number;
+    let c = new_ticket(&mut t.store, "2026-11-20 08:20").number;
+    step(
+        &mut t.store,
+        &b,
+        Step::Cancel {
+            reason: "重复".into(),
+            duplicate_of: Some(a.clone()),
+        },
+        "2026-11-20 08:30",
+    );
+    let before = t.store.dump().unwrap();
+    let e = t
+        .store
+        .apply_step(
+            &c,
+            Step::Cancel {
+                reason: "重复".into(),
+                duplicate_of: Some(b.clone()),
+            },
+            None,
+            "前台",
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "precondition");
+    assert!(e.to_string().contains(&format!("请填写原工单 {a}")), "{e}");
+    assert_eq!(t.store.dump().unwrap(), before);
+}
+
+#[test]
+fn saving_a_technician_again_keeps_what_was_not_given() {
+    let mut t = db();
+    t.store
+        .save_technician(&TechnicianDraft {
+            name: Some("张师傅".into()),
+            phone: Some("13900001111".into()),
+            skills: vec!["水路,电路".into()],
+            team: Some("水电班".into()),
+            daily_capacity: Some(3),
+            active: Some(false),
+        })
+        .unwrap();
+    let again = t
+        .store
+        .save_technician(&TechnicianDraft {
+            name: Some("张师傅".into()),
+            phone: Some("13900009999".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        (
+            again.phone.as_str(),
+            again.team.as_str(),
+            again.daily_capacity,
+            again.active,
+            again.skills.len()
+        ),
+        ("13900009999", "水电班", 3, false, 2)
+    );
+}

@@ -137,7 +137,7 @@ enum CategoryCommand {
     },
 }
 
-/// When it happened and who recorded it; both default to now / BAOXIU_OPERATOR.
+// When it happened and who recorded it; both default to now / BAOXIU_OPERATOR.
 #[derive(Args)]
 struct Who {
     /// When it happened: RFC 3339 or "YYYY-MM-DD HH:MM" (office time). Default: now.
@@ -161,17 +161,19 @@ impl Who {
 enum TicketCommand {
     /// Register a ticket from a JSON object on stdin.
     New {
+        /// 报修时间 (overrides the JSON's received_at). Default: now.
+        #[arg(long)]
+        at: Option<String>,
         #[arg(long)]
         by: Option<String>,
     },
     /// Open tickets that may be duplicates of the JSON draft on stdin.
     Duplicates,
-    Show {
-        number: String,
-    },
-    History {
-        number: String,
-    },
+    /// One ticket with its materials and history.
+    Show { number: String },
+    /// A ticket's history, oldest first.
+    History { number: String },
+    /// Tickets matching filters, newest first (JSON array; --limit default 50, max 1000).
     List {
         #[arg(long = "status")]
         statuses: Vec<String>,
@@ -195,7 +197,8 @@ enum TicketCommand {
         urgency: Option<String>,
         #[arg(long)]
         overdue: bool,
-        #[arg(long)]
+        /// received_at, number, status, urgency, category, assignee; prefix - for descending.
+        #[arg(long, allow_hyphen_values = true)]
         sort: Option<String>,
         #[arg(long)]
         limit: Option<i64>,
@@ -216,6 +219,7 @@ enum TicketCommand {
         #[command(flatten)]
         who: Who,
     },
+    /// 挂起 (with the reason).
     Hold {
         number: String,
         #[arg(long)]
@@ -223,6 +227,7 @@ enum TicketCommand {
         #[command(flatten)]
         who: Who,
     },
+    /// 恢复 after a hold.
     Resume {
         number: String,
         #[command(flatten)]
@@ -244,6 +249,7 @@ enum TicketCommand {
         #[command(flatten)]
         who: Who,
     },
+    /// 取消, optionally as a duplicate of another ticket.
     Cancel {
         number: String,
         #[arg(long)]
@@ -323,10 +329,17 @@ fn stdin_json<T: serde::de::DeserializeOwned>(what: &str) -> Result<T> {
 }
 
 fn stdin_text(what: &str) -> Result<String> {
-    let mut s = String::new();
+    let mut bytes = Vec::new();
     std::io::stdin()
-        .read_to_string(&mut s)
+        .read_to_end(&mut bytes)
         .map_err(|e| Error::io("stdin", e))?;
+    let s = String::from_utf8(bytes).map_err(|_| {
+        Error::invalid(format!(
+            "{what}：标准输入不是 UTF-8 编码，请把 JSON 以 UTF-8 保存后再传入"
+        ))
+    })?;
+    // Windows tools often write a byte-order mark first.
+    let s = s.trim_start_matches('\u{feff}').to_string();
     if s.trim().is_empty() {
         return Err(Error::invalid(format!(
             "{what}：标准输入没有 JSON，请通过管道传入"
@@ -484,8 +497,11 @@ fn run(cli: Cli) -> Result<()> {
 
 fn ticket(store: &mut Store, cmd: TicketCommand) -> Result<()> {
     match cmd {
-        TicketCommand::New { by } => {
-            let draft = TicketDraft::from_json(&stdin_text("报修登记")?)?;
+        TicketCommand::New { at, by } => {
+            let mut draft = TicketDraft::from_json(&stdin_text("报修登记")?)?;
+            if at.is_some() {
+                draft.received_at = at;
+            }
             let who = Who { at: None, by };
             print(&store.create_ticket(&draft, &who.operator())?)
         }
@@ -493,7 +509,19 @@ fn ticket(store: &mut Store, cmd: TicketCommand) -> Result<()> {
             let draft = TicketDraft::from_json(&stdin_text("报修登记")?)?;
             print(&store.possible_duplicates(&draft)?)
         }
-        TicketCommand::Show { number } => print(&store.ticket(&number)?),
+        TicketCommand::Show { number } => {
+            /// A ticket with its history, for `ticket show`.
+            #[derive(Serialize)]
+            struct Shown {
+                #[serde(flatten)]
+                ticket: baoxiu::ticket::Ticket,
+                history: Vec<baoxiu::ticket::Event>,
+            }
+            print(&Shown {
+                ticket: store.ticket(&number)?,
+                history: store.history(&number)?,
+            })
+        }
         TicketCommand::History { number } => print(&store.history(&number)?),
         TicketCommand::List {
             statuses,

@@ -136,6 +136,11 @@ impl Store {
                 )));
             }
         }
+        if rule.arrival_minutes > rule.completion_minutes {
+            return Err(Error::invalid(
+                "到场时限不能长于完工时限（两者都从报修或预约时间算起）",
+            ));
+        }
         let category_id = category
             .map(|c| self.category_by_name(c).map(|c| c.id))
             .transpose()?;

@@ -42,7 +42,8 @@ pub fn normalize_room(s: &str) -> String {
 }
 
 fn strip_number_suffix(s: &str, suffixes: &[&str]) -> String {
-    let t = s.trim();
+    let folded = input::fold_width(s);
+    let t = folded.trim();
     for suf in suffixes {
         if let Some(n) = t.strip_suffix(suf) {
             if !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -189,41 +190,51 @@ impl Store {
     /// 来电识别: find callers by full phone, by its last 4 digits, or by room
     /// (`501`, `3-2-501`, `3栋2单元501`).
     pub fn lookup_caller(&self, query: &str) -> Result<Vec<CallerMatch>> {
-        let q = query.trim();
+        let folded = input::fold_width(query);
+        let mut q = folded.trim();
+        // "翠湖苑 3-2-501": a known site name in front narrows the search to that site.
+        let mut site: Option<i64> = None;
+        if let Some((first, rest)) = q.split_once(' ') {
+            if let Some(id) = self.find_site(first)? {
+                site = Some(id);
+                q = rest.trim();
+            }
+        }
         if q.is_empty() {
             return Ok(Vec::new());
         }
         let digits: String = q.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
-        let (sql, args): (String, Vec<String>) = if all_digits && digits.len() == 4 {
+        let phone = input::phone("电话", q).ok();
+        let (filter, args): (&str, Vec<String>) = if all_digits && digits.len() == 4 {
             (
-                format!("{MATCH_SELECT} WHERE c.id IN (SELECT contact_id FROM contact_phones WHERE last4 = ?1)
-                    OR u.room = ?1"),
+                "(c.id IN (SELECT contact_id FROM contact_phones WHERE last4 = ?1) OR u.room = ?1)",
                 vec![digits],
             )
-        } else if let Some(p) = input::phone("电话", q)
-            .ok()
-            .filter(|_| all_digits && digits.len() >= 7)
-        {
+        } else if let Some(p) = phone.filter(|p| p.len() >= 7) {
+            // A 7–8 digit local number also finds the same line stored with its area code.
             (
-                format!("{MATCH_SELECT} WHERE c.id IN (SELECT contact_id FROM contact_phones WHERE phone = ?1)"),
+                "c.id IN (SELECT contact_id FROM contact_phones WHERE phone = ?1
+                   OR (length(?1) <= 8 AND substr(phone, 1, 1) = '0' AND substr(phone, -length(?1)) = ?1))",
                 vec![p],
             )
         } else if let Some((b, u, r)) = split_room(q) {
             (
-                format!("{MATCH_SELECT} WHERE u.building = ?1 AND u.unit = ?2 AND u.room = ?3"),
+                "u.building = ?1 AND u.unit = ?2 AND u.room = ?3",
                 vec![b, u, r],
             )
         } else {
             (
-                format!("{MATCH_SELECT} WHERE u.room = ?1 OR c.name = ?2"),
+                "(u.room = ?1 OR c.name = ?2)",
                 vec![normalize_room(q), q.to_string()],
             )
         };
+        // The id is an integer read from the database, safe to inline.
+        let site_filter = site.map_or(String::new(), |id| format!(" AND u.site_id = {id}"));
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "{sql} ORDER BY s.name, u.building, u.unit, u.room LIMIT 50"
+                "{MATCH_SELECT} WHERE {filter}{site_filter} ORDER BY s.name, u.building, u.unit, u.room LIMIT 50"
             ))
             .sql("lookup caller")?;
         let rows = stmt

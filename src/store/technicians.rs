@@ -100,21 +100,42 @@ impl Store {
         })
     }
 
-    /// Add a technician, or update the one with the same name.
+    /// Add a technician, or update the one with the same name; fields left out of the
+    /// draft keep their current values (a new technician: no team, 8 a day, active).
     pub fn save_technician(&mut self, draft: &TechnicianDraft) -> Result<Technician> {
         let name = input::name("维修人员姓名", draft.name.as_deref())?;
+        let existing = self.technician(&name).ok();
         let phone = match input::text("维修人员电话", draft.phone.as_deref(), 30, false)? {
             Some(p) => input::phone("维修人员电话", &p)?,
-            None => String::new(),
+            None => existing
+                .as_ref()
+                .map(|t| t.phone.clone())
+                .unwrap_or_default(),
         };
-        let team = input::text("班组", draft.team.as_deref(), 30, false)?.unwrap_or_default();
-        let capacity = draft.daily_capacity.unwrap_or(8);
+        let team = match input::text("班组", draft.team.as_deref(), 30, false)? {
+            Some(t) => t,
+            None => existing
+                .as_ref()
+                .map(|t| t.team.clone())
+                .unwrap_or_default(),
+        };
+        let active = draft
+            .active
+            .or(existing.as_ref().map(|t| t.active))
+            .unwrap_or(true);
+        let capacity = draft
+            .daily_capacity
+            .or(existing.as_ref().map(|t| t.daily_capacity))
+            .unwrap_or(8);
         if !(1..=200).contains(&capacity) {
             return Err(Error::invalid("每日接单上限必须是 1 到 200 之间的整数"));
         }
         let mut skill_ids = Vec::new();
-        for s in draft
-            .skills
+        let kept: Vec<String> = match &existing {
+            Some(t) if draft.skills.iter().all(|s| s.trim().is_empty()) => t.skills.clone(),
+            _ => draft.skills.clone(),
+        };
+        for s in kept
             .iter()
             .flat_map(|s| s.split([',', '，', '、']))
             .map(str::trim)
@@ -135,7 +156,7 @@ impl Store {
                  ON CONFLICT (name) DO UPDATE SET phone = excluded.phone, team = excluded.team,
                    daily_capacity = excluded.daily_capacity, active = excluded.active
                  RETURNING id",
-                params![name, phone, team, capacity, draft.active.unwrap_or(true)],
+                params![name, phone, team, capacity, active],
                 |r| r.get(0),
             )
             .sql("save technician")?;

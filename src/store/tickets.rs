@@ -38,6 +38,7 @@ const TICKET_SELECT: &str =
 const OVERDUE_SQL: &str = "((t.status = 'received' AND t.dispatch_due < :now)
     OR (t.status = 'assigned' AND (t.arrival_due < :now OR t.completion_due < :now))
     OR (t.status = 'in_progress' AND t.completion_due < :now)
+    OR (t.status = 'on_hold' AND t.completion_due < t.hold_started_at)
     OR (t.status = 'completed' AND t.visit_due < :now))";
 
 fn code<T>(idx: usize, s: String, parse: fn(&str) -> Result<T>) -> rusqlite::Result<T> {
@@ -205,18 +206,18 @@ fn write_ticket(conn: &Connection, t: &Ticket, materials_before: usize) -> Resul
 
 /// Lower-cased text the keyword search looks in.
 pub(crate) fn search_text(parts: &[&str]) -> String {
-    parts
+    let joined = parts
         .iter()
         .filter(|p| !p.is_empty())
         .copied()
         .collect::<Vec<_>>()
-        .join("\u{1f}")
-        .to_lowercase()
+        .join("\u{1f}");
+    input::fold_width(&joined.to_lowercase())
 }
 
 /// Normalise a typed or scanned ticket number (`bx-202611-0001 ` → `BX-202611-0001`).
 fn clean_number(number: &str) -> String {
-    number.trim().to_uppercase()
+    input::fold_width(number).trim().to_uppercase()
 }
 
 /// A workflow step as the CLI and the window request it: names, not ids.
@@ -387,12 +388,17 @@ impl Store {
             )
             .sql("next ticket number")?;
         let number = format!("{prefix}-{month}-{seq:04}");
+        // Only what the ticket keeps is searchable: a public-area ticket has no room.
+        let home = |v: &Option<String>| match nt.scope {
+            Scope::InHome => v.clone().unwrap_or_default(),
+            Scope::PublicArea => String::new(),
+        };
         let place = [
-            nt.site.as_deref().unwrap_or(""),
-            nt.building.as_deref().unwrap_or(""),
-            nt.unit.as_deref().unwrap_or(""),
-            nt.room.as_deref().unwrap_or(""),
-            nt.location.as_deref().unwrap_or(""),
+            nt.site.clone().unwrap_or_default(),
+            home(&nt.building),
+            home(&nt.unit),
+            home(&nt.room),
+            nt.location.clone().unwrap_or_default(),
         ]
         .join(" ");
         let search = search_text(&[&number, &nt.reporter, &nt.phone, &place, &nt.description]);
@@ -513,6 +519,18 @@ impl Store {
                                 n.trim()
                             ))
                         })?;
+                        if d.status == Status::Cancelled {
+                            return Err(Error::Precondition(match &d.duplicate_of {
+                                Some(orig) => format!(
+                                    "工单 {} 本身是 {orig} 的重复单，请填写原工单 {orig}",
+                                    d.number
+                                ),
+                                None => format!(
+                                    "原工单 {} 已取消，不能作为重复的原单；请填写仍在处理的工单号",
+                                    d.number
+                                ),
+                            }));
+                        }
                         Some((d.id, d.number))
                     }
                     None => None,
@@ -629,7 +647,7 @@ impl Store {
         }
         if let Some(q) = f.q.as_deref() {
             let q = input::text("搜索关键词", Some(q), 100, false)?.unwrap_or_default();
-            for word in q.split_whitespace() {
+            for word in input::fold_width(&q.to_lowercase()).split_whitespace() {
                 let escaped = word
                     .to_lowercase()
                     .replace('\\', "\\\\")
@@ -645,10 +663,11 @@ impl Store {
         let order = match f.sort.as_deref().map(str::trim).unwrap_or("") {
             "" | "-received_at" => "t.received_at DESC, t.id DESC",
             "received_at" => "t.received_at ASC, t.id ASC",
-            "number" => "t.number ASC",
-            "-number" => "t.number DESC",
-            "status" => "t.status ASC, t.received_at DESC",
-            "-status" => "t.status DESC, t.received_at DESC",
+            // Numbers grow past 4 digits in busy months: order by length first.
+            "number" => "length(t.number) ASC, t.number ASC",
+            "-number" => "length(t.number) DESC, t.number DESC",
+            "status" => "CASE t.status WHEN 'received' THEN 0 WHEN 'assigned' THEN 1 WHEN 'in_progress' THEN 2 WHEN 'on_hold' THEN 3 WHEN 'completed' THEN 4 WHEN 'closed' THEN 5 ELSE 6 END ASC, t.received_at DESC",
+            "-status" => "CASE t.status WHEN 'received' THEN 0 WHEN 'assigned' THEN 1 WHEN 'in_progress' THEN 2 WHEN 'on_hold' THEN 3 WHEN 'completed' THEN 4 WHEN 'closed' THEN 5 ELSE 6 END DESC, t.received_at DESC",
             "urgency" => "t.urgency ASC, t.received_at DESC",
             "-urgency" => "t.urgency DESC, t.received_at DESC",
             "category" => "c.sort_order ASC, t.received_at DESC",
