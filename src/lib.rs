@@ -2,6 +2,7 @@
 //! The desktop shell (`src-tauri/`) and the `baoxiu` CLI are thin fronts over this crate.
 
 pub mod attachment;
+pub(crate) mod canvas;
 pub mod clock;
 pub mod error;
 pub mod export;

@@ -2,20 +2,19 @@
 //! PDF — one A4 slip per page, or an A4 sheet with two A5 parts (存根联 / 客户联) —
 //! with the ticket number as text and QR code, and the bundled CJK font subset-embedded.
 
-mod canvas;
 pub mod money;
 
 use std::path::{Path, PathBuf};
 
-use printpdf::{FontId, Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::PdfPage;
 use serde::{Deserialize, Serialize};
 
+use crate::canvas::{mm_pt, pt_mm, Canvas, Color, Document, THICK, THIN};
 use crate::clock::Time;
 use crate::error::{Error, Result};
 use crate::font::{font, Font};
 use crate::store::{Settings, Step, Store};
 use crate::ticket::{Kind, Material, Satisfaction, Scope, Status, Ticket, Urgency};
-use canvas::{pt_mm, Canvas, THICK, THIN};
 
 const A4_W: f32 = 210.0;
 const A4_H: f32 = 297.0;
@@ -169,11 +168,10 @@ fn render_counted(
         ),
         [] => "维修单".to_string(),
     };
-    let mut doc = PdfDocument::new(&title);
-    let font_id = font.add_to(&mut doc);
+    let doc = Document::new(&title)?;
     let ctx = Context {
+        doc: &doc,
         font,
-        font_id,
         settings,
         printed_at,
     };
@@ -182,65 +180,7 @@ fn render_counted(
         pages.extend(ctx.ticket_pages(t, layout)?);
     }
     let count = pages.len();
-    let stamp = printpdf::OffsetDateTime::from_unix_timestamp(printed_at.timestamp())
-        .unwrap_or_else(|_| printpdf::OffsetDateTime::epoch());
-    let info = &mut doc.metadata.info;
-    info.creation_date = stamp;
-    info.modification_date = stamp;
-    info.metadata_date = stamp;
-    info.producer = "报修台 Baoxiu Desk".into();
-    info.creator = "报修台 Baoxiu Desk".into();
-    info.author = settings.office_name.clone();
-    let mut warnings = Vec::new();
-    let bytes = doc.with_pages(pages).save(
-        &PdfSaveOptions {
-            optimize: true,
-            subset_fonts: true,
-            secure: true,
-            image_optimization: None,
-        },
-        &mut warnings,
-    );
-    Ok((fix_document_id(bytes), count))
-}
-
-/// printpdf writes a random trailer `/ID`; replace it with one derived from the file's
-/// content (as ISO 32000 suggests), same length, so equal input gives equal bytes.
-fn fix_document_id(mut bytes: Vec<u8>) -> Vec<u8> {
-    let Some(at) = find_last(&bytes, b"/ID[") else {
-        return bytes;
-    };
-    let digest = fnv64(&bytes[..at]);
-    let id = format!("{digest:016x}{:016x}", fnv64(&digest.to_le_bytes()));
-    let mut i = at + 4;
-    for _ in 0..2 {
-        // Each entry is a literal string `(…)` of 32 characters.
-        if bytes.get(i) != Some(&b'(') {
-            return bytes;
-        }
-        let start = i + 1;
-        let Some(len) = bytes[start..].iter().position(|&b| b == b')') else {
-            return bytes;
-        };
-        if len == id.len() {
-            bytes[start..start + len].copy_from_slice(id.as_bytes());
-        }
-        i = start + len + 1;
-        while bytes.get(i) == Some(&b' ') {
-            i += 1;
-        }
-    }
-    bytes
-}
-
-fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
-fn fnv64(data: &[u8]) -> u64 {
-    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    Ok((doc.save(pages, printed_at, &settings.office_name), count))
 }
 
 fn check_settings(font: &Font, s: &Settings) -> Result<()> {
@@ -371,8 +311,8 @@ struct Block {
 }
 
 struct Context<'a> {
+    doc: &'a Document,
     font: &'static Font,
-    font_id: FontId,
     settings: &'a Settings,
     printed_at: &'a Time,
 }
@@ -393,7 +333,7 @@ fn is_done(t: &Ticket) -> bool {
 
 impl Context<'_> {
     fn canvas(&self) -> Canvas {
-        Canvas::new(self.font, self.font_id.clone(), A4_H)
+        self.doc.page(A4_W, A4_H)
     }
 
     fn ticket_pages(&self, t: &Ticket, layout: Layout) -> Result<Vec<PdfPage>> {
@@ -460,7 +400,7 @@ impl Context<'_> {
                     ch as u32
                 )));
             }
-            out.push(PdfPage::new(Mm(A4_W), Mm(A4_H), c.finish()));
+            out.push(c.finish());
         }
         Ok(out)
     }
@@ -531,7 +471,7 @@ impl Context<'_> {
         let value_w = f.width - l - 2.0 * m.pad;
 
         let place = t.place();
-        let mut place_lines = self.font.wrap(&place, m.body, mm_to_pt(value_w));
+        let mut place_lines = self.font.wrap(&place, m.body, mm_pt(value_w));
         // An address longer than three lines (a long public location) continues too,
         // so the form below it keeps its shape.
         const PLACE_CAP: usize = 3;
@@ -563,7 +503,7 @@ impl Context<'_> {
             + 3.0 * m.row // 工时/收费, 维修结果, 满意度
             + sign_h;
         let desc_avail = f.bottom - footer_h - top - fixed;
-        let desc_lines = self.font.wrap(&t.description, m.body, mm_to_pt(value_w));
+        let desc_lines = self.font.wrap(&t.description, m.body, mm_pt(value_w));
         let max_lines = (((desc_avail - 2.0 * m.pad) / m.line).floor() as usize).max(1);
         let (shown, rest): (Vec<String>, Vec<String>) = if desc_lines.len() <= max_lines {
             (desc_lines, Vec::new())
@@ -681,7 +621,7 @@ impl Context<'_> {
             let lines = if text.is_empty() {
                 Vec::new()
             } else {
-                self.font.wrap(text, m.body, mm_to_pt(vw))
+                self.font.wrap(text, m.body, mm_pt(vw))
             };
             let cap = note_cap;
             let shown = if lines.len() > cap {
@@ -967,7 +907,7 @@ impl Context<'_> {
         let mut size = size;
         loop {
             let line_h = pt_mm(size) * 1.25;
-            let lines = self.font.wrap(s, size, mm_to_pt(w));
+            let lines = self.font.wrap(s, size, mm_pt(w));
             let fits = lines.len() as f32 * line_h <= h - 0.6;
             if fits || size <= 3.0 {
                 let block = lines.len() as f32 * line_h;
@@ -1054,6 +994,7 @@ impl Context<'_> {
                         oy + row as f32 * module,
                         (col - start) as f32 * module,
                         module + 0.02,
+                        Color::BLACK,
                     );
                 } else {
                     col += 1;
@@ -1125,10 +1066,6 @@ impl Context<'_> {
     }
 }
 
-fn mm_to_pt(mm: f32) -> f32 {
-    mm * 72.0 / 25.4
-}
-
 /// `2` → `2`, `1.5` → `1.5`, `0.333…` → `0.33`.
 fn quantity(q: f64) -> String {
     let s = format!("{q:.2}");
@@ -1160,14 +1097,5 @@ mod tests {
         assert_eq!(quantity(2.0), "2");
         assert_eq!(quantity(1.5), "1.5");
         assert_eq!(quantity(1.0 / 3.0), "0.33");
-    }
-
-    #[test]
-    fn document_id_is_content_derived() {
-        let a = b"%PDF x trailer<</ID[(abcdefghijklmnopqrstuvwxyz012345) (abcdefghijklmnopqrstuvwxyz012345)]>>".to_vec();
-        let b = fix_document_id(a.clone());
-        assert_eq!(a.len(), b.len());
-        assert_ne!(a, b);
-        assert_eq!(b, fix_document_id(a));
     }
 }

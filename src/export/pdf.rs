@@ -1,171 +1,37 @@
 //! The month summary as a printable PDF: one or two A4 pages with the office name, the
 //! month, the KPI table, a bar chart of tickets by category drawn as vectors, and the
-//! category and technician tables — in the bundled CJK font (`crate::font`), subset-
-//! embedded, text extractable.
+//! category and technician tables — drawn on `crate::canvas` pages in the bundled CJK
+//! font (`crate::font`), subset-embedded, text extractable.
 //!
 //! Characters the font cannot draw (rare in names) are printed as `?` rather than
 //! refusing the whole month's report; the XLSX keeps the exact text.
 
-use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextRenderingMode,
-};
-
 use super::ExportOptions;
+use crate::canvas::{Canvas, Color, Document};
 use crate::error::Result;
-use crate::font::{font, Font};
 use crate::report::{kpi_lines, percent, yuan, Kpi, MonthDetail};
 use crate::Store;
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
 const MARGIN: f32 = 15.0;
-const PT_PER_MM: f32 = 72.0 / 25.4;
 /// Most rows a table prints; the rest are in the XLSX.
 const MAX_ROWS: usize = 24;
 
-fn pt(mm: f32) -> Pt {
-    Pt(mm * PT_PER_MM)
-}
+/// Table rules and chart gridlines.
+const GRID: Color = Color(0.45, 0.45, 0.45);
+const GRID_W: f32 = 0.4;
+/// The generated-at note and the footer.
+const NOTE: Color = Color(0.35, 0.35, 0.35);
+const HEADER_FILL: Color = Color(0.87, 0.92, 0.97);
+const RECEIVED: Color = Color(0.27, 0.45, 0.77);
+const COMPLETED: Color = Color(0.93, 0.49, 0.19);
 
-fn rgb(r: f32, g: f32, b: f32) -> Color {
-    Color::Rgb(Rgb::new(r, g, b, None))
-}
-
-/// Drawing in millimetres from the top-left corner of an A4 page.
-struct Page {
-    ops: Vec<Op>,
-    font: &'static Font,
-    font_id: FontId,
-}
-
-impl Page {
-    fn new(font: &'static Font, font_id: FontId) -> Page {
-        let mut p = Page {
-            ops: Vec::with_capacity(1024),
-            font,
-            font_id,
-        };
-        p.fill(rgb(0.0, 0.0, 0.0));
-        p.ops.push(Op::SetOutlineColor {
-            col: rgb(0.45, 0.45, 0.45),
-        });
-        p.ops.push(Op::SetOutlineThickness { pt: Pt(0.4) });
-        p
-    }
-
-    fn point(x: f32, y: f32) -> Point {
-        Point {
-            x: pt(x),
-            y: pt(PAGE_H - y),
-        }
-    }
-
-    fn fill(&mut self, c: Color) {
-        self.ops.push(Op::SetFillColor { col: c });
-    }
-
-    /// Printable text: characters the font lacks become `?`.
-    fn printable(&self, s: &str) -> String {
-        s.chars()
-            .map(|c| if self.font.has_char(c) { c } else { '?' })
-            .collect()
-    }
-
-    fn width(&self, s: &str, size: f32) -> f32 {
-        self.font.width(s, size) / PT_PER_MM
-    }
-
-    fn text_styled(&mut self, x: f32, y: f32, size: f32, s: &str, bold: bool) {
-        if s.is_empty() {
-            return;
-        }
-        let s = self.printable(s);
-        self.ops.push(Op::StartTextSection);
-        self.ops.push(Op::SetFont {
-            font: PdfFontHandle::External(self.font_id.clone()),
-            size: Pt(size),
-        });
-        if bold {
-            self.ops.push(Op::SetOutlineColor {
-                col: rgb(0.0, 0.0, 0.0),
-            });
-            self.ops.push(Op::SetOutlineThickness {
-                pt: Pt(size / 30.0),
-            });
-            self.ops.push(Op::SetTextRenderingMode {
-                mode: TextRenderingMode::FillStroke,
-            });
-        }
-        self.ops.push(Op::SetTextCursor {
-            pos: Self::point(x, y),
-        });
-        self.ops.push(Op::ShowText {
-            items: vec![TextItem::Text(s)],
-        });
-        if bold {
-            self.ops.push(Op::SetTextRenderingMode {
-                mode: TextRenderingMode::Fill,
-            });
-            self.ops.push(Op::SetOutlineColor {
-                col: rgb(0.45, 0.45, 0.45),
-            });
-            self.ops.push(Op::SetOutlineThickness { pt: Pt(0.4) });
-        }
-        self.ops.push(Op::EndTextSection);
-    }
-
-    fn text(&mut self, x: f32, y: f32, size: f32, s: &str) {
-        self.text_styled(x, y, size, s, false);
-    }
-
-    fn text_right(&mut self, right: f32, y: f32, size: f32, s: &str) {
-        let w = self.width(s, size);
-        self.text(right - w, y, size, s);
-    }
-
-    fn text_center(&mut self, x: f32, w: f32, y: f32, size: f32, s: &str, bold: bool) {
-        let tw = self.width(s, size);
-        self.text_styled(x + (w - tw) / 2.0, y, size, s, bold);
-    }
-
-    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32) {
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![
-                    LinePoint {
-                        p: Self::point(x1, y1),
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: Self::point(x2, y2),
-                        bezier: false,
-                    },
-                ],
-                is_closed: false,
-            },
-        });
-    }
-
-    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, mode: PaintMode) {
-        let ll = Self::point(x, y + h);
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: ll.x,
-                y: ll.y,
-                width: pt(w),
-                height: pt(h),
-                mode: Some(mode),
-                winding_order: None,
-            },
-        });
-    }
-
-    fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, c: Color) {
-        self.fill(c);
-        self.rect(x, y, w, h, PaintMode::Fill);
-        self.fill(rgb(0.0, 0.0, 0.0));
-    }
+/// A blank A4 page: grey rules, characters the font lacks printed as `?`.
+fn new_page(doc: &Document) -> Canvas {
+    let mut p = doc.page(PAGE_W, PAGE_H).replacing_missing('?');
+    p.stroke_color(GRID);
+    p
 }
 
 /// A simple ruled table: header row shaded, numbers right-aligned.
@@ -186,14 +52,14 @@ impl Table<'_> {
         ROW_H * (self.rows.len() as f32 + 1.0)
     }
 
-    fn draw(&self, p: &mut Page, x: f32, top: f32) -> f32 {
+    fn draw(&self, p: &mut Canvas, x: f32, top: f32) -> f32 {
         let total_w: f32 = self.widths.iter().sum();
-        p.fill_rect(x, top, total_w, ROW_H, rgb(0.87, 0.92, 0.97));
+        p.fill_rect(x, top, total_w, ROW_H, HEADER_FILL);
         let mut y = top;
-        let base = |y: f32| y + ROW_H / 2.0 + TABLE_FONT / PT_PER_MM * 0.36;
+        let base = |y: f32| Canvas::baseline(y, ROW_H, TABLE_FONT);
         let mut cx = x;
         for (h, w) in self.headers.iter().zip(self.widths) {
-            p.text_center(cx, *w, base(y), TABLE_FONT, h, false);
+            p.text_center(cx, *w, base(y), TABLE_FONT, h);
             cx += w;
         }
         y += ROW_H;
@@ -212,13 +78,13 @@ impl Table<'_> {
         // rules
         for i in 0..=self.rows.len() + 1 {
             let ry = top + ROW_H * i as f32;
-            p.line(x, ry, x + total_w, ry);
+            p.hline(x, x + total_w, ry, GRID_W);
         }
         let mut cx = x;
-        p.line(cx, top, cx, y);
+        p.vline(cx, top, y, GRID_W);
         for w in self.widths {
             cx += w;
-            p.line(cx, top, cx, y);
+            p.vline(cx, top, y, GRID_W);
         }
         y
     }
@@ -279,16 +145,14 @@ fn kpi_pairs(d: &MonthDetail) -> Vec<(String, String)> {
 }
 
 /// Bars of received and completed per category, with a value axis and a legend.
-fn bar_chart(p: &mut Page, d: &MonthDetail, x: f32, top: f32, w: f32, h: f32) {
+fn bar_chart(p: &mut Canvas, d: &MonthDetail, x: f32, top: f32, w: f32, h: f32) {
     let rows = &d.report.by_category;
-    p.text_center(x, w, top + 4.0, 10.0, "本月各类别受理与完工件数", true);
+    p.text_center_bold(x, w, top + 4.0, 10.0, "本月各类别受理与完工件数");
     let legend_y = top + 8.5;
-    let blue = rgb(0.27, 0.45, 0.77);
-    let orange = rgb(0.93, 0.49, 0.19);
     let lx = x + w - 38.0;
-    p.fill_rect(lx, legend_y - 2.6, 3.0, 3.0, blue.clone());
+    p.fill_rect(lx, legend_y - 2.6, 3.0, 3.0, RECEIVED);
     p.text(lx + 4.0, legend_y, 8.0, "受理");
-    p.fill_rect(lx + 16.0, legend_y - 2.6, 3.0, 3.0, orange.clone());
+    p.fill_rect(lx + 16.0, legend_y - 2.6, 3.0, 3.0, COMPLETED);
     p.text(lx + 20.0, legend_y, 8.0, "完工");
 
     let plot_left = x + 12.0;
@@ -308,11 +172,11 @@ fn bar_chart(p: &mut Page, d: &MonthDetail, x: f32, top: f32, w: f32, h: f32) {
     let mut v = 0;
     while v <= axis_max {
         let y = plot_bottom - plot_h * v as f32 / axis_max as f32;
-        p.line(plot_left, y, plot_left + plot_w, y);
+        p.hline(plot_left, plot_left + plot_w, y, GRID_W);
         p.text_right(plot_left - 1.5, y + 1.2, 7.0, &v.to_string());
         v += step;
     }
-    p.line(plot_left, plot_top, plot_left, plot_bottom);
+    p.vline(plot_left, plot_top, plot_bottom, GRID_W);
     if rows.is_empty() {
         p.text_center(
             plot_left,
@@ -320,7 +184,6 @@ fn bar_chart(p: &mut Page, d: &MonthDetail, x: f32, top: f32, w: f32, h: f32) {
             plot_top + plot_h / 2.0,
             9.0,
             "本月没有工单",
-            false,
         );
         return;
     }
@@ -329,26 +192,19 @@ fn bar_chart(p: &mut Page, d: &MonthDetail, x: f32, top: f32, w: f32, h: f32) {
     for (i, r) in rows.iter().enumerate() {
         let sx = plot_left + slot * i as f32;
         let cx = sx + slot / 2.0;
-        for (j, (value, color)) in [(r.received, &blue), (r.completed, &orange)]
+        for (j, (value, color)) in [(r.received, RECEIVED), (r.completed, COMPLETED)]
             .into_iter()
             .enumerate()
         {
             let bh = plot_h * value as f32 / axis_max as f32;
             let bx = cx - bar + bar * j as f32;
             if value > 0 {
-                p.fill_rect(bx, plot_bottom - bh, bar, bh, color.clone());
+                p.fill_rect(bx, plot_bottom - bh, bar, bh, color);
             }
-            p.text_center(
-                bx,
-                bar,
-                plot_bottom - bh - 1.0,
-                6.5,
-                &value.to_string(),
-                false,
-            );
+            p.text_center(bx, bar, plot_bottom - bh - 1.0, 6.5, &value.to_string());
         }
         let label_size = if slot < 14.0 { 6.5 } else { 8.0 };
-        p.text_center(sx, slot, plot_bottom + 4.0, label_size, &r.label, false);
+        p.text_center(sx, slot, plot_bottom + 4.0, label_size, &r.label);
     }
 }
 
@@ -380,16 +236,14 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
     let zone = store.zone();
     let (start, end) = zone.month_range(&d.report.month)?;
     let now = store.now();
-    let font = font()?;
     let title = super::title(&settings.office_name, d);
-    let mut doc = PdfDocument::new(&title);
-    let font_id = font.add_to(&mut doc);
-    let mut pages: Vec<Page> = vec![Page::new(font, font_id.clone())];
+    let doc = Document::new(&title)?;
+    let mut pages = vec![new_page(&doc)];
     let content_w = PAGE_W - 2.0 * MARGIN;
 
     // ---- page 1: title, KPIs, chart ----
     let p = &mut pages[0];
-    p.text_center(MARGIN, content_w, MARGIN + 6.0, 16.0, &title, true);
+    p.text_center_bold(MARGIN, content_w, MARGIN + 6.0, 16.0, &title);
     let note = format!(
         "统计口径：{} 本地时间 {} 至 {}　　生成时间：{}",
         zone.name(),
@@ -397,13 +251,13 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
         zone.from_epoch(end).format("%Y-%m-%d %H:%M"),
         now.format("%Y-%m-%d %H:%M")
     );
-    p.fill(rgb(0.35, 0.35, 0.35));
-    p.text_center(MARGIN, content_w, MARGIN + 12.5, 8.0, &note, false);
-    p.fill(rgb(0.0, 0.0, 0.0));
+    p.text_color(NOTE);
+    p.text_center(MARGIN, content_w, MARGIN + 12.5, 8.0, &note);
+    p.text_color(Color::BLACK);
 
     let pairs = kpi_pairs(d);
     let mut y = MARGIN + 18.0;
-    p.text_styled(MARGIN, y + 4.0, 11.0, "一、主要指标", true);
+    p.text_bold(MARGIN, y + 4.0, 11.0, "一、主要指标");
     y += 7.0;
     // Two indicators per line keeps page 1 for the KPIs, the chart and the categories.
     let half = pairs.len().div_ceil(2);
@@ -422,7 +276,7 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
     };
     y = kpi.draw(p, MARGIN, y) + 6.0;
 
-    p.text_styled(MARGIN, y + 4.0, 11.0, "二、分类统计", true);
+    p.text_bold(MARGIN, y + 4.0, 11.0, "二、分类统计");
     y += 7.0;
     let chart_h = 62.0;
     bar_chart(p, d, MARGIN, y, content_w, chart_h);
@@ -451,7 +305,7 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
         rows: cat_rows,
     };
     if y + cat.height() > PAGE_H - MARGIN {
-        pages.push(Page::new(font, font_id.clone()));
+        pages.push(new_page(&doc));
         y = MARGIN;
     }
     let last = pages.len() - 1;
@@ -505,12 +359,12 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
         rows: tech_rows,
     };
     if y + 7.0 + tech.height() > PAGE_H - MARGIN {
-        pages.push(Page::new(font, font_id.clone()));
+        pages.push(new_page(&doc));
         y = MARGIN;
     }
     let last = pages.len() - 1;
     let p = &mut pages[last];
-    p.text_styled(MARGIN, y + 4.0, 11.0, "三、人员统计", true);
+    p.text_bold(MARGIN, y + 4.0, 11.0, "三、人员统计");
     y += 7.0;
     y = tech.draw(p, MARGIN, y) + 8.0;
 
@@ -518,7 +372,7 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
     let spots = &d.report.hot_spots;
     if !spots.is_empty() {
         if y + 7.0 + ROW_H * 3.0 > PAGE_H - MARGIN - 6.0 && pages.len() < 2 {
-            pages.push(Page::new(font, font_id.clone()));
+            pages.push(new_page(&doc));
             y = MARGIN;
         }
         let room = ((PAGE_H - MARGIN - 6.0 - y - 7.0) / ROW_H).floor() as usize;
@@ -553,45 +407,26 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
             };
             let last = pages.len() - 1;
             let p = &mut pages[last];
-            p.text_styled(
+            p.text_bold(
                 MARGIN,
                 y + 4.0,
                 11.0,
                 "四、重复报修（近90天同一位置同一类别2次及以上）",
-                true,
             );
             hot.draw(p, MARGIN, y + 7.0);
         }
     }
 
     let count = pages.len();
-    let page_ops: Vec<PdfPage> = pages
+    let pages = pages
         .into_iter()
         .enumerate()
         .map(|(i, mut p)| {
             let footer = format!("{} · 第 {} 页 / 共 {count} 页", settings.office_name, i + 1);
-            p.fill(rgb(0.35, 0.35, 0.35));
-            p.text_center(MARGIN, content_w, PAGE_H - 8.0, 7.5, &footer, false);
-            PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), p.ops)
+            p.text_color(NOTE);
+            p.text_center(MARGIN, content_w, PAGE_H - 8.0, 7.5, &footer);
+            p.finish()
         })
         .collect();
-    let stamp = printpdf::OffsetDateTime::from_unix_timestamp(now.timestamp())
-        .unwrap_or_else(|_| printpdf::OffsetDateTime::epoch());
-    let info = &mut doc.metadata.info;
-    info.creation_date = stamp;
-    info.modification_date = stamp;
-    info.metadata_date = stamp;
-    info.producer = "报修台 Baoxiu Desk".into();
-    info.creator = "报修台 Baoxiu Desk".into();
-    info.author = settings.office_name.clone();
-    let mut warnings = Vec::new();
-    Ok(doc.with_pages(page_ops).save(
-        &PdfSaveOptions {
-            optimize: true,
-            subset_fonts: true,
-            secure: true,
-            image_optimization: None,
-        },
-        &mut warnings,
-    ))
+    Ok(doc.save(pages, &now, &settings.office_name))
 }
