@@ -66,10 +66,19 @@ impl Table<'_> {
         for row in &self.rows {
             let mut cx = x;
             for (i, (v, w)) in row.iter().zip(self.widths).enumerate() {
-                if self.left.contains(&i) {
-                    p.text(cx + 1.5, base(y), TABLE_FONT, v);
+                // A value wider than its column is set smaller rather than run over the rule.
+                let room = w - 3.0;
+                let natural = p.width(v, TABLE_FONT);
+                let size = if natural > room {
+                    (TABLE_FONT * room / natural).max(5.0)
                 } else {
-                    p.text_right(cx + w - 1.5, base(y), TABLE_FONT, v);
+                    TABLE_FONT
+                };
+                let baseline = Canvas::baseline(y, ROW_H, size);
+                if self.left.contains(&i) {
+                    p.text(cx + 1.5, baseline, size, v);
+                } else {
+                    p.text_right(cx + w - 1.5, baseline, size, v);
                 }
                 cx += w;
             }
