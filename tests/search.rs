@@ -187,6 +187,14 @@ fn bad_filters_say_what_is_wrong() {
             },
             "每页条数",
         ),
+        (
+            TicketFilter {
+                from: Some("2026-11-30".into()),
+                to: Some("2026-11-01".into()),
+                ..Default::default()
+            },
+            "开始日期 2026-11-30 晚于结束日期 2026-11-01",
+        ),
     ];
     for (f, msg) in cases {
         let e = t.store.list_tickets(&f).unwrap_err();

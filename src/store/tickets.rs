@@ -629,6 +629,15 @@ impl Store {
             arg(&mut wheres, "t.received_at >= ?", Value::Integer(a));
             arg(&mut wheres, "t.received_at < ?", Value::Integer(b));
         }
+        let from_date = f.from.as_deref().filter(|s| !s.trim().is_empty());
+        let to_date = f.to.as_deref().filter(|s| !s.trim().is_empty());
+        if let (Some(a), Some(b)) = (from_date, to_date) {
+            if parse_date("开始日期", a)? > parse_date("结束日期", b)? {
+                return Err(Error::invalid(format!(
+                    "开始日期 {a} 晚于结束日期 {b}，请检查日期范围"
+                )));
+            }
+        }
         if let Some(d) = f.from.as_deref().filter(|s| !s.trim().is_empty()) {
             let d = parse_date("开始日期", d)?;
             arg(
