@@ -11,6 +11,9 @@ source scripts/setup.sh
 if [ -x scripts/desktop.sh ]; then
   echo "== desktop dependencies"
   scripts/desktop.sh deps
+  # The window embeds ui/dist at compile time: build it before any workspace check.
+  echo "== desktop build"
+  scripts/desktop.sh build
 fi
 
 echo "== rustfmt"
