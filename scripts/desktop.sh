@@ -113,7 +113,8 @@ test_e2e() {
   mkdir -p "$shots"
   say "end-to-end (Xvfb + tauri-driver), screenshots in $shots"
   APP="$(app_binary)" E2E_SHOTS="$shots" \
-    xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 "$ROOT/tests/e2e/desk.test.mjs"
+    xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 "$ROOT/tests/e2e/desk.test.mjs" \
+    "$ROOT/tests/e2e/report.test.mjs"
 }
 
 test_all() {

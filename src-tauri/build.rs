@@ -28,6 +28,13 @@ const COMMANDS: &[&str] = &[
     "attachment_bytes",
     "open_attachment",
     "print_slips",
+    // src/report_commands.rs
+    "report_current_month",
+    "report_month",
+    "report_daily",
+    "export_report",
+    "import_preview",
+    "import_commit",
 ];
 
 fn main() {

@@ -42,6 +42,9 @@ mod tests {
         if let Err(e) = baoxiu::sla::SlaRule::export_all(&cfg) {
             panic!("exporting TypeScript bindings failed: {e}");
         }
+        if let Err(e) = crate::report_commands::export_bindings(&cfg) {
+            panic!("exporting TypeScript bindings failed: {e}");
+        }
     }
 
     fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -425,5 +425,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         attachment_bytes,
         open_attachment,
         print_slips,
+        crate::report_commands::report_current_month,
+        crate::report_commands::report_month,
+        crate::report_commands::report_daily,
+        crate::report_commands::export_report,
+        crate::report_commands::import_preview,
+        crate::report_commands::import_commit,
     ]
 }

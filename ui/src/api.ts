@@ -24,6 +24,12 @@ import type { TicketDraft } from './bindings/TicketDraft'
 import type { TicketFilter } from './bindings/TicketFilter'
 import type { TicketPage } from './bindings/TicketPage'
 import type { Urgency } from './bindings/Urgency'
+import type { DayRow } from './bindings/DayRow'
+import type { ExportOptions } from './bindings/ExportOptions'
+import type { ExportOutcome } from './bindings/ExportOutcome'
+import type { ImportPreview } from './bindings/ImportPreview'
+import type { ImportReport } from './bindings/ImportReport'
+import type { MonthReport } from './bindings/MonthReport'
 import { operator } from './operator'
 
 /** The `{code, message}` a command rejects with; anything else becomes one. */
@@ -75,4 +81,12 @@ export const api = {
   openAttachment: (id: number) => invoke<void>('open_attachment', { id }),
   printSlips: (numbers: string[], layout: string | null = null) =>
     invoke<PrintReply>('print_slips', { numbers, layout, operator: operator.value }),
+  // 月度报表 and 导入 (src-tauri/src/report_commands.rs)
+  reportCurrentMonth: () => invoke<string>('report_current_month'),
+  reportMonth: (month: string) => invoke<MonthReport>('report_month', { month }),
+  reportDaily: (month: string) => invoke<DayRow[]>('report_daily', { month }),
+  exportReport: (month: string, path: string, options: ExportOptions) =>
+    invoke<ExportOutcome>('export_report', { month, path, options }),
+  importPreview: (path: string) => invoke<ImportPreview>('import_preview', { path }),
+  importCommit: (path: string) => invoke<ImportReport>('import_commit', { path }),
 }

@@ -5,6 +5,7 @@ import Tickets from './views/Tickets.vue'
 import TicketDetailView from './views/TicketDetail.vue'
 import Technicians from './views/Technicians.vue'
 import MasterData from './views/MasterData.vue'
+import ImportLedger from './views/ImportLedger.vue'
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -15,5 +16,8 @@ export const router = createRouter({
     { path: '/tickets/:number', component: TicketDetailView, props: true, meta: { title: '工单详情' } },
     { path: '/technicians', component: Technicians, meta: { title: '维修人员' } },
     { path: '/master', component: MasterData, meta: { title: '基础资料' } },
+    // ECharts is loaded with the page that draws, not at start.
+    { path: '/report', component: () => import('./views/MonthReport.vue'), meta: { title: '月度报表' } },
+    { path: '/import', component: ImportLedger, meta: { title: '导入' } },
   ],
 })
