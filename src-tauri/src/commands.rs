@@ -335,8 +335,8 @@ pub struct PrintReply {
 /// PDF goes to the temp folder under a fresh name (an open viewer may lock the last one)
 /// and is opened in the OS's PDF viewer, from which the office prints.
 #[tauri::command]
-pub async fn print_slips(
-    app: tauri::AppHandle,
+pub async fn print_slips<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     desk: State<'_, Desk>,
     numbers: Vec<String>,
     layout: Option<String>,
@@ -381,12 +381,16 @@ fn slip_path(numbers: &[String]) -> Reply<PathBuf> {
 
 /// Open an attachment full size in the OS's viewer (through the opener plugin).
 #[tauri::command]
-pub async fn open_attachment(app: tauri::AppHandle, desk: State<'_, Desk>, id: i64) -> Reply<()> {
+pub async fn open_attachment<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    desk: State<'_, Desk>,
+    id: i64,
+) -> Reply<()> {
     let path = desk.run(move |s| s.attachment(id).map(|(_, p)| p)).await?;
     open_path(&app, &path)
 }
 
-fn open_path(app: &tauri::AppHandle, path: &std::path::Path) -> Reply<()> {
+fn open_path<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &std::path::Path) -> Reply<()> {
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
         .map_err(|e| {
@@ -397,7 +401,8 @@ fn open_path(app: &tauri::AppHandle, path: &std::path::Path) -> Reply<()> {
         })
 }
 
-pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
     tauri::generate_handler![
         app_info,
         enum_labels,
@@ -425,11 +430,121 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         attachment_bytes,
         open_attachment,
         print_slips,
-        crate::report_commands::report_current_month,
-        crate::report_commands::report_month,
-        crate::report_commands::report_daily,
-        crate::report_commands::export_report,
-        crate::report_commands::import_preview,
-        crate::report_commands::import_commit,
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{
+        get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+    };
+    use tauri::webview::InvokeRequest;
+    use tauri::WebviewWindow;
+
+    use crate::desk::Desk;
+
+    fn window(desk: Desk) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+        let app = mock_builder()
+            .manage(desk)
+            .invoke_handler(super::handler())
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        (app, w)
+    }
+
+    fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            w,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    #[test]
+    fn a_refused_step_reaches_the_window_as_code_and_chinese_message_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = window(Desk::open(&dir.path().join("baoxiu.db")));
+        let draft = json!({
+            "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑", "building": "3",
+            "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
+        });
+        let t = call(
+            &w,
+            "create_ticket",
+            json!({ "draft": draft, "operator": "前台" }),
+        )
+        .unwrap();
+        let number = t["number"].as_str().unwrap().to_string();
+        let before = call(&w, "ticket_detail", json!({ "number": number })).unwrap();
+        assert_eq!(
+            before["available"],
+            json!(["assign", "cancel", "remind", "print"])
+        );
+
+        let err = call(
+            &w,
+            "apply_step",
+            json!({
+                "number": number,
+                "step": { "action": "visit", "args": { "satisfaction": "satisfied", "note": null } },
+                "at": null,
+                "operator": "前台"
+            }),
+        )
+        .unwrap_err();
+        assert_eq!(err["code"], "wrong_status");
+        assert!(err["message"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+        assert_eq!(
+            call(&w, "ticket_detail", json!({ "number": number })).unwrap(),
+            before
+        );
+    }
+
+    #[test]
+    fn labels_come_from_the_core_enums() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = window(Desk::open(&dir.path().join("baoxiu.db")));
+        let labels = call(&w, "enum_labels", json!({})).unwrap();
+        let status: Vec<(&str, &str)> = labels["status"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["code"].as_str().unwrap(), c["label"].as_str().unwrap()))
+            .collect();
+        assert_eq!(status[0], ("received", "待派单"));
+        assert_eq!(status.len(), baoxiu::ticket::Status::ALL.len());
+        assert!(labels["action"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "print" && c["label"] == "打印维修单"));
+    }
+
+    #[test]
+    fn a_database_that_cannot_be_opened_is_explained_not_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where the database file should be.
+        let (_app, w) = window(Desk::open(dir.path()));
+        let info = call(&w, "app_info", json!({})).unwrap();
+        assert!(info["open_error"].as_str().unwrap().contains("文件夹"));
+        let err = call(&w, "counters", json!({})).unwrap_err();
+        assert_eq!(err["code"], "database");
+    }
 }

@@ -12,22 +12,35 @@ use tauri_plugin_notification::NotificationExt;
 
 const EVERY: Duration = Duration::from_secs(60);
 
-/// The overdue (ticket, stage) pairs right now.
+/// The overdue (ticket, stage) pairs right now, a page at a time so the window's own
+/// requests are never kept waiting for long.
 fn overdue_now(store: &Arc<Mutex<Store>>) -> Option<Vec<(String, String)>> {
-    let store = store.lock().ok()?;
-    let page = store
-        .list_tickets(&TicketFilter {
-            overdue: true,
-            limit: Some(5000),
-            ..Default::default()
-        })
-        .ok()?;
-    Some(
-        page.tickets
-            .into_iter()
-            .filter_map(|t| t.overdue_stage.map(|s| (t.number, s.label().to_string())))
-            .collect(),
-    )
+    const PAGE: i64 = 1000;
+    let mut out = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = {
+            let store = store.lock().ok()?;
+            store
+                .list_tickets(&TicketFilter {
+                    overdue: true,
+                    limit: Some(PAGE),
+                    offset: Some(offset),
+                    ..Default::default()
+                })
+                .ok()?
+        };
+        let n = page.tickets.len() as i64;
+        out.extend(
+            page.tickets
+                .into_iter()
+                .filter_map(|t| t.overdue_stage.map(|s| (t.number, s.label().to_string()))),
+        );
+        offset += n;
+        if n < PAGE || offset >= page.total {
+            return Some(out);
+        }
+    }
 }
 
 /// Start the watcher thread. At start-up the tickets already late are summed up in one
@@ -35,6 +48,8 @@ fn overdue_now(store: &Arc<Mutex<Store>>) -> Option<Vec<(String, String)>> {
 /// otherwise get dozens); after that each newly late ticket and stage notifies once.
 pub fn watch(app: AppHandle, store: Arc<Mutex<Store>>) {
     std::thread::spawn(move || {
+        // Let the first screen load before the first (larger) look.
+        std::thread::sleep(Duration::from_secs(10));
         let mut told: HashSet<(String, String)> = HashSet::new();
         if let Some(now) = overdue_now(&store) {
             if !now.is_empty() {

@@ -6,6 +6,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { deflateSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -299,6 +300,33 @@ test('an XSS payload in the description shows as text', async () => {
   await screenshot('xss-as-text')
 })
 
+test('a scanned ticket number in the global search opens the ticket', async () => {
+  await s.go('#/tickets')
+  const box = await s.find('input[data-test="global-search"]')
+  await box.click()
+  // What a scanner types: the number in lower case with a trailing space, then Enter.
+  await box.sendKeys(`${flow.toLowerCase()} ${Keys.ENTER}`)
+  await s.waitFor(`document.querySelector('[data-test="ticket-number"]')?.innerText.trim() === ${JSON.stringify(flow)}`)
+  assert.equal(await status(), '已完结')
+})
+
+test('a photo of the fault is attached and shown as a thumbnail', async () => {
+  const photo = join(dir, '漏水照片.png')
+  writeFileSync(photo, png(160, 120))
+  // The native file picker cannot be driven by WebDriver; the command behind it can.
+  const a = await s.invoke('attach_file', { number: flow, kind: 'fault_photo', path: photo, operator: '测试' })
+  assert.equal(a.kind_label, '故障照片')
+  assert.equal(a.is_image, true)
+  await s.go('#/tickets')
+  await openTicket(flow)
+  await s.waitFor(`document.querySelector('[data-test="attachments"] img')?.complete`)
+  const size = await s.exec(`const i = document.querySelector('[data-test="attachments"] img'); return [i.naturalWidth, i.naturalHeight]`)
+  assert.deepEqual(size, [160, 120])
+  assert.ok((await text('[data-test="history"]')).includes('故障照片：漏水照片.png'))
+  await s.exec(`document.querySelector('[data-test="attachments"]').scrollIntoView()`)
+  await screenshot('attachment-thumbnail')
+})
+
 test('the dashboard shows counters, escalations and today', async () => {
   await s.go('#/')
   await s.waitFor(`document.querySelector('[data-test="counter-today"] .card-value')?.innerText !== '–'`)
@@ -306,3 +334,45 @@ test('the dashboard shows counters, escalations and today', async () => {
   assert.ok(today >= 5, `today: ${today}`)
   await screenshot('dashboard')
 })
+
+/** A small RGB PNG (a blue-to-orange gradient), so the test needs no image tools. */
+function png(w, h) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    return c >>> 0
+  })
+  const crc = (buf) => {
+    let c = 0xffffffff
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8)
+    return (c ^ 0xffffffff) >>> 0
+  }
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length)
+    out.writeUInt32BE(data.length, 0)
+    out.write(type, 4, 'ascii')
+    data.copy(out, 8)
+    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length)
+    return out
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(w, 0)
+  ihdr.writeUInt32BE(h, 4)
+  ihdr[8] = 8 // bit depth
+  ihdr[9] = 2 // RGB
+  const rows = Buffer.alloc((w * 3 + 1) * h)
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = y * (w * 3 + 1) + 1 + x * 3
+      rows[o] = Math.round((255 * x) / w)
+      rows[o + 1] = 120
+      rows[o + 2] = Math.round(255 - (255 * x) / w)
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}

@@ -43,3 +43,9 @@ export function duration(minutes: number): string {
   if (h > 0) return `${h} 小时 ${m} 分`
   return `${m} 分`
 }
+
+/** A performance mark once the current update is on screen (read by the measurements). */
+export function paintedMark(name: string) {
+  if (typeof requestAnimationFrame !== 'function') return
+  requestAnimationFrame(() => requestAnimationFrame(() => performance.mark(name)))
+}
