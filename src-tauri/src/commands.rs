@@ -430,6 +430,12 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         attachment_bytes,
         open_attachment,
         print_slips,
+        crate::report_commands::report_current_month,
+        crate::report_commands::report_month,
+        crate::report_commands::report_daily,
+        crate::report_commands::export_report,
+        crate::report_commands::import_preview,
+        crate::report_commands::import_commit,
     ]
 }
 
