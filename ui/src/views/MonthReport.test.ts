@@ -159,6 +159,7 @@ describe('月度报表', () => {
     ])
     expect(kpi(w, 'received')).toBe('12')
     expect(kpi(w, 'open_at_month_end')).toBe('4')
+    expect(w.find('[data-kpi="open_at_month_end"]').text()).toContain('截至现在')
     expect(kpi(w, 'on_time_rate')).toBe('85.71%')
     expect(kpi(w, 'satisfaction_rate')).toBe('80.00%')
     // No denominator: the core says null, the page says so.
