@@ -1,4 +1,4 @@
-//! 导入: the sample ledgers in ../shared/fixtures (a GBK CSV with other header names, an
+//! 导入: the sample ledgers in tests/fixtures (copied from the shared fixtures) (a GBK CSV with other header names, an
 //! XLSX with a merged title row, a numbered blank line and messy phones), an XLSX with
 //! bad rows made here, re-import idempotence, and failed imports leaving the database
 //! exactly as it was.
@@ -14,7 +14,7 @@ use crate::common::db;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures")
+        .join("tests/fixtures")
         .join(name)
 }
 

@@ -19,7 +19,7 @@ const app = resolve(process.env.APP ?? join(root, 'target/debug/baoxiu-desk'))
 const shots = resolve(process.env.E2E_SHOTS ?? join(root, 'tests/e2e/screenshots'))
 // Not the desk suite's ports, so the two files never meet.
 const port = Number(process.env.E2E_REPORT_PORT ?? 4454)
-const fixtures = resolve(process.env.FIXTURES ?? join(root, '../shared/fixtures'))
+const fixtures = resolve(process.env.FIXTURES ?? join(root, 'tests/fixtures'))
 
 let driver
 let s
