@@ -79,7 +79,7 @@ before(async () => {
   mkdirSync(shots, { recursive: true })
   dir = mkdtempSync(join(tmpdir(), 'baoxiu-e2e-'))
   const env = { ...process.env, BAOXIU_DB: join(dir, 'baoxiu.db') }
-  driver = await startDriver({ port, nativePort: port + 1, env })
+  driver = await startDriver({ port, nativePort: port + 1, env, log: join(shots, 'desk-app.log') })
   s = await Session.create(driver.base, app)
   await s.waitFor(`document.querySelector('[data-test="dashboard"]')`, { timeout: 20000 })
   // The office's master data, through the app's own commands.

@@ -1,6 +1,7 @@
 // A minimal W3C WebDriver client over fetch (Node 20), enough to drive the real
 // 报修台 window through tauri-driver + WebKitWebDriver. No npm dependencies.
 import { spawn } from 'node:child_process'
+import { openSync, readFileSync, readdirSync, readlinkSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
@@ -8,10 +9,38 @@ export const Keys = { ENTER: '\uE007', CONTROL: '\uE009', NULL: '\uE000', TAB: '
 
 export class WebDriverError extends Error {}
 
-export async function startDriver({ port, nativePort, env }) {
+/** Pids of running processes whose executable is `exe`. */
+function pidsOf(exe) {
+  const out = []
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue
+    try {
+      if (readlinkSync(`/proc/${p}/exe`) === exe) out.push(Number(p))
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out
+}
+
+const alive = (pid) => {
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Start tauri-driver. Its output (and the app's, which inherits it) goes to `log`, not
+ * to the test runner's pipes: an app outliving its driver must not keep the runner
+ * waiting for end-of-file.
+ */
+export async function startDriver({ port, nativePort, env, log }) {
+  const out = log ? openSync(log, 'a') : 'ignore'
   const proc = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
     env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', out, out],
   })
   const base = `http://127.0.0.1:${port}`
   for (let i = 0; i < 100; i++) {
@@ -34,21 +63,33 @@ export class Session {
   }
 
   static async create(base, application) {
+    const before = new Set(pidsOf(application))
     const r = await call(base, 'POST', '/session', {
       capabilities: { alwaysMatch: { 'tauri:options': { application } } },
     })
-    return new Session(base, r.sessionId)
+    const s = new Session(base, r.sessionId)
+    // The app this session launched, so quit() can make sure it is gone.
+    s.appPids = pidsOf(application).filter((p) => !before.has(p))
+    return s
   }
 
   cmd(method, path, body) {
     return call(this.base, method, `/session/${this.id}${path}`, body)
   }
 
+  /** End the session and make sure the app it launched has exited. */
   async quit() {
     try {
       await call(this.base, 'DELETE', `/session/${this.id}`)
     } catch {
       // the app may already be gone
+    }
+    for (const [signal, wait] of [[null, 5000], ['SIGTERM', 3000], ['SIGKILL', 1000]]) {
+      const left = (this.appPids ?? []).filter(alive)
+      if (left.length === 0) return
+      if (signal) for (const pid of left) process.kill(pid, signal)
+      const until = Date.now() + wait
+      while (Date.now() < until && (this.appPids ?? []).some(alive)) await sleep(100)
     }
   }
 
