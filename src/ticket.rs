@@ -326,6 +326,7 @@ pub fn action_label(action: &str) -> &'static str {
         "rework" => "返修",
         "remind" => "跟催",
         "printed" => "打印维修单",
+        "attach" => "添加附件",
         _ => "其他",
     }
 }

@@ -4,14 +4,14 @@
 // A test that cannot set itself up should stop right there.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
 mod cli;
+mod common;
 mod desk;
+mod import;
+mod report;
 mod search;
 mod sla;
+mod slip;
 mod store_open;
 mod tickets;
 mod workflow;
-mod slip;
-mod report;
-mod import;

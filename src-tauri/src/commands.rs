@@ -91,11 +91,7 @@ fn labels() -> Labels {
         .iter()
         .map(|&a| Choice {
             code: a.into(),
-            label: match a {
-                // Not a workflow action in the core's list: the attachment module's event.
-                "attach" => "添加附件".into(),
-                _ => action_label(a).into(),
-            },
+            label: action_label(a).into(),
         })
         .collect();
     // `available` names the print step "print"; its history event is "printed".
