@@ -72,14 +72,11 @@ pub fn export_bindings(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::{json, Value};
-    use tauri::ipc::{CallbackFn, InvokeBody};
-    use tauri::test::{
-        get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-    };
-    use tauri::webview::InvokeRequest;
+    use serde_json::json;
+    use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
     use tauri::WebviewWindow;
 
+    use crate::commands::tests::call;
     use crate::desk::Desk;
 
     fn window(desk: Desk) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
@@ -101,22 +98,6 @@ mod tests {
             .build()
             .unwrap();
         (app, w)
-    }
-
-    fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            w,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
     }
 
     #[test]
