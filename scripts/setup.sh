@@ -8,7 +8,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 need=()
-for pkg in build-essential pkg-config curl ca-certificates poppler-utils zbar-tools; do
+for pkg in build-essential pkg-config curl ca-certificates poppler-utils zbar-tools faketime python3; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

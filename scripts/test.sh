@@ -22,6 +22,8 @@ echo "== clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== core tests"
 cargo test --workspace
+echo "== core tests at other hours and days (faketime)"
+bash scripts/clock-check.sh
 
 if [ -x scripts/desktop.sh ]; then
   echo "== desktop tests (UI units, e2e in the real window)"

@@ -7,13 +7,13 @@ mod csv;
 mod pdf;
 mod xlsx;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Time;
 use crate::error::{Error, Result};
+use crate::outfile::{self, Existing};
 use crate::report::{self, MonthDetail, MonthTicket};
 use crate::Store;
 
@@ -35,6 +35,14 @@ pub enum Format {
 }
 
 impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
+            Format::Csv => "csv",
+        }
+    }
+
     /// By file extension: `.xlsx`, `.pdf`, `.csv`.
     pub fn from_path(path: &Path) -> Result<Format> {
         let ext = path
@@ -81,65 +89,32 @@ pub fn pdf(store: &Store, month: &str, options: &ExportOptions) -> Result<Vec<u8
     pdf::render(store, &detail, options)
 }
 
-/// Export `month` to `path`, the format chosen by its extension. The file is written
-/// whole or not at all (a temporary file beside it, renamed into place).
+/// Export `month` to `path`, the format chosen by its extension. The path is checked
+/// first ([`outfile::check`]: never the office's own data; an existing file only with
+/// [`Existing::Replace`]); the file is written whole or not at all.
 pub fn to_file(
     store: &Store,
     month: &str,
     path: impl AsRef<Path>,
     options: &ExportOptions,
+    existing: Existing,
 ) -> Result<ExportOutcome> {
     let path = path.as_ref();
     let format = Format::from_path(path)?;
+    let path = outfile::check(path, &[format.extension()], store.path(), existing)?;
     let detail = report::month_detail(store, month)?;
     let bytes = match format {
         Format::Xlsx => xlsx::render(store, &detail, options)?,
         Format::Pdf => pdf::render(store, &detail, options)?,
         Format::Csv => csv::render(&detail, options),
     };
-    write_atomically(path, &bytes)?;
+    outfile::write(&path, &bytes)?;
     Ok(ExportOutcome {
         path: path.display().to_string(),
         format,
         bytes: bytes.len(),
         tickets: detail.tickets.len(),
     })
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    if path.is_dir() {
-        return Err(Error::invalid(format!(
-            "“{}”是一个文件夹，请指定要保存的文件名（如 2026-11月报.xlsx）",
-            path.display()
-        )));
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    if !dir.is_dir() {
-        return Err(Error::NotFound(format!(
-            "保存位置“{}”不存在，请先建好文件夹",
-            dir.display()
-        )));
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
-    }
-    Ok(())
 }
 
 /// `13800138000` → `138****8000`; landlines keep the area code's first digits and the

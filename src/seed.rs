@@ -320,6 +320,8 @@ fn fmt(t: &Time) -> String {
 fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Result<SeedOutcome> {
     let units = master_data(store, rng)?;
     let now = store.now();
+    // The live desk's tickets are part of the count.
+    let count = count.saturating_sub(LIVE_DESK.len());
     let mut times: Vec<Time> = (0..count)
         .map(|_| {
             let day = now - Duration::days(rng.i64(0..90));
@@ -548,6 +550,7 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             }
         }
     }
+    made += live_desk(store, &units, &now)?;
     Ok(SeedOutcome {
         sites: SITES.len(),
         units: units.len(),
@@ -555,6 +558,157 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         technicians: TECHS.len(),
         tickets: made,
     })
+}
+
+/// How far a "live desk" ticket has got; each step happens a fixed number of minutes
+/// before now, so the demo holds every status whatever the hour it is seeded at.
+struct Live {
+    category: &'static str,
+    description: &'static str,
+    /// Minutes before now the call came in; each step says its own minutes before now.
+    received: i64,
+    steps: &'static [(LiveStep, i64)],
+}
+
+#[derive(Clone, Copy)]
+enum LiveStep {
+    Assign,
+    Start,
+    Hold,
+    Complete,
+    Visit,
+    Cancel,
+}
+
+const LIVE_DESK: &[Live] = &[
+    Live {
+        category: "水路",
+        description: "卫生间地漏反水，地面有积水",
+        received: 25,
+        steps: &[],
+    },
+    Live {
+        category: "电路",
+        description: "厨房插座没电，冰箱停了",
+        received: 70,
+        steps: &[],
+    },
+    Live {
+        category: "门窗锁具",
+        description: "入户门锁芯卡住，钥匙拧不动",
+        received: 150,
+        steps: &[(LiveStep::Assign, 140)],
+    },
+    Live {
+        category: "水路",
+        description: "厨房水槽下水管漏水，柜子里有积水",
+        received: 240,
+        steps: &[(LiveStep::Assign, 232), (LiveStep::Start, 180)],
+    },
+    Live {
+        category: "电路",
+        description: "漏电开关频繁跳闸",
+        received: 200,
+        steps: &[(LiveStep::Assign, 195), (LiveStep::Start, 120)],
+    },
+    Live {
+        category: "空调暖通",
+        description: "暖气片不热，阀门开着",
+        received: 1500,
+        steps: &[
+            (LiveStep::Assign, 1490),
+            (LiveStep::Start, 1400),
+            (LiveStep::Hold, 1380),
+        ],
+    },
+    Live {
+        category: "墙地面",
+        description: "客厅墙面瓷砖空鼓脱落",
+        received: 1800,
+        steps: &[
+            (LiveStep::Assign, 1790),
+            (LiveStep::Start, 1700),
+            (LiveStep::Complete, 1620),
+        ],
+    },
+    Live {
+        category: "水路",
+        description: "洗手盆龙头松动漏水",
+        received: 2900,
+        steps: &[
+            (LiveStep::Assign, 2890),
+            (LiveStep::Start, 2820),
+            (LiveStep::Complete, 2790),
+            (LiveStep::Visit, 60),
+        ],
+    },
+    Live {
+        category: "其他",
+        description: "家里纱窗破了想找人换",
+        received: 400,
+        steps: &[(LiveStep::Cancel, 380)],
+    },
+];
+
+/// The last hours of a working desk: a few calls waiting for dispatch, work under way,
+/// one job on hold, one waiting for its visit, one closed and one cancelled.
+fn live_desk(store: &mut Store, units: &[SeedUnit], now: &Time) -> Result<usize> {
+    let before = |minutes: i64| fmt(&(*now - Duration::minutes(minutes)));
+    let op = "前台";
+    for (i, live) in LIVE_DESK.iter().enumerate() {
+        let u = &units[(i * 37) % units.len()];
+        let draft = TicketDraft {
+            channel: Some("phone".into()),
+            reporter: Some(u.4.clone()),
+            phone: Some(u.5.clone()),
+            site: Some(u.0.clone()),
+            building: Some(u.1.clone()),
+            unit: Some(u.2.clone()),
+            room: Some(u.3.clone()),
+            scope: Some("in_home".into()),
+            category: Some(live.category.into()),
+            description: Some(live.description.into()),
+            received_at: Some(before(live.received)),
+            ..Default::default()
+        };
+        let number = store.create_ticket(&draft, op)?.number;
+        for &(step, minutes) in live.steps {
+            let step = match step {
+                LiveStep::Assign => {
+                    let tech = store
+                        .suggest_technicians(live.category)?
+                        .into_iter()
+                        .map(|s| s.name)
+                        .next()
+                        .ok_or_else(|| Error::NotFound("演示数据缺少维修人员".into()))?;
+                    Step::Assign { technician: tech }
+                }
+                LiveStep::Start => Step::Start,
+                LiveStep::Hold => Step::Hold {
+                    reason: "等待材料到货".into(),
+                },
+                LiveStep::Complete => Step::Complete(CompletionDraft {
+                    cause: Some("配件老化损坏".into()),
+                    measures: Some("更换配件，试用正常".into()),
+                    labour_minutes: Some(40),
+                    paid: Some(false),
+                    fee_fen: Some(0),
+                    owner_signed: Some(true),
+                    ..Default::default()
+                }),
+                LiveStep::Visit => Step::Visit {
+                    satisfaction: Satisfaction::Satisfied.code().into(),
+                    note: Some("电话回访".into()),
+                },
+                LiveStep::Cancel => Step::Cancel {
+                    reason: "业主已自行处理".into(),
+                    duplicate_of: None,
+                },
+            };
+            store.apply_step(&number, step, Some(&before(minutes)), op)?;
+        }
+    }
+    Ok(LIVE_DESK.len())
 }
 
 /// Move the clock on by lo..hi minutes; the step happens only if that is not in the future.
@@ -583,10 +737,18 @@ fn weighted_category(rng: &mut fastrand::Rng) -> usize {
     0
 }
 
+/// The most synthetic tickets one `seed --tickets` makes (a company's decade is ~5M).
+pub const MAX_SYNTHETIC: usize = 5_000_000;
+
 /// `n` synthetic tickets for benchmarks, about 30,000 a month going back from now,
 /// bulk-inserted in one transaction with their numbers and milestone events. Master
 /// data is created first if the database has none.
 pub fn synthetic(store: &mut Store, n: usize, seed: u64) -> Result<SeedOutcome> {
+    if n == 0 || n > MAX_SYNTHETIC {
+        return Err(Error::invalid(format!(
+            "测试工单数量 {n} 不合适，请填写 1 到 {MAX_SYNTHETIC} 之间的数"
+        )));
+    }
     let mut rng = fastrand::Rng::with_seed(seed);
     store.set_durable(false)?;
     let result = synthetic_inner(store, n, &mut rng);

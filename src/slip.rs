@@ -4,7 +4,7 @@
 
 pub mod money;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use printpdf::PdfPage;
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,8 @@ use crate::canvas::{mm_pt, pt_mm, Canvas, Color, Document, THICK, THIN};
 use crate::clock::Time;
 use crate::error::{Error, Result};
 use crate::font::{font, Font};
-use crate::store::{Settings, Step, Store};
+use crate::outfile::{self, Existing};
+use crate::store::{Settings, Store};
 use crate::ticket::{Kind, Material, Satisfaction, Scope, Status, Ticket, Urgency};
 
 const A4_W: f32 = 210.0;
@@ -65,8 +66,7 @@ impl Layout {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PrintOutcome {
     /// The PDF written.
-    #[ts(type = "string")]
-    pub path: PathBuf,
+    pub path: String,
     /// Pages in the PDF (a ticket takes more than one when a field is continued).
     pub pages: usize,
     /// Size of the PDF in bytes.
@@ -97,8 +97,10 @@ pub fn print_to_file(
     layout: Option<Layout>,
     out: &Path,
     operator: &str,
+    existing: Existing,
 ) -> Result<PrintOutcome> {
     crate::input::name("操作员", Some(operator))?;
+    let out = outfile::check(out, &["pdf"], store.path(), existing)?;
     let mut tickets: Vec<Ticket> = Vec::with_capacity(numbers.len());
     for n in numbers {
         let t = store.ticket(n)?;
@@ -119,28 +121,15 @@ pub fn print_to_file(
         None => Layout::parse(&settings.slip_layout)?,
     };
     let (bytes, pages) = render_counted(&tickets, layout, &settings, &store.now())?;
-    write_atomically(out, &bytes)?;
-    for t in &tickets {
-        store.apply_step(&t.number, Step::Print, None, operator)?;
-    }
+    let staged = outfile::stage(&out, &bytes)?;
+    let printed: Vec<String> = tickets.into_iter().map(|t| t.number).collect();
+    // The prints are recorded only if the PDF lands in place, in the same transaction.
+    store.record_prints(&printed, operator, || staged.place())?;
     Ok(PrintOutcome {
-        path: out.to_path_buf(),
+        path: out.display().to_string(),
         pages,
         bytes: bytes.len(),
-        tickets: tickets.into_iter().map(|t| t.number).collect(),
-    })
-}
-
-/// Write beside the target and rename, so a failed write never leaves half a PDF
-/// where the viewer or printer would pick it up.
-fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
-    let mut part = out.as_os_str().to_owned();
-    part.push(".part");
-    let part = PathBuf::from(part);
-    std::fs::write(&part, bytes).map_err(|e| Error::io(&part, e))?;
-    std::fs::rename(&part, out).map_err(|e| {
-        let _ = std::fs::remove_file(&part);
-        Error::io(out, e)
+        tickets: printed,
     })
 }
 

@@ -4,27 +4,31 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-struct Cli {
-    dir: tempfile::TempDir,
+/// Every CLI run sees this as "now" (office time), whatever the hour the suite runs at.
+const CLI_NOW: &str = "2026-11-25 12:00";
+
+pub(crate) struct Cli {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Cli {
-    fn new() -> Cli {
+    pub(crate) fn new() -> Cli {
         Cli {
             dir: tempfile::tempdir().unwrap(),
         }
     }
 
-    fn db(&self) -> String {
+    pub(crate) fn db(&self) -> String {
         self.dir.path().join("office.db").display().to_string()
     }
 
-    fn run(&self, args: &[&str], stdin: &str) -> Output {
+    pub(crate) fn run(&self, args: &[&str], stdin: &str) -> Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_baoxiu"))
             .arg("--db")
             .arg(self.db())
             .args(args)
             .env_remove("BAOXIU_DB")
+            .env("BAOXIU_NOW", CLI_NOW)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -39,7 +43,7 @@ impl Cli {
         child.wait_with_output().unwrap()
     }
 
-    fn ok(&self, args: &[&str], stdin: &str) -> serde_json::Value {
+    pub(crate) fn ok(&self, args: &[&str], stdin: &str) -> serde_json::Value {
         let out = self.run(args, stdin);
         assert!(
             out.status.success(),
@@ -50,7 +54,7 @@ impl Cli {
     }
 
     /// A refusal: exit 1 and exactly one stderr line `error[code]: message`.
-    fn refused(&self, args: &[&str], stdin: &str) -> (String, String) {
+    pub(crate) fn refused(&self, args: &[&str], stdin: &str) -> (String, String) {
         let out = self.run(args, stdin);
         assert_eq!(out.status.code(), Some(1), "{args:?} should be refused");
         assert!(out.stdout.is_empty());
@@ -64,12 +68,12 @@ impl Cli {
         (code.to_string(), msg.to_string())
     }
 
-    fn dump(&self) -> String {
+    pub(crate) fn dump(&self) -> String {
         baoxiu::Store::open(self.db()).unwrap().dump().unwrap()
     }
 }
 
-const NEW: &str = r#"{"channel":"phone","reporter":"王建国","phone":"13800138000","site":"翠湖苑",
+pub(crate) const NEW: &str = r#"{"channel":"phone","reporter":"王建国","phone":"13800138000","site":"翠湖苑",
   "building":"3","unit":"2","room":"501","scope":"in_home","category":"水路",
   "urgency":"normal","description":"厨房水管漏水","received_at":"2026-11-20 09:00"}"#;
 

@@ -549,6 +549,7 @@ mod exports {
     use std::process::Command;
 
     use baoxiu::export::{self, ExportOptions};
+    use baoxiu::outfile::Existing;
     use calamine::{Data, Reader, Xlsx};
 
     use super::november;
@@ -760,13 +761,20 @@ mod exports {
             ("月报.pdf", b"%PDF"),
         ] {
             let path = dir.join(name);
-            let out = export::to_file(&db.store, "2026-11", &path, &opts).unwrap();
+            let out = export::to_file(&db.store, "2026-11", &path, &opts, Existing::Keep).unwrap();
             assert_eq!(out.tickets, 8);
             let bytes = std::fs::read(&path).unwrap();
             assert_eq!(bytes.len(), out.bytes);
             assert!(bytes.starts_with(magic), "{name}");
         }
-        let e = export::to_file(&db.store, "2026-11", dir.join("月报.docx"), &opts).unwrap_err();
+        let e = export::to_file(
+            &db.store,
+            "2026-11",
+            dir.join("月报.docx"),
+            &opts,
+            Existing::Keep,
+        )
+        .unwrap_err();
         assert_eq!(e.code(), "invalid_input");
         assert!(!dir.join("月报.docx").exists());
         let e = export::to_file(
@@ -774,6 +782,7 @@ mod exports {
             "2026-11",
             dir.join("没有这个目录/月报.xlsx"),
             &opts,
+            Existing::Keep,
         )
         .unwrap_err();
         assert_eq!(e.code(), "not_found");

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use baoxiu::input::{CompletionDraft, MaterialDraft, TicketDraft};
+use baoxiu::outfile::Existing;
 use baoxiu::slip::{self, Layout};
 use baoxiu::store::Step;
 use baoxiu::ticket::Ticket;
@@ -389,6 +390,7 @@ fn a_character_the_font_lacks_is_refused_and_nothing_is_written() {
             None,
             &out,
             "前台小李",
+            Existing::Keep,
         )
         .unwrap_err();
         assert_eq!(e.code(), "missing_glyph");
@@ -474,8 +476,16 @@ fn print_to_file_writes_the_pdf_and_records_a_printed_event() {
     let b = new_ticket(&mut d.store, "2026-11-20 09:05");
     let out = d.dir.path().join("print.pdf");
     let numbers = vec![a.number.to_lowercase(), b.number.clone()];
-    let done = slip::print_to_file(&mut d.store, &numbers, None, &out, "前台小李").unwrap();
-    assert_eq!(done.path, out);
+    let done = slip::print_to_file(
+        &mut d.store,
+        &numbers,
+        None,
+        &out,
+        "前台小李",
+        Existing::Keep,
+    )
+    .unwrap();
+    assert_eq!(done.path, out.display().to_string());
     assert_eq!(done.pages, 2);
     assert_eq!(done.tickets, vec![a.number.clone(), b.number.clone()]);
     assert_eq!(done.bytes as u64, std::fs::metadata(&out).unwrap().len());
@@ -497,6 +507,7 @@ fn print_to_file_writes_the_pdf_and_records_a_printed_event() {
         Some(Layout::A5x2),
         &out,
         "前台小李",
+        Existing::Replace,
     )
     .unwrap();
     assert_eq!(again.pages, 1);
@@ -521,6 +532,7 @@ fn print_to_file_refuses_a_missing_or_cancelled_ticket_before_writing() {
         None,
         &out,
         "前台小李",
+        Existing::Keep,
     )
     .unwrap_err();
     assert_eq!(e.code(), "not_found");
@@ -543,12 +555,14 @@ fn print_to_file_refuses_a_missing_or_cancelled_ticket_before_writing() {
         None,
         &out,
         "前台小李",
+        Existing::Keep,
     )
     .unwrap_err();
     assert_eq!(e.code(), "wrong_status");
     assert!(!out.exists());
 
-    let e = slip::print_to_file(&mut d.store, &[], None, &out, "前台小李").unwrap_err();
+    let e =
+        slip::print_to_file(&mut d.store, &[], None, &out, "前台小李", Existing::Keep).unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     assert!(!out.exists());
 }
@@ -567,6 +581,7 @@ fn the_default_layout_is_the_office_setting() {
         None,
         &out,
         "前台小李",
+        Existing::Keep,
     )
     .unwrap();
     assert!(text_of(&out).contains("第二联 客户联"));

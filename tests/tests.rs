@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod desk;
 mod import;
+mod outfile;
 mod report;
 mod search;
 mod sla;

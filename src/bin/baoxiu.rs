@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use baoxiu::input::{from_json, CompletionDraft, TechnicianDraft, TicketDraft};
+use baoxiu::outfile::Existing;
 use baoxiu::store::{Step, TicketFilter};
 use baoxiu::{Error, Result, Store};
 use clap::{Args, Parser, Subcommand};
@@ -57,6 +58,9 @@ enum Command {
         layout: Option<String>,
         #[arg(long)]
         by: Option<String>,
+        /// Replace --out if it already exists.
+        #[arg(long)]
+        force: bool,
     },
     /// 月度汇总: print the month's summary as JSON, or export it (.xlsx, .pdf, .csv by extension).
     Report {
@@ -69,6 +73,9 @@ enum Command {
         /// Show phone numbers as 138****5678.
         #[arg(long)]
         mask_phones: bool,
+        /// Replace --out if it already exists.
+        #[arg(long)]
+        force: bool,
     },
     /// 导入房屋和住户 from an .xlsx or .csv ledger (--dry-run: preview only).
     Import {
@@ -357,6 +364,15 @@ fn print<T: Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
+/// `--force` says an existing output file may be replaced.
+fn existing(force: bool) -> Existing {
+    if force {
+        Existing::Replace
+    } else {
+        Existing::Keep
+    }
+}
+
 fn step(store: &mut Store, number: &str, s: Step, who: &Who) -> Result<()> {
     let t = store.apply_step(number, s, who.at.as_deref(), &who.operator())?;
     print(&t)
@@ -368,6 +384,15 @@ fn run(cli: Cli) -> Result<()> {
         None => baoxiu::store::default_path()?,
     };
     let mut store = Store::open(&path)?;
+    // A fixed "now" for tests (office time, like --at), so the suite never depends on
+    // the hour it runs at. Offices never set it.
+    if let Some(now) = std::env::var("BAOXIU_NOW")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+    {
+        let now = store.zone().parse_input("BAOXIU_NOW", &now)?;
+        store.set_now(Some(now));
+    }
     match cli.command {
         Command::Tech(TechCommand::Add {
             name,
@@ -417,6 +442,7 @@ fn run(cli: Cli) -> Result<()> {
             out,
             layout,
             by,
+            force,
         } => {
             let layout = layout
                 .as_deref()
@@ -429,6 +455,7 @@ fn run(cli: Cli) -> Result<()> {
                 layout,
                 &out,
                 &who.operator(),
+                existing(force),
             )?)
         }
         Command::Report {
@@ -436,12 +463,14 @@ fn run(cli: Cli) -> Result<()> {
             json,
             out,
             mask_phones,
+            force,
         } => match out {
             Some(path) if !json => print(&baoxiu::export::to_file(
                 &store,
                 &month,
                 &path,
                 &baoxiu::export::ExportOptions { mask_phones },
+                existing(force),
             )?),
             _ => print(&baoxiu::report::month(&store, &month)?),
         },

@@ -571,6 +571,30 @@ impl Store {
         self.ticket(&current.number)
     }
 
+    /// 打印: one `printed` event per ticket, all in one transaction that commits only
+    /// if `deliver` (putting the PDF in place) succeeds — a print that did not reach the
+    /// office is never recorded, and a recorded print always has its file.
+    pub fn record_prints(
+        &mut self,
+        numbers: &[String],
+        operator: &str,
+        deliver: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        let operator = input::name("操作员", Some(operator))?;
+        let now = self.now();
+        let tx = self.write()?;
+        for number in numbers {
+            let ticket = self.ticket(number)?;
+            let rule = self.sla_rule(ticket.category_id, ticket.urgency)?;
+            let before = ticket.materials.len();
+            let (next, event) = workflow::apply(&ticket, Action::Print, now, &operator, &rule)?;
+            write_ticket(&tx, &next, before)?;
+            insert_event(&tx, next.id, &event)?;
+        }
+        deliver()?;
+        tx.commit().sql("commit prints")
+    }
+
     /// 工单列表: filters, keyword search, sorting and paging.
     pub fn list_tickets(&self, f: &TicketFilter) -> Result<TicketPage> {
         let now = self.now();
