@@ -427,8 +427,8 @@ impl CompletionDraft {
     pub fn check(&self) -> Result<Completion> {
         let cause =
             printed_text("故障原因", self.cause.as_deref(), MAX_NOTE, true)?.unwrap_or_default();
-        let measures = printed_text("处理措施", self.measures.as_deref(), MAX_NOTE, true)?
-            .unwrap_or_default();
+        let measures =
+            printed_text("处理措施", self.measures.as_deref(), MAX_NOTE, true)?.unwrap_or_default();
         if self.materials.len() > MAX_MATERIALS {
             return Err(Error::invalid(format!("材料最多 {MAX_MATERIALS} 行")));
         }

@@ -176,3 +176,26 @@ pub fn escalation(t: &Ticket, now: &Time) -> Option<(EscalationReason, Time)> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Before issue 8 `DateTime + TimeDelta` panicked here (`overflowed`).
+    #[test]
+    fn deadlines_beyond_the_calendar_are_refused_not_a_panic() {
+        let last = chrono::DateTime::<chrono::Utc>::MAX_UTC.fixed_offset();
+        let rule = default_rules()[0];
+        let e = initial(&last, None, &rule).unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert!(e.to_string().contains("派单时限无法计算"), "{e}");
+        assert!(restart(&Deadlines::default(), &last, &rule).is_err());
+        assert!(visit_due(&last, &rule).is_err());
+        let held = Deadlines {
+            completion: Some(last),
+            ..Default::default()
+        };
+        assert!(extend_completion(&held, 1).is_err());
+        assert!(extend_completion(&held, i64::MAX).is_err());
+    }
+}

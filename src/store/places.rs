@@ -171,8 +171,7 @@ impl Store {
         let site = input::printed_name("小区", Some(site))?;
         let room_clean = input::printed_name("房号", Some(room))?;
         let name = input::printed_name("姓名", Some(name))?;
-        let building =
-            input::printed_text("楼栋", Some(building), 50, false)?.unwrap_or_default();
+        let building = input::printed_text("楼栋", Some(building), 50, false)?.unwrap_or_default();
         let unit = input::printed_text("单元", Some(unit), 50, false)?.unwrap_or_default();
         let phones = phones
             .iter()
