@@ -49,8 +49,18 @@ impl OfficeZone {
     }
 
     /// Read a time a user typed: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` as office local time.
+    /// The year must be written with exactly four digits: chrono also reads `+262142-…`
+    /// and `-5000-…`, which no office means.
     pub fn parse_input(&self, field: &str, input: &str) -> Result<Time> {
         let s = input.trim();
+        let bad = || {
+            Error::invalid(format!(
+                "{field}“{input}”格式不对，请写成 2026-11-27 14:30 或 RFC 3339 格式"
+            ))
+        };
+        if !four_digit_year(s) {
+            return Err(bad());
+        }
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Ok(self.at(t.with_timezone(&Utc)));
         }
@@ -62,11 +72,7 @@ impl OfficeZone {
         ]
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .ok_or_else(|| {
-            Error::invalid(format!(
-                "{field}“{input}”格式不对，请写成 2026-11-27 14:30 或 RFC 3339 格式"
-            ))
-        })?;
+        .ok_or_else(bad)?;
         self.local_naive(naive).ok_or_else(|| {
             Error::invalid(format!("{field}“{input}”在本地时区不存在，请换一个时间"))
         })
@@ -88,17 +94,8 @@ impl OfficeZone {
 
     /// `[start, end)` of a local month `YYYY-MM`, as UTC epoch seconds.
     pub fn month_range(&self, month: &str) -> Result<(i64, i64)> {
-        let bad = || Error::invalid(format!("月份“{month}”格式不对，请写成 2026-11"));
-        let (y, m) = month.trim().split_once('-').ok_or_else(bad)?;
-        let y: i32 = y.parse().map_err(|_| bad())?;
-        let m: u32 = m.parse().map_err(|_| bad())?;
-        let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
-        let next = if m == 12 {
-            NaiveDate::from_ymd_opt(y + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(y, m + 1, 1)
-        }
-        .ok_or_else(bad)?;
+        let first = parse_month(month)?;
+        let next = next_month(first).ok_or_else(|| month_error(month))?;
         Ok((self.day_start(first)?, self.day_start(next)?))
     }
 
@@ -122,6 +119,57 @@ impl OfficeZone {
     pub fn local_date(&self, t: &Time) -> NaiveDate {
         t.with_timezone(&self.0).date_naive()
     }
+}
+
+/// `YYYY-` at the start: four ASCII digits and a dash, no sign.
+fn four_digit_year(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() > 4 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+}
+
+fn month_error(month: &str) -> Error {
+    Error::invalid(format!(
+        "月份“{month}”格式不对，请写成 2026-11（年份 {EARLIEST_YEAR}–9999）"
+    ))
+}
+
+/// The one strict reading of a month a user typed: `YYYY-MM` (or `YYYY-M`), four-digit
+/// year from 2000, month 1–12, no sign, nothing else. Returns the month's first day.
+pub fn parse_month(month: &str) -> Result<NaiveDate> {
+    let bad = || month_error(month);
+    let s = month.trim();
+    let (y, m) = s.split_once('-').ok_or_else(bad)?;
+    if y.len() != 4
+        || !(1..=2).contains(&m.len())
+        || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let y: i32 = y.parse().map_err(|_| bad())?;
+    let m: u32 = m.parse().map_err(|_| bad())?;
+    if y < EARLIEST_YEAR {
+        return Err(bad());
+    }
+    NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)
+}
+
+/// The first day of the month after the one `first` is in.
+pub fn next_month(first: NaiveDate) -> Option<NaiveDate> {
+    if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year().checked_add(1)?, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    }
+}
+
+/// The one strict reading of a date a user typed: `YYYY-MM-DD` with a four-digit year.
+pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
+    let bad = || Error::invalid(format!("{field}“{s}”格式不对，请写成 2026-11-27"));
+    let t = s.trim();
+    if !four_digit_year(t) {
+        return Err(bad());
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| bad())
 }
 
 /// Earliest time anything may be recorded at.

@@ -14,34 +14,125 @@ const MAX_NAME: usize = 50;
 const MAX_LINE: usize = 200;
 const MAX_NOTE: usize = 1000;
 const MAX_MATERIALS: usize = 100;
+/// 100 万元: the most one fee, unit price or material line may be, in 分.
+const MAX_FEN: i64 = 100_000_000;
+/// A 预约 appointment may be set at most this many months after the call.
+const APPOINTMENT_MONTHS_AHEAD: u32 = 12;
 
-/// Trimmed text with no control characters (line breaks allowed where `multiline`),
-/// at most `max` characters. `None`/blank gives `None`.
+/// Characters that draw nothing and only steer how the text around them is shown:
+/// bidi embeddings, overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069,
+/// U+200E/F, U+061C), zero-width spaces and joiners, word joiners, the BOM, the soft
+/// hyphen, fillers, variation selectors and tags. They arrive pasted from chat apps or
+/// crafted to make one name look like another; nobody can see them to delete them, so
+/// they are removed wherever text is entered. (A short fixed list rather than a Unicode
+/// table crate: these are the format characters text input meets.)
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// Trimmed text without invisible format characters ([`is_invisible`]), at most `max`
+/// characters. Single-line text has control characters removed (a pasted tab or line
+/// break becomes a space); multi-line text keeps line breaks and tabs and refuses any
+/// other control character. `None`/blank gives `None`.
 pub fn text(
     field: &str,
     value: Option<&str>,
     max: usize,
     multiline: bool,
 ) -> Result<Option<String>> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+    let Some(value) = value else {
         return Ok(None);
     };
-    if let Some(c) = v
-        .chars()
-        .find(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
-    {
-        return Err(Error::invalid(format!(
-            "{field}含有不可见的控制字符（U+{:04X}），请删除后重新输入",
-            c as u32
-        )));
+    let visible: String = value.chars().filter(|&c| !is_invisible(c)).collect();
+    let v = visible.trim();
+    let cleaned = if multiline {
+        if let Some(c) = v
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(Error::invalid(format!(
+                "{field}含有不可见的控制字符（U+{:04X}），请删除后重新输入",
+                c as u32
+            )));
+        }
+        v.to_string()
+    } else {
+        v.chars()
+            .filter_map(|c| match c {
+                c if c.is_control() && c.is_whitespace() => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect::<String>()
+            .trim()
+            .to_string()
+    };
+    if cleaned.is_empty() {
+        return Ok(None);
     }
-    let n = v.chars().count();
+    let n = cleaned.chars().count();
     if n > max {
         return Err(Error::invalid(format!(
             "{field}太长（{n} 字），最多 {max} 字，请精简"
         )));
     }
-    Ok(Some(v.to_string()))
+    Ok(Some(cleaned))
+}
+
+/// Text that goes on the 维修单 must be drawable by the bundled font: refuse it where it
+/// is typed, naming the field, the character and its code, instead of accepting a
+/// ticket that can never be printed.
+pub fn printable(field: &str, text: &str) -> Result<()> {
+    match crate::font::first_missing(text)? {
+        None => Ok(()),
+        Some(c) => Err(Error::MissingGlyph(format!(
+            "{field}中的字符“{c}”（U+{:04X}）无法打印在维修单上（内置字体没有这个字），\
+             请删除它，或改用常用字、同音字或拼音代替后再保存",
+            c as u32
+        ))),
+    }
+}
+
+/// [`text`] for a field printed on the slip: also [`printable`].
+pub fn printed_text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+    multiline: bool,
+) -> Result<Option<String>> {
+    let v = text(field, value, max, multiline)?;
+    if let Some(v) = &v {
+        printable(field, v)?;
+    }
+    Ok(v)
+}
+
+/// [`name`] for a name printed on the slip (报修人, 维修人员, 材料): also [`printable`].
+pub fn printed_name(field: &str, value: Option<&str>) -> Result<String> {
+    let v = name(field, value)?;
+    printable(field, &v)?;
+    Ok(v)
 }
 
 /// Like [`text`], but the field must be filled in.
@@ -174,12 +265,22 @@ impl TicketDraft {
     /// Parse a draft from JSON. Scripts and spreadsheets write rooms and phones as
     /// numbers (`"room": 501`): every field of a draft is text, so numbers are taken as
     /// their text.
+    /// Only whole non-negative numbers of at most 12 digits are taken (a room, a phone):
+    /// `5.01`, `-3` or `18446744073709551616` would be stored as something nobody typed.
     pub fn from_json(json: &str) -> Result<TicketDraft> {
         let mut value: serde_json::Value = from_json("报修登记", json)?;
         if let Some(map) = value.as_object_mut() {
-            for v in map.values_mut() {
+            for (key, v) in map.iter_mut() {
                 if let serde_json::Value::Number(n) = v {
-                    *v = serde_json::Value::String(n.to_string());
+                    match n.as_u64().filter(|&n| n <= MAX_JSON_NUMBER) {
+                        Some(n) => *v = serde_json::Value::String(n.to_string()),
+                        None => {
+                            return Err(Error::invalid(format!(
+                                "报修登记：字段“{key}”的数字 {n} 不是 12 位以内的非负整数，\
+                                 请写成文本（加引号，如 \"{key}\": \"501\"）"
+                            )))
+                        }
+                    }
                 }
             }
         }
@@ -189,18 +290,18 @@ impl TicketDraft {
     pub fn check(&self, zone: &OfficeZone, now: &Time) -> Result<NewTicket> {
         let kind = choice(self.kind.as_deref(), Kind::parse)?.unwrap_or(Kind::Repair);
         let channel = choice(self.channel.as_deref(), Channel::parse)?.unwrap_or(Channel::Phone);
-        let reporter = name("报修人", self.reporter.as_deref())?;
+        let reporter = printed_name("报修人", self.reporter.as_deref())?;
         let phone_text = text("联系电话", self.phone.as_deref(), MAX_NAME, false)?;
         let phone = match phone_text {
             Some(p) => phone("联系电话", &p)?,
             None if channel == Channel::Inspection => String::new(),
             None => return Err(Error::invalid("联系电话不能为空，请填写报修人的电话")),
         };
-        let site = text("小区", self.site.as_deref(), MAX_NAME, false)?;
-        let building = text("楼栋", self.building.as_deref(), MAX_NAME, false)?;
-        let unit = text("单元", self.unit.as_deref(), MAX_NAME, false)?;
-        let room = text("房号", self.room.as_deref(), MAX_NAME, false)?;
-        let location = text("报修位置", self.location.as_deref(), MAX_LINE, false)?;
+        let site = printed_text("小区", self.site.as_deref(), MAX_NAME, false)?;
+        let building = printed_text("楼栋", self.building.as_deref(), MAX_NAME, false)?;
+        let unit = printed_text("单元", self.unit.as_deref(), MAX_NAME, false)?;
+        let room = printed_text("房号", self.room.as_deref(), MAX_NAME, false)?;
+        let location = printed_text("报修位置", self.location.as_deref(), MAX_LINE, false)?;
         let scope = match choice(self.scope.as_deref(), Scope::parse)? {
             Some(s) => s,
             None if room.is_none() && location.is_some() => Scope::PublicArea,
@@ -231,6 +332,7 @@ impl TicketDraft {
             MAX_DESCRIPTION,
             true,
         )?;
+        printable("故障描述", &description)?;
         let received_at = match text("报修时间", self.received_at.as_deref(), MAX_NAME, false)?
         {
             Some(s) => zone.parse_input("报修时间", &s)?,
@@ -248,12 +350,7 @@ impl TicketDraft {
             ));
         }
         if let Some(a) = &appointment_at {
-            if a.timestamp() < received_at.timestamp() - 60 {
-                return Err(Error::invalid(format!(
-                    "预约时间 {} 已经过去，请填写报修时间之后的时间",
-                    a.format("%Y-%m-%d %H:%M")
-                )));
-            }
+            check_appointment(a, &received_at)?;
         }
         Ok(NewTicket {
             kind,
@@ -273,6 +370,25 @@ impl TicketDraft {
             received_at,
         })
     }
+}
+
+/// A 预约 appointment is after the call (a minute earlier is tolerated, as in
+/// [`check_happened`]; compared by the minute, since typed times have no seconds) and
+/// at most a year after it.
+fn check_appointment(a: &Time, received_at: &Time) -> Result<()> {
+    let shown = a.format("%Y-%m-%d %H:%M");
+    if a.timestamp().div_euclid(60) < received_at.timestamp().div_euclid(60) - 1 {
+        return Err(Error::invalid(format!(
+            "预约时间 {shown} 已经过去，请填写报修时间之后的时间"
+        )));
+    }
+    let latest = received_at.checked_add_months(chrono::Months::new(APPOINTMENT_MONTHS_AHEAD));
+    if latest.is_none_or(|latest| *a > latest) {
+        return Err(Error::invalid(format!(
+            "预约时间 {shown} 距报修时间超过一年，请填写一年以内的上门时间"
+        )));
+    }
+    Ok(())
 }
 
 /// One material line as typed.
@@ -309,17 +425,18 @@ impl CompletionDraft {
     /// Checks the numbers and texts; cause and measures being present is the
     /// workflow's precondition, checked there.
     pub fn check(&self) -> Result<Completion> {
-        let cause = text("故障原因", self.cause.as_deref(), MAX_NOTE, true)?.unwrap_or_default();
+        let cause =
+            printed_text("故障原因", self.cause.as_deref(), MAX_NOTE, true)?.unwrap_or_default();
         let measures =
-            text("处理措施", self.measures.as_deref(), MAX_NOTE, true)?.unwrap_or_default();
+            printed_text("处理措施", self.measures.as_deref(), MAX_NOTE, true)?.unwrap_or_default();
         if self.materials.len() > MAX_MATERIALS {
             return Err(Error::invalid(format!("材料最多 {MAX_MATERIALS} 行")));
         }
         let mut materials = Vec::new();
         for (i, m) in self.materials.iter().enumerate() {
             let row = i + 1;
-            let name = name(&format!("第 {row} 行材料名称"), m.name.as_deref())?;
-            let spec = text(
+            let name = printed_name(&format!("第 {row} 行材料名称"), m.name.as_deref())?;
+            let spec = printed_text(
                 &format!("第 {row} 行规格型号"),
                 m.spec.as_deref(),
                 MAX_NAME,
@@ -340,13 +457,19 @@ impl CompletionDraft {
                 )));
             }
             let unit_price_fen = m.unit_price_fen.unwrap_or(0);
-            if !(0..=100_000_000).contains(&unit_price_fen) {
+            if !(0..=MAX_FEN).contains(&unit_price_fen) {
                 return Err(Error::invalid(format!(
                     "第 {row} 行材料“{name}”的单价不能为负数或过大"
                 )));
             }
+            let amount_fen = Material::amount(quantity, unit_price_fen);
+            if amount_fen > MAX_FEN {
+                return Err(Error::invalid(format!(
+                    "第 {row} 行材料“{name}”的金额（数量×单价）过大（最多 100 万元），请检查数量和单价"
+                )));
+            }
             materials.push(Material {
-                amount_fen: Material::amount(quantity, unit_price_fen),
+                amount_fen,
                 name,
                 spec,
                 quantity,
@@ -366,7 +489,7 @@ impl CompletionDraft {
         if fee_fen < 0 {
             return Err(Error::invalid("费用不能为负数，请按维修单填写"));
         }
-        if fee_fen > 100_000_000 {
+        if fee_fen > MAX_FEN {
             return Err(Error::invalid("费用过大（最多 100 万元），请按维修单填写"));
         }
         let paid = self.paid.unwrap_or(fee_fen > 0);
@@ -397,9 +520,84 @@ pub struct TechnicianDraft {
     pub active: Option<bool>,
 }
 
-/// Parse a JSON draft, turning serde's English into a Chinese message.
+/// The largest number a draft takes in place of text: 12 digits (a landline with area
+/// code, a room).
+const MAX_JSON_NUMBER: u64 = 999_999_999_999;
+
+/// Parse a JSON draft, turning serde's English into a Chinese message. A key given
+/// twice in one object is refused: serde_json would silently keep one of them.
 pub fn from_json<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Result<T> {
+    serde_json::from_str::<NoDuplicateKeys>(json).map_err(|e| json_error(what, &e))?;
     serde_json::from_str(json).map_err(|e| json_error(what, &e))
+}
+
+/// Walks any JSON value and fails on the first object with a repeated key (serde's own
+/// derive only catches repeats of known struct fields, and `serde_json::Value` keeps
+/// the last one).
+struct NoDuplicateKeys;
+
+impl<'de> serde::Deserialize<'de> for NoDuplicateKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(NoDuplicateKeysVisitor)
+    }
+}
+
+struct NoDuplicateKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicateKeysVisitor {
+    type Value = NoDuplicateKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_str<E>(self, _: &str) -> std::result::Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<NoDuplicateKeys, A::Error> {
+        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<NoDuplicateKeys, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            map.next_value::<NoDuplicateKeys>()?;
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate field `{key}`"
+                )));
+            }
+        }
+        Ok(NoDuplicateKeys)
+    }
 }
 
 fn json_error(what: &str, e: &serde_json::Error) -> Error {
@@ -410,6 +608,11 @@ fn json_error(what: &str, e: &serde_json::Error) -> Error {
             .and_then(|r| r.split('`').next())
         {
             format!("不认识的字段“{field}”")
+        } else if let Some(field) = detail
+            .strip_prefix("duplicate field `")
+            .and_then(|r| r.split('`').next())
+        {
+            format!("字段“{field}”出现了两次，请只保留一个")
         } else if detail.contains("invalid type") {
             format!("字段类型不对（{detail}）")
         } else {

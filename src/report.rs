@@ -48,7 +48,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use rusqlite::named_params;
 use serde::Serialize;
 
@@ -287,13 +287,12 @@ pub fn month_detail(store: &Store, month: &str) -> Result<MonthDetail> {
     })
 }
 
-/// `2026-11` (also accepts `2026-1`) → `2026-11` / `2026-01`.
+/// `2026-11` (also accepts `2026-1`) → `2026-11` / `2026-01`, by the one strict month
+/// parser in `clock`.
 fn normalize_month(month: &str) -> Result<String> {
-    let bad = || Error::invalid(format!("月份“{month}”格式不对，请写成 2026-11"));
-    let (y, m) = month.trim().split_once('-').ok_or_else(bad)?;
-    let y: i32 = y.trim().parse().map_err(|_| bad())?;
-    let m: u32 = m.trim().parse().map_err(|_| bad())?;
-    Ok(format!("{y:04}-{m:02}"))
+    Ok(crate::clock::parse_month(month)?
+        .format("%Y-%m")
+        .to_string())
 }
 
 /// Every ticket the month touches, with its facts replayed from the history: received,
@@ -880,21 +879,10 @@ SELECT s.name, u.building, u.unit, u.room, g.location, g.scope, c.name, g.n, g.l
  ORDER BY g.n DESC, g.last DESC";
 
 fn hot_spots(store: &Store, zone: &OfficeZone, month: &str, end: i64) -> Result<Vec<HotSpot>> {
-    let bad = || Error::invalid(format!("月份“{month}”格式不对，请写成 2026-11"));
-    let (y, m) = month.split_once('-').ok_or_else(bad)?;
-    let first = NaiveDate::from_ymd_opt(
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        1,
-    )
-    .ok_or_else(bad)?;
+    let first = crate::clock::parse_month(month)?;
     // The 90 local days ending with the month's last day.
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-    }
-    .ok_or_else(bad)?;
+    let next = crate::clock::next_month(first)
+        .ok_or_else(|| Error::invalid(format!("月份“{month}”超出范围，请检查")))?;
     let from = zone.day_start(next - Duration::days(HOT_SPOT_DAYS))?;
     let mut stmt = store.conn().prepare(HOT_SPOTS_SQL).sql("hot spots")?;
     let rows = stmt

@@ -2,10 +2,10 @@
 //! category), the deadlines that follow from them, and when a ticket is 超时 overdue.
 //! Pure functions: the caller supplies "now".
 
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Time;
+use crate::error::{Error, Result};
 use crate::ticket::{Deadlines, Stage, Status, Ticket, Urgency};
 
 /// Minutes allowed per stage. Dispatch, arrival and completion count from the time the
@@ -50,43 +50,63 @@ pub fn default_rules() -> [SlaRule; 3] {
 /// A ticket with no progress this long after (re)dispatch is escalated.
 pub const NO_PROGRESS_MINUTES: i64 = 120;
 
-fn plus(t: &Time, minutes: i64) -> Time {
-    *t + Duration::minutes(minutes)
+/// `t` plus `minutes`, or `None` when the result would leave chrono's range (an
+/// absurd year typed somewhere). Never panics.
+fn plus_opt(t: &Time, minutes: i64) -> Option<Time> {
+    let delta = chrono::TimeDelta::try_minutes(minutes)?;
+    t.checked_add_signed(delta)
+}
+
+/// Like [`plus_opt`], as a refusal that says which deadline could not be worked out.
+fn plus(t: &Time, minutes: i64, what: &str) -> Result<Time> {
+    plus_opt(t, minutes).ok_or_else(|| {
+        Error::invalid(format!(
+            "{what}无法计算（{} 加 {minutes} 分钟超出范围），请检查填写的时间",
+            t.format("%Y-%m-%d %H:%M")
+        ))
+    })
 }
 
 /// Deadlines of a new ticket. For 预约 the arrival and completion clocks start at the
 /// appointment, not at the call.
-pub fn initial(received_at: &Time, appointment_at: Option<&Time>, rule: &SlaRule) -> Deadlines {
+pub fn initial(
+    received_at: &Time,
+    appointment_at: Option<&Time>,
+    rule: &SlaRule,
+) -> Result<Deadlines> {
     let base = appointment_at.unwrap_or(received_at);
-    Deadlines {
-        dispatch: Some(plus(received_at, rule.dispatch_minutes)),
-        arrival: Some(plus(base, rule.arrival_minutes)),
-        completion: Some(plus(base, rule.completion_minutes)),
+    Ok(Deadlines {
+        dispatch: Some(plus(received_at, rule.dispatch_minutes, "派单时限")?),
+        arrival: Some(plus(base, rule.arrival_minutes, "到场时限")?),
+        completion: Some(plus(base, rule.completion_minutes, "完工时限")?),
         visit: None,
-    }
+    })
 }
 
 /// After 返修 rework the arrival and completion clocks start again at the rework.
-pub fn restart(d: &Deadlines, at: &Time, rule: &SlaRule) -> Deadlines {
-    Deadlines {
+pub fn restart(d: &Deadlines, at: &Time, rule: &SlaRule) -> Result<Deadlines> {
+    Ok(Deadlines {
         dispatch: d.dispatch,
-        arrival: Some(plus(at, rule.arrival_minutes)),
-        completion: Some(plus(at, rule.completion_minutes)),
+        arrival: Some(plus(at, rule.arrival_minutes, "到场时限")?),
+        completion: Some(plus(at, rule.completion_minutes, "完工时限")?),
         visit: None,
-    }
+    })
 }
 
 /// Resuming after a hold pushes the completion deadline back by the time held.
-pub fn extend_completion(d: &Deadlines, held_minutes: i64) -> Deadlines {
-    Deadlines {
-        completion: d.completion.map(|c| plus(&c, held_minutes)),
+pub fn extend_completion(d: &Deadlines, held_minutes: i64) -> Result<Deadlines> {
+    Ok(Deadlines {
+        completion: d
+            .completion
+            .map(|c| plus(&c, held_minutes, "完工时限"))
+            .transpose()?,
         ..d.clone()
-    }
+    })
 }
 
 /// The visit is due this long after completion.
-pub fn visit_due(completed_at: &Time, rule: &SlaRule) -> Time {
-    plus(completed_at, rule.visit_minutes)
+pub fn visit_due(completed_at: &Time, rule: &SlaRule) -> Result<Time> {
+    plus(completed_at, rule.visit_minutes, "回访时限")
 }
 
 /// The stage a ticket is late for right now, if any. A ticket on hold does not grow
@@ -145,7 +165,7 @@ pub fn escalation(t: &Ticket, now: &Time) -> Option<(EscalationReason, Time)> {
             .map(|d| (EscalationReason::NotDispatched, d)),
         Status::Assigned => t
             .assigned_at
-            .map(|a| plus(&a, NO_PROGRESS_MINUTES))
+            .and_then(|a| plus_opt(&a, NO_PROGRESS_MINUTES))
             .filter(|d| d < now)
             .map(|d| (EscalationReason::NoProgress, d)),
         Status::Completed => t
@@ -154,5 +174,28 @@ pub fn escalation(t: &Ticket, now: &Time) -> Option<(EscalationReason, Time)> {
             .filter(|d| d < now)
             .map(|d| (EscalationReason::NotVisited, d)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Before issue 8 `DateTime + TimeDelta` panicked here (`overflowed`).
+    #[test]
+    fn deadlines_beyond_the_calendar_are_refused_not_a_panic() {
+        let last = chrono::DateTime::<chrono::Utc>::MAX_UTC.fixed_offset();
+        let rule = default_rules()[0];
+        let e = initial(&last, None, &rule).unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert!(e.to_string().contains("派单时限无法计算"), "{e}");
+        assert!(restart(&Deadlines::default(), &last, &rule).is_err());
+        assert!(visit_due(&last, &rule).is_err());
+        let held = Deadlines {
+            completion: Some(last),
+            ..Default::default()
+        };
+        assert!(extend_completion(&held, 1).is_err());
+        assert!(extend_completion(&held, i64::MAX).is_err());
     }
 }

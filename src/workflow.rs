@@ -128,9 +128,11 @@ pub fn apply(
         )));
     }
     // Compared by the minute: times typed as `HH:MM` mean the start of that minute, and
-    // the desk records steps of the same minute in order.
+    // the desk records steps of the same minute in order. A 跟催 reminder is a step like
+    // any other (it cannot be backdated before the ticket's last step); only printing is
+    // exempt, as its time is the machine's own clock, never typed.
     if at.timestamp().div_euclid(60) < ticket.status_changed_at.timestamp().div_euclid(60)
-        && !matches!(action, Action::Print | Action::Remind { .. })
+        && !matches!(action, Action::Print)
     {
         return Err(Error::invalid(format!(
             "{verb}时间 {} 早于工单上一步的时间 {}，请检查时间",
@@ -186,8 +188,11 @@ pub fn apply(
                 .map(|s| minutes_between(&s, &at))
                 .unwrap_or(0)
                 .max(0);
-            t.held_minutes += held;
-            t.deadlines = sla::extend_completion(&t.deadlines, held);
+            t.held_minutes = t
+                .held_minutes
+                .checked_add(held)
+                .ok_or_else(|| Error::invalid("挂起时长累计超出范围，请检查挂起和恢复的时间"))?;
+            t.deadlines = sla::extend_completion(&t.deadlines, held)?;
             t.hold_started_at = None;
             note = t
                 .hold_reason
@@ -213,17 +218,34 @@ pub fn apply(
             }
             t.cause = Some(c.cause);
             t.measures = Some(c.measures);
-            // A rework's visit adds to the earlier materials, labour and fee.
+            // A rework's visit adds to the earlier materials, labour and fee — checked, so
+            // a sum that cannot be held is refused rather than wrapped or panicking.
+            let number = t.number.clone();
+            let too_big = |what: &str| {
+                Error::invalid(format!(
+                    "工单 {number} 累计的{what}超出范围，请检查本次填写的数字"
+                ))
+            };
+            t.labour_minutes = t
+                .labour_minutes
+                .checked_add(c.labour_minutes)
+                .ok_or_else(|| too_big("工时"))?;
+            t.fee_fen = t
+                .fee_fen
+                .checked_add(c.fee_fen)
+                .ok_or_else(|| too_big("费用"))?;
             t.materials.extend(c.materials);
-            t.labour_minutes += c.labour_minutes;
+            t.materials
+                .iter()
+                .try_fold(0i64, |sum, m| sum.checked_add(m.amount_fen))
+                .ok_or_else(|| too_big("材料金额"))?;
             t.paid = t.paid || c.paid;
-            t.fee_fen += c.fee_fen;
             if c.payment_method.is_some() {
                 t.payment_method = c.payment_method;
             }
             t.owner_signed = c.owner_signed;
             t.completed_at = Some(at);
-            t.deadlines.visit = Some(sla::visit_due(&at, rule));
+            t.deadlines.visit = Some(sla::visit_due(&at, rule)?);
             t.status = Status::Completed;
         }
         Action::Visit {
@@ -265,22 +287,22 @@ pub fn apply(
         }
         Action::Rework { reason } => {
             note = Some(reason);
-            t.rework_count += 1;
+            t.rework_count = t.rework_count.saturating_add(1);
             t.completed_at = None;
             t.visited_at = None;
             t.closed_at = None;
             t.satisfaction = None;
             t.visit_note = None;
             t.assigned_at = Some(at);
-            t.deadlines = sla::restart(&t.deadlines, &at, rule);
+            t.deadlines = sla::restart(&t.deadlines, &at, rule)?;
             t.status = Status::Assigned;
         }
         Action::Remind { note: n } => {
             note = n;
-            t.remind_count += 1;
+            t.remind_count = t.remind_count.saturating_add(1);
         }
         Action::Print => {
-            t.print_count += 1;
+            t.print_count = t.print_count.saturating_add(1);
         }
     }
     if t.status != from {

@@ -387,3 +387,53 @@ fn demo_data_never_lands_on_an_office_that_has_data() {
     assert!(msg.contains("维修人员 1 名"), "{msg}");
     assert_eq!(c.ok(&["tech", "list"], "")[0]["daily_capacity"], 2);
 }
+
+// ---- issue 8 (items 4, 6, 7, minor): bad input from scripts ------------------------
+
+/// Before issue 8: an appointment in the year 262142 killed the process (exit 101),
+/// `--month +2026-11` was taken as November 2026, a repeated key silently kept one
+/// value, and `"room": 18446744073709551616` was stored as `1.8446744073709552e+19`.
+#[test]
+fn odd_input_from_scripts_is_refused_with_exit_1() {
+    let c = Cli::new();
+    c.ok(&["ticket", "new"], NEW);
+    let before = c.dump();
+    let far = NEW.replace(
+        r#""urgency":"normal""#,
+        r#""urgency":"scheduled","appointment_at":"+262142-12-31 23:59""#,
+    );
+    let (code, msg) = c.refused(&["ticket", "new"], &far);
+    assert_eq!(code, "invalid_input");
+    assert!(msg.contains("预约时间"), "{msg}");
+    let (code, msg) = c.refused(&["ticket", "new", "--at", "0000-01-01 00:00"], NEW);
+    assert_eq!(code, "invalid_input");
+    assert!(msg.contains("2000"), "{msg}");
+    let twice = NEW.replace(r#""room":"501""#, r#""room":"501","room":"502""#);
+    let (code, msg) = c.refused(&["ticket", "new"], &twice);
+    assert_eq!(code, "invalid_input");
+    assert!(msg.contains("“room”出现了两次"), "{msg}");
+    let huge = NEW.replace(r#""room":"501""#, r#""room":18446744073709551616"#);
+    let (code, msg) = c.refused(&["ticket", "new"], &huge);
+    assert_eq!(code, "invalid_input");
+    assert!(msg.contains("“room”的数字"), "{msg}");
+    let emoji = NEW.replace("王建国", "王🔥");
+    let (code, msg) = c.refused(&["ticket", "new"], &emoji);
+    assert_eq!(code, "missing_glyph");
+    assert!(msg.contains("U+1F525"), "{msg}");
+    for args in [
+        &["report", "--month", "+2026-11"][..],
+        &["report", "--month", "2026-11-01"][..],
+        &["report", "--month", "+262142-01"][..],
+        &["report", "--month", "1999-12"][..],
+        &["ticket", "list", "--month", "+2026-11"][..],
+        &["ticket", "list", "--from", "+2026-11-01"][..],
+    ] {
+        let (code, msg) = c.refused(args, "");
+        assert_eq!(code, "invalid_input", "{args:?}: {msg}");
+        assert!(msg.contains("格式不对"), "{args:?}: {msg}");
+    }
+    assert_eq!(c.dump(), before);
+    // The strict month still takes what offices write.
+    c.ok(&["report", "--month", "2026-11"], "");
+    c.ok(&["report", "--month", " 2026-1 "], "");
+}

@@ -230,3 +230,25 @@ fn a_ticket_already_late_when_held_stays_late() {
         .unwrap();
     assert_eq!(listed.total, 1);
 }
+
+// ---- issue 8: deadlines of extreme but accepted times ------------------------------
+
+/// The longest appointment (a year after the call) with the longest rule an admin may
+/// set (525600 minutes) still gets deadlines, not a panic.
+#[test]
+fn the_longest_appointment_and_rule_still_get_deadlines() {
+    let mut t = db();
+    let rule = baoxiu::sla::SlaRule {
+        urgency: baoxiu::ticket::Urgency::Scheduled,
+        dispatch_minutes: 525_600,
+        arrival_minutes: 525_600,
+        completion_minutes: 525_600,
+        visit_minutes: 525_600,
+    };
+    t.store.set_sla_rule(None, &rule).unwrap();
+    let mut d = draft("2026-11-20 09:00");
+    d.urgency = Some("scheduled".into());
+    d.appointment_at = Some("2027-11-20 09:00".into());
+    let k = t.store.create_ticket(&d, "前台").unwrap();
+    assert_eq!(rfc(k.deadlines.completion), "2028-11-19T09:00:00+08:00");
+}

@@ -632,3 +632,113 @@ fn saving_a_technician_again_keeps_what_was_not_given() {
         ("13900009999", "水电班", 3, false, 2)
     );
 }
+
+// ---- issue 8: step times -----------------------------------------------------------
+
+/// Before issue 8 `ticket remind N --at "2000-01-01 00:00"` was accepted: every other
+/// step refuses a time before the ticket's last step, and so does 跟催 now.
+#[test]
+fn a_reminder_cannot_be_backdated_or_future_dated() {
+    let mut t = db();
+    add_tech(&mut t.store, "张师傅", &["水路"]);
+    let n = new_ticket(&mut t.store, "2026-11-20 08:00").number;
+    step(&mut t.store, &n, assign("张师傅"), "2026-11-20 09:00");
+    let before = t.store.dump().unwrap();
+    let remind = || Step::Remind {
+        note: Some("业主催".into()),
+    };
+    for (when, msg) in [
+        ("2000-01-01 00:00", "早于工单上一步的时间"),
+        ("2026-11-20 08:59", "早于工单上一步的时间"),
+        ("2026-11-20 10:02", "不能晚于现在"),
+        ("1999-12-31 23:59", "不能早于 2000 年"),
+    ] {
+        let e = t
+            .store
+            .apply_step(&n, remind(), Some(when), "前台")
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "{when}: {e}");
+        assert!(e.to_string().contains(msg), "{when}: {e}");
+        assert_eq!(t.store.dump().unwrap(), before, "{when}");
+    }
+    let r = step(&mut t.store, &n, remind(), "2026-11-20 09:00");
+    assert_eq!(r.remind_count, 1);
+}
+
+/// Property behind issue 8 item 4, for steps: whatever `--at` is typed, `apply_step`
+/// never panics; an accepted step is dated between the ticket's last step and a minute
+/// from now, and a refusal is typed, Chinese, and changes nothing.
+#[test]
+fn any_typed_step_time_is_accepted_in_range_or_refused_cleanly() {
+    use proptest::prelude::*;
+    use std::cell::RefCell;
+
+    let t = RefCell::new(db());
+    {
+        let mut t = t.borrow_mut();
+        add_tech(&mut t.store, "张师傅", &["水路"]);
+        add_tech(&mut t.store, "李师傅", &["水路"]);
+    }
+    let steps = prop_oneof![
+        Just(Step::Remind { note: None }),
+        Just(assign("张师傅")),
+        Just(assign("李师傅")),
+        Just(Step::Start),
+        Just(Step::Hold {
+            reason: "等料".into()
+        }),
+        Just(Step::Resume),
+        Just(Step::Complete(completion())),
+        Just(Step::Visit {
+            satisfaction: "satisfied".into(),
+            note: None
+        }),
+        Just(Step::Rework {
+            reason: "又漏".into()
+        }),
+    ];
+    let strategy = (crate::tickets::typed_time(), steps, 0..3usize);
+    proptest::test_runner::TestRunner::new(crate::tickets::proptest_config())
+        .run(&strategy, |(when, s, which)| {
+            let mut t = t.borrow_mut();
+            // A few tickets at different stages; a new one when all are done.
+            let open: Vec<_> = t
+                .store
+                .list_tickets(&Default::default())
+                .unwrap()
+                .tickets
+                .into_iter()
+                .filter(|k| k.status != Status::Closed)
+                .collect();
+            let ticket = match open.get(which) {
+                Some(k) => k.clone(),
+                None => new_ticket(&mut t.store, "2026-11-01 08:00"),
+            };
+            let before = t.store.dump().unwrap();
+            let now = t.store.now();
+            match t.store.apply_step(&ticket.number, s, Some(&when), "前台") {
+                Ok(k) => {
+                    let last = t.store.history(&k.number).unwrap().pop().unwrap();
+                    prop_assert!(last.at.timestamp() <= now.timestamp() + 60);
+                    prop_assert!(
+                        last.at.timestamp().div_euclid(60)
+                            >= ticket.status_changed_at.timestamp().div_euclid(60),
+                        "{} before {}",
+                        last.at,
+                        ticket.status_changed_at
+                    );
+                }
+                Err(e) => {
+                    prop_assert!(
+                        matches!(e.code(), "invalid_input" | "wrong_status" | "precondition"),
+                        "{}",
+                        e
+                    );
+                    prop_assert!(e.to_string().chars().any(|c| c >= '\u{4E00}'), "{}", e);
+                    prop_assert_eq!(t.store.dump().unwrap(), before);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}

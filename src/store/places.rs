@@ -167,11 +167,12 @@ impl Store {
         name: &str,
         phones: &[String],
     ) -> Result<CallerMatch> {
-        let site = input::name("小区", Some(site))?;
-        let room_clean = input::name("房号", Some(room))?;
-        let name = input::name("姓名", Some(name))?;
-        let building = input::text("楼栋", Some(building), 50, false)?.unwrap_or_default();
-        let unit = input::text("单元", Some(unit), 50, false)?.unwrap_or_default();
+        // All of these fill the intake form (and so the slip) when the caller rings.
+        let site = input::printed_name("小区", Some(site))?;
+        let room_clean = input::printed_name("房号", Some(room))?;
+        let name = input::printed_name("姓名", Some(name))?;
+        let building = input::printed_text("楼栋", Some(building), 50, false)?.unwrap_or_default();
+        let unit = input::printed_text("单元", Some(unit), 50, false)?.unwrap_or_default();
         let phones = phones
             .iter()
             .map(|p| input::phone("电话", p))

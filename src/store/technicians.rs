@@ -103,7 +103,7 @@ impl Store {
     /// Add a technician, or update the one with the same name; fields left out of the
     /// draft keep their current values (a new technician: no team, 8 a day, active).
     pub fn save_technician(&mut self, draft: &TechnicianDraft) -> Result<Technician> {
-        let name = input::name("维修人员姓名", draft.name.as_deref())?;
+        let name = input::printed_name("维修人员姓名", draft.name.as_deref())?;
         let existing = self.technician(&name).ok();
         let phone = match input::text("维修人员电话", draft.phone.as_deref(), 30, false)? {
             Some(p) => input::phone("维修人员电话", &p)?,

@@ -1,7 +1,7 @@
 //! tickets 工单 and ticket_materials: create (numbered in the insert's transaction),
 //! load, list/search, move through the workflow, escalations and duplicate warnings.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{params, params_from_iter, types::Value, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -316,9 +316,11 @@ pub struct Counters {
     pub today: i64,
 }
 
+/// 重复报修提醒 looks this far either side of the draft's time.
+const DUPLICATE_WINDOW_HOURS: i64 = 72;
+
 fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(format!("{field}“{s}”格式不对，请写成 2026-11-27")))
+    crate::clock::parse_date(field, s)
 }
 
 impl Store {
@@ -363,7 +365,7 @@ impl Store {
         }
         let rule = self.sla_rule(category.id, urgency)?;
         let appointment = nt.appointment_at.filter(|_| urgency == Urgency::Scheduled);
-        let deadlines = sla::initial(&nt.received_at, appointment.as_ref(), &rule);
+        let deadlines = sla::initial(&nt.received_at, appointment.as_ref(), &rule)?;
         let prefix = self.settings()?.number_prefix;
         let month = self.zone.month_key(&nt.received_at);
 
@@ -822,9 +824,10 @@ impl Store {
             Some(s) => self.find_site(s)?,
             None => None,
         };
-        let window = Duration::hours(72);
-        let from = (nt.received_at - window).timestamp();
-        let to = (nt.received_at + window).timestamp();
+        // Epoch seconds: a checked draft's time is between 2000 and now, so no overflow.
+        let window = DUPLICATE_WINDOW_HOURS * 3600;
+        let from = nt.received_at.timestamp().saturating_sub(window);
+        let to = nt.received_at.timestamp().saturating_add(window);
         let zone = self.zone;
         let (place_sql, place_args): (&str, Vec<Value>) = match nt.scope {
             Scope::InHome => {
