@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::Time;
+use crate::clock::{OfficeZone, Time};
 use crate::error::{Error, Result};
 use crate::outfile::{self, Existing};
 use crate::report::{self, MonthDetail, MonthTicket};
@@ -71,22 +71,62 @@ pub struct ExportOutcome {
     pub tickets: usize,
 }
 
+/// Who the export is for and when it was made: what the renderers print besides the
+/// month's data (they know nothing of the store).
+#[derive(Debug, Clone)]
+pub struct Office {
+    pub name: String,
+    pub zone: OfficeZone,
+    pub generated_at: Time,
+}
+
+impl Office {
+    pub fn of(store: &Store) -> Result<Office> {
+        Ok(Office {
+            name: store.settings()?.office_name,
+            zone: store.zone(),
+            generated_at: store.now(),
+        })
+    }
+}
+
+/// The month's export in `format`, as bytes.
+pub fn render(
+    office: &Office,
+    detail: &MonthDetail,
+    format: Format,
+    options: &ExportOptions,
+) -> Result<Vec<u8>> {
+    match format {
+        Format::Xlsx => xlsx::render(office, detail, options),
+        Format::Pdf => pdf::render(office, detail, options),
+        Format::Csv => Ok(csv::render(detail, options)),
+    }
+}
+
 /// The month as an XLSX workbook.
 pub fn xlsx(store: &Store, month: &str, options: &ExportOptions) -> Result<Vec<u8>> {
-    let detail = report::month_detail(store, month)?;
-    xlsx::render(store, &detail, options)
+    of_store(store, month, Format::Xlsx, options)
 }
 
 /// The 明细 rows as CSV, UTF-8 with BOM.
 pub fn csv(store: &Store, month: &str, options: &ExportOptions) -> Result<Vec<u8>> {
-    let detail = report::month_detail(store, month)?;
-    Ok(csv::render(&detail, options))
+    of_store(store, month, Format::Csv, options)
 }
 
 /// The one- or two-page A4 PDF summary.
 pub fn pdf(store: &Store, month: &str, options: &ExportOptions) -> Result<Vec<u8>> {
+    of_store(store, month, Format::Pdf, options)
+}
+
+fn of_store(
+    store: &Store,
+    month: &str,
+    format: Format,
+    options: &ExportOptions,
+) -> Result<Vec<u8>> {
     let detail = report::month_detail(store, month)?;
-    pdf::render(store, &detail, options)
+    render(&Office::of(store)?, &detail, format, options)
 }
 
 /// Export `month` to `path`, the format chosen by its extension. The path is checked
@@ -103,11 +143,7 @@ pub fn to_file(
     let format = Format::from_path(path)?;
     let path = outfile::check(path, &[format.extension()], store.path(), existing)?;
     let detail = report::month_detail(store, month)?;
-    let bytes = match format {
-        Format::Xlsx => xlsx::render(store, &detail, options)?,
-        Format::Pdf => pdf::render(store, &detail, options)?,
-        Format::Csv => csv::render(&detail, options),
-    };
+    let bytes = render(&Office::of(store)?, &detail, format, options)?;
     outfile::write(&path, &bytes)?;
     Ok(ExportOutcome {
         path: path.display().to_string(),

@@ -6,11 +6,10 @@
 //! Characters the font cannot draw (rare in names) are printed as `?` rather than
 //! refusing the whole month's report; the XLSX keeps the exact text.
 
-use super::ExportOptions;
+use super::{ExportOptions, Office};
 use crate::canvas::{Canvas, Color, Document};
 use crate::error::Result;
 use crate::report::{kpi_lines, percent, yuan, Kpi, MonthDetail};
-use crate::Store;
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
@@ -240,12 +239,15 @@ fn capped(mut rows: Vec<Vec<String>>, cols: usize) -> Vec<Vec<String>> {
     rows
 }
 
-pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -> Result<Vec<u8>> {
-    let settings = store.settings()?;
-    let zone = store.zone();
+pub(crate) fn render(
+    office: &Office,
+    d: &MonthDetail,
+    _options: &ExportOptions,
+) -> Result<Vec<u8>> {
+    let zone = office.zone;
     let (start, end) = zone.month_range(&d.report.month)?;
-    let now = store.now();
-    let title = super::title(&settings.office_name, d);
+    let now = office.generated_at;
+    let title = super::title(&office.name, d);
     let doc = Document::new(&title)?;
     let mut pages = vec![new_page(&doc)];
     let content_w = PAGE_W - 2.0 * MARGIN;
@@ -431,11 +433,11 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, _options: &ExportOptions) -
         .into_iter()
         .enumerate()
         .map(|(i, mut p)| {
-            let footer = format!("{} · 第 {} 页 / 共 {count} 页", settings.office_name, i + 1);
+            let footer = format!("{} · 第 {} 页 / 共 {count} 页", office.name, i + 1);
             p.text_color(NOTE);
             p.text_center(MARGIN, content_w, PAGE_H - 8.0, 7.5, &footer);
             p.finish()
         })
         .collect();
-    Ok(doc.save(pages, &now, &settings.office_name))
+    Ok(doc.save(pages, &now, &office.name))
 }

@@ -7,11 +7,10 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::{display_width, ledger_row, Cell, ExportOptions, LEDGER};
+use super::{display_width, ledger_row, Cell, ExportOptions, Office, LEDGER};
 use crate::clock::Time;
 use crate::error::{Error, Result};
 use crate::report::{kpi_lines, GroupRow, Kpi, MonthDetail, Timing};
-use crate::Store;
 
 fn xe(e: XlsxError) -> Error {
     Error::invalid(format!("生成 Excel 文件失败：{e}"))
@@ -200,14 +199,14 @@ impl<'a> Sheet<'a> {
     }
 }
 
-pub(crate) fn render(store: &Store, d: &MonthDetail, options: &ExportOptions) -> Result<Vec<u8>> {
-    let office = store.settings()?.office_name;
-    let zone = store.zone();
+pub(crate) fn render(office: &Office, d: &MonthDetail, options: &ExportOptions) -> Result<Vec<u8>> {
+    let zone = office.zone;
+    let office = &office.name;
     let (start, end) = zone.month_range(&d.report.month)?;
     let fx = Formats::new();
     let mut wb = Workbook::new();
     let props = rust_xlsxwriter::DocProperties::new()
-        .set_title(super::title(&office, d))
+        .set_title(super::title(office, d))
         .set_author("报修台 Baoxiu Desk");
     wb.set_properties(&props);
 
@@ -215,7 +214,7 @@ pub(crate) fn render(store: &Store, d: &MonthDetail, options: &ExportOptions) ->
         &mut wb,
         &fx,
         d,
-        &office,
+        office,
         &format!(
             "统计月份 {}（{} 本地时间 {} 至 {}）",
             d.report.month,
