@@ -219,11 +219,18 @@ pub fn preview(store: &Store, path: impl AsRef<Path>) -> Result<ImportPreview> {
     Ok(p)
 }
 
-/// Import every valid row in one transaction (rows with problems are left out and
-/// reported). Nothing is written if there is no valid row or anything fails.
+/// Valid rows written per transaction. A ledger up to this size is imported all or
+/// nothing; a bigger one in parts, each a short transaction, so the desk's own writes
+/// get in between. Re-importing a file adds only what is missing, so an import stopped
+/// part-way is finished by importing the same file again.
+pub const ROWS_PER_TRANSACTION: usize = 20_000;
+
+/// Import every valid row (rows with problems are left out and reported). Nothing is
+/// written if there is no valid row; a failure writes nothing of its part (and, for a
+/// ledger within `ROWS_PER_TRANSACTION` rows, nothing at all).
 ///
-/// The file is read, checked and matched against what is on file before the write lock
-/// is taken; the write transaction only inserts what is new, so the desk keeps working.
+/// Each part is matched against what is on file from a read snapshot before the write
+/// lock is taken; the write transaction only inserts what is new.
 pub fn commit(store: &mut Store, path: impl AsRef<Path>) -> Result<ImportReport> {
     let path = path.as_ref();
     let p = parse(path)?;
@@ -237,18 +244,26 @@ pub fn commit(store: &mut Store, path: impl AsRef<Path>) -> Result<ImportReport>
             p.file
         )));
     }
-    let plan = Plan::new(&p.rows);
-    let (seen, version) = read_snapshot(store.conn(), |conn| resolve(conn, &plan))?;
-    let tx = store.write()?;
-    // Another connection wrote since the snapshot (a ticket naming a new room, a
-    // restore): match again under the lock rather than trust ids that may have changed.
-    let resolved = if data_version(&tx)? == version {
-        seen
-    } else {
-        resolve(&tx, &plan)?
-    };
-    let (units, contacts, phones) = write_plan(&tx, &plan, &resolved)?;
-    tx.commit().sql("commit import")?;
+    let (mut units, mut contacts, mut phones) = (0, 0, 0);
+    for (k, part) in p.rows.chunks(ROWS_PER_TRANSACTION).enumerate() {
+        match commit_part(store, part) {
+            Ok((u, c, ph)) => {
+                units += u;
+                contacts += c;
+                phones += ph;
+            }
+            Err(e) if k == 0 => return Err(e),
+            Err(e) => {
+                return Err(Error::Database(format!(
+                    "导入“{}”到第 {} 行附近时中断（{e}）。前面 {} 行已经导入，其余没有导入。\
+                     请处理后重新导入同一个文件：已导入的不会重复",
+                    p.file,
+                    part.first().map_or(0, |r| r.row),
+                    k * ROWS_PER_TRANSACTION
+                )))
+            }
+        }
+    }
     Ok(ImportReport {
         file: p.file,
         rows_imported: p.rows.len(),
@@ -257,6 +272,25 @@ pub fn commit(store: &mut Store, path: impl AsRef<Path>) -> Result<ImportReport>
         phones_added: phones,
         problems: p.problems,
     })
+}
+
+/// Match `rows` against a read snapshot (no lock), then insert what is new in one
+/// IMMEDIATE transaction.
+fn commit_part(store: &Store, rows: &[ImportRow]) -> Result<(i64, i64, i64)> {
+    let plan = Plan::new(rows);
+    let (seen, snapshot) = read_snapshot(store.conn(), |conn| resolve(conn, &plan))?;
+    let tx = store.write()?;
+    // The desk may have written since the snapshot. Places are only ever added, so the
+    // ids seen stay right, and `write_plan` tolerates a place added meanwhile; only if
+    // rows seen are gone (a restore) is the part matched again under the lock.
+    let resolved = if snapshot.still_holds(&tx)? {
+        seen
+    } else {
+        resolve(&tx, &plan)?
+    };
+    let added = write_plan(&tx, &plan, &resolved)?;
+    tx.commit().sql("commit import")?;
+    Ok(added)
 }
 
 /// The valid rows as the places tables key them (site name; site, building, unit and
@@ -347,27 +381,71 @@ impl Resolved {
     }
 }
 
-/// Run `f` in one read transaction (a consistent snapshot that takes no write lock);
-/// also returns the snapshot's `PRAGMA data_version`.
+/// What a read snapshot saw of the places tables: `PRAGMA data_version` (changes when
+/// another connection commits) and, per table, how many rows and the highest id.
+#[derive(PartialEq)]
+struct Snapshot {
+    version: i64,
+    tables: [(i64, i64); 3],
+}
+
+const PLACE_TABLES: [&str; 3] = ["sites", "units", "contacts"];
+
+impl Snapshot {
+    fn take(conn: &rusqlite::Connection) -> Result<Snapshot> {
+        let mut tables = [(0, 0); 3];
+        for (t, name) in tables.iter_mut().zip(PLACE_TABLES) {
+            *t = conn
+                .query_row(
+                    &format!("SELECT count(*), ifnull(max(id), 0) FROM {name}"),
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .sql("import snapshot")?;
+        }
+        let version = conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .sql("pragma data_version")?;
+        Ok(Snapshot { version, tables })
+    }
+
+    /// Whether every place row the snapshot saw is still there under the same id. Sites,
+    /// units and contacts are never deleted or renumbered (only a restore replaces
+    /// them), so the same count up to the same highest id means the same rows.
+    fn still_holds(&self, conn: &rusqlite::Connection) -> Result<bool> {
+        let version: i64 = conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .sql("pragma data_version")?;
+        if version == self.version {
+            return Ok(true);
+        }
+        for ((count, max), name) in self.tables.iter().zip(PLACE_TABLES) {
+            let now: i64 = conn
+                .query_row(
+                    &format!("SELECT count(*) FROM {name} WHERE id <= ?1"),
+                    [max],
+                    |r| r.get(0),
+                )
+                .sql("import snapshot check")?;
+            if now != *count {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Run `f` in one read transaction (a consistent snapshot that takes no write lock).
 fn read_snapshot<T>(
     conn: &rusqlite::Connection,
     f: impl FnOnce(&rusqlite::Connection) -> Result<T>,
-) -> Result<(T, i64)> {
+) -> Result<(T, Snapshot)> {
     let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Deferred)
         .sql("begin import read")?;
-    // The first read fixes the snapshot; its version is taken after it.
-    tx.query_row("SELECT count(*) FROM sites", [], |r| r.get::<_, i64>(0))
-        .sql("import snapshot")?;
-    let version = data_version(&tx)?;
+    let snapshot = Snapshot::take(&tx)?;
     let out = f(&tx)?;
     tx.commit().sql("end import read")?;
-    Ok((out, version))
-}
-
-/// Changes when another connection commits (SQLite `PRAGMA data_version`).
-fn data_version(conn: &rusqlite::Connection) -> Result<i64> {
-    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
-        .sql("pragma data_version")
+    Ok((out, snapshot))
 }
 
 /// Look every planned site, unit, contact and phone up. Reads only.
@@ -421,7 +499,9 @@ fn resolve(conn: &rusqlite::Connection, plan: &Plan) -> Result<Resolved> {
     }
     for (c, phone) in &plan.phones {
         let on_file = match out.contacts.get(*c).copied().flatten() {
-            Some(contact) => phone_q.exists(params![contact, phone]).sql("import find phone")?,
+            Some(contact) => phone_q
+                .exists(params![contact, phone])
+                .sql("import find phone")?,
             None => false,
         };
         out.phones.push(on_file);
@@ -430,7 +510,8 @@ fn resolve(conn: &rusqlite::Connection, plan: &Plan) -> Result<Resolved> {
 }
 
 /// Insert what `resolved` says is missing; returns the units, contacts and phones added.
-/// Runs inside the write transaction, so it does nothing but inserts.
+/// Runs inside the write transaction, so it does nothing but inserts. A place someone
+/// added since `resolved` was read is taken as found, not added twice or counted.
 fn write_plan(
     conn: &rusqlite::Connection,
     plan: &Plan,
@@ -443,23 +524,51 @@ fn write_plan(
             .ok_or_else(|| Error::invalid("导入数据整理出错，请重新导入"))
     };
     let mut add_site = conn
-        .prepare("INSERT INTO sites (name) VALUES (?1)")
+        .prepare("INSERT INTO sites (name) VALUES (?1) ON CONFLICT DO NOTHING RETURNING id")
         .sql("import add site")?;
+    let mut find_site = conn
+        .prepare("SELECT id FROM sites WHERE name = ?1")
+        .sql("import find site")?;
     let mut add_unit = conn
-        .prepare("INSERT INTO units (site_id, building, unit, room) VALUES (?1, ?2, ?3, ?4)")
+        .prepare(
+            "INSERT INTO units (site_id, building, unit, room) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING RETURNING id",
+        )
         .sql("import add unit")?;
+    let mut find_unit = conn
+        .prepare(
+            "SELECT id FROM units WHERE site_id = ?1 AND building = ?2 AND unit = ?3 AND room = ?4",
+        )
+        .sql("import find unit")?;
     let mut add_contact = conn
-        .prepare("INSERT INTO contacts (unit_id, name) VALUES (?1, ?2)")
+        .prepare(
+            "INSERT INTO contacts (unit_id, name) VALUES (?1, ?2)
+             ON CONFLICT DO NOTHING RETURNING id",
+        )
         .sql("import add contact")?;
+    let mut find_contact = conn
+        .prepare("SELECT id FROM contacts WHERE unit_id = ?1 AND name = ?2")
+        .sql("import find contact")?;
     let mut add_phone = conn
-        .prepare("INSERT INTO contact_phones (contact_id, phone) VALUES (?1, ?2)")
+        .prepare(
+            "INSERT INTO contact_phones (contact_id, phone) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )
         .sql("import add phone")?;
     let mut added = (0, 0, 0);
     let mut sites = Vec::with_capacity(plan.sites.len());
     for (i, name) in plan.sites.iter().enumerate() {
         let id = match resolved.sites.get(i).copied().flatten() {
             Some(id) => id,
-            None => add_site.insert(params![name]).sql("import add site")?,
+            None => match add_site
+                .query_row(params![name], |r| r.get(0))
+                .optional()
+                .sql("import add site")?
+            {
+                Some(id) => id,
+                None => find_site
+                    .query_row(params![name], |r| r.get(0))
+                    .sql("import find site")?,
+            },
         };
         sites.push(id);
     }
@@ -468,10 +577,20 @@ fn write_plan(
         let id = match resolved.units.get(i).copied().flatten() {
             Some(id) => id,
             None => {
-                added.0 += 1;
-                add_unit
-                    .insert(params![id_at(&sites, *s)?, building, unit, room])
+                let key = params![id_at(&sites, *s)?, building, unit, room];
+                match add_unit
+                    .query_row(key, |r| r.get(0))
+                    .optional()
                     .sql("import add unit")?
+                {
+                    Some(id) => {
+                        added.0 += 1;
+                        id
+                    }
+                    None => find_unit
+                        .query_row(key, |r| r.get(0))
+                        .sql("import find unit")?,
+                }
             }
         };
         units.push(id);
@@ -481,20 +600,29 @@ fn write_plan(
         let id = match resolved.contacts.get(i).copied().flatten() {
             Some(id) => id,
             None => {
-                added.1 += 1;
-                add_contact
-                    .insert(params![id_at(&units, *u)?, name])
+                let key = params![id_at(&units, *u)?, name];
+                match add_contact
+                    .query_row(key, |r| r.get(0))
+                    .optional()
                     .sql("import add contact")?
+                {
+                    Some(id) => {
+                        added.1 += 1;
+                        id
+                    }
+                    None => find_contact
+                        .query_row(key, |r| r.get(0))
+                        .sql("import find contact")?,
+                }
             }
         };
         contacts.push(id);
     }
     for (i, (c, phone)) in plan.phones.iter().enumerate() {
         if !resolved.phones.get(i).copied().unwrap_or(false) {
-            added.2 += 1;
-            add_phone
+            added.2 += add_phone
                 .execute(params![id_at(&contacts, *c)?, phone])
-                .sql("import add phone")?;
+                .sql("import add phone")? as i64;
         }
     }
     Ok(added)

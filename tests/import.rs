@@ -338,7 +338,10 @@ fn ledger_with_corner(dir: &std::path::Path, row: u32, col: u16, text: Option<&s
 fn a_blank_cell_at_xfd1048576_does_not_make_the_reader_allocate_the_sheet() {
     let mut t = db();
     let path = ledger_with_corner(t.dir.path(), 1_048_575, 16_383, None);
-    assert!(std::fs::metadata(&path).unwrap().len() < 20_000, "a small file");
+    assert!(
+        std::fs::metadata(&path).unwrap().len() < 20_000,
+        "a small file"
+    );
     let before = t.store.dump().unwrap();
     let p = import::preview(&t.store, &path).unwrap();
     assert_eq!(t.store.dump().unwrap(), before);
@@ -446,7 +449,12 @@ mod generated {
     }
 
     fn row() -> impl Strategy<Value = u32> {
-        prop_oneof![0u32..12, Just(1_048_575), 1_048_570u32..1_048_576, 0u32..1_048_576]
+        prop_oneof![
+            0u32..12,
+            Just(1_048_575),
+            1_048_570u32..1_048_576,
+            0u32..1_048_576
+        ]
     }
 
     fn col() -> impl Strategy<Value = u16> {
@@ -639,4 +647,53 @@ fn a_commit_and_a_concurrent_ticket_and_preview_all_succeed() {
     );
     let p = import::preview(&t.store, &path).unwrap();
     assert_eq!((p.units_new, p.contacts_new, p.phones_new), (0, 0, 0));
+}
+
+#[test]
+fn a_big_import_stopped_part_way_says_how_far_it_got_and_finishes_on_reimport() {
+    let mut t = db();
+    let n = import::ROWS_PER_TRANSACTION + 2_000;
+    let path = ledger_csv(t.dir.path(), n);
+    // A failure in the second part (household 21000).
+    t.store
+        .conn()
+        .execute_batch(
+            "CREATE TRIGGER test_refuse BEFORE INSERT ON contacts WHEN NEW.name = '住户21000'
+             BEGIN SELECT RAISE(ABORT, '测试故障'); END;",
+        )
+        .unwrap();
+    let e = import::commit(&mut t.store, &path).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("前面 20000 行已经导入") && msg.contains("重新导入同一个文件"),
+        "{msg}"
+    );
+    assert_eq!(
+        t.store
+            .sites()
+            .unwrap()
+            .iter()
+            .map(|s| s.units)
+            .sum::<i64>(),
+        20_000
+    );
+
+    t.store
+        .conn()
+        .execute_batch("DROP TRIGGER test_refuse")
+        .unwrap();
+    let r = import::commit(&mut t.store, &path).unwrap();
+    assert_eq!(
+        (r.units_added, r.contacts_added, r.phones_added),
+        (2_000, 2_000, 2_000)
+    );
+    assert_eq!(
+        t.store
+            .sites()
+            .unwrap()
+            .iter()
+            .map(|s| s.units)
+            .sum::<i64>(),
+        n as i64
+    );
 }
