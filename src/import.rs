@@ -11,13 +11,15 @@
 //! and is left out; commit imports the other rows. Re-importing a file adds nothing new:
 //! units, contacts and phones are matched, not duplicated.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Error, Result, SqlContext};
 use crate::input;
-use crate::store::{places_site_id, places_unit_id, places_upsert_contact};
+use crate::store::{normalize_building, normalize_room, normalize_unit};
 use crate::Store;
 
 /// The columns an import understands.
@@ -195,25 +197,40 @@ pub struct ImportReport {
     pub problems: Vec<ImportProblem>,
 }
 
-/// Read and check the file, and count what committing would add. Writes nothing.
+/// Rows with content one import reads at most (a big office's whole ledger fits).
+pub const MAX_ROWS: usize = 500_000;
+/// Columns one import reads at most; a ledger needs six, a wide one a few dozen.
+pub const MAX_COLUMNS: usize = 200;
+/// Cells with content one import reads at most (memory stays in the hundreds of MB).
+pub const MAX_CELLS: usize = 8_000_000;
+/// Largest file an import opens, .xlsx or .csv.
+pub const MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
+/// Cells merged regions may fill in one sheet (a 楼栋 merged down every row is 500,000).
+const MAX_MERGE_FILL: usize = 10_000_000;
+
+/// Read and check the file, and count what committing would add. Writes nothing: the
+/// counts come from reads in one snapshot, so previews never take the write lock.
 pub fn preview(store: &Store, path: impl AsRef<Path>) -> Result<ImportPreview> {
     let path = path.as_ref();
     let mut p = parse(path)?;
-    // The same writes as commit, rolled back: exact "new" counts with no second copy of
-    // the matching rules.
-    let tx =
-        rusqlite::Transaction::new_unchecked(store.conn(), rusqlite::TransactionBehavior::Deferred)
-            .sql("begin import preview")?;
-    let (units, contacts, phones) = write_rows(&tx, &p.rows)?;
-    tx.rollback().sql("rollback import preview")?;
-    p.units_new = units;
-    p.contacts_new = contacts;
-    p.phones_new = phones;
+    let plan = Plan::new(&p.rows);
+    let (resolved, _) = read_snapshot(store.conn(), |conn| resolve(conn, &plan))?;
+    (p.units_new, p.contacts_new, p.phones_new) = resolved.new_counts();
     Ok(p)
 }
 
-/// Import every valid row in one transaction (rows with problems are left out and
-/// reported). Nothing is written if there is no valid row or anything fails.
+/// Valid rows written per transaction. A ledger up to this size is imported all or
+/// nothing; a bigger one in parts, each a short transaction, so the desk's own writes
+/// get in between. Re-importing a file adds only what is missing, so an import stopped
+/// part-way is finished by importing the same file again.
+pub const ROWS_PER_TRANSACTION: usize = 20_000;
+
+/// Import every valid row (rows with problems are left out and reported). Nothing is
+/// written if there is no valid row; a failure writes nothing of its part (and, for a
+/// ledger within `ROWS_PER_TRANSACTION` rows, nothing at all).
+///
+/// Each part is matched against what is on file from a read snapshot before the write
+/// lock is taken; the write transaction only inserts what is new.
 pub fn commit(store: &mut Store, path: impl AsRef<Path>) -> Result<ImportReport> {
     let path = path.as_ref();
     let p = parse(path)?;
@@ -227,9 +244,26 @@ pub fn commit(store: &mut Store, path: impl AsRef<Path>) -> Result<ImportReport>
             p.file
         )));
     }
-    let tx = store.write()?;
-    let (units, contacts, phones) = write_rows(&tx, &p.rows)?;
-    tx.commit().sql("commit import")?;
+    let (mut units, mut contacts, mut phones) = (0, 0, 0);
+    for (k, part) in p.rows.chunks(ROWS_PER_TRANSACTION).enumerate() {
+        match commit_part(store, part) {
+            Ok((u, c, ph)) => {
+                units += u;
+                contacts += c;
+                phones += ph;
+            }
+            Err(e) if k == 0 => return Err(e),
+            Err(e) => {
+                return Err(Error::Database(format!(
+                    "导入“{}”到第 {} 行附近时中断（{e}）。前面 {} 行已经导入，其余没有导入。\
+                     请处理后重新导入同一个文件：已导入的不会重复",
+                    p.file,
+                    part.first().map_or(0, |r| r.row),
+                    k * ROWS_PER_TRANSACTION
+                )))
+            }
+        }
+    }
     Ok(ImportReport {
         file: p.file,
         rows_imported: p.rows.len(),
@@ -240,36 +274,410 @@ pub fn commit(store: &mut Store, path: impl AsRef<Path>) -> Result<ImportReport>
     })
 }
 
-fn count(conn: &rusqlite::Connection) -> Result<(i64, i64, i64)> {
-    conn.query_row(
-        "SELECT (SELECT count(*) FROM units), (SELECT count(*) FROM contacts),
-                (SELECT count(*) FROM contact_phones)",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
-    .sql("import counts")
+/// Match `rows` against a read snapshot (no lock), then insert what is new in one
+/// IMMEDIATE transaction.
+fn commit_part(store: &Store, rows: &[ImportRow]) -> Result<(i64, i64, i64)> {
+    let plan = Plan::new(rows);
+    let (seen, snapshot) = read_snapshot(store.conn(), |conn| resolve(conn, &plan))?;
+    let tx = store.write()?;
+    // The desk may have written since the snapshot. Places are only ever added, so the
+    // ids seen stay right, and `write_plan` tolerates a place added meanwhile; only if
+    // rows seen are gone (a restore) is the part matched again under the lock.
+    let resolved = if snapshot.still_holds(&tx)? {
+        seen
+    } else {
+        resolve(&tx, &plan)?
+    };
+    let added = write_plan(&tx, &plan, &resolved)?;
+    tx.commit().sql("commit import")?;
+    Ok(added)
 }
 
-/// Upsert the rows; returns how many units, contacts and phones were added.
-fn write_rows(conn: &rusqlite::Connection, rows: &[ImportRow]) -> Result<(i64, i64, i64)> {
-    let before = count(conn)?;
-    for r in rows {
-        let site = places_site_id(conn, &r.site)?;
-        let unit = places_unit_id(conn, site, &r.building, &r.unit, &r.room)?;
-        if !r.name.is_empty() {
-            places_upsert_contact(conn, unit, &r.name, &r.phones)?;
+/// The valid rows as the places tables key them (site name; site, building, unit and
+/// room normalised; unit and name; contact and phone), each once.
+struct Plan {
+    sites: Vec<String>,
+    units: Vec<(usize, String, String, String)>,
+    contacts: Vec<(usize, String)>,
+    phones: Vec<(usize, String)>,
+}
+
+impl Plan {
+    fn new(rows: &[ImportRow]) -> Plan {
+        let mut plan = Plan {
+            sites: Vec::new(),
+            units: Vec::new(),
+            contacts: Vec::new(),
+            phones: Vec::new(),
+        };
+        let mut sites: HashMap<String, usize> = HashMap::new();
+        let mut units: HashMap<(usize, String, String, String), usize> = HashMap::new();
+        let mut contacts: HashMap<(usize, String), usize> = HashMap::new();
+        let mut phones: HashSet<(usize, String)> = HashSet::new();
+        for r in rows {
+            let name = r.site.trim();
+            let s = match sites.get(name) {
+                Some(&s) => s,
+                None => {
+                    plan.sites.push(name.to_string());
+                    sites.insert(name.to_string(), plan.sites.len() - 1);
+                    plan.sites.len() - 1
+                }
+            };
+            let key = (
+                s,
+                normalize_building(&r.building),
+                normalize_unit(&r.unit),
+                normalize_room(&r.room),
+            );
+            let u = match units.get(&key) {
+                Some(&u) => u,
+                None => {
+                    plan.units.push(key.clone());
+                    units.insert(key, plan.units.len() - 1);
+                    plan.units.len() - 1
+                }
+            };
+            if r.name.is_empty() {
+                continue;
+            }
+            let key = (u, r.name.clone());
+            let c = match contacts.get(&key) {
+                Some(&c) => c,
+                None => {
+                    plan.contacts.push(key.clone());
+                    contacts.insert(key, plan.contacts.len() - 1);
+                    plan.contacts.len() - 1
+                }
+            };
+            for phone in &r.phones {
+                if phones.insert((c, phone.clone())) {
+                    plan.phones.push((c, phone.clone()));
+                }
+            }
+        }
+        plan
+    }
+}
+
+/// Which of a plan's sites, units and contacts are on file (their ids) and which
+/// phones are.
+struct Resolved {
+    sites: Vec<Option<i64>>,
+    units: Vec<Option<i64>>,
+    contacts: Vec<Option<i64>>,
+    phones: Vec<bool>,
+}
+
+impl Resolved {
+    /// Units, contacts and phones committing would add.
+    fn new_counts(&self) -> (i64, i64, i64) {
+        let missing = |v: &[Option<i64>]| v.iter().filter(|id| id.is_none()).count() as i64;
+        (
+            missing(&self.units),
+            missing(&self.contacts),
+            self.phones.iter().filter(|on_file| !**on_file).count() as i64,
+        )
+    }
+}
+
+/// What a read snapshot saw of the places tables: `PRAGMA data_version` (changes when
+/// another connection commits) and, per table, how many rows and the highest id.
+#[derive(PartialEq)]
+struct Snapshot {
+    version: i64,
+    tables: [(i64, i64); 3],
+}
+
+const PLACE_TABLES: [&str; 3] = ["sites", "units", "contacts"];
+
+impl Snapshot {
+    fn take(conn: &rusqlite::Connection) -> Result<Snapshot> {
+        let mut tables = [(0, 0); 3];
+        for (t, name) in tables.iter_mut().zip(PLACE_TABLES) {
+            *t = conn
+                .query_row(
+                    &format!("SELECT count(*), ifnull(max(id), 0) FROM {name}"),
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .sql("import snapshot")?;
+        }
+        let version = conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .sql("pragma data_version")?;
+        Ok(Snapshot { version, tables })
+    }
+
+    /// Whether every place row the snapshot saw is still there under the same id. Sites,
+    /// units and contacts are never deleted or renumbered (only a restore replaces
+    /// them), so the same count up to the same highest id means the same rows.
+    fn still_holds(&self, conn: &rusqlite::Connection) -> Result<bool> {
+        let version: i64 = conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .sql("pragma data_version")?;
+        if version == self.version {
+            return Ok(true);
+        }
+        for ((count, max), name) in self.tables.iter().zip(PLACE_TABLES) {
+            let now: i64 = conn
+                .query_row(
+                    &format!("SELECT count(*) FROM {name} WHERE id <= ?1"),
+                    [max],
+                    |r| r.get(0),
+                )
+                .sql("import snapshot check")?;
+            if now != *count {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Run `f` in one read transaction (a consistent snapshot that takes no write lock).
+fn read_snapshot<T>(
+    conn: &rusqlite::Connection,
+    f: impl FnOnce(&rusqlite::Connection) -> Result<T>,
+) -> Result<(T, Snapshot)> {
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Deferred)
+        .sql("begin import read")?;
+    let snapshot = Snapshot::take(&tx)?;
+    let out = f(&tx)?;
+    tx.commit().sql("end import read")?;
+    Ok((out, snapshot))
+}
+
+/// Look every planned site, unit, contact and phone up. Reads only.
+fn resolve(conn: &rusqlite::Connection, plan: &Plan) -> Result<Resolved> {
+    let mut site_q = conn
+        .prepare("SELECT id FROM sites WHERE name = ?1")
+        .sql("import find site")?;
+    let mut unit_q = conn
+        .prepare(
+            "SELECT id FROM units WHERE site_id = ?1 AND building = ?2 AND unit = ?3 AND room = ?4",
+        )
+        .sql("import find unit")?;
+    let mut contact_q = conn
+        .prepare("SELECT id FROM contacts WHERE unit_id = ?1 AND name = ?2")
+        .sql("import find contact")?;
+    let mut phone_q = conn
+        .prepare("SELECT 1 FROM contact_phones WHERE contact_id = ?1 AND phone = ?2")
+        .sql("import find phone")?;
+    let mut out = Resolved {
+        sites: Vec::with_capacity(plan.sites.len()),
+        units: Vec::with_capacity(plan.units.len()),
+        contacts: Vec::with_capacity(plan.contacts.len()),
+        phones: Vec::with_capacity(plan.phones.len()),
+    };
+    for name in &plan.sites {
+        let id = site_q
+            .query_row(params![name], |r| r.get(0))
+            .optional()
+            .sql("import find site")?;
+        out.sites.push(id);
+    }
+    for (s, building, unit, room) in &plan.units {
+        let id = match out.sites.get(*s).copied().flatten() {
+            Some(site) => unit_q
+                .query_row(params![site, building, unit, room], |r| r.get(0))
+                .optional()
+                .sql("import find unit")?,
+            None => None,
+        };
+        out.units.push(id);
+    }
+    for (u, name) in &plan.contacts {
+        let id = match out.units.get(*u).copied().flatten() {
+            Some(unit) => contact_q
+                .query_row(params![unit, name], |r| r.get(0))
+                .optional()
+                .sql("import find contact")?,
+            None => None,
+        };
+        out.contacts.push(id);
+    }
+    for (c, phone) in &plan.phones {
+        let on_file = match out.contacts.get(*c).copied().flatten() {
+            Some(contact) => phone_q
+                .exists(params![contact, phone])
+                .sql("import find phone")?,
+            None => false,
+        };
+        out.phones.push(on_file);
+    }
+    Ok(out)
+}
+
+/// Insert what `resolved` says is missing; returns the units, contacts and phones added.
+/// Runs inside the write transaction, so it does nothing but inserts. A place someone
+/// added since `resolved` was read is taken as found, not added twice or counted.
+fn write_plan(
+    conn: &rusqlite::Connection,
+    plan: &Plan,
+    resolved: &Resolved,
+) -> Result<(i64, i64, i64)> {
+    // Plan indices always point inside these lists; a miss is a bug, refused not panicked.
+    let id_at = |ids: &[i64], i: usize| {
+        ids.get(i)
+            .copied()
+            .ok_or_else(|| Error::invalid("导入数据整理出错，请重新导入"))
+    };
+    let mut add_site = conn
+        .prepare("INSERT INTO sites (name) VALUES (?1) ON CONFLICT DO NOTHING RETURNING id")
+        .sql("import add site")?;
+    let mut find_site = conn
+        .prepare("SELECT id FROM sites WHERE name = ?1")
+        .sql("import find site")?;
+    let mut add_unit = conn
+        .prepare(
+            "INSERT INTO units (site_id, building, unit, room) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .sql("import add unit")?;
+    let mut find_unit = conn
+        .prepare(
+            "SELECT id FROM units WHERE site_id = ?1 AND building = ?2 AND unit = ?3 AND room = ?4",
+        )
+        .sql("import find unit")?;
+    let mut add_contact = conn
+        .prepare(
+            "INSERT INTO contacts (unit_id, name) VALUES (?1, ?2)
+             ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .sql("import add contact")?;
+    let mut find_contact = conn
+        .prepare("SELECT id FROM contacts WHERE unit_id = ?1 AND name = ?2")
+        .sql("import find contact")?;
+    let mut add_phone = conn
+        .prepare(
+            "INSERT INTO contact_phones (contact_id, phone) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )
+        .sql("import add phone")?;
+    let mut added = (0, 0, 0);
+    let mut sites = Vec::with_capacity(plan.sites.len());
+    for (i, name) in plan.sites.iter().enumerate() {
+        let id = match resolved.sites.get(i).copied().flatten() {
+            Some(id) => id,
+            None => match add_site
+                .query_row(params![name], |r| r.get(0))
+                .optional()
+                .sql("import add site")?
+            {
+                Some(id) => id,
+                None => find_site
+                    .query_row(params![name], |r| r.get(0))
+                    .sql("import find site")?,
+            },
+        };
+        sites.push(id);
+    }
+    let mut units = Vec::with_capacity(plan.units.len());
+    for (i, (s, building, unit, room)) in plan.units.iter().enumerate() {
+        let id = match resolved.units.get(i).copied().flatten() {
+            Some(id) => id,
+            None => {
+                let key = params![id_at(&sites, *s)?, building, unit, room];
+                match add_unit
+                    .query_row(key, |r| r.get(0))
+                    .optional()
+                    .sql("import add unit")?
+                {
+                    Some(id) => {
+                        added.0 += 1;
+                        id
+                    }
+                    None => find_unit
+                        .query_row(key, |r| r.get(0))
+                        .sql("import find unit")?,
+                }
+            }
+        };
+        units.push(id);
+    }
+    let mut contacts = Vec::with_capacity(plan.contacts.len());
+    for (i, (u, name)) in plan.contacts.iter().enumerate() {
+        let id = match resolved.contacts.get(i).copied().flatten() {
+            Some(id) => id,
+            None => {
+                let key = params![id_at(&units, *u)?, name];
+                match add_contact
+                    .query_row(key, |r| r.get(0))
+                    .optional()
+                    .sql("import add contact")?
+                {
+                    Some(id) => {
+                        added.1 += 1;
+                        id
+                    }
+                    None => find_contact
+                        .query_row(key, |r| r.get(0))
+                        .sql("import find contact")?,
+                }
+            }
+        };
+        contacts.push(id);
+    }
+    for (i, (c, phone)) in plan.phones.iter().enumerate() {
+        if !resolved.phones.get(i).copied().unwrap_or(false) {
+            added.2 += add_phone
+                .execute(params![id_at(&contacts, *c)?, phone])
+                .sql("import add phone")? as i64;
         }
     }
-    let after = count(conn)?;
-    Ok((after.0 - before.0, after.1 - before.1, after.2 - before.2))
+    Ok(added)
 }
 
-/// A sheet as text cells, row-major, with absolute 0-based row numbers.
+/// One row of a sheet: its spreadsheet row number and its non-blank cells, sorted by
+/// column (0 = A). Sparse, so memory follows the cells that hold something, never the
+/// rectangle a sheet declares.
+struct Row {
+    n: usize,
+    /// Blank lines (CSV) before this row, for counting the blank ones after the header.
+    blank_before: usize,
+    cells: Vec<(usize, String)>,
+}
+
+impl Row {
+    fn get(&self, col: usize) -> Option<&str> {
+        self.cells
+            .binary_search_by_key(&col, |(c, _)| *c)
+            .ok()
+            .and_then(|i| self.cells.get(i))
+            .map(|(_, s)| s.as_str())
+    }
+
+    /// Put `value` in an empty cell; returns whether it did.
+    fn fill(&mut self, col: usize, value: &str) -> bool {
+        match self.cells.binary_search_by_key(&col, |(c, _)| *c) {
+            Ok(_) => false,
+            Err(i) => {
+                self.cells.insert(i, (col, value.to_string()));
+                true
+            }
+        }
+    }
+
+    /// The row as consecutive cells up to its last one (at most `MAX_COLUMNS`).
+    fn dense(&self) -> Vec<String> {
+        let width = self.cells.last().map_or(0, |(c, _)| c + 1);
+        let mut out = vec![String::new(); width];
+        for (c, s) in &self.cells {
+            if let Some(slot) = out.get_mut(*c) {
+                slot.clone_from(s);
+            }
+        }
+        out
+    }
+}
+
+/// A sheet (or CSV file) as rows with content.
 struct Grid {
     sheet: Option<String>,
     encoding: Option<String>,
-    /// (spreadsheet row number, cells)
-    rows: Vec<(usize, Vec<String>)>,
+    rows: Vec<Row>,
+    /// Blank lines not kept in `rows` (CSV).
+    blank_total: usize,
 }
 
 fn file_name(path: &Path) -> String {
@@ -278,148 +686,272 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
+/// `“台账.xlsx”的工作表“Sheet1”` or `“住户.csv”`, for messages.
+fn place(file: &str, sheet: Option<&str>) -> String {
+    match sheet {
+        Some(s) => format!("“{file}”的工作表“{s}”"),
+        None => format!("“{file}”"),
+    }
+}
+
+fn too_wide(place: &str, row: usize, col: usize) -> Error {
+    Error::invalid(format!(
+        "{place}第 {row} 行第 {} 列有内容，超出了导入最多读 {MAX_COLUMNS} 列的上限。\
+         台账只需要小区、楼栋、单元、房号、姓名、电话等几列：请删除右侧多余的内容，\
+         或把这几列复制到一个新表格后再导入",
+        column_letter(col)
+    ))
+}
+
+fn too_many_rows(place: &str) -> Error {
+    Error::invalid(format!(
+        "{place}有内容的行超过 {MAX_ROWS} 行，超出了一次导入的上限。请按小区拆成几个文件，分别导入"
+    ))
+}
+
+fn too_many_cells(place: &str) -> Error {
+    Error::invalid(format!(
+        "{place}有内容的单元格超过 {MAX_CELLS} 个，超出了一次导入的上限。\
+         请只保留小区、楼栋、单元、房号、姓名、电话等列，或按小区拆成几个文件分别导入"
+    ))
+}
+
+/// The file's size, refused above `MAX_FILE_BYTES`; `not_found` if it is missing.
+fn check_size(path: &Path) -> Result<u64> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound(format!("文件“{}”不存在", path.display())),
+        _ => Error::io(path, e),
+    })?;
+    if meta.is_dir() {
+        return Err(Error::invalid(format!(
+            "“{}”是一个文件夹，请选择台账文件（.xlsx 或 .csv）",
+            path.display()
+        )));
+    }
+    size_ok(path, meta.len())?;
+    Ok(meta.len())
+}
+
+fn size_ok(path: &Path, len: u64) -> Result<()> {
+    if len > MAX_FILE_BYTES {
+        return Err(Error::invalid(format!(
+            "“{}”有 {} MB，超出了导入文件最大 {} MB 的上限。请按小区拆成几个文件，\
+             或删掉不需要的列和工作表后再导入",
+            file_name(path),
+            len.div_ceil(1024 * 1024),
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    Ok(())
+}
+
 fn parse(path: &Path) -> Result<ImportPreview> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let grids = match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path, &ext)?,
-        "csv" | "txt" => vec![read_csv(path)?],
-        _ => {
-            return Err(Error::invalid(format!(
-                "不支持的文件类型“{}”，请导入 .xlsx 或 .csv 文件",
-                file_name(path)
-            )))
+    match ext.as_str() {
+        "xlsx" | "xlsm" => parse_xlsx(path),
+        // calamine reads these whole, into the rectangle their cells span: a crafted
+        // 1 KB file can ask for more memory than the PC has. Excel and WPS save .xlsx.
+        "xls" | "xlsb" | "ods" | "et" => Err(Error::invalid(format!(
+            "暂不能直接导入“{}”这种格式。请用 Excel 或 WPS 打开它，\
+             “另存为” Excel 工作簿（.xlsx）后再导入",
+            file_name(path)
+        ))),
+        "csv" | "txt" => {
+            let grid = read_csv(path)?;
+            parse_grid(path, grid)
         }
-    };
-    let mut last_err = None;
-    for grid in grids {
-        match parse_grid(path, grid) {
-            Ok(p) => return Ok(p),
-            Err(e) => last_err = Some(e),
-        }
-    }
-    Err(last_err.unwrap_or_else(|| Error::invalid(format!("“{}”里没有工作表", file_name(path)))))
-}
-
-fn cell_text(d: &calamine::Data) -> String {
-    use calamine::Data;
-    match d {
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => dt.to_string(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(_) | Data::Empty => String::new(),
+        _ => Err(Error::invalid(format!(
+            "不支持的文件类型“{}”，请导入 .xlsx 或 .csv 文件",
+            file_name(path)
+        ))),
     }
 }
 
-fn read_workbook(path: &Path, ext: &str) -> Result<Vec<Grid>> {
-    use calamine::Reader;
+/// The first sheet that holds a ledger. A sheet too big to read is reported before a
+/// sheet without a header, since that is what the user has to fix.
+fn parse_xlsx(path: &Path) -> Result<ImportPreview> {
+    let file = file_name(path);
+    check_size(path)?;
     let unreadable = |e: String| {
         Error::invalid(format!(
-            "无法读取表格“{}”（{e}），请确认是 Excel 文件且没有被加密",
-            file_name(path)
+            "无法读取表格“{file}”（{e}），请确认是 Excel 文件且没有被加密"
         ))
     };
-    if !path.exists() {
-        return Err(Error::NotFound(format!("文件“{}”不存在", path.display())));
-    }
-    let mut out = Vec::new();
-    if ext == "xlsx" || ext == "xlsm" {
-        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path)
-            .map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
-        for name in wb.sheet_names() {
-            let range = wb
-                .worksheet_range(&name)
-                .map_err(|e| unreadable(e.to_string()))?;
-            let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-            let mut grid = range_grid(&range);
-            fill_merged(&mut grid, &merges);
-            out.push(Grid {
-                sheet: Some(name),
-                encoding: None,
-                rows: grid,
-            });
-        }
-    } else {
-        let mut wb = calamine::open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
-        for name in wb.sheet_names() {
-            let range = wb
-                .worksheet_range(&name)
-                .map_err(|e| unreadable(e.to_string()))?;
-            out.push(Grid {
-                sheet: Some(name),
-                encoding: None,
-                rows: range_grid(&range),
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Cells with absolute positions: row i of the result is spreadsheet row i+1, column j is
-/// column j (A = 0).
-fn range_grid(range: &calamine::Range<calamine::Data>) -> Vec<(usize, Vec<String>)> {
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut rows = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let mut cells = vec![String::new(); c0 as usize];
-        cells.extend(row.iter().map(cell_text));
-        rows.push((r0 as usize + i + 1, cells));
-    }
-    rows
-}
-
-/// Give every cell of a merged region its top-left value (a 楼栋 merged down many rows).
-fn fill_merged(rows: &mut [(usize, Vec<String>)], merges: &[calamine::Dimensions]) {
-    let first_row = rows.first().map(|(n, _)| *n).unwrap_or(1);
-    // Merge rows are 0-based; ours are spreadsheet numbers starting at `first_row`.
-    let index = |r: u32| (r as usize + 1).checked_sub(first_row);
-    for m in merges {
-        let value = index(m.start.0)
-            .and_then(|i| rows.get(i))
-            .and_then(|(_, cells)| cells.get(m.start.1 as usize))
-            .cloned()
-            .unwrap_or_default();
-        if value.is_empty() {
-            continue;
-        }
-        for r in m.start.0..=m.end.0 {
-            let Some((_, cells)) = index(r).and_then(|i| rows.get_mut(i)) else {
-                continue;
-            };
-            for c in m.start.1 as usize..=m.end.1 as usize {
-                if cells.len() <= c {
-                    cells.resize(c + 1, String::new());
+    let mut wb: calamine::Xlsx<_> = guarded(&file, || {
+        calamine::open_workbook(path).map_err(|e: calamine::XlsxError| unreadable(e.to_string()))
+    })?;
+    let mut read_err = None;
+    let mut parse_err = None;
+    for name in calamine::Reader::sheet_names(&wb) {
+        match guarded(&file, || read_sheet(&mut wb, &file, &name)) {
+            Ok(grid) => match parse_grid(path, grid) {
+                Ok(p) => return Ok(p),
+                Err(e) => {
+                    parse_err.get_or_insert(e);
                 }
-                if cells[c].is_empty() {
-                    cells[c].clone_from(&value);
-                }
+            },
+            Err(e) => {
+                read_err.get_or_insert(e);
             }
         }
     }
+    Err(read_err
+        .or(parse_err)
+        .unwrap_or_else(|| Error::invalid(format!("“{file}”里没有工作表"))))
+}
+
+/// calamine parses a file the user picked; a panic in it comes back as a refusal
+/// instead of taking the window down.
+fn guarded<T>(file: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::invalid(format!(
+            "无法读取表格“{file}”（文件已损坏），请用 Excel 或 WPS 打开后另存为 .xlsx 再导入"
+        )))
+    })
+}
+
+/// Stream a worksheet's cells (never the rectangle its `<dimension>` declares: one cell
+/// at XFD1048576 would make that 17 billion cells), keeping those with content, then
+/// fill merged regions.
+fn read_sheet<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Xlsx<RS>,
+    file: &str,
+    sheet: &str,
+) -> Result<Grid> {
+    let at = place(file, Some(sheet));
+    let unreadable = |e: calamine::XlsxError| {
+        Error::invalid(format!(
+            "无法读取{at}（{e}），请用 Excel 或 WPS 打开后另存为 .xlsx 再导入"
+        ))
+    };
+    let merges = wb.merge_cells_by_sheet_name(sheet).unwrap_or_default();
+    let mut by_row: BTreeMap<u32, Vec<(usize, String)>> = BTreeMap::new();
+    let mut cells = 0usize;
+    let mut reader = wb.worksheet_cells_reader(sheet).map_err(unreadable)?;
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let text = cell_text(cell.get_value());
+        if text.trim().is_empty() {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        let col = c as usize;
+        if col >= MAX_COLUMNS {
+            return Err(too_wide(&at, r as usize + 1, col));
+        }
+        cells += 1;
+        if cells > MAX_CELLS {
+            return Err(too_many_cells(&at));
+        }
+        if !by_row.contains_key(&r) && by_row.len() >= MAX_ROWS {
+            return Err(too_many_rows(&at));
+        }
+        by_row.entry(r).or_default().push((col, text));
+    }
+    drop(reader);
+    let mut rows: Vec<Row> = by_row
+        .into_iter()
+        .map(|(r, mut cells)| {
+            // XML order is usually column order, but nothing makes it so.
+            cells.sort_by_key(|(c, _)| *c);
+            cells.dedup_by_key(|(c, _)| *c);
+            Row {
+                n: r as usize + 1,
+                blank_before: 0,
+                cells,
+            }
+        })
+        .collect();
+    fill_merged(&mut rows, &merges, &at)?;
+    Ok(Grid {
+        sheet: Some(sheet.to_string()),
+        encoding: None,
+        rows,
+        blank_total: 0,
+    })
+}
+
+fn cell_text(d: &calamine::DataRef) -> String {
+    use calamine::DataRef;
+    match d {
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => s.to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(dt) => dt.to_string(),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(_) | DataRef::Empty => String::new(),
+    }
+}
+
+/// Give every cell of a merged region its top-left value (a 楼栋 merged down many rows),
+/// in the rows that hold something and the columns an import reads.
+fn fill_merged(rows: &mut [Row], merges: &[calamine::Dimensions], at: &str) -> Result<()> {
+    let mut work = 0usize;
+    for m in merges {
+        // Merge rows are 0-based; ours are spreadsheet numbers.
+        let (top, left) = (m.start.0 as usize + 1, m.start.1 as usize);
+        let (bottom, right) = (m.end.0 as usize + 1, m.end.1 as usize);
+        if left >= MAX_COLUMNS || bottom < top || right < left {
+            continue;
+        }
+        let right = right.min(MAX_COLUMNS - 1);
+        let first = rows.partition_point(|r| r.n < top);
+        let Some(value) = rows
+            .get(first)
+            .filter(|r| r.n == top)
+            .and_then(|r| r.get(left))
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let end = rows.partition_point(|r| r.n <= bottom);
+        for row in rows.get_mut(first..end).unwrap_or_default() {
+            for c in left..=right {
+                work += 1;
+                if work > MAX_MERGE_FILL {
+                    return Err(Error::invalid(format!(
+                        "{at}的合并单元格太多，超出了导入的上限。请全选表格，\
+                         取消“合并单元格”后再导入"
+                    )));
+                }
+                row.fill(c, &value);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn read_csv(path: &Path) -> Result<Grid> {
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound(format!("文件“{}”不存在", path.display())),
-        _ => Error::io(path, e),
-    })?;
+    use std::io::Read;
+    let file = file_name(path);
+    check_size(path)?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(|e| Error::io(path, e))?
+        // The file may grow after its size was checked.
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    size_ok(path, bytes.len() as u64)?;
     let (text, encoding) = decode(&bytes);
+    drop(bytes);
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if first_line.matches('\t').count() > first_line.matches(',').count() {
         '\t'
     } else {
         ','
     };
+    let (rows, blank_total) = split_csv(&text, delimiter, &place(&file, None))?;
     Ok(Grid {
         sheet: None,
         encoding: Some(encoding.to_string()),
-        rows: split_csv(&text, delimiter),
+        rows,
+        blank_total,
     })
 }
 
@@ -443,13 +975,65 @@ fn decode(bytes: &[u8]) -> (String, &'static str) {
 }
 
 /// RFC 4180 fields (quotes, doubled quotes, line breaks inside quotes); each record
-/// carries the line number it starts on.
-fn split_csv(text: &str, delimiter: char) -> Vec<(usize, Vec<String>)> {
-    let mut records = Vec::new();
+/// carries the line number it starts on. Blank records are only counted, and empty
+/// fields are not kept, so a line of a million commas costs nothing.
+fn split_csv(text: &str, delimiter: char, at: &str) -> Result<(Vec<Row>, usize)> {
+    struct Split<'a> {
+        at: &'a str,
+        rows: Vec<Row>,
+        blank: usize,
+        cells_total: usize,
+        record: Vec<(usize, String)>,
+        col: usize,
+        field: String,
+        start_line: usize,
+    }
+    impl Split<'_> {
+        fn end_field(&mut self) -> Result<()> {
+            let f = std::mem::take(&mut self.field);
+            if !f.trim().is_empty() {
+                if self.col >= MAX_COLUMNS {
+                    return Err(too_wide(self.at, self.start_line, self.col));
+                }
+                self.cells_total += 1;
+                if self.cells_total > MAX_CELLS {
+                    return Err(too_many_cells(self.at));
+                }
+                self.record.push((self.col, f));
+            }
+            self.col += 1;
+            Ok(())
+        }
+        fn end_record(&mut self, next_line: usize) -> Result<()> {
+            self.end_field()?;
+            if self.record.is_empty() {
+                self.blank += 1;
+            } else {
+                if self.rows.len() >= MAX_ROWS {
+                    return Err(too_many_rows(self.at));
+                }
+                self.rows.push(Row {
+                    n: self.start_line,
+                    blank_before: self.blank,
+                    cells: std::mem::take(&mut self.record),
+                });
+            }
+            self.col = 0;
+            self.start_line = next_line;
+            Ok(())
+        }
+    }
+    let mut s = Split {
+        at,
+        rows: Vec::new(),
+        blank: 0,
+        cells_total: 0,
+        record: Vec::new(),
+        col: 0,
+        field: String::new(),
+        start_line: 1,
+    };
     let mut line = 1usize;
-    let mut start_line = 1usize;
-    let mut field = String::new();
-    let mut fields: Vec<String> = Vec::new();
     let mut quoted = false;
     let mut chars = text.chars().peekable();
     let mut any = false;
@@ -459,36 +1043,33 @@ fn split_csv(text: &str, delimiter: char) -> Vec<(usize, Vec<String>)> {
             match c {
                 '"' if chars.peek() == Some(&'"') => {
                     chars.next();
-                    field.push('"');
+                    s.field.push('"');
                 }
                 '"' => quoted = false,
                 '\n' => {
                     line += 1;
-                    field.push('\n');
+                    s.field.push('\n');
                 }
-                _ => field.push(c),
+                _ => s.field.push(c),
             }
             continue;
         }
         match c {
-            '"' if field.is_empty() => quoted = true,
-            c if c == delimiter => fields.push(std::mem::take(&mut field)),
+            '"' if s.field.is_empty() => quoted = true,
+            c if c == delimiter => s.end_field()?,
             '\r' => {}
             '\n' => {
-                fields.push(std::mem::take(&mut field));
-                records.push((start_line, std::mem::take(&mut fields)));
                 line += 1;
-                start_line = line;
+                s.end_record(line)?;
                 any = false;
             }
-            _ => field.push(c),
+            _ => s.field.push(c),
         }
     }
     if any {
-        fields.push(field);
-        records.push((start_line, fields));
+        s.end_record(line)?;
     }
-    records
+    Ok((s.rows, s.blank))
 }
 
 /// Header text without spaces, `*` marks and bracketed notes: `建筑面积(㎡)` → `建筑面积`.
@@ -566,8 +1147,8 @@ fn parse_grid(path: &Path, grid: Grid) -> Result<ImportPreview> {
         .rows
         .iter()
         .take(HEADER_SEARCH_ROWS)
-        .position(|(_, cells)| {
-            let m = map_header(cells);
+        .position(|row| {
+            let m = map_header(&row.dense());
             m.len() >= 3 && m.iter().any(|(f, _)| *f == Field::Room)
         })
         .ok_or_else(|| {
@@ -576,8 +1157,10 @@ fn parse_grid(path: &Path, grid: Grid) -> Result<ImportPreview> {
                 grid.sheet.as_deref().map(|s| format!("（工作表“{s}”）")).unwrap_or_default()
             ))
         })?;
-    let (header_row, header_cells) = &grid.rows[header_at];
-    let mapping = map_header(header_cells);
+    let header = &grid.rows[header_at];
+    let header_row = header.n;
+    let header_cells = header.dense();
+    let mapping = map_header(&header_cells);
     let col = |f: Field| mapping.iter().find(|(g, _)| *g == f).map(|(_, i)| *i);
     if col(Field::Site).is_none() {
         return Err(Error::invalid(format!(
@@ -598,10 +1181,10 @@ fn parse_grid(path: &Path, grid: Grid) -> Result<ImportPreview> {
     let mut problems = Vec::new();
     let mut blank = 0;
     let mut total = 0;
-    for (n, cells) in grid.rows.iter().skip(header_at + 1) {
+    for row in grid.rows.iter().skip(header_at + 1) {
         let get = |f: Field| -> String {
             col(f)
-                .and_then(|i| cells.get(i))
+                .and_then(|i| row.get(i))
                 .map(|s| s.trim().to_string())
                 .unwrap_or_default()
         };
@@ -611,7 +1194,7 @@ fn parse_grid(path: &Path, grid: Grid) -> Result<ImportPreview> {
             continue;
         }
         // The header repeated (a ledger printed in pages).
-        if map_header(cells).len() >= 3
+        if map_header(&row.dense()).len() >= 3
             && values
                 .iter()
                 .zip(Field::ALL)
@@ -621,20 +1204,20 @@ fn parse_grid(path: &Path, grid: Grid) -> Result<ImportPreview> {
             continue;
         }
         total += 1;
-        match check_row(*n, &values) {
+        match check_row(row.n, &values) {
             Ok(r) => rows.push(r),
-            Err(reason) => problems.push(ImportProblem { row: *n, reason }),
+            Err(reason) => problems.push(ImportProblem { row: row.n, reason }),
         }
     }
     Ok(ImportPreview {
         file,
         sheet: grid.sheet,
         encoding: grid.encoding,
-        header_row: *header_row,
+        header_row,
         columns,
         rows_total: total,
         rows_ok: rows.len(),
-        rows_blank: blank,
+        rows_blank: blank + grid.blank_total.saturating_sub(header.blank_before),
         problems,
         rows,
         units_new: 0,

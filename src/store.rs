@@ -20,7 +20,8 @@ use crate::error::{Error, Result, SqlContext};
 pub use categories::Category;
 pub use migrations::MIGRATIONS;
 pub(crate) use places::{
-    site_id as places_site_id, unit_id as places_unit_id, upsert_contact as places_upsert_contact,
+    normalize_building, normalize_room, normalize_unit, site_id as places_site_id,
+    unit_id as places_unit_id, upsert_contact as places_upsert_contact,
 };
 pub use places::{CallerMatch, Site};
 pub use settings::Settings;
