@@ -24,12 +24,12 @@ pub enum Error {
     /// The database file cannot be used (a directory, not SQLite, from a newer version).
     #[error("{0}")]
     Database(String),
-    /// An unexpected SQLite failure; `query` says which statement failed.
+    /// An unexpected database failure; `query` says which statement failed.
     #[error("数据库操作失败（{query}）：{source}")]
     Sql {
         query: &'static str,
         #[source]
-        source: rusqlite::Error,
+        source: crate::store::db::DbError,
     },
     /// A file could not be read or written.
     #[error("文件读写失败（{path}）：{source}")]
@@ -69,12 +69,21 @@ impl Error {
     }
 }
 
-/// Attach the failing query's name to a rusqlite error.
+/// Attach the failing query's name to a database error.
 pub trait SqlContext<T> {
     fn sql(self, query: &'static str) -> Result<T>;
 }
 
 impl<T> SqlContext<T> for std::result::Result<T, rusqlite::Error> {
+    fn sql(self, query: &'static str) -> Result<T> {
+        self.map_err(|e| Error::Sql {
+            query,
+            source: e.into(),
+        })
+    }
+}
+
+impl<T> SqlContext<T> for std::result::Result<T, crate::store::db::DbError> {
     fn sql(self, query: &'static str) -> Result<T> {
         self.map_err(|source| Error::Sql { query, source })
     }

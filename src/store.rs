@@ -3,6 +3,7 @@
 //! through one IMMEDIATE transaction, so a refused step leaves the file untouched.
 
 mod categories;
+pub(crate) mod db;
 mod events;
 mod migrations;
 mod places;
