@@ -341,3 +341,35 @@ fn a_backup_never_lands_on_the_database_its_journal_or_the_attachments() {
     let header = std::fs::read(dir.join("baoxiu.db")).unwrap();
     assert!(header.starts_with(b"SQLite format 3\0"));
 }
+
+/// The old restore replaced the data first and read the office time zone after: a
+/// backup with a zone this version cannot read failed *after* wiping the live data.
+#[test]
+fn a_backup_with_an_unreadable_time_zone_is_refused() {
+    let mut o = office();
+    let odd = o.file("odd.db");
+    o.db.store.backup(&odd).unwrap();
+    {
+        let c = rusqlite::Connection::open(&odd).unwrap();
+        c.execute_batch("UPDATE settings SET value = 'Mars/Olympus' WHERE key = 'time_zone';")
+            .unwrap();
+    }
+    let msg = o.refused_restore(&odd);
+    assert!(msg.contains("时区"), "{msg}");
+}
+
+/// The window keeps the database open while the CLI restores: the other connection
+/// sees the restored data, never a mix.
+#[test]
+fn a_restore_while_another_connection_is_open_is_seen_whole_by_it() {
+    let mut o = office();
+    let out = o.file("b.db");
+    o.db.store.backup(&out).unwrap();
+    let before = o.db.store.dump().unwrap();
+    let extra = new_ticket(&mut o.db.store, "2026-11-20 09:40").number;
+    let window = Store::open(o.db.path()).unwrap();
+    assert!(window.ticket(&extra).is_ok());
+    o.db.store.restore(&out).unwrap();
+    assert_eq!(window.dump().unwrap(), before);
+    assert_eq!(window.ticket(&extra).unwrap_err().code(), "not_found");
+}

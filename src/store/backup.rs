@@ -263,7 +263,7 @@ impl Candidate {
 
         let damaged = |detail: &str| {
             bad(format!(
-                "文件已损坏（{detail}），请换一份备份；当前数据没有任何改动"
+                "文件已损坏（SQLite 检查结果：{detail}），请换一份备份；当前数据没有任何改动"
             ))
         };
         let problems: Vec<String> = conn
@@ -281,7 +281,13 @@ impl Candidate {
         let expected = reference_schema(version)?;
         if found != expected {
             let names = |a: &BTreeSet<SchemaRow>, b: &BTreeSet<SchemaRow>| {
-                let v: Vec<&str> = a.difference(b).map(|r| r.1.as_str()).take(6).collect();
+                // SQLite's own automatic indexes only repeat what the tables say.
+                let v: Vec<&str> = a
+                    .difference(b)
+                    .map(|r| r.1.as_str())
+                    .filter(|n| !n.starts_with("sqlite_"))
+                    .take(5)
+                    .collect();
                 v.join("、")
             };
             let extra = names(&found, &expected);
