@@ -106,7 +106,7 @@ pub fn dir(store: &Store) -> PathBuf {
         .join("attachments")
 }
 
-fn stored_name(sha256: &str, file_name: &str) -> String {
+pub(crate) fn stored_name(sha256: &str, file_name: &str) -> String {
     match extension(file_name) {
         Some(ext) => format!("{sha256}.{ext}"),
         None => sha256.to_string(),

@@ -1,7 +1,9 @@
 //! The SQLite store: one file per office. Opening sets the pragmas and runs pending
 //! migrations; each table's queries live in `store/<table>.rs`. Every write goes
 //! through one IMMEDIATE transaction, so a refused step leaves the file untouched.
+//! Backup and restore (the one place that replaces the whole file) are `store/backup.rs`.
 
+mod backup;
 mod categories;
 pub(crate) mod db;
 mod events;
@@ -18,6 +20,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use crate::clock::{OfficeZone, Time};
 use crate::error::{Error, Result, SqlContext};
 
+pub use backup::{attachments_dir_of, BackupReport, RestoreReport};
 pub use categories::Category;
 pub use migrations::MIGRATIONS;
 pub(crate) use places::{
@@ -165,61 +168,6 @@ impl Store {
     /// Pin "now" (tests, seeding a past quarter). `None` returns to the real clock.
     pub fn set_now(&mut self, now: Option<Time>) {
         self.fixed_now = now;
-    }
-
-    /// 备份: a consistent copy of the whole database in one file (`VACUUM INTO`), safe
-    /// while the window is open.
-    pub fn backup(&self, out: &Path) -> Result<()> {
-        if out.exists() {
-            return Err(Error::invalid(format!(
-                "备份文件“{}”已存在，请换一个文件名",
-                out.display()
-            )));
-        }
-        let target = out
-            .to_str()
-            .ok_or_else(|| Error::invalid("备份文件路径含有无法识别的字符"))?;
-        self.conn
-            .execute("VACUUM INTO ?1", [target])
-            .sql("backup")?;
-        Ok(())
-    }
-
-    /// 恢复: replace everything in this database with a backup's content, after
-    /// checking the backup is a 报修台 database this version can read.
-    pub fn restore(&mut self, from: &Path) -> Result<()> {
-        if !from.is_file() {
-            return Err(Error::NotFound(format!(
-                "备份文件“{}”不存在",
-                from.display()
-            )));
-        }
-        let bad = |why: &str| Error::Database(format!("“{}”不能用来恢复：{why}", from.display()));
-        let check = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|_| bad("无法打开"))?;
-        let app_id: i64 = check
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|_| bad("不是 SQLite 文件"))?;
-        let version: i64 = check
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|_| bad("不是 SQLite 文件"))?;
-        if app_id != APPLICATION_ID {
-            return Err(bad("不是报修台的备份"));
-        }
-        if version > MIGRATIONS.len() as i64 {
-            return Err(bad("来自更新版本的报修台，请先升级本程序"));
-        }
-        drop(check);
-        self.conn
-            .restore(
-                rusqlite::MAIN_DB,
-                from,
-                None::<fn(rusqlite::backup::Progress)>,
-            )
-            .sql("restore")?;
-        self.migrate(version)?;
-        self.zone = OfficeZone::parse(&self.settings()?.time_zone)?;
-        Ok(())
     }
 
     /// Trade durability for speed while seeding demo or benchmark data.

@@ -335,7 +335,11 @@ fn backup_and_restore_round_trip() {
     );
     c.ok(&["ticket", "cancel", &n, "--reason", "误登记"], "");
     assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "cancelled");
-    c.ok(&["restore", copy.to_str().unwrap()], "");
+    let restored = c.ok(&["restore", copy.to_str().unwrap()], "");
+    assert_eq!(restored["counters"]["received"], 1);
+    assert_eq!(restored["restore"]["backup_version"], 1);
+    let safety = restored["restore"]["safety_backup"].as_str().unwrap();
+    assert!(std::path::Path::new(safety).is_file(), "{safety}");
     assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "received");
     let junk = c.dir.path().join("junk.bin");
     std::fs::write(&junk, vec![7u8; 4096]).unwrap();
@@ -343,6 +347,38 @@ fn backup_and_restore_round_trip() {
     let (code, _) = c.refused(&["restore", junk.to_str().unwrap()], "");
     assert_eq!(code, "database");
     assert_eq!(c.dump(), before);
+}
+
+/// Issue 8 item 1: a file with our application_id and user_version=1 holding only
+/// `create table t(a)` used to exit 1 *after* wiping every ticket.
+#[test]
+fn a_refused_restore_keeps_the_database() {
+    let c = Cli::new();
+    let n = c.ok(&["ticket", "new"], NEW)["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let evil = c.dir.path().join("evil.bak");
+    {
+        let conn = rusqlite::Connection::open(&evil).unwrap();
+        conn.execute_batch(
+            "PRAGMA application_id = 1113080881; PRAGMA user_version = 1; CREATE TABLE t(a);",
+        )
+        .unwrap();
+    }
+    let before = c.dump();
+    let (code, msg) = c.refused(&["restore", evil.to_str().unwrap()], "");
+    assert_eq!(code, "database");
+    assert!(
+        msg.contains("不能用来恢复") && msg.contains("表结构"),
+        "{msg}"
+    );
+    assert_eq!(c.dump(), before);
+    assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "received");
+    assert!(
+        !c.dir.path().join("backups").exists(),
+        "no safety copy for a restore refused before it"
+    );
 }
 
 #[test]

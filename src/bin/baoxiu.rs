@@ -481,13 +481,10 @@ fn run(cli: Cli) -> Result<()> {
                 print(&baoxiu::import::commit(&mut store, &file)?)
             }
         }
-        Command::Backup { out } => {
-            store.backup(&out)?;
-            print(&serde_json::json!({ "backup": out }))
-        }
+        Command::Backup { out } => print(&store.backup(&out)?),
         Command::Restore { from } => {
-            store.restore(&from)?;
-            print(&store.counters()?)
+            let restored = store.restore(&from)?;
+            print(&serde_json::json!({ "restore": restored, "counters": store.counters()? }))
         }
         Command::Ticket(cmd) => ticket(&mut store, cmd),
         Command::Escalations => print(&store.escalations()?),
