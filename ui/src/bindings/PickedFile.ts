@@ -1,0 +1,2 @@
+// placeholder until regenerated
+export type PickedFile = { token: number, file_name: string, };
