@@ -618,7 +618,12 @@ pub(crate) mod tests {
             "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑", "building": "3",
             "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
         });
-        let t = call(&w, "create_ticket", json!({ "draft": draft, "operator": "前台" })).unwrap();
+        let t = call(
+            &w,
+            "create_ticket",
+            json!({ "draft": draft, "operator": "前台" }),
+        )
+        .unwrap();
         let number = t["number"].as_str().unwrap().to_string();
         let photo = dir.path().join("漏水.pdf");
         std::fs::write(&photo, b"%PDF-1.4 scan").unwrap();
@@ -627,7 +632,8 @@ pub(crate) mod tests {
         // Cancelled: nothing attached, no error.
         assert_eq!(call(&w, "attach_pick", args.clone()).unwrap(), Value::Null);
         // The page cannot hand over a path: the old command is gone.
-        let old = json!({ "number": number, "kind": "signed_slip", "path": photo, "operator": "前台" });
+        let old =
+            json!({ "number": number, "kind": "signed_slip", "path": photo, "operator": "前台" });
         assert!(call(&w, "attach_file", old).is_err());
         let detail = call(&w, "ticket_detail", json!({ "number": number })).unwrap();
         assert_eq!(detail["attachments"], json!([]));

@@ -132,7 +132,10 @@ mod tests {
             // A bug that panics half-way through a write, its transaction still open.
             let err = desk
                 .run(|s| -> Result<(), Error> {
-                    let tx = s.conn().unchecked_transaction().map_err(|e| Error::Database(e.to_string()))?;
+                    let tx = s
+                        .conn()
+                        .unchecked_transaction()
+                        .map_err(|e| Error::Database(e.to_string()))?;
                     tx.execute_batch("UPDATE tickets SET description = '改坏了'")
                         .map_err(|e| Error::Database(e.to_string()))?;
                     if s.path().exists() {

@@ -90,9 +90,7 @@ async fn native<R: Runtime>(
     match rx.recv().await.flatten() {
         None => Ok(None),
         Some(p) => p.into_path().map(Some).map_err(|e| {
-            Error::invalid(format!(
-                "无法使用所选的文件（{e}），请选择本机磁盘上的文件"
-            ))
+            Error::invalid(format!("无法使用所选的文件（{e}），请选择本机磁盘上的文件"))
         }),
     }
 }
@@ -120,8 +118,12 @@ impl Purpose {
 /// then its 确认导入; a save destination then the export). Only the last few are kept.
 #[derive(Default)]
 pub struct Picks {
-    kept: Mutex<(u32, VecDeque<(u32, Purpose, PathBuf)>)>,
+    /// The last token given out, and the kept files, oldest first.
+    kept: Mutex<(u32, VecDeque<Kept>)>,
 }
+
+/// A token, what it is for, and the file it stands for.
+type Kept = (u32, Purpose, PathBuf);
 
 const KEPT: usize = 8;
 
@@ -184,14 +186,26 @@ mod tests {
         let picks = Picks::default();
         let first = picks.keep(Purpose::Import, PathBuf::from("/a.csv"));
         let second = picks.keep(Purpose::Export, PathBuf::from("/b.csv"));
-        assert_eq!(picks.get(Purpose::Import, first).unwrap(), PathBuf::from("/a.csv"));
-        assert_eq!(picks.get(Purpose::Import, first).unwrap(), PathBuf::from("/a.csv"));
+        assert_eq!(
+            picks.get(Purpose::Import, first).unwrap(),
+            PathBuf::from("/a.csv")
+        );
+        assert_eq!(
+            picks.get(Purpose::Import, first).unwrap(),
+            PathBuf::from("/a.csv")
+        );
         // An import token is no export destination, and the reverse.
-        assert_eq!(picks.take(Purpose::Export, first).unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            picks.take(Purpose::Export, first).unwrap_err().code(),
+            "invalid_input"
+        );
         assert!(picks.get(Purpose::Import, second).is_err());
         assert!(picks.get(Purpose::Import, second + 1).is_err());
         // An export destination is used once.
-        assert_eq!(picks.take(Purpose::Export, second).unwrap(), PathBuf::from("/b.csv"));
+        assert_eq!(
+            picks.take(Purpose::Export, second).unwrap(),
+            PathBuf::from("/b.csv")
+        );
         assert!(picks.take(Purpose::Export, second).is_err());
         for i in 0..KEPT {
             picks.keep(Purpose::Import, PathBuf::from(format!("/{i}.csv")));

@@ -228,7 +228,8 @@ mod tests {
     /// A desk whose file dialogs answer from `dir/next` (what the e2e hook does).
     fn scripted(dir: &Path) -> (Desk, PathBuf) {
         let answers = dir.join("next");
-        let desk = Desk::open(&dir.join("baoxiu.db")).with_picker(Picker::Scripted(answers.clone()));
+        let desk =
+            Desk::open(&dir.join("baoxiu.db")).with_picker(Picker::Scripted(answers.clone()));
         (desk, answers)
     }
 
@@ -272,7 +273,8 @@ mod tests {
         assert_eq!(picked["file_name"], "月报.csv");
         let out = dir.path().join("月报.csv");
         assert!(!out.exists(), "nothing written before the export itself");
-        let write = json!({ "token": picked["token"], "month": month, "options": { "mask_phones": true } });
+        let write =
+            json!({ "token": picked["token"], "month": month, "options": { "mask_phones": true } });
         let done = call(&w, "export_write", write.clone()).unwrap();
         assert_eq!(done["format"], "csv");
         assert_eq!(done["tickets"], 1);
@@ -333,13 +335,23 @@ mod tests {
         let (_app, w) = window(desk);
         let before = store.lock().unwrap().dump().unwrap();
         let ledger = dir.path().join("台账.csv");
-        std::fs::write(&ledger, "小区,楼栋,单元,房号,姓名,电话\n翠湖苑,5,1,302,李建国,13956781234\n").unwrap();
+        std::fs::write(
+            &ledger,
+            "小区,楼栋,单元,房号,姓名,电话\n翠湖苑,5,1,302,李建国,13956781234\n",
+        )
+        .unwrap();
         // The old path-taking shapes are refused outright...
         for (cmd, args) in [
             ("import_preview", json!({ "path": ledger })),
             ("import_commit", json!({ "path": ledger })),
-            ("export_report", json!({ "month": "2026-11", "path": dir.path().join("x.csv"), "options": { "mask_phones": false } })),
-            ("export_pick", json!({ "month": "2026-11", "path": dir.path().join("x.csv"), "options": { "mask_phones": false } })),
+            (
+                "export_report",
+                json!({ "month": "2026-11", "path": dir.path().join("x.csv"), "options": { "mask_phones": false } }),
+            ),
+            (
+                "export_pick",
+                json!({ "month": "2026-11", "path": dir.path().join("x.csv"), "options": { "mask_phones": false } }),
+            ),
         ] {
             assert!(call(&w, cmd, args).is_err(), "{cmd}");
         }
@@ -352,7 +364,9 @@ mod tests {
         let write = json!({ "token": picked["token"], "month": "2026-11", "options": { "mask_phones": false } });
         let err = call(&w, "export_write", write).unwrap_err();
         assert_eq!(err["code"], "invalid_input");
-        assert!(std::fs::read_to_string(&ledger).unwrap().starts_with("小区"));
+        assert!(std::fs::read_to_string(&ledger)
+            .unwrap()
+            .starts_with("小区"));
         assert_eq!(store.lock().unwrap().dump().unwrap(), before);
         assert!(!dir.path().join("x.csv").exists());
     }
