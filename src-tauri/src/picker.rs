@@ -72,12 +72,16 @@ async fn native<R: Runtime>(
     window: &WebviewWindow<R>,
     ask: Ask<'_>,
 ) -> Result<Option<PathBuf>, Error> {
-    let dialog = window
+    let mut dialog = window
         .dialog()
         .file()
-        .set_parent(window)
         .set_title(ask.title)
         .add_filter(ask.filter, ask.extensions);
+    // As the dialog plugin's own commands do: an open dialog is tied to the window on
+    // Windows and macOS only, a save dialog everywhere.
+    if ask.save_as.is_some() || cfg!(any(windows, target_os = "macos")) {
+        dialog = dialog.set_parent(window);
+    }
     // The callback form: the dialog runs on the main thread, this task just waits.
     let (tx, mut rx) = tauri::async_runtime::channel::<Option<FilePath>>(1);
     let answer = move |p: Option<FilePath>| {
