@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use baoxiu::attachment::{Attachment, AttachmentKind};
 use baoxiu::input::{TechnicianDraft, TicketDraft};
+use baoxiu::outfile::Existing;
 use baoxiu::sla::SlaRule;
 use baoxiu::slip::{self, Layout};
 use baoxiu::store::{
@@ -361,12 +362,15 @@ pub async fn print_slips<R: tauri::Runtime>(
     let done = desk
         .run(move |s| {
             let layout = layout.as_deref().map(Layout::parse).transpose()?;
-            slip::print_to_file(s, &numbers, layout, &out, &operator)
+            // Our own unique temporary file: nothing of the office's to protect there.
+            slip::print_to_file(s, &numbers, layout, &out, &operator, Existing::Replace)
         })
         .await?;
     Ok(PrintReply {
-        open_error: open_path(&app, &done.path).err().map(|e| e.to_string()),
-        path: done.path.display().to_string(),
+        open_error: open_path(&app, std::path::Path::new(&done.path))
+            .err()
+            .map(|e| e.to_string()),
+        path: done.path.clone(),
         pages: done.pages,
         tickets: done.tickets,
     })

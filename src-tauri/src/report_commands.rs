@@ -100,8 +100,17 @@ pub async fn export_write(
     options: ExportOptions,
 ) -> Reply<ExportOutcome> {
     let path = desk.picks().take(Purpose::Export, token)?;
-    desk.run(move |s| baoxiu::export::to_file(s, &month, &path, &options))
-        .await
+    desk.run(move |s| {
+        baoxiu::export::to_file(
+            s,
+            &month,
+            &path,
+            &options,
+            // The save dialog already asked before replacing a file.
+            baoxiu::outfile::Existing::Replace,
+        )
+    })
+    .await
 }
 
 fn file_name(path: &Path) -> String {
