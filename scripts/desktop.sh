@@ -13,6 +13,9 @@
 # Each step is idempotent, non-interactive, and stops at the first failure.
 # Environment: CARGO_TARGET_DIR (default target/), E2E_SHOTS (screenshots folder,
 # default tests/e2e/screenshots), BAOXIU_DB (database, default the OS data directory).
+# The e2e tests answer the window's file dialogs (opened from Rust, not drivable through
+# WebDriver) with BAOXIU_E2E_PICKS, a file holding the next dialog's answer; the page
+# itself can never name a file.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,6 +1,6 @@
 //! Declares the app's own commands so the capability file can grant exactly these.
 
-/// Every `#[tauri::command]` in src/commands.rs; each gets an `allow-<name>` permission.
+/// Every `#[tauri::command]` in src/commands.rs and src/report_commands.rs; each gets an `allow-<name>` permission.
 const COMMANDS: &[&str] = &[
     "app_info",
     "enum_labels",
@@ -24,7 +24,7 @@ const COMMANDS: &[&str] = &[
     "update_settings",
     "sites",
     "save_contact",
-    "attach_file",
+    "attach_pick",
     "attachment_bytes",
     "open_attachment",
     "print_slips",
@@ -32,7 +32,9 @@ const COMMANDS: &[&str] = &[
     "report_current_month",
     "report_month",
     "report_daily",
-    "export_report",
+    "export_pick",
+    "export_write",
+    "import_pick",
     "import_preview",
     "import_commit",
 ];

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use baoxiu::attachment::{Attachment, AttachmentKind};
 use baoxiu::input::{TechnicianDraft, TicketDraft};
+use baoxiu::outfile::Existing;
 use baoxiu::sla::SlaRule;
 use baoxiu::slip::{self, Layout};
 use baoxiu::store::{
@@ -22,6 +23,7 @@ use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
 use crate::desk::Desk;
+use crate::picker::Ask;
 
 type Reply<T> = Result<T, Error>;
 
@@ -293,16 +295,34 @@ pub async fn save_contact(
         .await
 }
 
+/// File types offered when attaching a photo or a scanned slip.
+const ATTACHMENT_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "webp", "bmp", "gif", "pdf", "tif", "tiff",
+];
+
+/// 添加故障照片 / 添加签字维修单: the open dialog opens here (the page never names a
+/// file) and the chosen file is copied into the ticket's attachments; `None` when the
+/// user cancelled.
 #[tauri::command]
-pub async fn attach_file(
+pub async fn attach_pick<R: tauri::Runtime>(
+    window: tauri::WebviewWindow<R>,
     desk: State<'_, Desk>,
     number: String,
     kind: AttachmentKind,
-    path: PathBuf,
     operator: String,
-) -> Reply<Attachment> {
+) -> Reply<Option<Attachment>> {
+    let ask = Ask {
+        title: format!("添加{} — {}", kind.label(), number.trim()),
+        filter: "照片或扫描件",
+        extensions: ATTACHMENT_EXTENSIONS,
+        save_as: None,
+    };
+    let Some(path) = desk.picker().ask(&window, ask).await? else {
+        return Ok(None);
+    };
     desk.run(move |s| s.attach(&number, kind, &path, &operator))
         .await
+        .map(Some)
 }
 
 /// The stored file's bytes, for a thumbnail (sent raw, not as JSON numbers).
@@ -342,12 +362,15 @@ pub async fn print_slips<R: tauri::Runtime>(
     let done = desk
         .run(move |s| {
             let layout = layout.as_deref().map(Layout::parse).transpose()?;
-            slip::print_to_file(s, &numbers, layout, &out, &operator)
+            // Our own unique temporary file: nothing of the office's to protect there.
+            slip::print_to_file(s, &numbers, layout, &out, &operator, Existing::Replace)
         })
         .await?;
     Ok(PrintReply {
-        open_error: open_path(&app, &done.path).err().map(|e| e.to_string()),
-        path: done.path.display().to_string(),
+        open_error: open_path(&app, std::path::Path::new(&done.path))
+            .err()
+            .map(|e| e.to_string()),
+        path: done.path.clone(),
         pages: done.pages,
         tickets: done.tickets,
     })
@@ -422,14 +445,16 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         update_settings,
         sites,
         save_contact,
-        attach_file,
+        attach_pick,
         attachment_bytes,
         open_attachment,
         print_slips,
         crate::report_commands::report_current_month,
         crate::report_commands::report_month,
         crate::report_commands::report_daily,
-        crate::report_commands::export_report,
+        crate::report_commands::export_pick,
+        crate::report_commands::export_write,
+        crate::report_commands::import_pick,
         crate::report_commands::import_preview,
         crate::report_commands::import_commit,
     ]
@@ -553,5 +578,75 @@ pub(crate) mod tests {
         assert!(info["open_error"].as_str().unwrap().contains("文件夹"));
         let err = call(&w, "counters", json!({})).unwrap_err();
         assert_eq!(err["code"], "database");
+    }
+    /// A command whose core call has a bug that panics (registered only here).
+    #[tauri::command]
+    async fn panics(desk: tauri::State<'_, Desk>) -> super::Reply<()> {
+        desk.run(|s| {
+            if s.path().exists() {
+                panic!("a bug in the core");
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    #[test]
+    fn a_command_that_panics_is_a_chinese_error_and_the_next_command_works() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = mock_builder()
+            .manage(Desk::open(&dir.path().join("baoxiu.db")))
+            .invoke_handler(tauri::generate_handler![panics, super::counters])
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        for _ in 0..2 {
+            let err = call(&w, "panics", json!({})).unwrap_err();
+            assert_eq!(err["code"], "database");
+            assert_eq!(err["message"], crate::desk::INTERNAL_ERROR);
+            let counters = call(&w, "counters", json!({})).unwrap();
+            assert!(counters.is_object(), "{counters}");
+        }
+    }
+
+    #[test]
+    fn a_photo_is_attached_from_the_dialog_never_from_a_path_the_page_sends() {
+        let dir = tempfile::tempdir().unwrap();
+        let answers = dir.path().join("next");
+        let desk = Desk::open(&dir.path().join("baoxiu.db"))
+            .with_picker(crate::picker::Picker::Scripted(answers.clone()));
+        let (_app, w) = window(desk);
+        let draft = json!({
+            "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑", "building": "3",
+            "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
+        });
+        let t = call(
+            &w,
+            "create_ticket",
+            json!({ "draft": draft, "operator": "前台" }),
+        )
+        .unwrap();
+        let number = t["number"].as_str().unwrap().to_string();
+        let photo = dir.path().join("漏水.pdf");
+        std::fs::write(&photo, b"%PDF-1.4 scan").unwrap();
+        let args = json!({ "number": number, "kind": "signed_slip", "operator": "前台" });
+
+        // Cancelled: nothing attached, no error.
+        assert_eq!(call(&w, "attach_pick", args.clone()).unwrap(), Value::Null);
+        // The page cannot hand over a path: the old command is gone.
+        let old =
+            json!({ "number": number, "kind": "signed_slip", "path": photo, "operator": "前台" });
+        assert!(call(&w, "attach_file", old).is_err());
+        let detail = call(&w, "ticket_detail", json!({ "number": number })).unwrap();
+        assert_eq!(detail["attachments"], json!([]));
+
+        std::fs::write(&answers, photo.display().to_string()).unwrap();
+        let a = call(&w, "attach_pick", args).unwrap();
+        assert_eq!(a["file_name"], "漏水.pdf");
+        assert_eq!(a["kind_label"], "签字维修单");
+        let detail = call(&w, "ticket_detail", json!({ "number": number })).unwrap();
+        assert_eq!(detail["attachments"].as_array().unwrap().len(), 1);
     }
 }

@@ -1,25 +1,43 @@
 //! The app's state: the one open [`Store`] behind a mutex, or the reason it could not
-//! be opened (shown by the window instead of a crash).
+//! be opened (shown by the window instead of a crash); the file dialogs' answers the
+//! window refers to by token.
 
-use std::sync::{Arc, Mutex};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use baoxiu::{Error, Store};
+
+use crate::picker::{Picker, Picks};
+
+/// What the office sees when a core call panicked (a bug). The store is unchanged: the
+/// core writes only inside a rusqlite `Transaction`, which rolls back when it is dropped
+/// during the unwind, and its other state (time zone, path, fixed clock) is never left
+/// half-set.
+pub const INTERNAL_ERROR: &str =
+    "操作出错（程序内部错误），数据未改动，请重试；如反复出现请把日志发给管理员";
 
 pub struct Desk {
     store: Result<Arc<Mutex<Store>>, String>,
     db_path: String,
+    picker: Picker,
+    picks: Picks,
 }
 
 impl Desk {
-    /// Open the same database as the CLI: `BAOXIU_DB`, else the OS data directory.
+    /// Open the same database as the CLI: `BAOXIU_DB`, else the OS data directory. The
+    /// file dialogs are the native ones unless the process environment scripts them
+    /// (`BAOXIU_E2E_PICKS`, for the end-to-end tests).
     pub fn open_default() -> Desk {
-        match baoxiu::store::default_path() {
+        let desk = match baoxiu::store::default_path() {
             Ok(path) => Desk::open(&path),
             Err(e) => Desk {
                 store: Err(e.to_string()),
                 db_path: String::new(),
+                picker: Picker::Native,
+                picks: Picks::default(),
             },
-        }
+        };
+        desk.with_picker(Picker::from_env())
     }
 
     pub fn open(path: &std::path::Path) -> Desk {
@@ -28,7 +46,22 @@ impl Desk {
                 .map(|s| Arc::new(Mutex::new(s)))
                 .map_err(|e| e.to_string()),
             db_path: path.display().to_string(),
+            picker: Picker::Native,
+            picks: Picks::default(),
         }
+    }
+
+    pub fn with_picker(mut self, picker: Picker) -> Desk {
+        self.picker = picker;
+        self
+    }
+
+    pub fn picker(&self) -> &Picker {
+        &self.picker
+    }
+
+    pub fn picks(&self) -> &Picks {
+        &self.picks
     }
 
     pub fn db_path(&self) -> &str {
@@ -44,7 +77,8 @@ impl Desk {
     }
 
     /// Run `f` on the store in the blocking pool, so SQLite and file work never stall
-    /// the window's event loop.
+    /// the window's event loop. A panic in `f` becomes [`INTERNAL_ERROR`] and leaves
+    /// the store usable for the next command.
     pub async fn run<T, F>(&self, f: F) -> Result<T, Error>
     where
         T: Send + 'static,
@@ -55,13 +89,85 @@ impl Desk {
             .as_ref()
             .map_err(|e| Error::Database(e.clone()))?
             .clone();
-        tauri::async_runtime::spawn_blocking(move || {
-            let mut guard = store
-                .lock()
-                .map_err(|_| Error::Database("数据库连接出错，请关闭并重新打开报修台".into()))?;
-            f(&mut guard)
+        tauri::async_runtime::spawn_blocking(move || with_store(&store, f))
+            .await
+            .map_err(|e| Error::Database(format!("后台任务失败：{e}，请重试")))?
+    }
+}
+
+/// Lock the store and run `f`, catching a panic. A lock poisoned by an earlier panic
+/// (one that escaped this function, e.g. in another thread) is taken over, for the same
+/// reason a caught panic is harmless: an unfinished transaction was rolled back.
+pub fn with_store<T, F>(store: &Mutex<Store>, f: F) -> Result<T, Error>
+where
+    F: FnOnce(&mut Store) -> Result<T, Error>,
+{
+    let mut guard = store.lock().unwrap_or_else(PoisonError::into_inner);
+    // The default panic hook has already written the message and place to stderr.
+    catch_unwind(AssertUnwindSafe(|| f(&mut guard)))
+        .unwrap_or_else(|_| Err(Error::Database(INTERNAL_ERROR.into())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket(s: &mut Store) -> Result<String, Error> {
+        let draft: baoxiu::input::TicketDraft = serde_json::from_value(serde_json::json!({
+            "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑", "building": "3",
+            "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
+        }))
+        .map_err(|e| Error::invalid(e.to_string()))?;
+        s.create_ticket(&draft, "前台").map(|t| t.number)
+    }
+
+    #[test]
+    fn a_panicking_command_is_a_chinese_error_and_the_next_command_works() {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::open(&dir.path().join("baoxiu.db"));
+        tauri::async_runtime::block_on(async {
+            desk.run(ticket).await.unwrap();
+            let before = desk.run(|s| s.dump()).await.unwrap();
+
+            // A bug that panics half-way through a write, its transaction still open.
+            let err = desk
+                .run(|s| -> Result<(), Error> {
+                    let tx = s
+                        .conn()
+                        .unchecked_transaction()
+                        .map_err(|e| Error::Database(e.to_string()))?;
+                    tx.execute_batch("UPDATE tickets SET description = '改坏了'")
+                        .map_err(|e| Error::Database(e.to_string()))?;
+                    if s.path().exists() {
+                        panic!("a bug in the core");
+                    }
+                    tx.commit().map_err(|e| Error::Database(e.to_string()))
+                })
+                .await
+                .unwrap_err();
+            assert_eq!(err.code(), "database");
+            assert_eq!(err.to_string(), INTERNAL_ERROR);
+
+            // The lock is not poisoned and the store is as it was.
+            assert_eq!(desk.run(|s| s.dump()).await.unwrap(), before);
+            let next = desk.run(ticket).await.unwrap();
+            assert!(next.starts_with("BX-"), "{next}");
+        });
+    }
+
+    #[test]
+    fn a_lock_poisoned_elsewhere_is_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::open(&dir.path().join("baoxiu.db"));
+        let store = desk.shared().unwrap();
+        let poisoner = store.clone();
+        let _ = std::thread::spawn(move || {
+            let _guard = poisoner.lock().unwrap();
+            panic!("a panic while holding the store");
         })
-        .await
-        .map_err(|e| Error::Database(format!("后台任务失败：{e}，请重试")))?
+        .join();
+        assert!(store.is_poisoned());
+        let n = tauri::async_runtime::block_on(desk.run(ticket)).unwrap();
+        assert!(n.starts_with("BX-"), "{n}");
     }
 }

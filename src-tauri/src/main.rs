@@ -8,6 +8,7 @@ mod bindings;
 mod commands;
 mod desk;
 mod overdue;
+mod picker;
 mod report_commands;
 
 use tauri::Manager;

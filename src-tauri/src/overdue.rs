@@ -19,17 +19,16 @@ fn overdue_now(store: &Arc<Mutex<Store>>) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
     let mut offset = 0;
     loop {
-        let page = {
-            let store = store.lock().ok()?;
-            store
-                .list_tickets(&TicketFilter {
-                    overdue: true,
-                    limit: Some(PAGE),
-                    offset: Some(offset),
-                    ..Default::default()
-                })
-                .ok()?
-        };
+        // A poisoned lock or a panic in the core must not stop the alerts for good.
+        let page = crate::desk::with_store(store, |s| {
+            s.list_tickets(&TicketFilter {
+                overdue: true,
+                limit: Some(PAGE),
+                offset: Some(offset),
+                ..Default::default()
+            })
+        })
+        .ok()?;
         let n = page.tickets.len() as i64;
         out.extend(
             page.tickets

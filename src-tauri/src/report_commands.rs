@@ -1,16 +1,21 @@
 //! The 月度报表 and 导入 pages' commands: one line each over `baoxiu::report`,
 //! `baoxiu::export` and `baoxiu::import`, run in the blocking pool like every command.
+//! The files are chosen in dialogs opened from Rust (see `picker`): the page never
+//! sends a path.
 //! The window computes no figure: totals, rates and the import's checks are the core's.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use baoxiu::export::{ExportOptions, ExportOutcome};
 use baoxiu::import::{ImportPreview, ImportReport};
 use baoxiu::report::{DayRow, MonthReport};
 use baoxiu::Error;
+use serde::{Deserialize, Serialize};
 use tauri::State;
+use ts_rs::TS;
 
 use crate::desk::Desk;
+use crate::picker::{Ask, Purpose};
 
 type Reply<T> = Result<T, Error>;
 
@@ -34,27 +39,150 @@ pub async fn report_daily(desk: State<'_, Desk>, month: String) -> Reply<Vec<Day
     desk.run(move |s| baoxiu::report::daily(s, &month)).await
 }
 
-/// 导出 the month to the file the save dialog chose (format by its extension).
-#[tauri::command]
-pub async fn export_report(
-    desk: State<'_, Desk>,
-    month: String,
-    path: PathBuf,
-    options: ExportOptions,
-) -> Reply<ExportOutcome> {
-    desk.run(move |s| baoxiu::export::to_file(s, &month, &path, &options))
-        .await
+/// The formats the month can be exported to (the core's `Format`, as the page sends it).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportAs {
+    Xlsx,
+    Pdf,
+    Csv,
 }
 
-/// What importing the file would do; writes nothing.
+impl ExportAs {
+    fn extension(self) -> &'static str {
+        match self {
+            ExportAs::Xlsx => "xlsx",
+            ExportAs::Pdf => "pdf",
+            ExportAs::Csv => "csv",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            ExportAs::Xlsx => "Excel 工作簿",
+            ExportAs::Pdf => "PDF 文件",
+            ExportAs::Csv => "CSV 文件",
+        }
+    }
+}
+
+/// 导出, first half: the save dialog opens here. The chosen file is kept on this side
+/// under the returned token; `None` when the user cancelled.
 #[tauri::command]
-pub async fn import_preview(desk: State<'_, Desk>, path: PathBuf) -> Reply<ImportPreview> {
+pub async fn export_pick<R: tauri::Runtime>(
+    window: tauri::WebviewWindow<R>,
+    desk: State<'_, Desk>,
+    month: String,
+    format: ExportAs,
+) -> Reply<Option<PickedFile>> {
+    let ext = format.extension();
+    let ask = Ask {
+        title: format!("导出月报（{}）— {}", format.what(), month.trim()),
+        filter: format.what(),
+        extensions: &[ext],
+        save_as: Some(format!("报修月报-{}.{ext}", month.trim())),
+    };
+    let Some(chosen) = desk.picker().ask(&window, ask).await? else {
+        return Ok(None);
+    };
+    let path = with_extension(chosen, ext)?;
+    let file_name = file_name(&path);
+    let token = desk.picks().keep(Purpose::Export, path);
+    Ok(Some(PickedFile { token, file_name }))
+}
+
+/// 导出, second half: the month written to the file chosen under `token` (used once).
+#[tauri::command]
+pub async fn export_write(
+    desk: State<'_, Desk>,
+    token: u32,
+    month: String,
+    options: ExportOptions,
+) -> Reply<ExportOutcome> {
+    let path = desk.picks().take(Purpose::Export, token)?;
+    desk.run(move |s| {
+        baoxiu::export::to_file(
+            s,
+            &month,
+            &path,
+            &options,
+            // The save dialog already asked before replacing a file.
+            baoxiu::outfile::Existing::Replace,
+        )
+    })
+    .await
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The dialog may hand back a name typed without the extension of the button pressed:
+/// add it, but never over a file the dialog did not ask about.
+fn with_extension(chosen: PathBuf, ext: &str) -> Reply<PathBuf> {
+    let has = chosen
+        .extension()
+        .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case(ext));
+    if has {
+        return Ok(chosen);
+    }
+    let mut name = chosen.into_os_string();
+    name.push(format!(".{ext}"));
+    let path = PathBuf::from(name);
+    if path.exists() {
+        return Err(Error::invalid(format!(
+            "“{}”已存在，没有覆盖。请重新导出，在保存对话框中直接选中该文件或换一个名字",
+            path.display()
+        )));
+    }
+    Ok(path)
+}
+
+/// A file the user picked: its name to show, and the token that stands for it in
+/// `import_preview` and `import_commit`, or in `export_write`.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PickedFile {
+    pub token: u32,
+    pub file_name: String,
+}
+
+const LEDGER_EXTENSIONS: &[&str] = &["xlsx", "xls", "csv"];
+
+/// 选择文件…: the open dialog opens here; `None` when the user cancelled.
+#[tauri::command]
+pub async fn import_pick<R: tauri::Runtime>(
+    window: tauri::WebviewWindow<R>,
+    desk: State<'_, Desk>,
+) -> Reply<Option<PickedFile>> {
+    let ask = Ask {
+        title: "选择房屋 / 住户台账".into(),
+        filter: "台账（Excel / CSV）",
+        extensions: LEDGER_EXTENSIONS,
+        save_as: None,
+    };
+    let Some(path) = desk.picker().ask(&window, ask).await? else {
+        return Ok(None);
+    };
+    let file_name = file_name(&path);
+    let token = desk.picks().keep(Purpose::Import, path);
+    Ok(Some(PickedFile { token, file_name }))
+}
+
+/// What importing the file picked under `token` would do; writes nothing. Called again
+/// by 重新读取 after the file was edited.
+#[tauri::command]
+pub async fn import_preview(desk: State<'_, Desk>, token: u32) -> Reply<ImportPreview> {
+    let path = desk.picks().get(Purpose::Import, token)?;
     desk.run(move |s| baoxiu::import::preview(s, &path)).await
 }
 
-/// 确认导入: every valid row in one transaction, or nothing.
+/// 确认导入: every valid row of the file picked under `token` in one transaction, or
+/// nothing.
 #[tauri::command]
-pub async fn import_commit(desk: State<'_, Desk>, path: PathBuf) -> Reply<ImportReport> {
+pub async fn import_commit(desk: State<'_, Desk>, token: u32) -> Reply<ImportReport> {
+    let path = desk.picks().get(Purpose::Import, token)?;
     desk.run(move |s| baoxiu::import::commit(s, &path)).await
 }
 
@@ -67,17 +195,21 @@ pub fn export_bindings(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
     ExportOptions::export_all(cfg)?;
     ExportOutcome::export_all(cfg)?;
     ImportPreview::export_all(cfg)?;
+    PickedFile::export_all(cfg)?;
     ImportReport::export_all(cfg)
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use std::path::{Path, PathBuf};
+
+    use serde_json::{json, Value};
     use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
     use tauri::WebviewWindow;
 
     use crate::commands::tests::call;
     use crate::desk::Desk;
+    use crate::picker::Picker;
 
     fn window(desk: Desk) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
         // These commands (and create_ticket, to have a month to report) on the mock runtime.
@@ -87,7 +219,9 @@ mod tests {
                 super::report_current_month,
                 super::report_month,
                 super::report_daily,
-                super::export_report,
+                super::export_pick,
+                super::export_write,
+                super::import_pick,
                 super::import_preview,
                 super::import_commit,
                 crate::commands::create_ticket,
@@ -100,10 +234,19 @@ mod tests {
         (app, w)
     }
 
+    /// A desk whose file dialogs answer from `dir/next` (what the e2e hook does).
+    fn scripted(dir: &Path) -> (Desk, PathBuf) {
+        let answers = dir.join("next");
+        let desk =
+            Desk::open(&dir.join("baoxiu.db")).with_picker(Picker::Scripted(answers.clone()));
+        (desk, answers)
+    }
+
     #[test]
     fn the_month_export_and_import_reach_the_window() {
         let dir = tempfile::tempdir().unwrap();
-        let (_app, w) = window(Desk::open(&dir.path().join("baoxiu.db")));
+        let (desk, answers) = scripted(dir.path());
+        let (_app, w) = window(desk);
         let month = call(&w, "report_current_month", json!({})).unwrap();
         let month = month.as_str().unwrap().to_string();
         assert_eq!(month.len(), 7);
@@ -132,17 +275,29 @@ mod tests {
         let err = call(&w, "report_month", json!({ "month": "2026-13" })).unwrap_err();
         assert_eq!(err["code"], "invalid_input");
 
+        // The save dialog answers a name typed without the extension.
+        std::fs::write(&answers, dir.path().join("月报").display().to_string()).unwrap();
+        let pick = json!({ "month": month, "format": "csv" });
+        let picked = call(&w, "export_pick", pick.clone()).unwrap();
+        assert_eq!(picked["file_name"], "月报.csv");
         let out = dir.path().join("月报.csv");
-        let done = call(
-            &w,
-            "export_report",
-            json!({ "month": month, "path": out, "options": { "mask_phones": true } }),
-        )
-        .unwrap();
+        assert!(!out.exists(), "nothing written before the export itself");
+        let write =
+            json!({ "token": picked["token"], "month": month, "options": { "mask_phones": true } });
+        let done = call(&w, "export_write", write.clone()).unwrap();
         assert_eq!(done["format"], "csv");
         assert_eq!(done["tickets"], 1);
         let text = std::fs::read_to_string(&out).unwrap();
         assert!(text.contains("138****8000") && !text.contains("13812348000"));
+        // A destination is used once.
+        let err = call(&w, "export_write", write).unwrap_err();
+        assert_eq!(err["code"], "invalid_input");
+        // Adding the extension onto a file the dialog did not ask about: refused.
+        std::fs::write(&answers, dir.path().join("月报").display().to_string()).unwrap();
+        let err = call(&w, "export_pick", pick).unwrap_err();
+        assert_eq!(err["code"], "invalid_input");
+        assert!(err["message"].as_str().unwrap().contains("已存在"));
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
 
         let ledger = dir.path().join("台账.csv");
         std::fs::write(
@@ -150,12 +305,78 @@ mod tests {
             "小区,楼栋,单元,房号,姓名,电话\n翠湖苑,5栋,1,302,李建国,139-5678-1234\n翠湖苑,5,1,,,\n",
         )
         .unwrap();
-        let p = call(&w, "import_preview", json!({ "path": ledger })).unwrap();
+        std::fs::write(&answers, ledger.display().to_string()).unwrap();
+        let picked = call(&w, "import_pick", json!({})).unwrap();
+        assert_eq!(picked["file_name"], "台账.csv");
+        let token = picked["token"].clone();
+        let p = call(&w, "import_preview", json!({ "token": token })).unwrap();
         assert_eq!(p["rows_ok"], 1);
         assert_eq!(p["problems"][0]["row"], 3);
-        let done = call(&w, "import_commit", json!({ "path": ledger })).unwrap();
+        let done = call(&w, "import_commit", json!({ "token": token })).unwrap();
         assert_eq!(done["rows_imported"], 1);
-        let again = call(&w, "import_preview", json!({ "path": ledger })).unwrap();
+        let again = call(&w, "import_preview", json!({ "token": token })).unwrap();
         assert_eq!(again["units_new"], 0);
+    }
+
+    #[test]
+    fn a_cancelled_dialog_is_no_answer_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, _answers) = scripted(dir.path());
+        let (_app, w) = window(desk);
+        let month = call(&w, "report_current_month", json!({})).unwrap();
+        let export = json!({ "month": month, "format": "xlsx" });
+        assert_eq!(call(&w, "export_pick", export).unwrap(), Value::Null);
+        assert_eq!(call(&w, "import_pick", json!({})).unwrap(), Value::Null);
+        let mut files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with("baoxiu.db"))
+            .collect();
+        files.sort();
+        assert!(files.is_empty(), "{files:?}");
+    }
+
+    #[test]
+    fn the_page_cannot_name_a_file_to_import_or_export() {
+        let dir = tempfile::tempdir().unwrap();
+        let (desk, answers) = scripted(dir.path());
+        let store = desk.shared().unwrap();
+        let (_app, w) = window(desk);
+        let before = store.lock().unwrap().dump().unwrap();
+        let ledger = dir.path().join("台账.csv");
+        std::fs::write(
+            &ledger,
+            "小区,楼栋,单元,房号,姓名,电话\n翠湖苑,5,1,302,李建国,13956781234\n",
+        )
+        .unwrap();
+        // The old path-taking shapes are refused outright...
+        for (cmd, args) in [
+            ("import_preview", json!({ "path": ledger })),
+            ("import_commit", json!({ "path": ledger })),
+            (
+                "export_report",
+                json!({ "month": "2026-11", "path": dir.path().join("x.csv"), "options": { "mask_phones": false } }),
+            ),
+            (
+                "export_pick",
+                json!({ "month": "2026-11", "path": dir.path().join("x.csv"), "options": { "mask_phones": false } }),
+            ),
+        ] {
+            assert!(call(&w, cmd, args).is_err(), "{cmd}");
+        }
+        // ...and a token the user never picked names nothing, nor does one picked for
+        // another purpose: the ledger picked to import is no place to export to.
+        let err = call(&w, "import_commit", json!({ "token": 7 })).unwrap_err();
+        assert_eq!(err["code"], "invalid_input");
+        std::fs::write(&answers, ledger.display().to_string()).unwrap();
+        let picked = call(&w, "import_pick", json!({})).unwrap();
+        let write = json!({ "token": picked["token"], "month": "2026-11", "options": { "mask_phones": false } });
+        let err = call(&w, "export_write", write).unwrap_err();
+        assert_eq!(err["code"], "invalid_input");
+        assert!(std::fs::read_to_string(&ledger)
+            .unwrap()
+            .starts_with("小区"));
+        assert_eq!(store.lock().unwrap().dump().unwrap(), before);
+        assert!(!dir.path().join("x.csv").exists());
     }
 }

@@ -5,7 +5,7 @@
 //   node --test tests/e2e/desk.test.mjs     (DISPLAY set; APP=path/to/baoxiu-desk)
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { deflateSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -20,6 +20,8 @@ const port = Number(process.env.E2E_PORT ?? 4444)
 let driver
 let s
 let dir
+/** The file dialogs' stand-in (BAOXIU_E2E_PICKS): the next dialog answers this file's text. */
+let picks
 let shot = 0
 
 async function screenshot(name) {
@@ -78,7 +80,8 @@ async function typeInto(css, value) {
 before(async () => {
   mkdirSync(shots, { recursive: true })
   dir = mkdtempSync(join(tmpdir(), 'baoxiu-e2e-'))
-  const env = { ...process.env, BAOXIU_DB: join(dir, 'baoxiu.db') }
+  picks = join(dir, 'next-pick')
+  const env = { ...process.env, BAOXIU_DB: join(dir, 'baoxiu.db'), BAOXIU_E2E_PICKS: picks }
   driver = await startDriver({ port, nativePort: port + 1, env, log: join(shots, 'desk-app.log') })
   s = await Session.create(driver.base, app)
   await s.waitFor(`document.querySelector('[data-test="dashboard"]')`, { timeout: 20000 })
@@ -313,18 +316,42 @@ test('a scanned ticket number in the global search opens the ticket', async () =
 test('a photo of the fault is attached and shown as a thumbnail', async () => {
   const photo = join(dir, '漏水照片.png')
   writeFileSync(photo, png(160, 120))
-  // The native file picker cannot be driven by WebDriver; the command behind it can.
-  const a = await s.invoke('attach_file', { number: flow, kind: 'fault_photo', path: photo, operator: '测试' })
-  assert.equal(a.kind_label, '故障照片')
-  assert.equal(a.is_image, true)
   await s.go('#/tickets')
   await openTicket(flow)
+  // The file dialog is opened by the window's Rust side, which WebDriver cannot drive:
+  // the test environment answers it. The page itself only says which ticket and kind.
+  writeFileSync(picks, photo)
+  await (await s.find('[data-test="attach-fault_photo"]')).click()
   await s.waitFor(`document.querySelector('[data-test="attachments"] img')?.complete`)
+  assert.equal(existsSync(picks), false, 'the dialog answer was used')
   const size = await s.exec(`const i = document.querySelector('[data-test="attachments"] img'); return [i.naturalWidth, i.naturalHeight]`)
   assert.deepEqual(size, [160, 120])
-  assert.ok((await text('[data-test="history"]')).includes('故障照片：漏水照片.png'))
+  await s.waitFor(`document.querySelector('[data-test="history"]')?.innerText.includes('故障照片：漏水照片.png')`)
+  const [a] = (await s.invoke('ticket_detail', { number: flow })).attachments
+  assert.equal(a.kind_label, '故障照片')
+  assert.equal(a.is_image, true)
+  // Cancelling the dialog (no answer) adds nothing and shows no error.
+  await (await s.find('[data-test="attach-signed_slip"]')).click()
+  await sleep(500)
+  assert.equal((await s.invoke('ticket_detail', { number: flow })).attachments.length, 1)
+  assert.equal(await s.exec(`return document.querySelector('.el-message--error') !== null`), false)
   await s.exec(`document.querySelector('[data-test="attachments"]').scrollIntoView()`)
   await screenshot('attachment-thumbnail')
+})
+
+test('the page cannot name a file to read or write', async () => {
+  const secret = join(dir, 'baoxiu.db')
+  for (const [cmd, args] of [
+    ['attach_file', { number: flow, kind: 'fault_photo', path: secret, operator: '测试' }],
+    ['import_preview', { path: secret }],
+    ['export_report', { month: '2026-11', path: secret, options: { mask_phones: false } }],
+    ['export_write', { token: 1, month: '2026-11', options: { mask_phones: false } }],
+    ['plugin:dialog|open', { options: {} }],
+    ['plugin:dialog|save', { options: {} }],
+  ]) {
+    await assert.rejects(s.invoke(cmd, args), `${cmd} must be refused`)
+  }
+  assert.equal((await s.invoke('ticket_detail', { number: flow })).attachments.length, 1)
 })
 
 test('the dashboard shows counters, escalations and today', async () => {

@@ -25,6 +25,8 @@ let driver
 let s
 let dir
 let env
+/** The file dialogs' stand-in (BAOXIU_E2E_PICKS): the next dialog answers this file's text. */
+let picks
 
 function cli(...args) {
   const bin = process.env.CLI ?? join(dirname(app), 'baoxiu')
@@ -54,7 +56,8 @@ const kpi = (key) =>
 before(async () => {
   mkdirSync(shots, { recursive: true })
   dir = mkdtempSync(join(tmpdir(), 'baoxiu-e2e-report-'))
-  env = { ...process.env, BAOXIU_DB: join(dir, 'baoxiu.db') }
+  picks = join(dir, 'next-pick')
+  env = { ...process.env, BAOXIU_DB: join(dir, 'baoxiu.db'), BAOXIU_E2E_PICKS: picks }
   // A believable office with 90 days of tickets through the real workflow.
   cli('seed', '--demo')
   driver = await startDriver({ port, nativePort: port + 1, env })
@@ -107,12 +110,17 @@ test('月度报表 shows the numbers `baoxiu report --json` prints, with charts 
   for (const t of want.by_technician) assert.ok(techs.includes(t.label), t.label)
   await screenshot('month')
 
-  // The page may export: the same command the buttons call after the save dialog
-  // (the native dialog itself cannot be driven through WebDriver).
-  const out = join(dir, `月报-${month}.csv`)
-  const done = await s.invoke('export_report', { month, path: out, options: { mask_phones: true } })
-  assert.equal(done.format, 'csv')
-  const csv = readFileSync(out, 'utf8')
+  // 导出CSV with phones masked. The save dialog is the window's Rust side (not drivable
+  // through WebDriver): the test environment answers it with a name typed without the
+  // extension.
+  const out = join(dir, `月报-${month}`)
+  await (await s.find('[data-test="mask-phones"]')).click()
+  writeFileSync(picks, out)
+  await (await s.find('[data-test="export-csv"]')).click()
+  await s.waitFor(`document.querySelector('[data-test="export-result"]')`, { timeout: 15000 })
+  const shown = await s.exec(`return document.querySelector('[data-test="export-result"]').innerText`)
+  assert.ok(shown.includes(`${out}.csv`), shown)
+  const csv = readFileSync(`${out}.csv`, 'utf8')
   assert.equal(csv.charCodeAt(0), 0xfeff, 'UTF-8 BOM')
   assert.doesNotMatch(csv, /(?<![\d*])1[3-9]\d{9}(?!\d)/, 'phones masked')
   await s.exec(`window.scrollTo(0, 0); document.querySelector('.main')?.scrollTo(0, 10000)`)
@@ -127,8 +135,9 @@ test('导入 previews the GBK ledger and imports it', async () => {
   const file = join(fixtures, '住户名单-枫林湾-GBK.csv')
   assert.ok(existsSync(file), `fixture ${file}`)
   const want = JSON.parse(cli('import', file, '--dry-run'))
-  // The picker is native (not drivable); the page also takes the file from its link.
-  await s.go(`#/import?file=${encodeURIComponent(file)}`)
+  // The picker is the window's Rust side (not drivable): the test environment answers it.
+  writeFileSync(picks, file)
+  await (await s.find('[data-test="pick-file"]')).click()
   await s.waitFor(`document.querySelector('[data-count="rows_ok"]')`, {
     timeout: 15000,
   })
@@ -165,7 +174,8 @@ test("导入 lists an XLSX ledger's problem rows with their row numbers and reas
   assert.ok(existsSync(file), `fixture ${file}`)
   const want = JSON.parse(cli('import', file, '--dry-run'))
   assert.ok(want.problems.length > 0, 'the fixture has bad rows')
-  await s.go(`#/import?file=${encodeURIComponent(file)}`)
+  writeFileSync(picks, file)
+  await (await s.find('[data-test="pick-file"]')).click()
   await s.waitFor(`document.querySelector('[data-test="import-problems"]')`, {
     timeout: 15000,
   })

@@ -27,9 +27,11 @@ import type { Urgency } from './bindings/Urgency'
 import type { DayRow } from './bindings/DayRow'
 import type { ExportOptions } from './bindings/ExportOptions'
 import type { ExportOutcome } from './bindings/ExportOutcome'
+import type { Format } from './bindings/Format'
 import type { ImportPreview } from './bindings/ImportPreview'
 import type { ImportReport } from './bindings/ImportReport'
 import type { MonthReport } from './bindings/MonthReport'
+import type { PickedFile } from './bindings/PickedFile'
 import { operator } from './operator'
 
 /** The `{code, message}` a command rejects with; anything else becomes one. */
@@ -75,8 +77,10 @@ export const api = {
     name: string
     phones: string[]
   }) => invoke<CallerMatch>('save_contact', c),
-  attachFile: (number: string, kind: AttachmentKind, path: string) =>
-    invoke<Attachment>('attach_file', { number, kind, path, operator: operator.value }),
+  // The file dialogs open on the Rust side; the page never sends a path. `null` is the
+  // user cancelling the dialog.
+  attachPick: (number: string, kind: AttachmentKind) =>
+    invoke<Attachment | null>('attach_pick', { number, kind, operator: operator.value }),
   attachmentBytes: (id: number) => invoke<ArrayBuffer>('attachment_bytes', { id }),
   openAttachment: (id: number) => invoke<void>('open_attachment', { id }),
   printSlips: (numbers: string[], layout: string | null = null) =>
@@ -85,8 +89,11 @@ export const api = {
   reportCurrentMonth: () => invoke<string>('report_current_month'),
   reportMonth: (month: string) => invoke<MonthReport>('report_month', { month }),
   reportDaily: (month: string) => invoke<DayRow[]>('report_daily', { month }),
-  exportReport: (month: string, path: string, options: ExportOptions) =>
-    invoke<ExportOutcome>('export_report', { month, path, options }),
-  importPreview: (path: string) => invoke<ImportPreview>('import_preview', { path }),
-  importCommit: (path: string) => invoke<ImportReport>('import_commit', { path }),
+  exportPick: (month: string, format: Format) =>
+    invoke<PickedFile | null>('export_pick', { month, format }),
+  exportWrite: (token: number, month: string, options: ExportOptions) =>
+    invoke<ExportOutcome>('export_write', { token, month, options }),
+  importPick: () => invoke<PickedFile | null>('import_pick'),
+  importPreview: (token: number) => invoke<ImportPreview>('import_preview', { token }),
+  importCommit: (token: number) => invoke<ImportReport>('import_commit', { token }),
 }

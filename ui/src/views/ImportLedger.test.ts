@@ -2,13 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
-import { createMemoryHistory, createRouter } from 'vue-router'
 import ImportLedger from './ImportLedger.vue'
 import type { ImportPreview } from '../bindings/ImportPreview'
 import type { ImportReport } from '../bindings/ImportReport'
 
 const xss = '<img src=x onerror=alert(1)>'
-const file = '/home/office/住户名单-枫林湾-GBK.csv'
+const picked = { token: 5, file_name: '住户名单-枫林湾-GBK.csv' }
 
 function preview(rowsOk = 2): ImportPreview {
   const rows = [
@@ -52,30 +51,23 @@ const report: ImportReport = {
   problems: [{ row: 7, reason: '电话“12345”不是有效的手机或座机号码' }],
 }
 
-async function render(p: ImportPreview, query = false) {
+async function render(p: ImportPreview, pick: typeof picked | null = picked) {
   const calls: { cmd: string; args: Record<string, unknown> }[] = []
   mockIPC((cmd, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>
     calls.push({ cmd, args })
-    if (cmd === 'plugin:dialog|open') return file
+    if (cmd === 'import_pick') return pick
     if (cmd === 'import_preview') return p
     if (cmd === 'import_commit') return report
     throw new Error(`unexpected ${cmd}`)
   })
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [{ path: '/import', component: ImportLedger }],
-  })
-  await router.push(query ? `/import?file=${encodeURIComponent(file)}` : '/import')
   const w = mount(ImportLedger, {
-    global: { plugins: [ElementPlus, router] },
+    global: { plugins: [ElementPlus] },
     attachTo: document.body,
   })
   await flushPromises()
-  if (!query) {
-    await w.find('[data-test="pick-file"]').trigger('click')
-    await flushPromises()
-  }
+  await w.find('[data-test="pick-file"]').trigger('click')
+  await flushPromises()
   return { w, calls }
 }
 
@@ -87,7 +79,11 @@ describe('导入', () => {
 
   it('previews the picked file: what was detected, the good rows, the problem rows', async () => {
     const { w, calls } = await render(preview())
-    expect(calls.find((c) => c.cmd === 'import_preview')!.args).toEqual({ path: file })
+    // The page sends no path: the dialog is Rust's, the file is the token's.
+    expect(calls.map((c) => c.cmd)).toEqual(['import_pick', 'import_preview'])
+    expect(calls.find((c) => c.cmd === 'import_pick')!.args).toEqual({})
+    expect(calls.find((c) => c.cmd === 'import_preview')!.args).toEqual({ token: 5 })
+    expect(w.find('[data-test="import-path"]').text()).toBe('住户名单-枫林湾-GBK.csv')
     expect(calls.some((c) => c.cmd === 'import_commit')).toBe(false)
     expect(w.find('[data-test="import-source"]').text()).toBe('CSV，编码 GBK')
     expect(w.find('[data-test="import-header-row"]').text()).toBe('第 2 行')
@@ -115,7 +111,7 @@ describe('导入', () => {
     const { w, calls } = await render(preview())
     await w.find('[data-test="import-commit"]').trigger('click')
     await flushPromises()
-    expect(calls.find((c) => c.cmd === 'import_commit')!.args).toEqual({ path: file })
+    expect(calls.find((c) => c.cmd === 'import_commit')!.args).toEqual({ token: 5 })
     const result = w.find('[data-test="import-result"]').text()
     expect(result).toContain('导入 2 行')
     expect(result).toContain('新增房屋 2 户')
@@ -123,11 +119,23 @@ describe('导入', () => {
     expect(w.find('[data-test="import-summary"]').exists()).toBe(false)
   })
 
-  it('previews the file named in the link without the picker', async () => {
-    const { w, calls } = await render(preview(), true)
-    expect(calls.map((c) => c.cmd)).toEqual(['import_preview'])
-    expect(w.find('[data-test="import-path"]').text()).toBe(file)
-    expect(w.find('[data-count="rows_ok"]').text()).toBe('2')
+  it('stays as it was when the file dialog is cancelled', async () => {
+    const { w, calls } = await render(preview(), null)
+    expect(calls.map((c) => c.cmd)).toEqual(['import_pick'])
+    expect(w.find('[data-test="import-path"]').exists()).toBe(false)
+    expect(w.find('[data-test="import-summary"]').exists()).toBe(false)
+    expect(w.find('[data-test="import-error"]').exists()).toBe(false)
+  })
+
+  it('re-reads the same picked file on 重新读取', async () => {
+    const { w, calls } = await render(preview())
+    await w.find('[data-test="reread"]').trigger('click')
+    await flushPromises()
+    expect(calls.map((c) => [c.cmd, c.args])).toEqual([
+      ['import_pick', {}],
+      ['import_preview', { token: 5 }],
+      ['import_preview', { token: 5 }],
+    ])
   })
 
   it('offers no commit when no row can be imported', async () => {

@@ -206,8 +206,8 @@ describe('月度报表', () => {
   it('exports through the save dialog, with progress, and says where the file went', async () => {
     let finish: (v: unknown) => void = () => {}
     const { w, calls } = await render((cmd) => {
-      if (cmd === 'plugin:dialog|save') return '/home/office/十一月'
-      if (cmd === 'export_report')
+      if (cmd === 'export_pick') return { token: 3, file_name: '十一月.xlsx' }
+      if (cmd === 'export_write')
         return new Promise((resolve) => {
           finish = resolve
         })
@@ -216,11 +216,14 @@ describe('月度报表', () => {
     await w.find('[data-test="mask-phones"] input').setValue(true)
     await w.find('[data-test="export-xlsx"]').trigger('click')
     await flushPromises()
-    const exp = calls.find((c) => c.cmd === 'export_report')!
-    // The typed name gets the extension of the button pressed.
-    expect(exp.args).toEqual({
+    // The page names the month and format, never a path: the dialog is Rust's.
+    expect(calls.find((c) => c.cmd === 'export_pick')!.args).toEqual({
       month: '2026-11',
-      path: '/home/office/十一月.xlsx',
+      format: 'xlsx',
+    })
+    expect(calls.find((c) => c.cmd === 'export_write')!.args).toEqual({
+      token: 3,
+      month: '2026-11',
       options: { mask_phones: true },
     })
     expect(w.find('[data-test="export-xlsx"]').classes()).toContain('is-loading')
@@ -235,10 +238,16 @@ describe('月度报表', () => {
   })
 
   it('does nothing when the save dialog is cancelled', async () => {
-    const { w, calls } = await render((cmd) => (cmd === 'plugin:dialog|save' ? null : undefined))
+    const { w, calls } = await render((cmd) => (cmd === 'export_pick' ? null : undefined))
     await w.find('[data-test="export-pdf"]').trigger('click')
     await flushPromises()
-    expect(calls.some((c) => c.cmd === 'export_report')).toBe(false)
+    expect(calls.find((c) => c.cmd === 'export_pick')!.args).toEqual({
+      month: '2026-11',
+      format: 'pdf',
+    })
+    expect(calls.some((c) => c.cmd === 'export_write')).toBe(false)
     expect(w.find('[data-test="export-result"]').exists()).toBe(false)
+    expect(w.find('[data-test="export-progress"]').exists()).toBe(false)
+    expect(document.querySelector('.el-message--error')).toBeNull()
   })
 })

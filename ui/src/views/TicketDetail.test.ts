@@ -104,9 +104,18 @@ function detail(available: string[]): Detail {
   }
 }
 
-async function render(available: string[]) {
-  mockIPC((cmd) => {
+let calls: { cmd: string; args: Record<string, unknown> }[] = []
+
+async function render(
+  available: string[],
+  extra: (cmd: string, args: Record<string, unknown>) => unknown = () => undefined,
+) {
+  mockIPC((cmd, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>
+    calls.push({ cmd, args })
     if (cmd === 'ticket_detail') return detail(available)
+    const v = extra(cmd, args)
+    if (v !== undefined) return v
     throw new Error(`unexpected ${cmd}`)
   })
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: TicketDetail }] })
@@ -120,7 +129,10 @@ async function render(available: string[]) {
 
 describe('工单详情', () => {
   beforeEach(() => setLabels(labels))
-  afterEach(() => clearMocks())
+  afterEach(() => {
+    clearMocks()
+    calls = []
+  })
 
   it('enables exactly the actions the core allows', async () => {
     const w = await render(['assign', 'cancel', 'remind', 'print'])
@@ -137,5 +149,27 @@ describe('工单详情', () => {
     const w = await render([])
     expect(w.find('[data-test="ticket-description"]').text()).toBe(xss)
     expect(w.find('[data-test="ticket-detail"] img').exists()).toBe(false)
+  })
+
+  it('attaches through the dialog the window opens: the page names the ticket and kind, no file', async () => {
+    const w = await render([], (cmd) =>
+      cmd === 'attach_pick'
+        ? { id: 1, kind: 'fault_photo', kind_label: '故障照片', file_name: '漏水.png' }
+        : undefined,
+    )
+    await w.find('[data-test="attach-fault_photo"]').trigger('click')
+    await flushPromises()
+    const pick = calls.find((c) => c.cmd === 'attach_pick')!
+    expect(Object.keys(pick.args).sort()).toEqual(['kind', 'number', 'operator'])
+    expect(pick.args).toMatchObject({ number: 'BX-202611-0007', kind: 'fault_photo' })
+    // Reloaded to show the new attachment.
+    expect(calls.filter((c) => c.cmd === 'ticket_detail')).toHaveLength(2)
+  })
+
+  it('does nothing when the attach dialog is cancelled', async () => {
+    const w = await render([], (cmd) => (cmd === 'attach_pick' ? null : undefined))
+    await w.find('[data-test="attach-signed_slip"]').trigger('click')
+    await flushPromises()
+    expect(calls.map((c) => c.cmd)).toEqual(['ticket_detail', 'attach_pick'])
   })
 })
