@@ -484,7 +484,7 @@ impl Store {
             .to_str()
             .ok_or_else(|| Error::invalid("备份文件路径含有无法识别的字符，请换一个路径"))?;
         let written = self
-            .conn
+            .conn()
             .execute("VACUUM INTO ?1", [target])
             .sql("backup")
             .and_then(|_| self.copy_attachments_to(&folder));
@@ -507,7 +507,7 @@ impl Store {
     /// row in the copy has its file (rows are never deleted); a file attached in
     /// between is copied too, which is harmless.
     fn copy_attachments_to(&self, folder: &Path) -> Result<(usize, Vec<String>)> {
-        let files = attachment_files(&self.conn)?;
+        let files = attachment_files(&self.conn())?;
         if files.is_empty() {
             return Ok((0, Vec::new()));
         }
@@ -548,7 +548,7 @@ impl Store {
         let candidate = Candidate::copy_beside(&self.path, from)?;
         let (version, zone) = candidate.validate(&bad)?;
         let page_size: i64 = self
-            .conn
+            .conn()
             .query_row("PRAGMA page_size", [], |r| r.get(0))
             .sql("pragma page_size")?;
         candidate.prepare(version, page_size)?;
@@ -629,7 +629,7 @@ impl Store {
             .to_str()
             .ok_or_else(|| failed("数据库所在文件夹的路径含有无法识别的字符".into()))?;
         let checked = self
-            .conn
+            .conn()
             .execute("VACUUM INTO ?1", [target])
             .map_err(|e| failed(e.to_string()))
             .and_then(|_| {
@@ -654,7 +654,7 @@ impl Store {
     /// Replace the live content with `src` in one step of the backup API: a single
     /// write transaction on the live file, committed only at SQLITE_DONE.
     fn swap_from(&mut self, src: &Connection) -> Result<()> {
-        let backup = Backup::new(src, &mut self.conn).sql("restore")?;
+        let backup = Backup::new(src, self.conn_mut()).sql("restore")?;
         let mut busy = 0;
         loop {
             match backup.step(-1).sql("restore")? {

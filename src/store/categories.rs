@@ -23,7 +23,7 @@ fn urgency_col(s: String) -> Urgency {
 impl Store {
     pub fn categories(&self) -> Result<Vec<Category>> {
         let mut stmt = self
-            .conn
+            .conn()
             .prepare_cached(
                 "SELECT id, name, default_urgency, active FROM categories ORDER BY sort_order, id",
             )
@@ -66,7 +66,7 @@ impl Store {
     /// The SLA rule for a category and urgency: the category's own row if it has one,
     /// else the general row for the urgency.
     pub fn sla_rule(&self, category_id: i64, urgency: Urgency) -> Result<SlaRule> {
-        self.conn
+        self.conn()
             .query_row(
                 "SELECT dispatch_minutes, arrival_minutes, completion_minutes, visit_minutes
                  FROM sla_rules
@@ -101,7 +101,7 @@ impl Store {
         Urgency::ALL
             .iter()
             .map(|u| {
-                self.conn
+                self.conn()
                     .query_row(
                         "SELECT dispatch_minutes, arrival_minutes, completion_minutes, visit_minutes
                          FROM sla_rules WHERE urgency = ?1 AND category_id IS NULL",

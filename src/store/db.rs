@@ -304,6 +304,14 @@ impl Db {
         }
     }
 
+    /// The SQLite connection, mutably (the backup API writes into it).
+    pub fn sqlite_conn_mut(&mut self) -> Option<&mut rusqlite::Connection> {
+        match &mut self.inner {
+            Inner::Sqlite(c) => Some(c),
+            Inner::Postgres { .. } => None,
+        }
+    }
+
     /// Run one statement; the number of rows it changed.
     pub fn execute(&self, sql: &str, params: &[&dyn Param]) -> DbResult<u64> {
         match &self.inner {

@@ -32,7 +32,7 @@ impl Store {
         let id = self.ticket(number)?.id;
         let zone = self.zone;
         let mut stmt = self
-            .conn
+            .conn()
             .prepare_cached(
                 "SELECT at, operator, action, from_status, to_status, note
                  FROM ticket_events WHERE ticket_id = ?1 ORDER BY id",

@@ -139,7 +139,7 @@ fn match_row(r: &rusqlite::Row) -> rusqlite::Result<CallerMatch> {
 impl Store {
     pub fn sites(&self) -> Result<Vec<Site>> {
         let mut stmt = self
-            .conn
+            .conn()
             .prepare_cached(
                 "SELECT s.name, (SELECT count(*) FROM units u WHERE u.site_id = s.id)
                  FROM sites s ORDER BY s.name",
@@ -233,7 +233,7 @@ impl Store {
         // The id is an integer read from the database, safe to inline.
         let site_filter = site.map_or(String::new(), |id| format!(" AND u.site_id = {id}"));
         let mut stmt = self
-            .conn
+            .conn()
             .prepare_cached(&format!(
                 "{MATCH_SELECT} WHERE {filter}{site_filter} ORDER BY s.name, u.building, u.unit, u.room LIMIT 50"
             ))
@@ -247,7 +247,7 @@ impl Store {
 
     /// The site id of a name, if it exists (never creates).
     pub(crate) fn find_site(&self, name: &str) -> Result<Option<i64>> {
-        self.conn
+        self.conn()
             .query_row(
                 "SELECT id FROM sites WHERE name = ?1",
                 params![name.trim()],

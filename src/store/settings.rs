@@ -26,7 +26,7 @@ pub struct Settings {
 impl Store {
     pub fn settings(&self) -> Result<Settings> {
         let mut stmt = self
-            .conn
+            .conn()
             .prepare_cached("SELECT key, value FROM settings")
             .sql("settings")?;
         let mut s = Settings {

@@ -64,7 +64,7 @@ fn tech_row(r: &rusqlite::Row) -> rusqlite::Result<Technician> {
 impl Store {
     pub fn technicians(&self) -> Result<Vec<Technician>> {
         let mut stmt = self
-            .conn
+            .conn()
             .prepare_cached(&format!(
                 "SELECT {TECH_COLUMNS} FROM technicians t ORDER BY t.active DESC, t.name"
             ))
@@ -75,7 +75,7 @@ impl Store {
     }
 
     pub fn technician(&self, name: &str) -> Result<Technician> {
-        self.conn
+        self.conn()
             .query_row(
                 &format!("SELECT {TECH_COLUMNS} FROM technicians t WHERE t.name = ?1"),
                 params![name.trim()],
@@ -181,7 +181,7 @@ impl Store {
     pub fn suggest_technicians(&self, category: &str) -> Result<Vec<Suggestion>> {
         let category = self.category_by_name(category)?;
         let mut stmt = self
-            .conn
+            .conn()
             .prepare_cached(&format!(
                 "SELECT {TECH_COLUMNS} FROM technicians t
                  JOIN technician_skills s ON s.technician_id = t.id AND s.category_id = ?1

@@ -328,7 +328,7 @@ impl Store {
         let now = self.now();
         let zone = self.zone;
         let ticket = self
-            .conn
+            .conn()
             .prepare_cached(&format!("{TICKET_SELECT} WHERE t.number = ?1"))
             .sql("ticket by number")?
             .query_row(params![clean_number(number)], |r| {
@@ -338,7 +338,7 @@ impl Store {
             .sql("ticket by number")?;
         ticket
             .map(|mut t| {
-                t.materials = load_materials(&self.conn, t.id)?;
+                t.materials = load_materials(&self.conn(), t.id)?;
                 Ok(t)
             })
             .transpose()
@@ -734,14 +734,14 @@ impl Store {
             .map(|(n, v)| (n.as_str(), v as &dyn rusqlite::ToSql))
             .collect();
         let total: i64 = self
-            .conn
+            .conn()
             .prepare(&format!("SELECT count(*) FROM tickets t{where_sql}"))
             .sql("count tickets")?
             .query_row(named.as_slice(), |r| r.get(0))
             .sql("count tickets")?;
         let zone = self.zone;
         let mut stmt = self
-            .conn
+            .conn()
             .prepare(&format!(
                 "{TICKET_SELECT}{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
             ))
@@ -752,7 +752,7 @@ impl Store {
             .collect::<std::result::Result<_, _>>()
             .sql("list tickets")?;
         for t in &mut tickets {
-            t.materials = load_materials(&self.conn, t.id)?;
+            t.materials = load_materials(&self.conn(), t.id)?;
         }
         Ok(TicketPage {
             total,
@@ -768,7 +768,7 @@ impl Store {
         let now = self.now();
         let zone = self.zone;
         let mut stmt = self
-            .conn
+            .conn()
             .prepare_cached(&format!(
                 "{TICKET_SELECT} WHERE (t.status = 'received' AND t.dispatch_due < ?1)
                    OR (t.status = 'assigned' AND t.assigned_at < ?2)
@@ -859,7 +859,7 @@ impl Store {
         ];
         all.extend(place_args);
         let mut stmt = self
-            .conn
+            .conn()
             .prepare_cached(&format!(
                 "{TICKET_SELECT} WHERE t.category_id = ?1 AND t.received_at BETWEEN ?2 AND ?3
                    AND t.status IN ('received', 'assigned', 'in_progress', 'on_hold')
@@ -877,7 +877,7 @@ impl Store {
     pub fn counters(&self) -> Result<Counters> {
         let now = self.now();
         let today = self.zone.day_start(self.zone.local_date(&now))?;
-        self.conn
+        self.conn()
             .query_row(
                 &format!(
                     "SELECT
