@@ -296,6 +296,16 @@ impl Db {
         }
     }
 
+    /// Appended to a SELECT that reads rows the transaction will then change: PostgreSQL
+    /// locks them (`FOR UPDATE`) so a step raced from two PCs is applied once; SQLite's
+    /// `BEGIN IMMEDIATE` already holds the whole database's write lock.
+    pub fn for_update(&self) -> &'static str {
+        match self.engine() {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR UPDATE",
+        }
+    }
+
     /// The SQLite connection, for what only SQLite has (pragmas, the backup API).
     pub fn sqlite_conn(&self) -> Option<&rusqlite::Connection> {
         match &self.inner {
