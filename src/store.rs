@@ -9,6 +9,7 @@ pub(crate) mod db;
 mod events;
 mod migrations;
 mod places;
+pub mod postgres;
 mod settings;
 mod technicians;
 mod tickets;
@@ -19,6 +20,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::clock::{OfficeZone, Time};
 use crate::error::{Error, Result, SqlContext};
+pub use db::Engine;
 use db::{Db, Tx};
 
 pub use backup::{attachments_dir_of, BackupReport, RestoreReport};
@@ -56,15 +58,54 @@ pub fn default_path() -> Result<PathBuf> {
 pub struct Store {
     pub(crate) db: Db,
     zone: OfficeZone,
+    /// The SQLite file, or for PostgreSQL a name in the local folder beside which this
+    /// PC keeps attachments and backups.
     path: PathBuf,
+    /// Where the data is, for messages: the file path or the URL without its password.
+    location: String,
     /// A fixed "now" for tests and seeding; `None` reads the clock.
     fixed_now: Option<Time>,
 }
 
 impl Store {
-    /// Open (creating if absent) and migrate the database at `path`.
-    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
-        let path = path.as_ref().to_path_buf();
+    /// Open (creating if absent) and migrate the database at `location`: a SQLite file
+    /// path, or a `postgres://` / `postgresql://` URL for the shared office database
+    /// (its local files — attachments, backups — then live in the app data directory).
+    pub fn open(location: impl AsRef<Path>) -> Result<Store> {
+        let location = location.as_ref();
+        if let Some(url) = location.to_str().filter(|s| postgres::is_url(s)) {
+            // BAOXIU_FILES_DIR: where this PC keeps attachments and backups (tests, or an
+            // office that wants them on another disk).
+            let dir = std::env::var_os("BAOXIU_FILES_DIR")
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from)
+                .or_else(default_dir)
+                .ok_or_else(|| Error::Database("找不到系统的应用数据目录".into()))?;
+            return Store::open_postgres(url, &dir);
+        }
+        Store::open_sqlite(location)
+    }
+
+    /// The shared PostgreSQL database at `url`; `files` is the local folder that holds
+    /// this PC's copies of attachments and its backups.
+    pub fn open_postgres(url: &str, files: &Path) -> Result<Store> {
+        let db = postgres::connect(url)?;
+        let shown = postgres::redacted(url);
+        postgres::migrate(&db, &shown)?;
+        std::fs::create_dir_all(files).map_err(|e| Error::io(files, e))?;
+        let mut store = Store {
+            db,
+            zone: OfficeZone::default(),
+            path: files.join("baoxiu-shared.db"),
+            location: shown,
+            fixed_now: None,
+        };
+        store.zone = OfficeZone::parse(&store.settings()?.time_zone)?;
+        Ok(store)
+    }
+
+    fn open_sqlite(path: &Path) -> Result<Store> {
+        let path = path.to_path_buf();
         if path.is_dir() {
             return Err(Error::Database(format!(
                 "数据库路径“{}”是一个文件夹，请指定一个数据库文件（如 baoxiu.db）",
@@ -118,6 +159,7 @@ impl Store {
         let mut store = Store {
             db: Db::sqlite(conn),
             zone: OfficeZone::default(),
+            location: path.display().to_string(),
             path,
             fixed_now: None,
         };
@@ -162,6 +204,15 @@ impl Store {
         &self.path
     }
 
+    /// The file path or the PostgreSQL URL (password hidden).
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.db.engine()
+    }
+
     pub fn zone(&self) -> OfficeZone {
         self.zone
     }
@@ -202,6 +253,9 @@ impl Store {
     /// A consistent text dump of every table (schema and rows), used by tests to prove
     /// a refusal changed nothing, and handy for support.
     pub fn dump(&self) -> Result<String> {
+        if self.db.engine() == Engine::Postgres {
+            return postgres::dump(&self.db).sql("dump");
+        }
         let mut out = String::new();
         let mut tables = self
             .conn()

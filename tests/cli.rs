@@ -9,17 +9,25 @@ const CLI_NOW: &str = "2026-11-25 12:00";
 
 pub(crate) struct Cli {
     pub(crate) dir: tempfile::TempDir,
+    location: String,
 }
 
 impl Cli {
     pub(crate) fn new() -> Cli {
+        let dir = tempfile::tempdir().unwrap();
+        let location = match crate::common::postgres_server() {
+            Some(_) => crate::common::fresh_location(dir.path()),
+            None => dir.path().join("office.db"),
+        };
         Cli {
-            dir: tempfile::tempdir().unwrap(),
+            location: location.display().to_string(),
+            dir,
         }
     }
 
+    /// `--db`: the SQLite file, or on the PostgreSQL run a fresh database's URL.
     pub(crate) fn db(&self) -> String {
-        self.dir.path().join("office.db").display().to_string()
+        self.location.clone()
     }
 
     pub(crate) fn run(&self, args: &[&str], stdin: &str) -> Output {
@@ -29,6 +37,7 @@ impl Cli {
             .args(args)
             .env_remove("BAOXIU_DB")
             .env("BAOXIU_NOW", CLI_NOW)
+            .env("BAOXIU_FILES_DIR", self.dir.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -69,7 +78,9 @@ impl Cli {
     }
 
     pub(crate) fn dump(&self) -> String {
-        baoxiu::Store::open(self.db()).unwrap().dump().unwrap()
+        crate::common::open_at(std::path::Path::new(&self.db()), self.dir.path())
+            .dump()
+            .unwrap()
     }
 }
 

@@ -14,11 +14,49 @@ use tempfile::TempDir;
 pub struct TestDb {
     pub dir: TempDir,
     pub store: Store,
+    location: std::path::PathBuf,
 }
 
 impl TestDb {
+    /// Where the database is: the SQLite file, or on the PostgreSQL run the database's
+    /// URL (which `Store::open` accepts the same way).
     pub fn path(&self) -> std::path::PathBuf {
-        self.dir.path().join("baoxiu.db")
+        self.location.clone()
+    }
+}
+
+/// The PostgreSQL server the suite runs against, when `BAOXIU_TEST_PG` is set
+/// (scripts/test.sh starts one and runs the suite a second time with it).
+pub fn postgres_server() -> Option<String> {
+    std::env::var("BAOXIU_TEST_PG")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// A new, empty database for one test: a file in `dir`, or a fresh PostgreSQL database.
+pub fn fresh_location(dir: &std::path::Path) -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    match postgres_server() {
+        Some(server) => {
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let name = format!("t{}_{n}", std::process::id());
+            let mut admin =
+                postgres::Client::connect(&format!("{server}/postgres"), postgres::NoTls)
+                    .expect("BAOXIU_TEST_PG is set but the PostgreSQL server cannot be reached");
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+                .unwrap();
+            std::path::PathBuf::from(format!("{server}/{name}"))
+        }
+        None => dir.join("baoxiu.db"),
+    }
+}
+
+/// Open the database at `location` with its local files in `dir`.
+pub fn open_at(location: &std::path::Path, dir: &std::path::Path) -> Store {
+    match location.to_str().filter(|s| s.starts_with("postgres")) {
+        Some(url) => Store::open_postgres(url, dir).unwrap(),
+        None => Store::open(location).unwrap(),
     }
 }
 
@@ -32,9 +70,14 @@ pub fn at(s: &str) -> Time {
 /// A fresh database whose clock is pinned at `now` (office local time).
 pub fn db_at(now: &str) -> TestDb {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path().join("baoxiu.db")).unwrap();
+    let location = fresh_location(dir.path());
+    let mut store = open_at(&location, dir.path());
     store.set_now(Some(at(now)));
-    TestDb { dir, store }
+    TestDb {
+        dir,
+        store,
+        location,
+    }
 }
 
 /// A fresh database pinned at 2026-11-20 10:00.
