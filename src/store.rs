@@ -132,14 +132,16 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|e| Error::Database(format!("无法打开数据库“{}”：{e}", path.display())))?;
         // Reading the header first tells a foreign file apart before anything is written.
-        let user_version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|_| not_ours("不是 SQLite 文件"))?;
-        let app_id: i64 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|_| not_ours("不是 SQLite 文件"))?;
-        let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        // One statement, so one snapshot: another process may be migrating this new file
+        // right now, and three separate reads could see its tables but not yet its marks.
+        let (user_version, app_id, tables): (i64, i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version),
+                        (SELECT application_id FROM pragma_application_id),
+                        (SELECT count(*) FROM sqlite_schema)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .map_err(|_| not_ours("不是 SQLite 文件"))?;
         if (user_version > 0 || tables > 0) && app_id != APPLICATION_ID {
             return Err(not_ours("是其他程序的 SQLite 文件"));
@@ -150,8 +152,21 @@ impl Store {
                 path.display()
             )));
         }
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .sql("pragma journal_mode")?;
+        // Switching a new file to WAL needs it to itself for a moment, and SQLite does not
+        // wait on busy_timeout for that: retry briefly while another opener migrates it.
+        let mut tries = 0;
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Ok(()) => break,
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy && tries < 200 =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(e) => return Err(e).sql("pragma journal_mode"),
+            }
+        }
         conn.pragma_update(None, "synchronous", "FULL")
             .sql("pragma synchronous")?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -196,6 +211,7 @@ impl Store {
     }
 
     /// A write transaction on either engine (see [`Db::begin`]).
+    #[allow(dead_code)] // the modules moving onto the seam start using it
     pub(crate) fn begin(&self) -> Result<Tx<'_>> {
         self.db.begin().sql("begin")
     }

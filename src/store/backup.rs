@@ -507,7 +507,7 @@ impl Store {
     /// row in the copy has its file (rows are never deleted); a file attached in
     /// between is copied too, which is harmless.
     fn copy_attachments_to(&self, folder: &Path) -> Result<(usize, Vec<String>)> {
-        let files = attachment_files(&self.conn())?;
+        let files = attachment_files(self.conn())?;
         if files.is_empty() {
             return Ok((0, Vec::new()));
         }

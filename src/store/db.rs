@@ -267,7 +267,7 @@ pub struct Db {
 enum Inner {
     Sqlite(rusqlite::Connection),
     Postgres {
-        client: RefCell<postgres::Client>,
+        client: Box<RefCell<postgres::Client>>,
         /// Prepared statements by their SQLite-form text.
         statements: RefCell<HashMap<String, postgres::Statement>>,
     },
@@ -283,7 +283,7 @@ impl Db {
     pub fn postgres(client: postgres::Client) -> Db {
         Db {
             inner: Inner::Postgres {
-                client: RefCell::new(client),
+                client: Box::new(RefCell::new(client)),
                 statements: RefCell::new(HashMap::new()),
             },
         }

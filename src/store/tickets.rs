@@ -338,7 +338,7 @@ impl Store {
             .sql("ticket by number")?;
         ticket
             .map(|mut t| {
-                t.materials = load_materials(&self.conn(), t.id)?;
+                t.materials = load_materials(self.conn(), t.id)?;
                 Ok(t)
             })
             .transpose()
@@ -752,7 +752,7 @@ impl Store {
             .collect::<std::result::Result<_, _>>()
             .sql("list tickets")?;
         for t in &mut tickets {
-            t.materials = load_materials(&self.conn(), t.id)?;
+            t.materials = load_materials(self.conn(), t.id)?;
         }
         Ok(TicketPage {
             total,
