@@ -13,6 +13,7 @@ pub mod postgres;
 mod settings;
 mod technicians;
 mod tickets;
+mod transfer;
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +36,7 @@ pub use settings::Settings;
 pub use technicians::{Suggestion, Technician};
 pub(crate) use tickets::search_text as search_text_of;
 pub use tickets::{Counters, Escalation, Step, TicketFilter, TicketPage};
+pub use transfer::{TableCount, TransferReport};
 
 /// Marks a file as ours (`PRAGMA application_id`), so `--db` pointed at some other
 /// SQLite file is refused instead of migrated. "BXD1".

@@ -90,6 +90,12 @@ enum Command {
     },
     /// 恢复: replace the database's content with a backup's.
     Restore { from: PathBuf },
+    /// 迁移: copy this office into an empty database — a postgres://… URL (the shared
+    /// office database) or a new SQLite file — then check both sides agree.
+    Migrate {
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -485,6 +491,31 @@ fn run(cli: Cli) -> Result<()> {
         Command::Restore { from } => {
             let restored = store.restore(&from)?;
             print(&serde_json::json!({ "restore": restored, "counters": store.counters()? }))
+        }
+        Command::Migrate { to } => {
+            let mut target = Store::open(&to)?;
+            target.set_now(Some(store.now()));
+            let copied = store.copy_into(&target)?;
+            // The running month and the one before must read the same on both sides.
+            let this = store.zone().local_date(&store.now());
+            let months = [
+                this.format("%Y-%m").to_string(),
+                (this - chrono::Months::new(1)).format("%Y-%m").to_string(),
+            ];
+            for m in &months {
+                let a = serde_json::to_value(baoxiu::report::month(&store, m)?);
+                let b = serde_json::to_value(baoxiu::report::month(&target, m)?);
+                if a.map_err(|e| e.to_string()) != b.map_err(|e| e.to_string()) {
+                    return Err(Error::Database(format!(
+                        "已复制，但 {m} 的月报两边不一致，请保留原数据库并联系维护人员"
+                    )));
+                }
+            }
+            print(&serde_json::json!({
+                "to": target.location(),
+                "tables": copied.tables,
+                "reports_equal": months,
+            }))
         }
         Command::Ticket(cmd) => ticket(&mut store, cmd),
         Command::Escalations => print(&store.escalations()?),

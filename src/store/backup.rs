@@ -22,6 +22,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
+use super::db::Db;
 use super::{Store, APPLICATION_ID, MIGRATIONS};
 use crate::attachment;
 use crate::clock::OfficeZone;
@@ -97,23 +98,18 @@ fn is_sha256_hex(s: &str) -> bool {
 }
 
 /// The distinct files the `attachments` rows of `conn` refer to, oldest first.
-fn attachment_files(conn: &Connection) -> Result<Vec<AttachmentFile>> {
-    let mut stmt = conn
-        .prepare("SELECT sha256, file_name, byte_size FROM attachments ORDER BY id")
-        .sql("list attachment files")?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })
+fn attachment_files(db: &Db) -> Result<Vec<AttachmentFile>> {
+    let rows = db
+        .query(
+            "SELECT sha256, file_name, byte_size FROM attachments ORDER BY id",
+            &[],
+        )
         .sql("list attachment files")?;
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for row in rows {
-        let (sha256, file_name, byte_size) = row.sql("list attachment files")?;
+        let (sha256, file_name, byte_size): (String, String, i64) =
+            (row.get(0)?, row.get(1)?, row.get(2)?);
         let stored = attachment::stored_name(&sha256, &file_name);
         if seen.insert(stored.clone()) {
             out.push(AttachmentFile {
@@ -170,7 +166,7 @@ const SIDE_FILES: &[&str] = &["-wal", "-shm", "-journal"];
 /// its side files are removed when this is dropped, whatever happened.
 struct Candidate {
     path: PathBuf,
-    conn: Option<Connection>,
+    conn: Option<Db>,
 }
 
 impl Drop for Candidate {
@@ -223,14 +219,20 @@ impl Candidate {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .sql("open restore copy")?;
-        candidate.conn = Some(conn);
+        candidate.conn = Some(Db::sqlite(conn));
         Ok(candidate)
     }
 
-    fn conn(&self) -> Result<&Connection> {
+    fn db(&self) -> Result<&Db> {
         self.conn
             .as_ref()
             .ok_or_else(|| Error::Database("恢复用的临时副本已关闭".into()))
+    }
+
+    fn conn(&self) -> Result<&Connection> {
+        self.db()?
+            .sqlite_conn()
+            .ok_or_else(|| Error::Database("恢复用的临时副本不是 SQLite 文件".into()))
     }
 
     /// Every check a backup must pass; returns its schema version and office zone.
@@ -321,7 +323,7 @@ impl Candidate {
             )));
         }
 
-        let files = attachment_files(conn)?;
+        let files = attachment_files(self.db()?)?;
         if let Some(f) = files.iter().find(|f| !is_sha256_hex(&f.sha256)) {
             return Err(bad(format!(
                 "附件记录“{}”已损坏（文件标识不是 SHA-256），请换一份备份",
@@ -483,11 +485,19 @@ impl Store {
         let target = out
             .to_str()
             .ok_or_else(|| Error::invalid("备份文件路径含有无法识别的字符，请换一个路径"))?;
-        let written = self
-            .conn()
-            .execute("VACUUM INTO ?1", [target])
-            .sql("backup")
-            .and_then(|_| self.copy_attachments_to(&folder));
+        let written = match self.engine() {
+            super::Engine::Sqlite => self
+                .conn()
+                .execute("VACUUM INTO ?1", [target])
+                .sql("backup")
+                .map(|_| ()),
+            // The shared office's backup is the same portable SQLite file: a new file
+            // migrated to this version, then every row copied into it.
+            super::Engine::Postgres => {
+                Store::open(out).and_then(|copy| self.copy_into(&copy).map(|_| ()))
+            }
+        }
+        .and_then(|()| self.copy_attachments_to(&folder));
         match written {
             Ok((copied, missing)) => Ok(BackupReport {
                 backup: out.to_path_buf(),
@@ -507,7 +517,7 @@ impl Store {
     /// row in the copy has its file (rows are never deleted); a file attached in
     /// between is copied too, which is harmless.
     fn copy_attachments_to(&self, folder: &Path) -> Result<(usize, Vec<String>)> {
-        let files = attachment_files(self.conn())?;
+        let files = attachment_files(&self.db)?;
         if files.is_empty() {
             return Ok((0, Vec::new()));
         }
@@ -533,6 +543,11 @@ impl Store {
     /// backup do not stop the restore (an old backup has no folder at all): they are
     /// named in the report, and the desk says "file missing" for them as before.
     pub fn restore(&mut self, from: &Path) -> Result<RestoreReport> {
+        if self.engine() == super::Engine::Postgres {
+            return Err(Error::Precondition(
+                "共享数据库（PostgreSQL）还不能直接从备份恢复：请在服务器上新建一个空数据库，再用 baoxiu --db 备份文件.db migrate --to 新数据库地址 把备份导入".into(),
+            ));
+        }
         if !from.is_file() {
             return Err(Error::NotFound(format!(
                 "备份文件“{}”不存在",
@@ -552,7 +567,7 @@ impl Store {
             .query_row("PRAGMA page_size", [], |r| r.get(0))
             .sql("pragma page_size")?;
         candidate.prepare(version, page_size)?;
-        let files = attachment_files(candidate.conn()?)?;
+        let files = attachment_files(candidate.db()?)?;
 
         let safety_backup = self.safety_backup()?;
 
