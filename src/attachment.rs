@@ -1,16 +1,16 @@
 //! 附件 attachments: photos of the fault and the scan of the signed paper slip, kept as
 //! files beside the database (`attachments/<sha256>.<ext>`) and recorded in the
-//! `attachments` table with one `ticket_events` row, in one transaction.
+//! `attachments` table with one `ticket_events` row, in one transaction
+//! (`store/attachments.rs`; this module handles the files).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::clock::Time;
-use crate::error::{Error, Result, SqlContext};
+use crate::error::{Error, Result};
 use crate::input;
 use crate::store::Store;
 use crate::ticket::Ticket;
@@ -113,25 +113,10 @@ pub(crate) fn stored_name(sha256: &str, file_name: &str) -> String {
     }
 }
 
-fn row(r: &rusqlite::Row, store: &Store) -> rusqlite::Result<Attachment> {
-    let kind: String = r.get(1)?;
-    let kind = AttachmentKind::parse(&kind).unwrap_or(AttachmentKind::Other);
-    let file_name: String = r.get(3)?;
-    Ok(Attachment {
-        id: r.get(0)?,
-        kind,
-        kind_label: kind.label().to_string(),
-        sha256: r.get(2)?,
-        is_image: extension(&file_name).is_some_and(|e| IMAGE_EXTS.contains(&e.as_str())),
-        file_name,
-        byte_size: r.get(4)?,
-        added_at: store.zone().from_epoch(r.get(5)?),
-        operator: r.get(6)?,
-    })
+/// Whether the window can show the file as a thumbnail.
+pub(crate) fn is_image(file_name: &str) -> bool {
+    extension(file_name).is_some_and(|e| IMAGE_EXTS.contains(&e.as_str()))
 }
-
-const SELECT: &str =
-    "SELECT id, kind, sha256, file_name, byte_size, added_at, operator FROM attachments";
 
 impl Store {
     /// Attach the file at `source` to a ticket. The same file twice on one ticket is
@@ -176,8 +161,10 @@ impl Store {
 
         let dir = dir(self);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let target = dir.join(stored_name(&sha256, &file_name));
-        if !target.exists() {
+        let stored = stored_name(&sha256, &file_name);
+        let target = dir.join(&stored);
+        let created = !target.exists();
+        if created {
             // Write beside, then rename: a crash never leaves a half file under the hash.
             let tmp = dir.join(format!(".{sha256}.part"));
             let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
@@ -186,79 +173,43 @@ impl Store {
             std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
         }
 
-        let now = self.now();
-        let conn = self.conn();
-        let tx =
-            Transaction::new_unchecked(conn, TransactionBehavior::Immediate).sql("begin attach")?;
-        let exists: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM attachments WHERE ticket_id = ?1 AND sha256 = ?2",
-                params![ticket.id, sha256],
-                |r| r.get(0),
-            )
-            .optional()
-            .sql("attachment exists")?;
-        if exists.is_some() {
-            return Err(Error::invalid(format!(
-                "这个文件已经附加在工单 {} 上了",
-                ticket.number
-            )));
-        }
-        let id: i64 = tx
-            .query_row(
-                "INSERT INTO attachments (ticket_id, kind, sha256, file_name, byte_size, added_at, operator)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-                params![
-                    ticket.id,
-                    kind.code(),
-                    sha256,
-                    file_name,
-                    bytes.len() as i64,
-                    now.timestamp(),
-                    operator
-                ],
-                |r| r.get(0),
-            )
-            .sql("insert attachment")?;
-        tx.execute(
-            "INSERT INTO ticket_events (ticket_id, at, operator, action, from_status, to_status, note)
-             VALUES (?1, ?2, ?3, 'attach', ?4, ?4, ?5)",
-            params![
-                ticket.id,
-                now.timestamp(),
-                operator,
-                ticket.status.code(),
-                format!("{}：{}", kind.label(), file_name)
-            ],
-        )
-        .sql("insert attach event")?;
-        tx.commit().sql("commit attach")?;
+        let id = match self.insert_attachment(
+            &ticket,
+            kind,
+            &sha256,
+            &file_name,
+            bytes.len() as i64,
+            &operator,
+        ) {
+            Ok(id) => id,
+            Err(e) => {
+                // Refused or failed: take back the file this call added, unless a row
+                // refers to it after all (the file had gone missing under an existing
+                // row, or another PC attached the same file meanwhile). If that cannot
+                // be told, keep it: a stray file is harmless, a missing one is not.
+                if created
+                    && !self
+                        .attachment_file_in_use(&sha256, &stored)
+                        .unwrap_or(true)
+                {
+                    let _ = std::fs::remove_file(&target);
+                }
+                return Err(e);
+            }
+        };
         self.attachment(id).map(|(a, _)| a)
     }
 
     /// A ticket's attachments, oldest first.
     pub fn attachments(&self, number: &str) -> Result<Vec<Attachment>> {
         let ticket = self.ticket(number)?;
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!("{SELECT} WHERE ticket_id = ?1 ORDER BY id"))
-            .sql("list attachments")?;
-        let rows = stmt
-            .query_map(params![ticket.id], |r| row(r, self))
-            .sql("list attachments")?;
-        rows.collect::<std::result::Result<_, _>>()
-            .sql("list attachments")
+        self.attachment_rows(ticket.id)
     }
 
     /// One attachment and the path of its stored file.
     pub fn attachment(&self, id: i64) -> Result<(Attachment, PathBuf)> {
         let a = self
-            .conn()
-            .query_row(&format!("{SELECT} WHERE id = ?1"), params![id], |r| {
-                row(r, self)
-            })
-            .optional()
-            .sql("attachment by id")?
+            .attachment_row_by_id(id)?
             .ok_or_else(|| Error::NotFound(format!("附件 {id} 不存在")))?;
         let path = dir(self).join(stored_name(&a.sha256, &a.file_name));
         if !path.is_file() {
@@ -336,6 +287,44 @@ mod tests {
         assert_eq!(err.code(), "invalid_input");
         assert!(err.to_string().contains("已经附加"));
         assert_eq!(store.dump().unwrap(), before);
+    }
+
+    #[test]
+    fn a_failed_attach_takes_back_only_the_file_it_added() {
+        let (dir, mut store, number) = store_with_ticket();
+        let photo = dir.path().join("门锁.png");
+        std::fs::write(&photo, b"lock photo").unwrap();
+        let folder = dir.path().join("attachments");
+        // The history insert fails after the file is in the folder and the row written.
+        store
+            .db
+            .batch(
+                "CREATE TEMP TRIGGER refuse_attach BEFORE INSERT ON ticket_events
+                 WHEN NEW.action = 'attach' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+            )
+            .unwrap();
+        let before = store.dump().unwrap();
+        let err = store
+            .attach(&number, AttachmentKind::FaultPhoto, &photo, "前台")
+            .unwrap_err();
+        assert_eq!(err.code(), "sql");
+        assert_eq!(store.dump().unwrap(), before);
+        assert!(store.attachments(&number).unwrap().is_empty());
+        assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+
+        // A refusal keeps a file a row still refers to (here: it had gone missing and
+        // the same file was attached again).
+        store.db.batch("DROP TRIGGER refuse_attach").unwrap();
+        let a = store
+            .attach(&number, AttachmentKind::FaultPhoto, &photo, "前台")
+            .unwrap();
+        let stored = folder.join(format!("{}.png", a.sha256));
+        std::fs::remove_file(&stored).unwrap();
+        let err = store
+            .attach(&number, AttachmentKind::FaultPhoto, &photo, "前台")
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert_eq!(std::fs::read(&stored).unwrap(), b"lock photo");
     }
 
     #[test]

@@ -248,7 +248,7 @@ fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUni
         })?;
     }
     let mut units = Vec::new();
-    let tx = store.write()?;
+    let tx = store.begin()?;
     for (site, buildings, unit_count, floors, per_floor) in SITES {
         let sid = store::places_site_id(&tx, site)?;
         for b in 1..=*buildings {

@@ -3,6 +3,7 @@
 //! through one IMMEDIATE transaction, so a refused step leaves the file untouched.
 //! Backup and restore (the one place that replaces the whole file) are `store/backup.rs`.
 
+mod attachments;
 mod backup;
 mod categories;
 pub(crate) mod db;

@@ -1,8 +1,8 @@
 //! categories 报修类别 and their SLA minutes (sla_rules).
 
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use super::db::Row;
 use super::Store;
 use crate::error::{Error, Result, SqlContext};
 use crate::sla::SlaRule;
@@ -20,16 +20,28 @@ fn urgency_col(s: String) -> Urgency {
     Urgency::parse(&s).unwrap_or(Urgency::Normal)
 }
 
+/// `dispatch_minutes, arrival_minutes, completion_minutes, visit_minutes` of one rule.
+fn sla_row(r: &Row, urgency: Urgency) -> Result<SlaRule> {
+    Ok(SlaRule {
+        urgency,
+        dispatch_minutes: r.get(0)?,
+        arrival_minutes: r.get(1)?,
+        completion_minutes: r.get(2)?,
+        visit_minutes: r.get(3)?,
+    })
+}
+
 impl Store {
     pub fn categories(&self) -> Result<Vec<Category>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(
+        let rows = self
+            .db
+            .query(
                 "SELECT id, name, default_urgency, active FROM categories ORDER BY sort_order, id",
+                &[],
             )
             .sql("list categories")?;
-        let rows = stmt
-            .query_map([], |r| {
+        rows.iter()
+            .map(|r| {
                 Ok(Category {
                     id: r.get(0)?,
                     name: r.get(1)?,
@@ -37,9 +49,7 @@ impl Store {
                     active: r.get(3)?,
                 })
             })
-            .sql("list categories")?;
-        rows.collect::<std::result::Result<_, _>>()
-            .sql("list categories")
+            .collect()
     }
 
     /// Find a category by its Chinese name, or say which names exist.
@@ -66,34 +76,23 @@ impl Store {
     /// The SLA rule for a category and urgency: the category's own row if it has one,
     /// else the general row for the urgency.
     pub fn sla_rule(&self, category_id: i64, urgency: Urgency) -> Result<SlaRule> {
-        self.conn()
-            .query_row(
+        let row = self
+            .db
+            .query_opt(
                 "SELECT dispatch_minutes, arrival_minutes, completion_minutes, visit_minutes
                  FROM sla_rules
                  WHERE urgency = ?1 AND (category_id = ?2 OR category_id IS NULL)
                  ORDER BY category_id IS NULL LIMIT 1",
-                params![urgency.code(), category_id],
-                |r| {
-                    Ok(SlaRule {
-                        urgency,
-                        dispatch_minutes: r.get(0)?,
-                        arrival_minutes: r.get(1)?,
-                        completion_minutes: r.get(2)?,
-                        visit_minutes: r.get(3)?,
-                    })
-                },
+                &[&urgency.code(), &category_id],
             )
-            .optional()
-            .sql("sla rule")?
-            .map_or_else(
-                || {
-                    crate::sla::default_rules()
-                        .into_iter()
-                        .find(|r| r.urgency == urgency)
-                        .ok_or_else(|| Error::NotFound("缺少时限设置".into()))
-                },
-                Ok,
-            )
+            .sql("sla rule")?;
+        match row {
+            Some(r) => sla_row(&r, urgency),
+            None => crate::sla::default_rules()
+                .into_iter()
+                .find(|r| r.urgency == urgency)
+                .ok_or_else(|| Error::NotFound("缺少时限设置".into())),
+        }
     }
 
     /// The general SLA rows, one per urgency.
@@ -101,22 +100,15 @@ impl Store {
         Urgency::ALL
             .iter()
             .map(|u| {
-                self.conn()
-                    .query_row(
+                let r = self
+                    .db
+                    .query_one(
                         "SELECT dispatch_minutes, arrival_minutes, completion_minutes, visit_minutes
                          FROM sla_rules WHERE urgency = ?1 AND category_id IS NULL",
-                        params![u.code()],
-                        |r| {
-                            Ok(SlaRule {
-                                urgency: *u,
-                                dispatch_minutes: r.get(0)?,
-                                arrival_minutes: r.get(1)?,
-                                completion_minutes: r.get(2)?,
-                                visit_minutes: r.get(3)?,
-                            })
-                        },
+                        &[&u.code()],
                     )
-                    .sql("sla rules")
+                    .sql("sla rules")?;
+                sla_row(&r, *u)
             })
             .collect()
     }
@@ -144,22 +136,23 @@ impl Store {
         let category_id = category
             .map(|c| self.category_by_name(c).map(|c| c.id))
             .transpose()?;
-        let tx = self.write()?;
+        let tx = self.begin()?;
         tx.execute(
-            "DELETE FROM sla_rules WHERE ifnull(category_id, 0) = ifnull(?1, 0) AND urgency = ?2",
-            params![category_id, rule.urgency.code()],
+            "DELETE FROM sla_rules
+             WHERE coalesce(category_id, 0) = coalesce(CAST(?1 AS BIGINT), 0) AND urgency = ?2",
+            &[&category_id, &rule.urgency.code()],
         )
         .sql("set sla rule")?;
         tx.execute(
             "INSERT INTO sla_rules (category_id, urgency, dispatch_minutes, arrival_minutes, completion_minutes, visit_minutes)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                category_id,
-                rule.urgency.code(),
-                rule.dispatch_minutes,
-                rule.arrival_minutes,
-                rule.completion_minutes,
-                rule.visit_minutes
+            &[
+                &category_id,
+                &rule.urgency.code(),
+                &rule.dispatch_minutes,
+                &rule.arrival_minutes,
+                &rule.completion_minutes,
+                &rule.visit_minutes,
             ],
         )
         .sql("set sla rule")?;
@@ -175,12 +168,12 @@ impl Store {
         active: bool,
     ) -> Result<Category> {
         let name = crate::input::name("类别名称", Some(name))?;
-        let tx = self.write()?;
+        let tx = self.begin()?;
         tx.execute(
             "INSERT INTO categories (name, default_urgency, sort_order, active)
-             VALUES (?1, ?2, (SELECT ifnull(max(sort_order), 0) + 1 FROM categories), ?3)
+             VALUES (?1, ?2, (SELECT coalesce(max(sort_order), 0) + 1 FROM categories), ?3)
              ON CONFLICT (name) DO UPDATE SET default_urgency = excluded.default_urgency, active = excluded.active",
-            params![name, default_urgency.code(), active],
+            &[&name, &default_urgency.code(), &active],
         )
         .sql("save category")?;
         tx.commit().sql("save category")?;

@@ -1,9 +1,9 @@
 //! sites 小区, units 房屋 (楼栋/单元/房号) and contacts 业主/住户 with their phones —
 //! what the desk needs to recognise a caller by phone or by room.
 
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+use super::db::{Db, Param, Row, Value};
 use super::Store;
 use crate::error::{Error, Result, SqlContext};
 use crate::input;
@@ -54,73 +54,72 @@ fn strip_number_suffix(s: &str, suffixes: &[&str]) -> String {
     t.to_string()
 }
 
-/// The id of the site with this name, created if new.
-pub(crate) fn site_id(conn: &Connection, name: &str) -> Result<i64> {
-    conn.query_row(
-        "INSERT INTO sites (name) VALUES (?1)
-         ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
-        params![name.trim()],
-        |r| r.get(0),
-    )
-    .sql("site id")
+/// The id of the site with this name, created if new. Call inside the write's
+/// transaction (`&tx`).
+pub(crate) fn site_id(db: &Db, name: &str) -> Result<i64> {
+    Ok(db
+        .query_one(
+            "INSERT INTO sites (name) VALUES (?1)
+             ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+            &[&name.trim()],
+        )
+        .sql("site id")?
+        .get(0)?)
 }
 
 /// The id of the unit (building, unit, room normalised), created if new.
 pub(crate) fn unit_id(
-    conn: &Connection,
+    db: &Db,
     site_id: i64,
     building: &str,
     unit: &str,
     room: &str,
 ) -> Result<i64> {
-    conn.query_row(
-        "INSERT INTO units (site_id, building, unit, room) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (site_id, building, unit, room) DO UPDATE SET room = excluded.room
-         RETURNING id",
-        params![
-            site_id,
-            normalize_building(building),
-            normalize_unit(unit),
-            normalize_room(room)
-        ],
-        |r| r.get(0),
-    )
-    .sql("unit id")
+    Ok(db
+        .query_one(
+            "INSERT INTO units (site_id, building, unit, room) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (site_id, building, unit, room) DO UPDATE SET room = excluded.room
+             RETURNING id",
+            &[
+                &site_id,
+                &normalize_building(building),
+                &normalize_unit(unit),
+                &normalize_room(room),
+            ],
+        )
+        .sql("unit id")?
+        .get(0)?)
 }
 
 /// Record a contact with phones at a unit; the same name at the same unit is updated
 /// (new phones added), so importing a ledger twice creates no duplicates.
-pub(crate) fn upsert_contact(
-    conn: &Connection,
-    unit_id: i64,
-    name: &str,
-    phones: &[String],
-) -> Result<i64> {
-    let id: i64 = conn
-        .query_row(
+pub(crate) fn upsert_contact(db: &Db, unit_id: i64, name: &str, phones: &[String]) -> Result<i64> {
+    let id: i64 = db
+        .query_one(
             "INSERT INTO contacts (unit_id, name) VALUES (?1, ?2)
              ON CONFLICT (unit_id, name) DO UPDATE SET name = excluded.name RETURNING id",
-            params![unit_id, name],
-            |r| r.get(0),
+            &[&unit_id, &name],
         )
-        .sql("upsert contact")?;
+        .sql("upsert contact")?
+        .get(0)?;
     for p in phones {
-        conn.execute(
-            "INSERT OR IGNORE INTO contact_phones (contact_id, phone) VALUES (?1, ?2)",
-            params![id, p],
+        db.execute(
+            "INSERT INTO contact_phones (contact_id, phone) VALUES (?1, ?2)
+             ON CONFLICT (contact_id, phone) DO NOTHING",
+            &[&id, p],
         )
         .sql("upsert contact phone")?;
     }
     Ok(id)
 }
 
-const MATCH_SELECT: &str = "SELECT ifnull(c.name, ''),
-        ifnull((SELECT group_concat(p.phone, ',') FROM contact_phones p WHERE p.contact_id = c.id), ''),
+const MATCH_SELECT: &str = "SELECT coalesce(c.name, ''),
+        coalesce((SELECT string_agg(p.phone, ',') FROM contact_phones p WHERE p.contact_id = c.id), ''),
         s.name, u.building, u.unit, u.room
     FROM units u JOIN sites s ON s.id = u.site_id
     LEFT JOIN contacts c ON c.unit_id = u.id";
 
-fn match_row(r: &rusqlite::Row) -> rusqlite::Result<CallerMatch> {
+fn match_row(r: &Row) -> Result<CallerMatch> {
     let phones: String = r.get(1)?;
     Ok(CallerMatch {
         contact: r.get(0)?,
@@ -138,23 +137,21 @@ fn match_row(r: &rusqlite::Row) -> rusqlite::Result<CallerMatch> {
 
 impl Store {
     pub fn sites(&self) -> Result<Vec<Site>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(
+        self.db
+            .query(
                 "SELECT s.name, (SELECT count(*) FROM units u WHERE u.site_id = s.id)
                  FROM sites s ORDER BY s.name",
+                &[],
             )
-            .sql("list sites")?;
-        let rows = stmt
-            .query_map([], |r| {
+            .sql("list sites")?
+            .iter()
+            .map(|r| {
                 Ok(Site {
                     name: r.get(0)?,
                     units: r.get(1)?,
                 })
             })
-            .sql("list sites")?;
-        rows.collect::<std::result::Result<_, _>>()
-            .sql("list sites")
+            .collect()
     }
 
     /// Add (or update) a contact at a room, creating the site and unit if new.
@@ -177,7 +174,7 @@ impl Store {
             .iter()
             .map(|p| input::phone("电话", p))
             .collect::<Result<Vec<_>>>()?;
-        let tx = self.write()?;
+        let tx = self.begin()?;
         let sid = site_id(&tx, &site)?;
         let uid = unit_id(&tx, sid, &building, &unit, &room_clean)?;
         upsert_contact(&tx, uid, &name, &phones)?;
@@ -207,54 +204,69 @@ impl Store {
         let digits: String = q.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
         let phone = input::phone("电话", q).ok();
-        let (filter, args): (&str, Vec<String>) = if all_digits && digits.len() == 4 {
+        let (filter, mut args): (&str, Vec<Value>) = if all_digits && digits.len() == 4 {
             (
                 "(c.id IN (SELECT contact_id FROM contact_phones WHERE last4 = ?1) OR u.room = ?1)",
-                vec![digits],
+                vec![Value::Text(digits)],
             )
         } else if let Some(p) = phone.filter(|p| p.len() >= 7) {
-            // A 7–8 digit local number also finds the same line stored with its area code.
-            (
-                "c.id IN (SELECT contact_id FROM contact_phones WHERE phone = ?1
-                   OR (length(?1) <= 8 AND substr(phone, 1, 1) = '0' AND substr(phone, -length(?1)) = ?1))",
-                vec![p],
-            )
+            if p.len() <= 8 {
+                // A 7–8 digit local number also finds the same line stored with its area
+                // code (`0` + area code + this number). The phone is digits only, so it
+                // is safe inside a LIKE pattern.
+                let with_area_code = format!("0%{p}");
+                (
+                    "c.id IN (SELECT contact_id FROM contact_phones WHERE phone = ?1 OR phone LIKE ?2)",
+                    vec![Value::Text(p), Value::Text(with_area_code)],
+                )
+            } else {
+                (
+                    "c.id IN (SELECT contact_id FROM contact_phones WHERE phone = ?1)",
+                    vec![Value::Text(p)],
+                )
+            }
         } else if let Some((b, u, r)) = split_room(q) {
             (
                 "u.building = ?1 AND u.unit = ?2 AND u.room = ?3",
-                vec![b, u, r],
+                vec![Value::Text(b), Value::Text(u), Value::Text(r)],
             )
         } else {
             (
                 "(u.room = ?1 OR c.name = ?2)",
-                vec![normalize_room(q), q.to_string()],
+                vec![Value::Text(normalize_room(q)), Value::Text(q.to_string())],
             )
         };
-        // The id is an integer read from the database, safe to inline.
-        let site_filter = site.map_or(String::new(), |id| format!(" AND u.site_id = {id}"));
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!(
-                "{MATCH_SELECT} WHERE {filter}{site_filter} ORDER BY s.name, u.building, u.unit, u.room LIMIT 50"
-            ))
-            .sql("lookup caller")?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), match_row)
-            .sql("lookup caller")?;
-        rows.collect::<std::result::Result<_, _>>()
-            .sql("lookup caller")
+        let site_filter = match site {
+            Some(id) => {
+                args.push(Value::Int(id));
+                format!(" AND u.site_id = ?{}", args.len())
+            }
+            None => String::new(),
+        };
+        let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
+        self.db
+            .query(
+                &format!(
+                    "{MATCH_SELECT} WHERE {filter}{site_filter} ORDER BY s.name, u.building, u.unit, u.room LIMIT 50"
+                ),
+                &params,
+            )
+            .sql("lookup caller")?
+            .iter()
+            .map(match_row)
+            .collect()
     }
 
     /// The site id of a name, if it exists (never creates).
     pub(crate) fn find_site(&self, name: &str) -> Result<Option<i64>> {
-        self.conn()
-            .query_row(
-                "SELECT id FROM sites WHERE name = ?1",
-                params![name.trim()],
-                |r| r.get(0),
-            )
-            .optional()
-            .sql("find site")
+        match self
+            .db
+            .query_opt("SELECT id FROM sites WHERE name = ?1", &[&name.trim()])
+            .sql("find site")?
+        {
+            Some(r) => Ok(Some(r.get(0)?)),
+            None => Ok(None),
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 //! settings: the office's name and hotline printed on the slip, the ticket number
 //! prefix, the time zone and the default slip layout.
 
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::Store;
@@ -25,10 +24,6 @@ pub struct Settings {
 
 impl Store {
     pub fn settings(&self) -> Result<Settings> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT key, value FROM settings")
-            .sql("settings")?;
         let mut s = Settings {
             office_name: String::new(),
             hotline: String::new(),
@@ -36,11 +31,13 @@ impl Store {
             time_zone: crate::clock::DEFAULT_TIME_ZONE.into(),
             slip_layout: "a4".into(),
         };
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        let rows = self
+            .db
+            .query("SELECT key, value FROM settings", &[])
             .sql("settings")?;
         for row in rows {
-            let (k, v) = row.sql("settings")?;
+            let k: String = row.get(0)?;
+            let v: String = row.get(1)?;
             match k.as_str() {
                 "office_name" => s.office_name = v,
                 "hotline" => s.hotline = v,
@@ -74,7 +71,7 @@ impl Store {
                 "维修单版式只能是 a4（整张A4）或 a5x2（A4两联）",
             ));
         }
-        let tx = self.write()?;
+        let tx = self.begin()?;
         for (k, v) in [
             ("office_name", office_name.as_str()),
             ("hotline", hotline.as_str()),
@@ -85,7 +82,7 @@ impl Store {
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![k, v],
+                &[&k, &v],
             )
             .sql("update settings")?;
         }

@@ -1,9 +1,9 @@
 //! technicians 维修人员, their skills (the categories they can take) and the dispatch
 //! suggestion (派单建议).
 
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+use super::db::Row;
 use super::Store;
 use crate::error::{Error, Result, SqlContext};
 use crate::input::{self, TechnicianDraft};
@@ -40,10 +40,10 @@ pub struct Suggestion {
 const TECH_COLUMNS: &str = "t.id, t.name, t.phone, t.team, t.daily_capacity, t.active,
     (SELECT count(*) FROM tickets k WHERE k.assignee_id = t.id
        AND k.status IN ('assigned', 'in_progress', 'on_hold')),
-    ifnull((SELECT group_concat(c.name, ',') FROM technician_skills s
+    coalesce((SELECT string_agg(c.name, ',') FROM technician_skills s
        JOIN categories c ON c.id = s.category_id WHERE s.technician_id = t.id), '')";
 
-fn tech_row(r: &rusqlite::Row) -> rusqlite::Result<Technician> {
+fn tech_row(r: &Row) -> Result<Technician> {
     let skills: String = r.get(7)?;
     Ok(Technician {
         id: r.get(0)?,
@@ -63,26 +63,27 @@ fn tech_row(r: &rusqlite::Row) -> rusqlite::Result<Technician> {
 
 impl Store {
     pub fn technicians(&self) -> Result<Vec<Technician>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!(
-                "SELECT {TECH_COLUMNS} FROM technicians t ORDER BY t.active DESC, t.name"
-            ))
-            .sql("list technicians")?;
-        let rows = stmt.query_map([], tech_row).sql("list technicians")?;
-        rows.collect::<std::result::Result<_, _>>()
-            .sql("list technicians")
+        self.db
+            .query(
+                &format!("SELECT {TECH_COLUMNS} FROM technicians t ORDER BY t.active DESC, t.name"),
+                &[],
+            )
+            .sql("list technicians")?
+            .iter()
+            .map(tech_row)
+            .collect()
     }
 
     pub fn technician(&self, name: &str) -> Result<Technician> {
-        self.conn()
-            .query_row(
+        self.db
+            .query_opt(
                 &format!("SELECT {TECH_COLUMNS} FROM technicians t WHERE t.name = ?1"),
-                params![name.trim()],
-                tech_row,
+                &[&name.trim()],
             )
-            .optional()
             .sql("technician by name")?
+            .as_ref()
+            .map(tech_row)
+            .transpose()?
             .ok_or_else(|| {
                 Error::NotFound(format!(
                     "维修人员“{}”不存在，请先在“维修人员”中添加，或检查姓名",
@@ -104,7 +105,22 @@ impl Store {
     /// draft keep their current values (a new technician: no team, 8 a day, active).
     pub fn save_technician(&mut self, draft: &TechnicianDraft) -> Result<Technician> {
         let name = input::printed_name("维修人员姓名", draft.name.as_deref())?;
-        let existing = self.technician(&name).ok();
+        // Fields left out keep the stored values: read them under the row lock, so an
+        // edit from another PC in between is not overwritten with what we saw before.
+        let tx = self.begin()?;
+        tx.query_opt(
+            &format!(
+                "SELECT id FROM technicians WHERE name = ?1{}",
+                tx.for_update()
+            ),
+            &[&name],
+        )
+        .sql("lock technician")?;
+        let existing = match self.technician(&name) {
+            Ok(t) => Some(t),
+            Err(Error::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
         let phone = match input::text("维修人员电话", draft.phone.as_deref(), 30, false)? {
             Some(p) => input::phone("维修人员电话", &p)?,
             None => existing
@@ -148,27 +164,27 @@ impl Store {
                 "请至少填写一项技能（报修类别，如 水路,电路）",
             ));
         }
-        let tx = self.write()?;
         let id: i64 = tx
-            .query_row(
+            .query_one(
                 "INSERT INTO technicians (name, phone, team, daily_capacity, active)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (name) DO UPDATE SET phone = excluded.phone, team = excluded.team,
                    daily_capacity = excluded.daily_capacity, active = excluded.active
                  RETURNING id",
-                params![name, phone, team, capacity, active],
-                |r| r.get(0),
+                &[&name, &phone, &team, &capacity, &active],
             )
-            .sql("save technician")?;
+            .sql("save technician")?
+            .get(0)?;
         tx.execute(
             "DELETE FROM technician_skills WHERE technician_id = ?1",
-            params![id],
+            &[&id],
         )
         .sql("save technician skills")?;
         for c in skill_ids {
             tx.execute(
-                "INSERT OR IGNORE INTO technician_skills (technician_id, category_id) VALUES (?1, ?2)",
-                params![id, c],
+                "INSERT INTO technician_skills (technician_id, category_id) VALUES (?1, ?2)
+                 ON CONFLICT (technician_id, category_id) DO NOTHING",
+                &[&id, &c],
             )
             .sql("save technician skills")?;
         }
@@ -180,19 +196,20 @@ impl Store {
     /// first, flagged when their open work has reached their daily capacity.
     pub fn suggest_technicians(&self, category: &str) -> Result<Vec<Suggestion>> {
         let category = self.category_by_name(category)?;
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!(
-                "SELECT {TECH_COLUMNS} FROM technicians t
-                 JOIN technician_skills s ON s.technician_id = t.id AND s.category_id = ?1
-                 WHERE t.active = 1"
-            ))
-            .sql("suggest technicians")?;
-        let mut techs: Vec<Technician> = stmt
-            .query_map(params![category.id], tech_row)
+        let mut techs: Vec<Technician> = self
+            .db
+            .query(
+                &format!(
+                    "SELECT {TECH_COLUMNS} FROM technicians t
+                     JOIN technician_skills s ON s.technician_id = t.id AND s.category_id = ?1
+                     WHERE t.active = 1"
+                ),
+                &[&category.id],
+            )
             .sql("suggest technicians")?
-            .collect::<std::result::Result<_, _>>()
-            .sql("suggest technicians")?;
+            .iter()
+            .map(tech_row)
+            .collect::<Result<_>>()?;
         techs.sort_by(|a, b| {
             let load = |t: &Technician| (t.open_tickets >= t.daily_capacity, t.open_tickets);
             load(a).cmp(&load(b)).then_with(|| a.name.cmp(&b.name))

@@ -370,10 +370,14 @@ impl Store {
         let month = self.zone.month_key(&nt.received_at);
 
         let tx = self.write()?;
-        let sid = nt.site.as_deref().map(|s| site_id(&tx, s)).transpose()?;
+        let sid = nt
+            .site
+            .as_deref()
+            .map(|s| site_id(&self.db, s))
+            .transpose()?;
         let uid = match (nt.scope, sid, nt.room.as_deref()) {
             (Scope::InHome, Some(sid), Some(room)) => Some(unit_id(
-                &tx,
+                &self.db,
                 sid,
                 nt.building.as_deref().unwrap_or(""),
                 nt.unit.as_deref().unwrap_or(""),
