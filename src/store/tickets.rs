@@ -2,9 +2,9 @@
 //! load, list/search, move through the workflow, escalations and duplicate warnings.
 
 use chrono::NaiveDate;
-use rusqlite::{params, params_from_iter, types::Value, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use super::db::{Db, DbError, Param, Row, Value};
 use super::events::insert_event;
 use super::places::{normalize_building, normalize_room, normalize_unit, site_id, unit_id};
 use super::{time_opt, Store};
@@ -34,16 +34,28 @@ const TICKET_SELECT: &str =
   LEFT JOIN technicians tech ON tech.id = t.assignee_id
   LEFT JOIN tickets d ON d.id = t.duplicate_of_id";
 
-/// The SQL twin of [`sla::overdue_stage`], for filtering; `?now` is epoch seconds.
-const OVERDUE_SQL: &str = "((t.status = 'received' AND t.dispatch_due < :now)
-    OR (t.status = 'assigned' AND (t.arrival_due < :now OR t.completion_due < :now))
-    OR (t.status = 'in_progress' AND t.completion_due < :now)
+/// The SQL twin of [`sla::overdue_stage`], for filtering; `now` is the placeholder
+/// (`?N`) bound to epoch seconds.
+fn overdue_sql(now: &str) -> String {
+    format!(
+        "((t.status = 'received' AND t.dispatch_due < {now})
+    OR (t.status = 'assigned' AND (t.arrival_due < {now} OR t.completion_due < {now}))
+    OR (t.status = 'in_progress' AND t.completion_due < {now})
     OR (t.status = 'on_hold' AND t.completion_due < t.hold_started_at)
-    OR (t.status = 'completed' AND t.visit_due < :now))";
+    OR (t.status = 'completed' AND t.visit_due < {now}))"
+    )
+}
 
-fn code<T>(idx: usize, s: String, parse: fn(&str) -> Result<T>) -> rusqlite::Result<T> {
-    parse(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+/// A stored code (status, kind …) read back; one the program does not know is a
+/// database error naming the column, not a user's typo.
+fn code<T>(r: &Row, idx: usize, parse: fn(&str) -> Result<T>) -> Result<T> {
+    let s: String = r.get(idx)?;
+    parse(&s).map_err(|_| {
+        DbError::Column {
+            index: idx,
+            found: "unknown code",
+        }
+        .into()
     })
 }
 
@@ -51,14 +63,14 @@ fn non_empty(v: Option<String>) -> Option<String> {
     v.filter(|s| !s.is_empty())
 }
 
-fn ticket_row(r: &rusqlite::Row, zone: &OfficeZone, now: &Time) -> rusqlite::Result<Ticket> {
-    let t = |i: usize| -> rusqlite::Result<Option<Time>> { Ok(time_opt(zone, r.get(i)?)) };
+fn ticket_row(r: &Row, zone: &OfficeZone, now: &Time) -> Result<Ticket> {
+    let t = |i: usize| -> Result<Option<Time>> { Ok(time_opt(zone, r.get(i)?)) };
     let mut ticket = Ticket {
         id: r.get(0)?,
         number: r.get(1)?,
-        kind: code(2, r.get(2)?, Kind::parse)?,
-        status: code(3, r.get(3)?, Status::parse)?,
-        channel: code(4, r.get(4)?, Channel::parse)?,
+        kind: code(r, 2, Kind::parse)?,
+        status: code(r, 3, Status::parse)?,
+        channel: code(r, 4, Channel::parse)?,
         reporter: r.get(5)?,
         phone: r.get(6)?,
         site_id: r.get(7)?,
@@ -68,10 +80,10 @@ fn ticket_row(r: &rusqlite::Row, zone: &OfficeZone, now: &Time) -> rusqlite::Res
         unit: non_empty(r.get(11)?),
         room: non_empty(r.get(12)?),
         location: r.get(13)?,
-        scope: code(14, r.get(14)?, Scope::parse)?,
+        scope: code(r, 14, Scope::parse)?,
         category_id: r.get(15)?,
         category: r.get(16)?,
-        urgency: code(17, r.get(17)?, Urgency::parse)?,
+        urgency: code(r, 17, Urgency::parse)?,
         appointment_at: t(18)?,
         description: r.get(19)?,
         received_at: zone.from_epoch(r.get(20)?),
@@ -95,10 +107,10 @@ fn ticket_row(r: &rusqlite::Row, zone: &OfficeZone, now: &Time) -> rusqlite::Res
         fee_fen: r.get(37)?,
         payment_method: r.get(38)?,
         owner_signed: r.get(39)?,
-        satisfaction: r
-            .get::<_, Option<String>>(40)?
-            .map(|s| code(40, s, Satisfaction::parse))
-            .transpose()?,
+        satisfaction: match r.get::<Option<String>>(40)? {
+            Some(_) => Some(code(r, 40, Satisfaction::parse)?),
+            None => None,
+        },
         visit_note: r.get(41)?,
         rework_count: r.get(42)?,
         duplicate_of_id: r.get(43)?,
@@ -121,32 +133,148 @@ fn ticket_row(r: &rusqlite::Row, zone: &OfficeZone, now: &Time) -> rusqlite::Res
     Ok(ticket)
 }
 
-fn load_materials(conn: &Connection, ticket_id: i64) -> Result<Vec<Material>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT name, spec, quantity, unit_price_fen, amount_fen FROM ticket_materials
-             WHERE ticket_id = ?1 ORDER BY position",
-        )
-        .sql("ticket materials")?;
-    let rows = stmt
-        .query_map(params![ticket_id], |r| {
-            Ok(Material {
-                name: r.get(0)?,
-                spec: r.get(1)?,
-                quantity: r.get(2)?,
-                unit_price_fen: r.get(3)?,
-                amount_fen: r.get(4)?,
-            })
+fn load_materials(db: &Db, ticket_id: i64) -> Result<Vec<Material>> {
+    db.query(
+        "SELECT name, spec, quantity, unit_price_fen, amount_fen FROM ticket_materials
+         WHERE ticket_id = ?1 ORDER BY position",
+        &[&ticket_id],
+    )
+    .sql("ticket materials")?
+    .iter()
+    .map(|r| {
+        Ok(Material {
+            name: r.get(0)?,
+            spec: r.get(1)?,
+            quantity: r.get(2)?,
+            unit_price_fen: r.get(3)?,
+            amount_fen: r.get(4)?,
         })
-        .sql("ticket materials")?;
-    rows.collect::<std::result::Result<_, _>>()
-        .sql("ticket materials")
+    })
+    .collect()
+}
+
+/// Append `materials[from..]` to a ticket's materials (positions count from 1).
+fn insert_materials(db: &Db, ticket_id: i64, materials: &[Material], from: usize) -> Result<()> {
+    for (i, m) in materials.iter().enumerate().skip(from) {
+        db.execute(
+            "INSERT INTO ticket_materials (ticket_id, position, name, spec, quantity, unit_price_fen, amount_fen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[
+                &ticket_id,
+                &(i + 1),
+                &m.name,
+                &m.spec,
+                &m.quantity,
+                &m.unit_price_fen,
+                &m.amount_fen,
+            ],
+        )
+        .sql("insert material")?;
+    }
+    Ok(())
+}
+
+fn not_found(number: &str) -> Error {
+    Error::NotFound(format!("工单“{}”不存在，请检查工单号", number.trim()))
+}
+
+/// The next ticket number for this prefix and local month (`BX-202611-0001`). The
+/// counter row is bumped by one atomic upsert inside the ticket's transaction: the
+/// update locks the row until commit on both engines, so two desks never get the same
+/// number, and a rolled-back ticket rolls its number back too (no gaps).
+fn next_number(tx: &Db, prefix: &str, month: &str) -> Result<String> {
+    let seq: i64 = tx
+        .query_one(
+            "INSERT INTO number_sequences (key, last) VALUES (?1, 1)
+             ON CONFLICT (key) DO UPDATE SET last = number_sequences.last + 1
+             RETURNING last",
+            &[&format!("{prefix}-{month}")],
+        )
+        .sql("next ticket number")?
+        .get(0)?;
+    Ok(format!("{prefix}-{month}-{seq:04}"))
+}
+
+fn ts(v: &Option<Time>) -> Option<i64> {
+    v.map(|t| t.timestamp())
+}
+
+/// The one place a ticket row is written new: every stored column of `t` (ids, not the
+/// display names) with its materials, and `search_text` for the keyword search. Pass
+/// the write's transaction (`&tx`); the caller writes the `created` event beside it.
+/// Returns the new id.
+pub(crate) fn insert_ticket(db: &Db, t: &Ticket, search_text: &str) -> Result<i64> {
+    let id: i64 = db
+        .query_one(
+            "INSERT INTO tickets (number, kind, status, channel, reporter, phone, site_id, unit_id,
+                location, scope, category_id, urgency, appointment_at, description, received_at,
+                assignee_id, dispatched_at, assigned_at, arrived_at, completed_at, visited_at,
+                closed_at, cancelled_at, hold_reason, hold_started_at, held_minutes, cause, measures,
+                labour_minutes, paid, fee_fen, payment_method, owner_signed, satisfaction, visit_note,
+                rework_count, duplicate_of_id, cancel_reason, print_count, remind_count, dispatch_due,
+                arrival_due, completion_due, visit_due, status_changed_at, search_text)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,
+                ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46)
+             RETURNING id",
+            &[
+                &t.number,
+                &t.kind.code(),
+                &t.status.code(),
+                &t.channel.code(),
+                &t.reporter,
+                &t.phone,
+                &t.site_id,
+                &t.unit_id,
+                &t.location,
+                &t.scope.code(),
+                &t.category_id,
+                &t.urgency.code(),
+                &ts(&t.appointment_at),
+                &t.description,
+                &t.received_at.timestamp(),
+                &t.assignee_id,
+                &ts(&t.dispatched_at),
+                &ts(&t.assigned_at),
+                &ts(&t.arrived_at),
+                &ts(&t.completed_at),
+                &ts(&t.visited_at),
+                &ts(&t.closed_at),
+                &ts(&t.cancelled_at),
+                &t.hold_reason,
+                &ts(&t.hold_started_at),
+                &t.held_minutes,
+                &t.cause,
+                &t.measures,
+                &t.labour_minutes,
+                &t.paid,
+                &t.fee_fen,
+                &t.payment_method,
+                &t.owner_signed,
+                &t.satisfaction.map(|s| s.code()),
+                &t.visit_note,
+                &t.rework_count,
+                &t.duplicate_of_id,
+                &t.cancel_reason,
+                &t.print_count,
+                &t.remind_count,
+                &ts(&t.deadlines.dispatch),
+                &ts(&t.deadlines.arrival),
+                &ts(&t.deadlines.completion),
+                &ts(&t.deadlines.visit),
+                &t.status_changed_at.timestamp(),
+                &search_text,
+            ],
+        )
+        .sql("insert ticket")?
+        .get(0)?;
+    insert_materials(db, id, &t.materials, 0)?;
+    Ok(id)
 }
 
 /// Write every field the workflow can change, and the materials added since load.
-fn write_ticket(conn: &Connection, t: &Ticket, materials_before: usize) -> Result<()> {
-    let ts = |v: &Option<Time>| v.map(|t| t.timestamp());
-    conn.prepare_cached(
+fn write_ticket(db: &Db, t: &Ticket, materials_before: usize) -> Result<()> {
+    db.execute(
         "UPDATE tickets SET status = ?2, assignee_id = ?3, dispatched_at = ?4, assigned_at = ?5,
             arrived_at = ?6, completed_at = ?7, visited_at = ?8, closed_at = ?9, cancelled_at = ?10,
             hold_reason = ?11, hold_started_at = ?12, held_minutes = ?13, cause = ?14, measures = ?15,
@@ -155,53 +283,77 @@ fn write_ticket(conn: &Connection, t: &Ticket, materials_before: usize) -> Resul
             cancel_reason = ?25, print_count = ?26, remind_count = ?27, dispatch_due = ?28,
             arrival_due = ?29, completion_due = ?30, visit_due = ?31, status_changed_at = ?32
          WHERE id = ?1",
+        &[
+            &t.id,
+            &t.status.code(),
+            &t.assignee_id,
+            &ts(&t.dispatched_at),
+            &ts(&t.assigned_at),
+            &ts(&t.arrived_at),
+            &ts(&t.completed_at),
+            &ts(&t.visited_at),
+            &ts(&t.closed_at),
+            &ts(&t.cancelled_at),
+            &t.hold_reason,
+            &ts(&t.hold_started_at),
+            &t.held_minutes,
+            &t.cause,
+            &t.measures,
+            &t.labour_minutes,
+            &t.paid,
+            &t.fee_fen,
+            &t.payment_method,
+            &t.owner_signed,
+            &t.satisfaction.map(|s| s.code()),
+            &t.visit_note,
+            &t.rework_count,
+            &t.duplicate_of_id,
+            &t.cancel_reason,
+            &t.print_count,
+            &t.remind_count,
+            &ts(&t.deadlines.dispatch),
+            &ts(&t.deadlines.arrival),
+            &ts(&t.deadlines.completion),
+            &ts(&t.deadlines.visit),
+            &t.status_changed_at.timestamp(),
+        ],
     )
-    .sql("update ticket")?
-    .execute(params![
-        t.id,
-        t.status.code(),
-        t.assignee_id,
-        ts(&t.dispatched_at),
-        ts(&t.assigned_at),
-        ts(&t.arrived_at),
-        ts(&t.completed_at),
-        ts(&t.visited_at),
-        ts(&t.closed_at),
-        ts(&t.cancelled_at),
-        t.hold_reason,
-        ts(&t.hold_started_at),
-        t.held_minutes,
-        t.cause,
-        t.measures,
-        t.labour_minutes,
-        t.paid,
-        t.fee_fen,
-        t.payment_method,
-        t.owner_signed,
-        t.satisfaction.map(|s| s.code()),
-        t.visit_note,
-        t.rework_count,
-        t.duplicate_of_id,
-        t.cancel_reason,
-        t.print_count,
-        t.remind_count,
-        ts(&t.deadlines.dispatch),
-        ts(&t.deadlines.arrival),
-        ts(&t.deadlines.completion),
-        ts(&t.deadlines.visit),
-        t.status_changed_at.timestamp(),
-    ])
     .sql("update ticket")?;
-    for (i, m) in t.materials.iter().enumerate().skip(materials_before) {
-        conn.prepare_cached(
-            "INSERT INTO ticket_materials (ticket_id, position, name, spec, quantity, unit_price_fen, amount_fen)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
-        .sql("insert material")?
-        .execute(params![t.id, i as i64 + 1, m.name, m.spec, m.quantity, m.unit_price_fen, m.amount_fen])
-        .sql("insert material")?;
+    insert_materials(db, t.id, &t.materials, materials_before)
+}
+
+/// WHERE clauses with positional parameters: [`Filter::param`] binds the next value and
+/// names its `?N`, so the numbering lives here alone.
+#[derive(Default)]
+struct Filter {
+    clauses: Vec<String>,
+    args: Vec<Value>,
+}
+
+impl Filter {
+    fn param(&mut self, v: Value) -> String {
+        self.args.push(v);
+        format!("?{}", self.args.len())
     }
-    Ok(())
+
+    /// A clause with no parameter, or whose `?N` came from [`Filter::param`].
+    fn clause(&mut self, sql: String) {
+        self.clauses.push(sql);
+    }
+
+    /// A clause with one `?`, bound to `v`.
+    fn push(&mut self, clause: &str, v: Value) {
+        let p = self.param(v);
+        self.clauses.push(clause.replace('?', &p));
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
 }
 
 /// Lower-cased text the keyword search looks in.
@@ -324,30 +476,45 @@ fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
 }
 
 impl Store {
-    fn load(&self, number: &str) -> Result<Option<Ticket>> {
+    /// A ticket by number through `db` (the store's connection, or a write's `&tx`).
+    fn load_in(&self, db: &Db, number: &str) -> Result<Option<Ticket>> {
         let now = self.now();
-        let zone = self.zone;
-        let ticket = self
-            .conn()
-            .prepare_cached(&format!("{TICKET_SELECT} WHERE t.number = ?1"))
-            .sql("ticket by number")?
-            .query_row(params![clean_number(number)], |r| {
-                ticket_row(r, &zone, &now)
-            })
-            .optional()
+        let row = db
+            .query_opt(
+                &format!("{TICKET_SELECT} WHERE t.number = ?1"),
+                &[&clean_number(number)],
+            )
             .sql("ticket by number")?;
-        ticket
-            .map(|mut t| {
-                t.materials = load_materials(self.conn(), t.id)?;
-                Ok(t)
-            })
-            .transpose()
+        row.map(|r| {
+            let mut t = ticket_row(&r, &self.zone, &now)?;
+            t.materials = load_materials(db, t.id)?;
+            Ok(t)
+        })
+        .transpose()
+    }
+
+    fn load(&self, number: &str) -> Result<Option<Ticket>> {
+        self.load_in(&self.db, number)
+    }
+
+    /// A ticket a write is about to change, its row locked until the transaction ends
+    /// (see [`Db::for_update`]). PostgreSQL refuses FOR UPDATE on the nullable side of
+    /// the full select's outer joins, so the ticket row alone is locked first.
+    fn ticket_for_update(&self, tx: &Db, number: &str) -> Result<Ticket> {
+        tx.query_opt(
+            &format!(
+                "SELECT id FROM tickets WHERE number = ?1{}",
+                tx.for_update()
+            ),
+            &[&clean_number(number)],
+        )
+        .sql("lock ticket")?;
+        self.load_in(tx, number)?.ok_or_else(|| not_found(number))
     }
 
     /// One ticket with its materials.
     pub fn ticket(&self, number: &str) -> Result<Ticket> {
-        self.load(number)?
-            .ok_or_else(|| Error::NotFound(format!("工单“{}”不存在，请检查工单号", number.trim())))
+        self.load(number)?.ok_or_else(|| not_found(number))
     }
 
     /// 报修登记: check the draft, number the ticket by the local month it was received
@@ -369,15 +536,11 @@ impl Store {
         let prefix = self.settings()?.number_prefix;
         let month = self.zone.month_key(&nt.received_at);
 
-        let tx = self.write()?;
-        let sid = nt
-            .site
-            .as_deref()
-            .map(|s| site_id(&self.db, s))
-            .transpose()?;
+        let tx = self.begin()?;
+        let sid = nt.site.as_deref().map(|s| site_id(&tx, s)).transpose()?;
         let uid = match (nt.scope, sid, nt.room.as_deref()) {
             (Scope::InHome, Some(sid), Some(room)) => Some(unit_id(
-                &self.db,
+                &tx,
                 sid,
                 nt.building.as_deref().unwrap_or(""),
                 nt.unit.as_deref().unwrap_or(""),
@@ -385,15 +548,7 @@ impl Store {
             )?),
             _ => None,
         };
-        let seq: i64 = tx
-            .query_row(
-                "INSERT INTO number_sequences (key, last) VALUES (?1, 1)
-                 ON CONFLICT (key) DO UPDATE SET last = last + 1 RETURNING last",
-                params![format!("{prefix}-{month}")],
-                |r| r.get(0),
-            )
-            .sql("next ticket number")?;
-        let number = format!("{prefix}-{month}-{seq:04}");
+        let number = next_number(&tx, &prefix, &month)?;
         // Only what the ticket keeps is searchable: a public-area ticket has no room.
         let home = |v: &Option<String>| match nt.scope {
             Scope::InHome => v.clone().unwrap_or_default(),
@@ -408,38 +563,62 @@ impl Store {
         ]
         .join(" ");
         let search = search_text(&[&number, &nt.reporter, &nt.phone, &place, &nt.description]);
-        let ts = |t: &Option<Time>| t.map(|t| t.timestamp());
-        let id: i64 = tx
-            .query_row(
-                "INSERT INTO tickets (number, kind, status, channel, reporter, phone, site_id, unit_id,
-                    location, scope, category_id, urgency, appointment_at, description, received_at,
-                    dispatch_due, arrival_due, completion_due, status_changed_at, search_text)
-                 VALUES (?1, ?2, 'received', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                    ?15, ?16, ?17, ?14, ?18)
-                 RETURNING id",
-                params![
-                    number,
-                    nt.kind.code(),
-                    nt.channel.code(),
-                    nt.reporter,
-                    nt.phone,
-                    sid,
-                    uid,
-                    nt.location,
-                    nt.scope.code(),
-                    category.id,
-                    urgency.code(),
-                    ts(&nt.appointment_at),
-                    nt.description,
-                    nt.received_at.timestamp(),
-                    ts(&deadlines.dispatch),
-                    ts(&deadlines.arrival),
-                    ts(&deadlines.completion),
-                    search,
-                ],
-                |r| r.get(0),
-            )
-            .sql("insert ticket")?;
+        let ticket = Ticket {
+            number: number.clone(),
+            kind: nt.kind,
+            status: Status::Received,
+            channel: nt.channel,
+            reporter: nt.reporter.clone(),
+            phone: nt.phone.clone(),
+            site: nt.site.clone(),
+            building: nt.building.clone(),
+            unit: nt.unit.clone(),
+            room: nt.room.clone(),
+            location: nt.location.clone(),
+            scope: nt.scope,
+            category: category.name.clone(),
+            urgency,
+            appointment_at: nt.appointment_at,
+            description: nt.description.clone(),
+            received_at: nt.received_at,
+            assignee: None,
+            dispatched_at: None,
+            arrived_at: None,
+            completed_at: None,
+            visited_at: None,
+            closed_at: None,
+            cancelled_at: None,
+            hold_reason: None,
+            cause: None,
+            measures: None,
+            materials: Vec::new(),
+            labour_minutes: 0,
+            paid: false,
+            fee_fen: 0,
+            payment_method: None,
+            owner_signed: false,
+            satisfaction: None,
+            visit_note: None,
+            rework_count: 0,
+            duplicate_of: None,
+            deadlines,
+            overdue: false,
+            overdue_stage: None,
+            cancel_reason: None,
+            held_minutes: 0,
+            print_count: 0,
+            remind_count: 0,
+            id: 0,
+            category_id: category.id,
+            site_id: sid,
+            unit_id: uid,
+            assignee_id: None,
+            duplicate_of_id: None,
+            assigned_at: None,
+            hold_started_at: None,
+            status_changed_at: nt.received_at,
+        };
+        let id = insert_ticket(&tx, &ticket, &search)?;
         insert_event(
             &tx,
             id,
@@ -474,8 +653,8 @@ impl Store {
         };
         check_happened("操作时间", &at, &now)?;
 
-        let tx = self.write()?;
-        let ticket = self.ticket(number)?;
+        let tx = self.begin()?;
+        let ticket = self.ticket_for_update(&tx, number)?;
         let mut steps: Vec<(Action, Time)> = Vec::new();
         match step {
             Step::Assign { technician } => {
@@ -588,9 +767,9 @@ impl Store {
     ) -> Result<()> {
         let operator = input::name("操作员", Some(operator))?;
         let now = self.now();
-        let tx = self.write()?;
+        let tx = self.begin()?;
         for number in numbers {
-            let ticket = self.ticket(number)?;
+            let ticket = self.ticket_for_update(&tx, number)?;
             let rule = self.sla_rule(ticket.category_id, ticket.urgency)?;
             let before = ticket.materials.len();
             let (next, event) = workflow::apply(&ticket, Action::Print, now, &operator, &rule)?;
@@ -604,13 +783,7 @@ impl Store {
     /// 工单列表: filters, keyword search, sorting and paging.
     pub fn list_tickets(&self, f: &TicketFilter) -> Result<TicketPage> {
         let now = self.now();
-        let mut wheres: Vec<String> = Vec::new();
-        let mut args: Vec<(String, Value)> = vec![(":now".into(), Value::Integer(now.timestamp()))];
-        let mut arg = |wheres: &mut Vec<String>, clause: &str, v: Value| {
-            let name = format!(":p{}", args.len());
-            wheres.push(clause.replace("?", &name));
-            args.push((name, v));
-        };
+        let mut w = Filter::default();
         if !f.statuses.is_empty() {
             let codes = f
                 .statuses
@@ -618,46 +791,36 @@ impl Store {
                 .flat_map(|s| s.split(','))
                 .map(|s| Status::parse(s).map(|s| format!("'{}'", s.code())))
                 .collect::<Result<Vec<_>>>()?;
-            wheres.push(format!("t.status IN ({})", codes.join(", ")));
+            w.clause(format!("t.status IN ({})", codes.join(", ")));
         }
         if let Some(k) = f.kind.as_deref().filter(|s| !s.trim().is_empty()) {
-            arg(
-                &mut wheres,
-                "t.kind = ?",
-                Value::Text(Kind::parse(k)?.code().into()),
-            );
+            w.push("t.kind = ?", Value::Text(Kind::parse(k)?.code().into()));
         }
         if let Some(u) = f.urgency.as_deref().filter(|s| !s.trim().is_empty()) {
-            arg(
-                &mut wheres,
+            w.push(
                 "t.urgency = ?",
                 Value::Text(Urgency::parse(u)?.code().into()),
             );
         }
         if let Some(c) = f.category.as_deref().filter(|s| !s.trim().is_empty()) {
-            arg(
-                &mut wheres,
+            w.push(
                 "t.category_id = ?",
-                Value::Integer(self.category_by_name(c)?.id),
+                Value::Int(self.category_by_name(c)?.id),
             );
         }
         if let Some(name) = f.technician.as_deref().filter(|s| !s.trim().is_empty()) {
-            arg(
-                &mut wheres,
-                "t.assignee_id = ?",
-                Value::Integer(self.technician(name)?.id),
-            );
+            w.push("t.assignee_id = ?", Value::Int(self.technician(name)?.id));
         }
         if let Some(site) = f.site.as_deref().filter(|s| !s.trim().is_empty()) {
             let id = self
                 .find_site(site)?
                 .ok_or_else(|| Error::NotFound(format!("小区“{}”不存在", site.trim())))?;
-            arg(&mut wheres, "t.site_id = ?", Value::Integer(id));
+            w.push("t.site_id = ?", Value::Int(id));
         }
         if let Some(m) = f.month.as_deref().filter(|s| !s.trim().is_empty()) {
             let (a, b) = self.zone.month_range(m)?;
-            arg(&mut wheres, "t.received_at >= ?", Value::Integer(a));
-            arg(&mut wheres, "t.received_at < ?", Value::Integer(b));
+            w.push("t.received_at >= ?", Value::Int(a));
+            w.push("t.received_at < ?", Value::Int(b));
         }
         let from_date = f.from.as_deref().filter(|s| !s.trim().is_empty());
         let to_date = f.to.as_deref().filter(|s| !s.trim().is_empty());
@@ -670,19 +833,16 @@ impl Store {
         }
         if let Some(d) = f.from.as_deref().filter(|s| !s.trim().is_empty()) {
             let d = parse_date("开始日期", d)?;
-            arg(
-                &mut wheres,
-                "t.received_at >= ?",
-                Value::Integer(self.zone.day_start(d)?),
-            );
+            w.push("t.received_at >= ?", Value::Int(self.zone.day_start(d)?));
         }
         if let Some(d) = f.to.as_deref().filter(|s| !s.trim().is_empty()) {
             let d = parse_date("结束日期", d)?;
             let (_, end) = self.zone.date_range(d, d)?;
-            arg(&mut wheres, "t.received_at < ?", Value::Integer(end));
+            w.push("t.received_at < ?", Value::Int(end));
         }
         if f.overdue {
-            wheres.push(OVERDUE_SQL.to_string());
+            let p = w.param(Value::Int(now.timestamp()));
+            w.clause(overdue_sql(&p));
         }
         if let Some(q) = f.q.as_deref() {
             let q = input::text("搜索关键词", Some(q), 100, false)?.unwrap_or_default();
@@ -692,8 +852,7 @@ impl Store {
                     .replace('\\', "\\\\")
                     .replace('%', "\\%")
                     .replace('_', "\\_");
-                arg(
-                    &mut wheres,
+                w.push(
                     "t.search_text LIKE ? ESCAPE '\\'",
                     Value::Text(format!("%{escaped}%")),
                 );
@@ -711,8 +870,9 @@ impl Store {
             "-urgency" => "t.urgency DESC, t.received_at DESC",
             "category" => "c.sort_order ASC, t.received_at DESC",
             "-category" => "c.sort_order DESC, t.received_at DESC",
-            "assignee" => "tech.name ASC, t.received_at DESC",
-            "-assignee" => "tech.name DESC, t.received_at DESC",
+            // Unassigned first ascending, last descending (SQLite's NULL order; PG's differs).
+            "assignee" => "tech.name ASC NULLS FIRST, t.received_at DESC",
+            "-assignee" => "tech.name DESC NULLS LAST, t.received_at DESC",
             other => {
                 return Err(Error::invalid(format!(
                     "排序字段“{other}”无法识别，可选：received_at、number、status、urgency、category、assignee（前加 - 为倒序）"
@@ -727,37 +887,29 @@ impl Store {
         if offset < 0 {
             return Err(Error::invalid("偏移量不能为负数"));
         }
-        let where_sql = if wheres.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", wheres.join(" AND "))
-        };
-        let named: Vec<(&str, &dyn rusqlite::ToSql)> = args
-            .iter()
-            .filter(|(n, _)| n != ":now" || where_sql.contains(":now"))
-            .map(|(n, v)| (n.as_str(), v as &dyn rusqlite::ToSql))
-            .collect();
+        let where_sql = w.sql();
+        let args: Vec<&dyn Param> = w.args.iter().map(|v| v as &dyn Param).collect();
         let total: i64 = self
-            .conn()
-            .prepare(&format!("SELECT count(*) FROM tickets t{where_sql}"))
+            .db
+            .query_one(&format!("SELECT count(*) FROM tickets t{where_sql}"), &args)
             .sql("count tickets")?
-            .query_row(named.as_slice(), |r| r.get(0))
-            .sql("count tickets")?;
-        let zone = self.zone;
-        let mut stmt = self
-            .conn()
-            .prepare(&format!(
-                "{TICKET_SELECT}{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-            ))
-            .sql("list tickets")?;
-        let mut tickets: Vec<Ticket> = stmt
-            .query_map(named.as_slice(), |r| ticket_row(r, &zone, &now))
+            .get(0)?;
+        let tickets = self
+            .db
+            .query(
+                &format!(
+                    "{TICKET_SELECT}{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+                ),
+                &args,
+            )
             .sql("list tickets")?
-            .collect::<std::result::Result<_, _>>()
-            .sql("list tickets")?;
-        for t in &mut tickets {
-            t.materials = load_materials(self.conn(), t.id)?;
-        }
+            .iter()
+            .map(|r| {
+                let mut t = ticket_row(r, &self.zone, &now)?;
+                t.materials = load_materials(&self.db, t.id)?;
+                Ok(t)
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(TicketPage {
             total,
             limit,
@@ -770,26 +922,23 @@ impl Store {
     /// progress for 2 hours, completed but not visited past the visit deadline.
     pub fn escalations(&self) -> Result<Vec<Escalation>> {
         let now = self.now();
-        let zone = self.zone;
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!(
-                "{TICKET_SELECT} WHERE (t.status = 'received' AND t.dispatch_due < ?1)
-                   OR (t.status = 'assigned' AND t.assigned_at < ?2)
-                   OR (t.status = 'completed' AND t.visit_due < ?1)"
-            ))
-            .sql("escalations")?;
-        let tickets: Vec<Ticket> = stmt
-            .query_map(
-                params![
-                    now.timestamp(),
-                    now.timestamp() - sla::NO_PROGRESS_MINUTES * 60
+        let tickets = self
+            .db
+            .query(
+                &format!(
+                    "{TICKET_SELECT} WHERE (t.status = 'received' AND t.dispatch_due < ?1)
+                       OR (t.status = 'assigned' AND t.assigned_at < ?2)
+                       OR (t.status = 'completed' AND t.visit_due < ?1)"
+                ),
+                &[
+                    &now.timestamp(),
+                    &(now.timestamp() - sla::NO_PROGRESS_MINUTES * 60),
                 ],
-                |r| ticket_row(r, &zone, &now),
             )
             .sql("escalations")?
-            .collect::<std::result::Result<_, _>>()
-            .sql("escalations")?;
+            .iter()
+            .map(|r| ticket_row(r, &self.zone, &now))
+            .collect::<Result<Vec<_>>>()?;
         let mut out: Vec<Escalation> = tickets
             .into_iter()
             .filter_map(|t| {
@@ -832,7 +981,6 @@ impl Store {
         let window = DUPLICATE_WINDOW_HOURS * 3600;
         let from = nt.received_at.timestamp().saturating_sub(window);
         let to = nt.received_at.timestamp().saturating_add(window);
-        let zone = self.zone;
         let (place_sql, place_args): (&str, Vec<Value>) = match nt.scope {
             Scope::InHome => {
                 let Some(sid) = site else {
@@ -841,7 +989,7 @@ impl Store {
                 (
                     "t.unit_id = (SELECT id FROM units WHERE site_id = ?4 AND building = ?5 AND unit = ?6 AND room = ?7)",
                     vec![
-                        Value::Integer(sid),
+                        Value::Int(sid),
                         Value::Text(normalize_building(nt.building.as_deref().unwrap_or(""))),
                         Value::Text(normalize_unit(nt.unit.as_deref().unwrap_or(""))),
                         Value::Text(normalize_room(nt.room.as_deref().unwrap_or(""))),
@@ -849,62 +997,60 @@ impl Store {
                 )
             }
             Scope::PublicArea => (
-                "t.unit_id IS NULL AND t.location = ?4 AND ifnull(t.site_id, 0) = ifnull(?5, 0)",
+                "t.unit_id IS NULL AND t.location = ?4
+                   AND coalesce(t.site_id, 0) = coalesce(CAST(?5 AS BIGINT), 0)",
                 vec![
                     Value::Text(nt.location.clone().unwrap_or_default()),
-                    site.map_or(Value::Null, Value::Integer),
+                    site.map_or(Value::Null, Value::Int),
                 ],
             ),
         };
-        let mut all: Vec<Value> = vec![
-            Value::Integer(category.id),
-            Value::Integer(from),
-            Value::Integer(to),
-        ];
+        let mut all: Vec<Value> = vec![Value::Int(category.id), Value::Int(from), Value::Int(to)];
         all.extend(place_args);
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!(
-                "{TICKET_SELECT} WHERE t.category_id = ?1 AND t.received_at BETWEEN ?2 AND ?3
-                   AND t.status IN ('received', 'assigned', 'in_progress', 'on_hold')
-                   AND {place_sql} ORDER BY t.received_at DESC"
-            ))
-            .sql("possible duplicates")?;
-        let rows = stmt
-            .query_map(params_from_iter(all.iter()), |r| ticket_row(r, &zone, &now))
-            .sql("possible duplicates")?;
-        rows.collect::<std::result::Result<_, _>>()
-            .sql("possible duplicates")
+        let args: Vec<&dyn Param> = all.iter().map(|v| v as &dyn Param).collect();
+        self.db
+            .query(
+                &format!(
+                    "{TICKET_SELECT} WHERE t.category_id = ?1 AND t.received_at BETWEEN ?2 AND ?3
+                       AND t.status IN ('received', 'assigned', 'in_progress', 'on_hold')
+                       AND {place_sql} ORDER BY t.received_at DESC"
+                ),
+                &args,
+            )
+            .sql("possible duplicates")?
+            .iter()
+            .map(|r| ticket_row(r, &self.zone, &now))
+            .collect()
     }
 
     /// 工作台 counters, with `today` counted in the office's local day.
     pub fn counters(&self) -> Result<Counters> {
         let now = self.now();
         let today = self.zone.day_start(self.zone.local_date(&now))?;
-        self.conn()
-            .query_row(
+        let r = self
+            .db
+            .query_one(
                 &format!(
                     "SELECT
                         count(*) FILTER (WHERE t.status = 'received'),
                         count(*) FILTER (WHERE t.status IN ('assigned', 'in_progress')),
                         count(*) FILTER (WHERE t.status = 'on_hold'),
-                        count(*) FILTER (WHERE {OVERDUE_SQL}),
+                        count(*) FILTER (WHERE {}),
                         count(*) FILTER (WHERE t.status = 'completed'),
-                        count(*) FILTER (WHERE t.received_at >= :today)
-                     FROM tickets t"
+                        count(*) FILTER (WHERE t.received_at >= ?2)
+                     FROM tickets t",
+                    overdue_sql("?1")
                 ),
-                rusqlite::named_params! {":now": now.timestamp(), ":today": today},
-                |r| {
-                    Ok(Counters {
-                        received: r.get(0)?,
-                        in_progress: r.get(1)?,
-                        on_hold: r.get(2)?,
-                        overdue: r.get(3)?,
-                        to_visit: r.get(4)?,
-                        today: r.get(5)?,
-                    })
-                },
+                &[&now.timestamp(), &today],
             )
-            .sql("counters")
+            .sql("counters")?;
+        Ok(Counters {
+            received: r.get(0)?,
+            in_progress: r.get(1)?,
+            on_hold: r.get(2)?,
+            overdue: r.get(3)?,
+            to_visit: r.get(4)?,
+            today: r.get(5)?,
+        })
     }
 }
