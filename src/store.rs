@@ -9,6 +9,7 @@ pub(crate) mod db;
 mod events;
 mod migrations;
 mod places;
+mod reports;
 mod settings;
 mod technicians;
 mod tickets;
@@ -29,6 +30,7 @@ pub(crate) use places::{
     unit_id as places_unit_id, upsert_contact as places_upsert_contact,
 };
 pub use places::{CallerMatch, Site};
+pub(crate) use reports::FactsRow;
 pub use settings::Settings;
 pub use technicians::{Suggestion, Technician};
 pub(crate) use tickets::search_text as search_text_of;
