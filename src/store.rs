@@ -7,6 +7,7 @@ mod backup;
 mod categories;
 pub(crate) mod db;
 mod events;
+mod imports;
 mod migrations;
 mod places;
 mod reports;
@@ -24,6 +25,7 @@ use db::{Db, Tx};
 
 pub use backup::{attachments_dir_of, BackupReport, RestoreReport};
 pub use categories::Category;
+pub(crate) use imports::PlacePlan;
 pub use migrations::MIGRATIONS;
 pub(crate) use places::{
     normalize_building, normalize_room, normalize_unit, site_id as places_site_id,
