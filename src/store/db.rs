@@ -215,9 +215,9 @@ impl DbError {
                 e.code,
                 rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
             ),
-            DbError::Postgres(e) => e
-                .code()
-                .is_some_and(|c| matches!(c.code(), "40001" | "40P01" | "55P03")),
+            DbError::Postgres(e) => e.code().is_some_and(|c| {
+                matches!(c.code(), "40001" | "40P01" | "55P03")
+            }),
             _ => false,
         }
     }
@@ -327,8 +327,7 @@ impl Db {
         match &self.inner {
             Inner::Sqlite(c) => {
                 let mut stmt = c.prepare_cached(sql)?;
-                let n =
-                    stmt.execute(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
+                let n = stmt.execute(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
                 Ok(n as u64)
             }
             Inner::Postgres { client, .. } => {
@@ -526,8 +525,7 @@ fn pg_value(r: &postgres::Row, i: usize) -> DbResult<Value> {
     use postgres::types::Type;
     let ty = r.columns()[i].type_().clone();
     Ok(if ty == Type::INT8 {
-        r.try_get::<_, Option<i64>>(i)?
-            .map_or(Value::Null, Value::Int)
+        r.try_get::<_, Option<i64>>(i)?.map_or(Value::Null, Value::Int)
     } else if ty == Type::INT4 {
         r.try_get::<_, Option<i32>>(i)?
             .map_or(Value::Null, |v| Value::Int(v.into()))
@@ -538,8 +536,7 @@ fn pg_value(r: &postgres::Row, i: usize) -> DbResult<Value> {
         r.try_get::<_, Option<bool>>(i)?
             .map_or(Value::Null, |v| Value::Int(v.into()))
     } else if ty == Type::FLOAT8 {
-        r.try_get::<_, Option<f64>>(i)?
-            .map_or(Value::Null, Value::Real)
+        r.try_get::<_, Option<f64>>(i)?.map_or(Value::Null, Value::Real)
     } else if ty == Type::FLOAT4 {
         r.try_get::<_, Option<f32>>(i)?
             .map_or(Value::Null, |v| Value::Real(v.into()))
@@ -608,8 +605,7 @@ mod tests {
     #[test]
     fn sqlite_rows_come_back_as_values_and_a_dropped_tx_rolls_back() {
         let db = Db::sqlite(rusqlite::Connection::open_in_memory().unwrap());
-        db.batch("CREATE TABLE t(a INTEGER, b TEXT, c REAL)")
-            .unwrap();
+        db.batch("CREATE TABLE t(a INTEGER, b TEXT, c REAL)").unwrap();
         let tx = db.begin().unwrap();
         tx.execute(
             "INSERT INTO t VALUES (?1, ?2, ?3)",
@@ -619,11 +615,8 @@ mod tests {
         drop(tx);
         assert!(db.query("SELECT * FROM t", &[]).unwrap().is_empty());
         let tx = db.begin().unwrap();
-        tx.execute(
-            "INSERT INTO t VALUES (?1, ?2, ?3)",
-            &[&7i64, &"漏水", &1.5f64],
-        )
-        .unwrap();
+        tx.execute("INSERT INTO t VALUES (?1, ?2, ?3)", &[&7i64, &"漏水", &1.5f64])
+            .unwrap();
         tx.commit().unwrap();
         let r = db.query_one("SELECT a, b, c FROM t", &[]).unwrap();
         assert_eq!(r.get::<i64>(0).unwrap(), 7);
