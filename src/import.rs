@@ -14,12 +14,11 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::error::{Error, Result, SqlContext};
+use crate::error::{Error, Result};
 use crate::input;
-use crate::store::{normalize_building, normalize_room, normalize_unit};
+use crate::store::{normalize_building, normalize_room, normalize_unit, PlacePlan};
 use crate::Store;
 
 /// The columns an import understands.
@@ -213,9 +212,7 @@ const MAX_MERGE_FILL: usize = 10_000_000;
 pub fn preview(store: &Store, path: impl AsRef<Path>) -> Result<ImportPreview> {
     let path = path.as_ref();
     let mut p = parse(path)?;
-    let plan = Plan::new(&p.rows);
-    let (resolved, _) = read_snapshot(store.conn(), |conn| resolve(conn, &plan))?;
-    (p.units_new, p.contacts_new, p.phones_new) = resolved.new_counts();
+    (p.units_new, p.contacts_new, p.phones_new) = store.import_new_counts(&plan(&p.rows))?;
     Ok(p)
 }
 
@@ -274,358 +271,67 @@ pub fn commit(store: &mut Store, path: impl AsRef<Path>) -> Result<ImportReport>
     })
 }
 
-/// Match `rows` against a read snapshot (no lock), then insert what is new in one
-/// IMMEDIATE transaction.
+/// Insert what is new of `rows` (matched outside the lock) in one write transaction.
 fn commit_part(store: &Store, rows: &[ImportRow]) -> Result<(i64, i64, i64)> {
-    let plan = Plan::new(rows);
-    let (seen, snapshot) = read_snapshot(store.conn(), |conn| resolve(conn, &plan))?;
-    let tx = store.write()?;
-    // The desk may have written since the snapshot. Places are only ever added, so the
-    // ids seen stay right, and `write_plan` tolerates a place added meanwhile; only if
-    // rows seen are gone (a restore) is the part matched again under the lock.
-    let resolved = if snapshot.still_holds(&tx)? {
-        seen
-    } else {
-        resolve(&tx, &plan)?
-    };
-    let added = write_plan(&tx, &plan, &resolved)?;
-    tx.commit().sql("commit import")?;
-    Ok(added)
+    store.import_places(&plan(rows))
 }
 
 /// The valid rows as the places tables key them (site name; site, building, unit and
 /// room normalised; unit and name; contact and phone), each once.
-struct Plan {
-    sites: Vec<String>,
-    units: Vec<(usize, String, String, String)>,
-    contacts: Vec<(usize, String)>,
-    phones: Vec<(usize, String)>,
-}
-
-impl Plan {
-    fn new(rows: &[ImportRow]) -> Plan {
-        let mut plan = Plan {
-            sites: Vec::new(),
-            units: Vec::new(),
-            contacts: Vec::new(),
-            phones: Vec::new(),
-        };
-        let mut sites: HashMap<String, usize> = HashMap::new();
-        let mut units: HashMap<(usize, String, String, String), usize> = HashMap::new();
-        let mut contacts: HashMap<(usize, String), usize> = HashMap::new();
-        let mut phones: HashSet<(usize, String)> = HashSet::new();
-        for r in rows {
-            let name = r.site.trim();
-            let s = match sites.get(name) {
-                Some(&s) => s,
-                None => {
-                    plan.sites.push(name.to_string());
-                    sites.insert(name.to_string(), plan.sites.len() - 1);
-                    plan.sites.len() - 1
-                }
-            };
-            let key = (
-                s,
-                normalize_building(&r.building),
-                normalize_unit(&r.unit),
-                normalize_room(&r.room),
-            );
-            let u = match units.get(&key) {
-                Some(&u) => u,
-                None => {
-                    plan.units.push(key.clone());
-                    units.insert(key, plan.units.len() - 1);
-                    plan.units.len() - 1
-                }
-            };
-            if r.name.is_empty() {
-                continue;
-            }
-            let key = (u, r.name.clone());
-            let c = match contacts.get(&key) {
-                Some(&c) => c,
-                None => {
-                    plan.contacts.push(key.clone());
-                    contacts.insert(key, plan.contacts.len() - 1);
-                    plan.contacts.len() - 1
-                }
-            };
-            for phone in &r.phones {
-                if phones.insert((c, phone.clone())) {
-                    plan.phones.push((c, phone.clone()));
-                }
-            }
-        }
-        plan
-    }
-}
-
-/// Which of a plan's sites, units and contacts are on file (their ids) and which
-/// phones are.
-struct Resolved {
-    sites: Vec<Option<i64>>,
-    units: Vec<Option<i64>>,
-    contacts: Vec<Option<i64>>,
-    phones: Vec<bool>,
-}
-
-impl Resolved {
-    /// Units, contacts and phones committing would add.
-    fn new_counts(&self) -> (i64, i64, i64) {
-        let missing = |v: &[Option<i64>]| v.iter().filter(|id| id.is_none()).count() as i64;
-        (
-            missing(&self.units),
-            missing(&self.contacts),
-            self.phones.iter().filter(|on_file| !**on_file).count() as i64,
-        )
-    }
-}
-
-/// What a read snapshot saw of the places tables: `PRAGMA data_version` (changes when
-/// another connection commits) and, per table, how many rows and the highest id.
-#[derive(PartialEq)]
-struct Snapshot {
-    version: i64,
-    tables: [(i64, i64); 3],
-}
-
-const PLACE_TABLES: [&str; 3] = ["sites", "units", "contacts"];
-
-impl Snapshot {
-    fn take(conn: &rusqlite::Connection) -> Result<Snapshot> {
-        let mut tables = [(0, 0); 3];
-        for (t, name) in tables.iter_mut().zip(PLACE_TABLES) {
-            *t = conn
-                .query_row(
-                    &format!("SELECT count(*), ifnull(max(id), 0) FROM {name}"),
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .sql("import snapshot")?;
-        }
-        let version = conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .sql("pragma data_version")?;
-        Ok(Snapshot { version, tables })
-    }
-
-    /// Whether every place row the snapshot saw is still there under the same id. Sites,
-    /// units and contacts are never deleted or renumbered (only a restore replaces
-    /// them), so the same count up to the same highest id means the same rows.
-    fn still_holds(&self, conn: &rusqlite::Connection) -> Result<bool> {
-        let version: i64 = conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .sql("pragma data_version")?;
-        if version == self.version {
-            return Ok(true);
-        }
-        for ((count, max), name) in self.tables.iter().zip(PLACE_TABLES) {
-            let now: i64 = conn
-                .query_row(
-                    &format!("SELECT count(*) FROM {name} WHERE id <= ?1"),
-                    [max],
-                    |r| r.get(0),
-                )
-                .sql("import snapshot check")?;
-            if now != *count {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-}
-
-/// Run `f` in one read transaction (a consistent snapshot that takes no write lock).
-fn read_snapshot<T>(
-    conn: &rusqlite::Connection,
-    f: impl FnOnce(&rusqlite::Connection) -> Result<T>,
-) -> Result<(T, Snapshot)> {
-    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Deferred)
-        .sql("begin import read")?;
-    let snapshot = Snapshot::take(&tx)?;
-    let out = f(&tx)?;
-    tx.commit().sql("end import read")?;
-    Ok((out, snapshot))
-}
-
-/// Look every planned site, unit, contact and phone up. Reads only.
-fn resolve(conn: &rusqlite::Connection, plan: &Plan) -> Result<Resolved> {
-    let mut site_q = conn
-        .prepare("SELECT id FROM sites WHERE name = ?1")
-        .sql("import find site")?;
-    let mut unit_q = conn
-        .prepare(
-            "SELECT id FROM units WHERE site_id = ?1 AND building = ?2 AND unit = ?3 AND room = ?4",
-        )
-        .sql("import find unit")?;
-    let mut contact_q = conn
-        .prepare("SELECT id FROM contacts WHERE unit_id = ?1 AND name = ?2")
-        .sql("import find contact")?;
-    let mut phone_q = conn
-        .prepare("SELECT 1 FROM contact_phones WHERE contact_id = ?1 AND phone = ?2")
-        .sql("import find phone")?;
-    let mut out = Resolved {
-        sites: Vec::with_capacity(plan.sites.len()),
-        units: Vec::with_capacity(plan.units.len()),
-        contacts: Vec::with_capacity(plan.contacts.len()),
-        phones: Vec::with_capacity(plan.phones.len()),
+fn plan(rows: &[ImportRow]) -> PlacePlan {
+    let mut plan = PlacePlan {
+        sites: Vec::new(),
+        units: Vec::new(),
+        contacts: Vec::new(),
+        phones: Vec::new(),
     };
-    for name in &plan.sites {
-        let id = site_q
-            .query_row(params![name], |r| r.get(0))
-            .optional()
-            .sql("import find site")?;
-        out.sites.push(id);
-    }
-    for (s, building, unit, room) in &plan.units {
-        let id = match out.sites.get(*s).copied().flatten() {
-            Some(site) => unit_q
-                .query_row(params![site, building, unit, room], |r| r.get(0))
-                .optional()
-                .sql("import find unit")?,
-            None => None,
-        };
-        out.units.push(id);
-    }
-    for (u, name) in &plan.contacts {
-        let id = match out.units.get(*u).copied().flatten() {
-            Some(unit) => contact_q
-                .query_row(params![unit, name], |r| r.get(0))
-                .optional()
-                .sql("import find contact")?,
-            None => None,
-        };
-        out.contacts.push(id);
-    }
-    for (c, phone) in &plan.phones {
-        let on_file = match out.contacts.get(*c).copied().flatten() {
-            Some(contact) => phone_q
-                .exists(params![contact, phone])
-                .sql("import find phone")?,
-            None => false,
-        };
-        out.phones.push(on_file);
-    }
-    Ok(out)
-}
-
-/// Insert what `resolved` says is missing; returns the units, contacts and phones added.
-/// Runs inside the write transaction, so it does nothing but inserts. A place someone
-/// added since `resolved` was read is taken as found, not added twice or counted.
-fn write_plan(
-    conn: &rusqlite::Connection,
-    plan: &Plan,
-    resolved: &Resolved,
-) -> Result<(i64, i64, i64)> {
-    // Plan indices always point inside these lists; a miss is a bug, refused not panicked.
-    let id_at = |ids: &[i64], i: usize| {
-        ids.get(i)
-            .copied()
-            .ok_or_else(|| Error::invalid("导入数据整理出错，请重新导入"))
-    };
-    let mut add_site = conn
-        .prepare("INSERT INTO sites (name) VALUES (?1) ON CONFLICT DO NOTHING RETURNING id")
-        .sql("import add site")?;
-    let mut find_site = conn
-        .prepare("SELECT id FROM sites WHERE name = ?1")
-        .sql("import find site")?;
-    let mut add_unit = conn
-        .prepare(
-            "INSERT INTO units (site_id, building, unit, room) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT DO NOTHING RETURNING id",
-        )
-        .sql("import add unit")?;
-    let mut find_unit = conn
-        .prepare(
-            "SELECT id FROM units WHERE site_id = ?1 AND building = ?2 AND unit = ?3 AND room = ?4",
-        )
-        .sql("import find unit")?;
-    let mut add_contact = conn
-        .prepare(
-            "INSERT INTO contacts (unit_id, name) VALUES (?1, ?2)
-             ON CONFLICT DO NOTHING RETURNING id",
-        )
-        .sql("import add contact")?;
-    let mut find_contact = conn
-        .prepare("SELECT id FROM contacts WHERE unit_id = ?1 AND name = ?2")
-        .sql("import find contact")?;
-    let mut add_phone = conn
-        .prepare(
-            "INSERT INTO contact_phones (contact_id, phone) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        )
-        .sql("import add phone")?;
-    let mut added = (0, 0, 0);
-    let mut sites = Vec::with_capacity(plan.sites.len());
-    for (i, name) in plan.sites.iter().enumerate() {
-        let id = match resolved.sites.get(i).copied().flatten() {
-            Some(id) => id,
-            None => match add_site
-                .query_row(params![name], |r| r.get(0))
-                .optional()
-                .sql("import add site")?
-            {
-                Some(id) => id,
-                None => find_site
-                    .query_row(params![name], |r| r.get(0))
-                    .sql("import find site")?,
-            },
-        };
-        sites.push(id);
-    }
-    let mut units = Vec::with_capacity(plan.units.len());
-    for (i, (s, building, unit, room)) in plan.units.iter().enumerate() {
-        let id = match resolved.units.get(i).copied().flatten() {
-            Some(id) => id,
+    let mut sites: HashMap<String, usize> = HashMap::new();
+    let mut units: HashMap<(usize, String, String, String), usize> = HashMap::new();
+    let mut contacts: HashMap<(usize, String), usize> = HashMap::new();
+    let mut phones: HashSet<(usize, String)> = HashSet::new();
+    for r in rows {
+        let name = r.site.trim();
+        let s = match sites.get(name) {
+            Some(&s) => s,
             None => {
-                let key = params![id_at(&sites, *s)?, building, unit, room];
-                match add_unit
-                    .query_row(key, |r| r.get(0))
-                    .optional()
-                    .sql("import add unit")?
-                {
-                    Some(id) => {
-                        added.0 += 1;
-                        id
-                    }
-                    None => find_unit
-                        .query_row(key, |r| r.get(0))
-                        .sql("import find unit")?,
-                }
+                plan.sites.push(name.to_string());
+                sites.insert(name.to_string(), plan.sites.len() - 1);
+                plan.sites.len() - 1
             }
         };
-        units.push(id);
-    }
-    let mut contacts = Vec::with_capacity(plan.contacts.len());
-    for (i, (u, name)) in plan.contacts.iter().enumerate() {
-        let id = match resolved.contacts.get(i).copied().flatten() {
-            Some(id) => id,
+        let key = (
+            s,
+            normalize_building(&r.building),
+            normalize_unit(&r.unit),
+            normalize_room(&r.room),
+        );
+        let u = match units.get(&key) {
+            Some(&u) => u,
             None => {
-                let key = params![id_at(&units, *u)?, name];
-                match add_contact
-                    .query_row(key, |r| r.get(0))
-                    .optional()
-                    .sql("import add contact")?
-                {
-                    Some(id) => {
-                        added.1 += 1;
-                        id
-                    }
-                    None => find_contact
-                        .query_row(key, |r| r.get(0))
-                        .sql("import find contact")?,
-                }
+                plan.units.push(key.clone());
+                units.insert(key, plan.units.len() - 1);
+                plan.units.len() - 1
             }
         };
-        contacts.push(id);
-    }
-    for (i, (c, phone)) in plan.phones.iter().enumerate() {
-        if !resolved.phones.get(i).copied().unwrap_or(false) {
-            added.2 += add_phone
-                .execute(params![id_at(&contacts, *c)?, phone])
-                .sql("import add phone")? as i64;
+        if r.name.is_empty() {
+            continue;
+        }
+        let key = (u, r.name.clone());
+        let c = match contacts.get(&key) {
+            Some(&c) => c,
+            None => {
+                plan.contacts.push(key.clone());
+                contacts.insert(key, plan.contacts.len() - 1);
+                plan.contacts.len() - 1
+            }
+        };
+        for phone in &r.phones {
+            if phones.insert((c, phone.clone())) {
+                plan.phones.push((c, phone.clone()));
+            }
         }
     }
-    Ok(added)
+    plan
 }
 
 /// One row of a sheet: its spreadsheet row number and its non-blank cells, sorted by

@@ -1,5 +1,6 @@
 //! 月度汇总 month report: the figures the manager hands upwards for one local calendar
-//! month, computed in SQL from `tickets` and their `ticket_events` history.
+//! month, replayed from `tickets` and their `ticket_events` history (the queries are in
+//! `store/reports.rs`; this module does the statistics).
 //!
 //! Decisions where the issue is silent (an office manager's reading):
 //! - A month is the office's local calendar month (`OfficeZone::month_range`).
@@ -49,11 +50,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
-use rusqlite::named_params;
 use serde::Serialize;
 
 use crate::clock::{OfficeZone, Time};
-use crate::error::{Error, Result, SqlContext};
+use crate::error::{Error, Result};
+use crate::store::FactsRow;
 use crate::ticket::{with_suffix, Channel, Kind, Satisfaction, Scope, Status, Urgency};
 use crate::Store;
 
@@ -295,149 +296,18 @@ fn normalize_month(month: &str) -> Result<String> {
         .to_string())
 }
 
-/// Every ticket the month touches, with its facts replayed from the history: received,
-/// (`pop CROSS JOIN ticket_events` makes SQLite walk the month's tickets and look up
-/// their events, instead of scanning every event in the database.)
-///
-/// completed, visited or cancelled in the month, or open at month end.
-/// Each ticket's status at month end (`:e`), for tickets received before it: replayed
-/// from the history for tickets whose status changed after `:e`, the current status for
-/// the rest (nothing has changed since; of those only open and 待回访 ones are listed).
-const AT_END_CTE: &str = "
-late(id) AS (
-    SELECT DISTINCT ticket_id FROM ticket_events
-     WHERE action IN ('assign', 'start', 'hold', 'resume', 'complete', 'visit', 'cancel', 'rework')
-       AND at >= :e
-),
-at_end(id, st) AS (
-    SELECT * FROM (
-        SELECT l.id,
-            (SELECT ev.to_status FROM ticket_events ev
-              WHERE ev.ticket_id = l.id AND ev.at < :e AND ev.to_status IS NOT NULL
-                AND (ev.action = 'created' OR ev.from_status IS NOT ev.to_status)
-              ORDER BY ev.at DESC, ev.id DESC LIMIT 1) AS st
-          FROM late l JOIN tickets t ON t.id = l.id
-         WHERE t.received_at < :e)
-    UNION ALL
-    SELECT id, status FROM tickets
-     WHERE status IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed')
-       AND received_at < :e AND status_changed_at < :e
-)";
-
 /// Tickets open (or 待回访) at month end.
 fn open_at_month_end(store: &Store, end: i64) -> Result<i64> {
-    store
-        .conn()
-        .query_row(
-            &format!(
-                "WITH {AT_END_CTE} SELECT count(*) FROM at_end
-                  WHERE st IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed')"
-            ),
-            named_params! {":e": end},
-            |r| r.get(0),
-        )
-        .sql("open at month end")
-}
-
-/// Every ticket the month touches, with its facts replayed from the history: received,
-/// completed, visited or cancelled in the month, or still being worked on at month end
-/// past the completion deadline.
-const FACTS_SQL: &str = "
-pop(id) AS (
-    SELECT id FROM tickets WHERE received_at >= :s AND received_at < :e
-    UNION
-    SELECT ticket_id FROM ticket_events
-     WHERE action IN ('complete', 'visit', 'cancel') AND at >= :s AND at < :e
-    UNION
-    SELECT a.id FROM at_end a JOIN tickets t ON t.id = a.id
-     WHERE a.st IN ('received', 'assigned', 'in_progress') AND t.completion_due < :cut
-),
-ev AS (
-    SELECT e.ticket_id AS tid,
-        min(CASE WHEN e.action = 'complete' THEN e.id END) AS c_first_id,
-        min(CASE WHEN e.action = 'complete' THEN e.at END) AS c_first_at,
-        min(CASE WHEN e.action = 'complete' AND e.at >= :s AND e.at < :e THEN e.id END) AS m_c_first_id,
-        max(CASE WHEN e.action = 'complete' AND e.at >= :s AND e.at < :e THEN e.id END) AS m_c_last_id,
-        max(CASE WHEN e.action = 'complete' AND e.at >= :s AND e.at < :e THEN e.at END) AS m_c_last_at,
-        sum(e.action = 'visit' AND e.at >= :s AND e.at < :e) AS m_visits,
-        sum(e.action = 'visit' AND e.at >= :s AND e.at < :e AND
-            CASE WHEN t.visited_at = e.at AND t.satisfaction IS NOT NULL
-                 THEN t.satisfaction IN ('very_satisfied', 'satisfied')
-                 ELSE (e.note LIKE '非常满意%' OR e.note LIKE '满意%') END) AS m_satisfied,
-        max(e.action = 'cancel' AND e.at >= :s AND e.at < :e) AS m_cancelled,
-        max(CASE WHEN e.action = 'rework' THEN e.id END) AS rework_last_id,
-        max(CASE WHEN e.action = 'visit' THEN e.id END) AS visit_last_id
-      FROM pop CROSS JOIN ticket_events e ON e.ticket_id = pop.id
-      JOIN tickets t ON t.id = pop.id
-     GROUP BY e.ticket_id
-),
-hr(tid, resume_id, mins) AS (
-    SELECT tid, id, (at - hold_at) / 60 FROM (
-        SELECT e.ticket_id AS tid, e.id, e.at, e.action,
-            lag(e.action) OVER w AS prev_action, lag(e.at) OVER w AS hold_at
-          FROM pop CROSS JOIN ticket_events e ON e.ticket_id = pop.id
-         WHERE e.action IN ('hold', 'resume')
-        WINDOW w AS (PARTITION BY e.ticket_id ORDER BY e.id))
-     WHERE action = 'resume' AND prev_action = 'hold'
-)
-SELECT t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
-    s.name, u.building, u.unit, u.room, t.location, t.scope, c.name, c.sort_order, t.urgency,
-    t.description, tech.name, t.received_at, t.dispatched_at, t.arrived_at, t.completed_at,
-    t.visited_at, t.cancelled_at, t.completion_due, t.held_minutes, t.cause, t.measures,
-    t.labour_minutes, t.paid, t.fee_fen,
-    (SELECT ifnull(sum(m.amount_fen), 0) FROM ticket_materials m WHERE m.ticket_id = t.id),
-    t.satisfaction, t.rework_count, t.cancel_reason,
-    -- 34: first completion and the hold minutes before it
-    ev.c_first_at,
-    (SELECT ifnull(sum(h.mins), 0) FROM hr h WHERE h.tid = t.id AND h.resume_id < ev.c_first_id),
-    ev.m_c_first_id IS NOT NULL,
-    ev.m_c_last_at,
-    CASE WHEN ev.m_c_last_id IS NULL THEN NULL
-         WHEN ifnull(ev.rework_last_id, 0) < ev.m_c_last_id THEN t.completion_due
-         ELSE
-            coalesce(
-                (SELECT r.at FROM ticket_events r WHERE r.ticket_id = t.id AND r.action = 'rework'
-                    AND r.id < ev.m_c_last_id ORDER BY r.id DESC LIMIT 1),
-                CASE WHEN t.urgency = 'scheduled' AND t.appointment_at IS NOT NULL
-                     THEN t.appointment_at ELSE t.received_at END)
-            + 60 * ifnull((SELECT completion_minutes FROM sla_rules
-                    WHERE urgency = t.urgency AND (category_id = t.category_id OR category_id IS NULL)
-                    ORDER BY category_id IS NULL LIMIT 1), 0)
-            + 60 * (SELECT ifnull(sum(h.mins), 0) FROM hr h WHERE h.tid = t.id
-                    AND h.resume_id < ev.m_c_last_id
-                    AND h.resume_id > ifnull((SELECT max(r.id) FROM ticket_events r
-                        WHERE r.ticket_id = t.id AND r.action = 'rework' AND r.id < ev.m_c_last_id), 0))
-    END,
-    ifnull(ev.visit_last_id > ev.m_c_last_id, 0),
-    ifnull(ev.rework_last_id > ev.m_c_first_id, 0),
-    ifnull(ev.m_visits, 0), ifnull(ev.m_satisfied, 0), ifnull(ev.m_cancelled, 0),
-    -- 44: status at month end
-    CASE WHEN t.received_at >= :e THEN NULL ELSE coalesce(ae.st, t.status) END,
-    -- 45: the ledger's last columns
-    (SELECT group_concat(m.name || CASE WHEN m.spec <> '' THEN '(' || m.spec || ')' ELSE '' END
-            || '×' || printf('%g', m.quantity), '；')
-       FROM ticket_materials m WHERE m.ticket_id = t.id),
-    t.owner_signed, t.payment_method
-  FROM pop
-  CROSS JOIN tickets t ON t.id = pop.id
-  JOIN categories c ON c.id = t.category_id
-  LEFT JOIN sites s ON s.id = t.site_id
-  LEFT JOIN units u ON u.id = t.unit_id
-  LEFT JOIN technicians tech ON tech.id = t.assignee_id
-  LEFT JOIN ev ON ev.tid = t.id
-  LEFT JOIN at_end ae ON ae.id = t.id
- ORDER BY t.received_at, t.id";
-
-fn parse_code<T>(idx: usize, s: String, parse: fn(&str) -> Result<T>) -> rusqlite::Result<T> {
-    parse(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
-    })
+    store.report_open_at(end)
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
     v.filter(|s| !s.is_empty())
 }
 
+/// Every ticket the month touches, with its facts replayed from the history: received,
+/// completed, visited or cancelled in the month, or still being worked on at month end
+/// past the completion deadline.
 fn month_facts(
     store: &Store,
     zone: &OfficeZone,
@@ -445,110 +315,92 @@ fn month_facts(
     end: i64,
     cut: i64,
 ) -> Result<Vec<MonthTicket>> {
-    let mut stmt = store
-        .conn()
-        .prepare(&format!("WITH {AT_END_CTE},{FACTS_SQL}"))
-        .sql("month facts")?;
-    let rows = stmt
-        .query_map(named_params! {":s": start, ":e": end, ":cut": cut}, |r| {
-            let time = |i: usize| -> rusqlite::Result<Option<Time>> {
-                Ok(r.get::<_, Option<i64>>(i)?.map(|s| zone.from_epoch(s)))
-            };
-            let received: i64 = r.get(17)?;
-            let dispatched: Option<i64> = r.get(18)?;
-            let arrived: Option<i64> = r.get(19)?;
-            let first_complete: Option<i64> = r.get(34)?;
-            let held_before_first: i64 = r.get(35)?;
-            let completed_in_month: bool = r.get(36)?;
-            let last_complete_in_month: Option<i64> = r.get(37)?;
-            let deadline: Option<i64> = r.get(38)?;
-            let status_at_end = r
-                .get::<_, Option<String>>(44)?
-                .map(|s| parse_code(44, s, Status::parse))
-                .transpose()?;
-            let received_in_month = received >= start && received < end;
-            let before_end = |t: Option<i64>| t.filter(|t| *t < end);
-            let mins = |t: Option<i64>| before_end(t).map(|t| (t - received).div_euclid(60));
-            let completion_due: Option<i64> = r.get(23)?;
-            let on_time = match (last_complete_in_month, deadline) {
-                (Some(c), Some(d)) => Some(c <= d),
-                (Some(_), None) => Some(true),
-                _ => None,
-            };
-            // Still being worked on at month end with the deadline passed (a ticket on
-            // hold has its clock paused, a 待回访 one is done).
-            let late_open = matches!(
-                status_at_end,
-                Some(Status::Received | Status::Assigned | Status::InProgress)
-            ) && completion_due.is_some_and(|d| d < cut);
-            let overdue = on_time == Some(false) || late_open;
-            Ok(MonthTicket {
-                number: r.get(0)?,
-                kind: parse_code(1, r.get(1)?, Kind::parse)?,
-                status: parse_code(2, r.get(2)?, Status::parse)?,
-                channel: parse_code(3, r.get(3)?, Channel::parse)?,
-                reporter: r.get(4)?,
-                phone: r.get(5)?,
-                site: r.get(6)?,
-                building: non_empty(r.get(7)?),
-                unit: non_empty(r.get(8)?),
-                room: non_empty(r.get(9)?),
-                location: non_empty(r.get(10)?),
-                scope: parse_code(11, r.get(11)?, Scope::parse)?,
-                category: r.get(12)?,
-                sort_order: r.get(13)?,
-                urgency: parse_code(14, r.get(14)?, Urgency::parse)?,
-                description: r.get(15)?,
-                assignee: r.get(16)?,
-                received_at: zone.from_epoch(received),
-                dispatched_at: time(18)?,
-                arrived_at: time(19)?,
-                completed_at: time(20)?,
-                visited_at: time(21)?,
-                cancelled_at: time(22)?,
-                completion_due: time(23)?,
-                held_minutes: r.get(24)?,
-                cause: r.get(25)?,
-                measures: r.get(26)?,
-                labour_minutes: r.get(27)?,
-                paid: r.get(28)?,
-                fee_fen: r.get(29)?,
-                materials_fen: r.get(30)?,
-                satisfaction: r
-                    .get::<_, Option<String>>(31)?
-                    .map(|s| parse_code(31, s, Satisfaction::parse))
-                    .transpose()?,
-                rework_count: r.get(32)?,
-                cancel_reason: r.get(33)?,
-                received_in_month,
-                completed_in_month,
-                completion_minutes: mins(first_complete).map(|m| (m - held_before_first).max(0)),
-                overdue,
-                deadline: if on_time.is_some() {
-                    deadline.map(|d| zone.from_epoch(d))
-                } else if late_open {
-                    completion_due.map(|d| zone.from_epoch(d))
-                } else {
-                    None
-                },
-                status_at_month_end: status_at_end,
-                dispatch_mins: mins(dispatched),
-                arrival_mins: mins(arrived),
-                completed_on_time: on_time,
-                visited_after: r.get(39)?,
-                reworked_after: r.get(40)?,
-                visits_in_month: r.get(41)?,
-                satisfied_in_month: r.get(42)?,
-                closed_in_month: r.get::<_, i64>(41)? > 0,
-                cancelled_in_month: r.get(43)?,
-                materials_text: r.get(45)?,
-                owner_signed: r.get(46)?,
-                payment_method: r.get(47)?,
-            })
-        })
-        .sql("month facts")?;
-    rows.collect::<std::result::Result<_, _>>()
-        .sql("month facts")
+    Ok(store
+        .report_month_facts(start, end, cut)?
+        .into_iter()
+        .map(|r| month_ticket(zone, start, end, cut, r))
+        .collect())
+}
+
+/// One facts row as the month judges it.
+fn month_ticket(zone: &OfficeZone, start: i64, end: i64, cut: i64, r: FactsRow) -> MonthTicket {
+    let time = |t: Option<i64>| t.map(|s| zone.from_epoch(s));
+    let received = r.received_at;
+    let received_in_month = received >= start && received < end;
+    let before_end = |t: Option<i64>| t.filter(|t| *t < end);
+    let mins = |t: Option<i64>| before_end(t).map(|t| (t - received).div_euclid(60));
+    let on_time = match (r.last_complete_in_month, r.deadline) {
+        (Some(c), Some(d)) => Some(c <= d),
+        (Some(_), None) => Some(true),
+        _ => None,
+    };
+    // Still being worked on at month end with the deadline passed (a ticket on
+    // hold has its clock paused, a 待回访 one is done).
+    let late_open = matches!(
+        r.status_at_end,
+        Some(Status::Received | Status::Assigned | Status::InProgress)
+    ) && r.completion_due.is_some_and(|d| d < cut);
+    let overdue = on_time == Some(false) || late_open;
+    MonthTicket {
+        number: r.number,
+        kind: r.kind,
+        status: r.status,
+        channel: r.channel,
+        reporter: r.reporter,
+        phone: r.phone,
+        site: r.site,
+        building: non_empty(r.building),
+        unit: non_empty(r.unit),
+        room: non_empty(r.room),
+        location: non_empty(r.location),
+        scope: r.scope,
+        category: r.category,
+        sort_order: r.category_sort_order,
+        urgency: r.urgency,
+        description: r.description,
+        assignee: r.assignee,
+        received_at: zone.from_epoch(received),
+        dispatched_at: time(r.dispatched_at),
+        arrived_at: time(r.arrived_at),
+        completed_at: time(r.completed_at),
+        visited_at: time(r.visited_at),
+        cancelled_at: time(r.cancelled_at),
+        completion_due: time(r.completion_due),
+        held_minutes: r.held_minutes,
+        cause: r.cause,
+        measures: r.measures,
+        labour_minutes: r.labour_minutes,
+        paid: r.paid,
+        fee_fen: r.fee_fen,
+        materials_fen: r.materials_fen,
+        satisfaction: r.satisfaction,
+        rework_count: r.rework_count,
+        cancel_reason: r.cancel_reason,
+        received_in_month,
+        completed_in_month: r.completed_in_month,
+        completion_minutes: mins(r.first_complete_at).map(|m| (m - r.held_before_first).max(0)),
+        overdue,
+        deadline: if on_time.is_some() {
+            time(r.deadline)
+        } else if late_open {
+            time(r.completion_due)
+        } else {
+            None
+        },
+        status_at_month_end: r.status_at_end,
+        dispatch_mins: mins(r.dispatched_at),
+        arrival_mins: mins(r.arrived_at),
+        completed_on_time: on_time,
+        visited_after: r.visited_after,
+        reworked_after: r.reworked_after,
+        visits_in_month: r.visits_in_month,
+        satisfied_in_month: r.satisfied_in_month,
+        closed_in_month: r.visits_in_month > 0,
+        cancelled_in_month: r.cancelled_in_month,
+        materials_text: r.materials_text,
+        owner_signed: r.owner_signed,
+        payment_method: r.payment_method,
+    }
 }
 
 /// A fraction rounded to 4 decimals; `None` when nothing to divide by.
@@ -861,56 +713,33 @@ fn home(building: Option<&str>, unit: Option<&str>, room: Option<&str>) -> Strin
 /// Days the hot-spot window looks back from month end.
 pub const HOT_SPOT_DAYS: i64 = 90;
 
-const HOT_SPOTS_SQL: &str = "
-SELECT s.name, u.building, u.unit, u.room, g.location, g.scope, c.name, g.n, g.last, g.numbers
-  FROM (
-    SELECT min(t.site_id) AS site_id, t.unit_id, min(t.location) AS location, min(t.scope) AS scope,
-        t.category_id, count(*) AS n, max(t.received_at) AS last,
-        group_concat(t.number, ',') AS numbers
-      FROM tickets t
-     WHERE t.received_at >= :from AND t.received_at < :e AND t.status <> 'cancelled'
-     GROUP BY CASE WHEN t.unit_id IS NOT NULL THEN 'u' || t.unit_id
-                   ELSE 'l' || ifnull(t.site_id, 0) || ':' || ifnull(t.location, '') END,
-              t.category_id
-    HAVING count(*) >= 2) g
-  JOIN categories c ON c.id = g.category_id
-  LEFT JOIN sites s ON s.id = g.site_id
-  LEFT JOIN units u ON u.id = g.unit_id
- ORDER BY g.n DESC, g.last DESC";
-
 fn hot_spots(store: &Store, zone: &OfficeZone, month: &str, end: i64) -> Result<Vec<HotSpot>> {
     let first = crate::clock::parse_month(month)?;
     // The 90 local days ending with the month's last day.
     let next = crate::clock::next_month(first)
         .ok_or_else(|| Error::invalid(format!("月份“{month}”超出范围，请检查")))?;
     let from = zone.day_start(next - Duration::days(HOT_SPOT_DAYS))?;
-    let mut stmt = store.conn().prepare(HOT_SPOTS_SQL).sql("hot spots")?;
-    let rows = stmt
-        .query_map(named_params! {":from": from, ":e": end}, |r| {
-            let scope = parse_code(5, r.get(5)?, Scope::parse)?;
-            let building: Option<String> = r.get(1)?;
-            let unit: Option<String> = r.get(2)?;
-            let room: Option<String> = r.get(3)?;
-            let location: Option<String> = r.get(4)?;
-            let place = match room {
-                Some(_) => home(building.as_deref(), unit.as_deref(), room.as_deref()),
-                None => location.unwrap_or_default(),
+    Ok(store
+        .report_hot_spots(from, end)?
+        .into_iter()
+        .map(|g| {
+            let place = match g.room {
+                Some(_) => home(g.building.as_deref(), g.unit.as_deref(), g.room.as_deref()),
+                None => g.location.unwrap_or_default(),
             };
-            let numbers: String = r.get(9)?;
-            let mut numbers: Vec<String> = numbers.split(',').map(String::from).collect();
+            let mut numbers = g.numbers;
             numbers.sort();
-            Ok(HotSpot {
-                site: r.get(0)?,
+            HotSpot {
+                site: g.site,
                 place,
-                scope,
-                category: r.get(6)?,
-                tickets: r.get(7)?,
-                last_received_at: zone.from_epoch(r.get(8)?),
+                scope: g.scope,
+                category: g.category,
+                tickets: g.tickets,
+                last_received_at: zone.from_epoch(g.last_received_at),
                 numbers,
-            })
+            }
         })
-        .sql("hot spots")?;
-    rows.collect::<std::result::Result<_, _>>().sql("hot spots")
+        .collect())
 }
 
 /// The KPIs as the 汇总 sheet and the PDF print them, in order: (JSON key, Chinese
@@ -1019,16 +848,10 @@ pub fn daily(store: &Store, month: &str) -> Result<Vec<DayRow>> {
         days.insert(d, (0, 0));
         d = d.succ_opt().unwrap_or(last + Duration::days(1));
     }
-    let conn = store.conn();
-    let mut bump = |sql: &str, which: usize| -> Result<()> {
-        let mut stmt = conn.prepare(sql).sql("daily volume")?;
-        let rows = stmt
-            .query_map(named_params! {":s": start, ":e": end}, |r| {
-                r.get::<_, i64>(0)
-            })
-            .sql("daily volume")?;
-        for at in rows {
-            let day = zone.local_date(&zone.from_epoch(at.sql("daily volume")?));
+    let (received, completed) = store.report_daily(start, end)?;
+    for (ats, which) in [(received, 0), (completed, 1)] {
+        for at in ats {
+            let day = zone.local_date(&zone.from_epoch(at));
             if let Some(v) = days.get_mut(&day) {
                 if which == 0 {
                     v.0 += 1;
@@ -1037,17 +860,7 @@ pub fn daily(store: &Store, month: &str) -> Result<Vec<DayRow>> {
                 }
             }
         }
-        Ok(())
-    };
-    bump(
-        "SELECT received_at FROM tickets WHERE received_at >= :s AND received_at < :e",
-        0,
-    )?;
-    bump(
-        "SELECT max(at) FROM ticket_events WHERE action = 'complete' AND at >= :s AND at < :e
-          GROUP BY ticket_id",
-        1,
-    )?;
+    }
     Ok(days
         .into_iter()
         .map(|(d, (received, completed))| DayRow {

@@ -8,9 +8,11 @@ mod backup;
 mod categories;
 pub(crate) mod db;
 mod events;
+mod imports;
 mod migrations;
 mod places;
 pub mod postgres;
+mod reports;
 mod settings;
 mod technicians;
 mod tickets;
@@ -27,12 +29,14 @@ use db::{Db, Tx};
 
 pub use backup::{attachments_dir_of, BackupReport, RestoreReport};
 pub use categories::Category;
+pub(crate) use imports::PlacePlan;
 pub use migrations::MIGRATIONS;
 pub(crate) use places::{
     normalize_building, normalize_room, normalize_unit, site_id as places_site_id,
     unit_id as places_unit_id, upsert_contact as places_upsert_contact,
 };
 pub use places::{CallerMatch, Site};
+pub(crate) use reports::FactsRow;
 pub use settings::Settings;
 pub use technicians::{Suggestion, Technician};
 pub(crate) use tickets::search_text as search_text_of;
