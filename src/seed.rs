@@ -3,14 +3,15 @@
 //! synthetic tickets are bulk-inserted for speed, still numbered and historied.
 
 use chrono::{Duration, Timelike};
-use rusqlite::params;
 use serde::Serialize;
 
-use crate::clock::Time;
+use crate::clock::{OfficeZone, Time};
 use crate::error::{Error, Result, SqlContext};
 use crate::input::{CompletionDraft, MaterialDraft, TechnicianDraft, TicketDraft};
-use crate::store::{self, Step, Store};
-use crate::ticket::{Satisfaction, Status};
+use crate::store::{self, BulkTicket, PickLists, Step, Store};
+use crate::ticket::{
+    Channel, Deadlines, Event, Kind, Satisfaction, Scope, Status, Ticket, Urgency,
+};
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
@@ -284,15 +285,8 @@ fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUni
 }
 
 fn ensure_empty(store: &Store) -> Result<()> {
-    let (tickets, people, places): (i64, i64, i64) = store
-        .conn()
-        .query_row(
-            "SELECT (SELECT count(*) FROM tickets), (SELECT count(*) FROM technicians),
-                    (SELECT count(*) FROM sites)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .sql("count data")?;
+    let size = store.office_size()?;
+    let (tickets, people, places) = (size.tickets, size.technicians, size.sites);
     if tickets + people + places > 0 {
         return Err(Error::Precondition(format!(
             "数据库里已有数据（工单 {tickets} 张、维修人员 {people} 名、小区 {places} 个）；演示数据只能写入空数据库，请用 --db 指定一个新文件"
@@ -764,160 +758,25 @@ fn synthetic_inner(store: &mut Store, n: usize, rng: &mut fastrand::Rng) -> Resu
         master_data(store, rng)?
     };
     let zone = store.zone();
-    let now = store.now();
+    let now = store.now().timestamp();
     let prefix = store.settings()?.number_prefix;
-    let conn = store.conn();
-    let ids = |sql: &str| -> Result<Vec<(i64, i64)>> {
-        let mut stmt = conn.prepare(sql).sql("seed ids")?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .sql("seed ids")?;
-        rows.collect::<std::result::Result<_, _>>().sql("seed ids")
-    };
-    let unit_rows = ids("SELECT id, site_id FROM units")?;
-    let categories = ids("SELECT id, id FROM categories")?;
-    let skills = ids("SELECT category_id, technician_id FROM technician_skills")?;
-    if unit_rows.is_empty() || categories.is_empty() || skills.is_empty() {
+    let picks = store.pick_lists()?;
+    if picks.units.is_empty() || picks.categories.is_empty() || picks.skills.is_empty() {
         return Err(Error::Precondition(
             "缺少小区、房屋或维修人员，无法生成测试工单".into(),
         ));
     }
     let span_secs = ((n as f64 / 30_000.0) * 30.0 * 86_400.0).max(86_400.0) as i64;
-    let mut received: Vec<i64> = (0..n)
-        .map(|_| now.timestamp() - rng.i64(0..span_secs))
-        .collect();
+    let mut received: Vec<i64> = (0..n).map(|_| now - rng.i64(0..span_secs)).collect();
     received.sort_unstable();
-    let tx = store.write()?;
-    let mut seqs: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-    {
-        let mut ins = tx
-            .prepare(
-                "INSERT INTO tickets (number, kind, status, channel, reporter, phone, site_id, unit_id,
-                    scope, category_id, urgency, description, received_at, assignee_id, dispatched_at,
-                    assigned_at, arrived_at, completed_at, visited_at, closed_at, cause, measures,
-                    labour_minutes, satisfaction, dispatch_due, arrival_due, completion_due, visit_due,
-                    status_changed_at, search_text)
-                 VALUES (?1, 'repair', ?2, 'phone', ?3, ?4, ?5, ?6, 'in_home', ?7, 'normal', ?8, ?9, ?10,
-                    ?11, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
-            )
-            .sql("seed insert ticket")?;
-        let mut ev = tx
-            .prepare(
-                "INSERT INTO ticket_events (ticket_id, at, operator, action, from_status, to_status)
-                 VALUES (?1, ?2, '测试数据', ?3, ?4, ?5)",
-            )
-            .sql("seed insert event")?;
-        for r in received {
-            let month = zone.month_key(&zone.from_epoch(r));
-            let seq = match seqs.get_mut(&month) {
-                Some(s) => {
-                    *s += 1;
-                    *s
-                }
-                None => {
-                    let last: i64 = tx
-                        .query_row(
-                            "SELECT ifnull((SELECT last FROM number_sequences WHERE key = ?1), 0)",
-                            params![format!("{prefix}-{month}")],
-                            |row| row.get(0),
-                        )
-                        .sql("seed sequence")?;
-                    seqs.insert(month.clone(), last + 1);
-                    last + 1
-                }
-            };
-            let number = format!("{prefix}-{month}-{seq:04}");
-            let (unit_id, site_id) = unit_rows[rng.usize(..unit_rows.len())];
-            let (category_id, _) = categories[rng.usize(..categories.len())];
-            let techs: Vec<i64> = skills
-                .iter()
-                .filter(|(c, _)| *c == category_id)
-                .map(|(_, t)| *t)
-                .collect();
-            let tech = if techs.is_empty() {
-                skills[0].1
-            } else {
-                techs[rng.usize(..techs.len())]
-            };
-            let (cat, descs, _) = CATEGORIES[rng.usize(..CATEGORIES.len())];
-            let desc = descs[rng.usize(..descs.len())];
-            let reporter = person(rng);
-            let phone = mobile(rng);
-            let dispatched = r + rng.i64(60..3600);
-            let arrived = dispatched + rng.i64(600..36_000);
-            let completed = arrived + rng.i64(1200..14_400);
-            let visited = completed + rng.i64(3600..200_000);
-            let at = |t: i64| (t <= now.timestamp()).then_some(t);
-            let (dispatched, arrived, completed, visited) = (
-                at(dispatched),
-                at(arrived).filter(|_| at(dispatched).is_some()),
-                at(completed).filter(|_| at(arrived).is_some()),
-                at(visited).filter(|_| at(completed).is_some()),
-            );
-            let status = match (dispatched, arrived, completed, visited) {
-                (_, _, _, Some(_)) => Status::Closed,
-                (_, _, Some(_), None) => Status::Completed,
-                (_, Some(_), None, None) => Status::InProgress,
-                (Some(_), None, None, None) => Status::Assigned,
-                _ => Status::Received,
-            };
-            let changed = visited
-                .or(completed)
-                .or(arrived)
-                .or(dispatched)
-                .unwrap_or(r);
-            ins.execute(params![
-                number,
-                status.code(),
-                reporter,
-                phone,
-                site_id,
-                unit_id,
-                category_id,
-                desc,
-                r,
-                dispatched.map(|_| tech),
-                dispatched,
-                arrived,
-                completed,
-                visited,
-                completed.map(|_| "配件老化损坏"),
-                completed.map(|_| "更换配件，试用正常"),
-                if completed.is_some() { 60 } else { 0 },
-                visited.map(|_| "satisfied"),
-                r + 1800,
-                r + 86_400,
-                r + 259_200,
-                completed.map(|c| c + 172_800),
-                changed,
-                crate::store::search_text_of(&[&number, &reporter, &phone, cat, desc]),
-            ])
-            .sql("seed insert ticket")?;
-            let id = tx.last_insert_rowid();
-            ev.execute(params![id, r, "created", None::<&str>, "received"])
-                .sql("seed insert event")?;
-            for (t, action, from, to) in [
-                (dispatched, "assign", "received", "assigned"),
-                (arrived, "start", "assigned", "in_progress"),
-                (completed, "complete", "in_progress", "completed"),
-                (visited, "visit", "completed", "closed"),
-            ] {
-                if let Some(t) = t {
-                    ev.execute(params![id, t, action, from, to])
-                        .sql("seed insert event")?;
-                }
-            }
+    // Written in parts, so a million tickets never sit in memory at once.
+    for part in received.chunks(10_000) {
+        let mut batch = Vec::with_capacity(part.len());
+        for &r in part {
+            batch.push(synthetic_ticket(&zone, now, r, &picks, rng));
         }
+        store.insert_bulk(&prefix, batch)?;
     }
-    for (month, last) in &seqs {
-        tx.execute(
-            "INSERT INTO number_sequences (key, last) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET last = max(last, excluded.last)",
-            params![format!("{prefix}-{month}"), last],
-        )
-        .sql("seed sequences")?;
-    }
-    tx.commit().sql("seed commit")?;
     Ok(SeedOutcome {
         sites: if units.is_empty() { 0 } else { SITES.len() },
         units: units.len(),
@@ -925,4 +784,141 @@ fn synthetic_inner(store: &mut Store, n: usize, rng: &mut fastrand::Rng) -> Resu
         technicians: if units.is_empty() { 0 } else { TECHS.len() },
         tickets: n,
     })
+}
+
+/// One repair received at `r` (epoch seconds), walked as far as `now` allows.
+fn synthetic_ticket(
+    zone: &OfficeZone,
+    now: i64,
+    r: i64,
+    picks: &PickLists,
+    rng: &mut fastrand::Rng,
+) -> BulkTicket {
+    let (unit_id, site_id) = picks.units[rng.usize(..picks.units.len())];
+    let category_id = picks.categories[rng.usize(..picks.categories.len())];
+    let techs: Vec<i64> = picks
+        .skills
+        .iter()
+        .filter(|(c, _)| *c == category_id)
+        .map(|(_, t)| *t)
+        .collect();
+    let tech = if techs.is_empty() {
+        picks.skills[0].1
+    } else {
+        techs[rng.usize(..techs.len())]
+    };
+    let (cat, descs, _) = CATEGORIES[rng.usize(..CATEGORIES.len())];
+    let desc = descs[rng.usize(..descs.len())];
+    let reporter = person(rng);
+    let phone = mobile(rng);
+    let dispatched = r + rng.i64(60..3600);
+    let arrived = dispatched + rng.i64(600..36_000);
+    let completed = arrived + rng.i64(1200..14_400);
+    let visited = completed + rng.i64(3600..200_000);
+    let at = |t: i64| (t <= now).then_some(t);
+    let (dispatched, arrived, completed, visited) = (
+        at(dispatched),
+        at(arrived).filter(|_| at(dispatched).is_some()),
+        at(completed).filter(|_| at(arrived).is_some()),
+        at(visited).filter(|_| at(completed).is_some()),
+    );
+    let status = match (dispatched, arrived, completed, visited) {
+        (_, _, _, Some(_)) => Status::Closed,
+        (_, _, Some(_), None) => Status::Completed,
+        (_, Some(_), None, None) => Status::InProgress,
+        (Some(_), None, None, None) => Status::Assigned,
+        _ => Status::Received,
+    };
+    let changed = visited
+        .or(completed)
+        .or(arrived)
+        .or(dispatched)
+        .unwrap_or(r);
+    let time = |t: i64| zone.from_epoch(t);
+    let opt = |t: Option<i64>| t.map(time);
+    let event = |t: i64, action: &str, from: Option<Status>, to: Status| Event {
+        at: time(t),
+        operator: "测试数据".into(),
+        action: action.into(),
+        action_label: String::new(),
+        from_status: from,
+        to_status: Some(to),
+        note: None,
+    };
+    let mut events = vec![event(r, "created", None, Status::Received)];
+    for (t, action, from, to) in [
+        (dispatched, "assign", Status::Received, Status::Assigned),
+        (arrived, "start", Status::Assigned, Status::InProgress),
+        (completed, "complete", Status::InProgress, Status::Completed),
+        (visited, "visit", Status::Completed, Status::Closed),
+    ] {
+        if let Some(t) = t {
+            events.push(event(t, action, Some(from), to));
+        }
+    }
+    let ticket = Ticket {
+        number: String::new(),
+        kind: Kind::Repair,
+        status,
+        channel: Channel::Phone,
+        reporter: reporter.clone(),
+        phone: phone.clone(),
+        site: None,
+        building: None,
+        unit: None,
+        room: None,
+        location: None,
+        scope: Scope::InHome,
+        category: cat.into(),
+        urgency: Urgency::Normal,
+        appointment_at: None,
+        description: desc.into(),
+        received_at: time(r),
+        assignee: None,
+        dispatched_at: opt(dispatched),
+        arrived_at: opt(arrived),
+        completed_at: opt(completed),
+        visited_at: opt(visited),
+        closed_at: opt(visited),
+        cancelled_at: None,
+        hold_reason: None,
+        cause: completed.map(|_| "配件老化损坏".into()),
+        measures: completed.map(|_| "更换配件，试用正常".into()),
+        materials: Vec::new(),
+        labour_minutes: if completed.is_some() { 60 } else { 0 },
+        paid: false,
+        fee_fen: 0,
+        payment_method: None,
+        owner_signed: false,
+        satisfaction: visited.map(|_| Satisfaction::Satisfied),
+        visit_note: None,
+        rework_count: 0,
+        duplicate_of: None,
+        deadlines: Deadlines {
+            dispatch: Some(time(r + 1800)),
+            arrival: Some(time(r + 86_400)),
+            completion: Some(time(r + 259_200)),
+            visit: completed.map(|c| time(c + 172_800)),
+        },
+        overdue: false,
+        overdue_stage: None,
+        cancel_reason: None,
+        held_minutes: 0,
+        print_count: 0,
+        remind_count: 0,
+        id: 0,
+        category_id,
+        site_id: Some(site_id),
+        unit_id: Some(unit_id),
+        assignee_id: dispatched.map(|_| tech),
+        duplicate_of_id: None,
+        assigned_at: opt(dispatched),
+        hold_started_at: None,
+        status_changed_at: time(changed),
+    };
+    BulkTicket {
+        ticket,
+        search_parts: vec![reporter, phone, cat.into(), desc.into()],
+        events,
+    }
 }

@@ -5,6 +5,7 @@
 
 mod attachments;
 mod backup;
+mod bulk;
 mod categories;
 pub(crate) mod db;
 mod events;
@@ -28,6 +29,8 @@ pub use db::Engine;
 use db::{Db, Tx};
 
 pub use backup::{attachments_dir_of, BackupReport, RestoreReport};
+pub use bulk::OfficeSize;
+pub(crate) use bulk::{BulkTicket, PickLists};
 pub use categories::Category;
 pub(crate) use imports::PlacePlan;
 pub use migrations::MIGRATIONS;
@@ -39,7 +42,6 @@ pub use places::{CallerMatch, Site};
 pub(crate) use reports::FactsRow;
 pub use settings::Settings;
 pub use technicians::{Suggestion, Technician};
-pub(crate) use tickets::search_text as search_text_of;
 pub use tickets::{Counters, Escalation, Step, TicketFilter, TicketPage};
 pub use transfer::{TableCount, TransferReport};
 
@@ -252,6 +254,10 @@ impl Store {
 
     /// Trade durability for speed while seeding demo or benchmark data.
     pub(crate) fn set_durable(&self, durable: bool) -> Result<()> {
+        // PostgreSQL's durability is the server's business, not one client's.
+        if self.engine() == Engine::Postgres {
+            return Ok(());
+        }
         self.conn()
             .pragma_update(None, "synchronous", if durable { "FULL" } else { "OFF" })
             .sql("pragma synchronous")

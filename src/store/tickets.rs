@@ -182,7 +182,8 @@ fn not_found(number: &str) -> Error {
 /// counter row is bumped by one atomic upsert inside the ticket's transaction: the
 /// update locks the row until commit on both engines, so two desks never get the same
 /// number, and a rolled-back ticket rolls its number back too (no gaps).
-fn next_number(tx: &Db, prefix: &str, month: &str) -> Result<String> {
+/// The next number of `prefix` in a local month, inside the ticket's transaction.
+pub(crate) fn next_number(tx: &Db, prefix: &str, month: &str) -> Result<String> {
     let seq: i64 = tx
         .query_one(
             "INSERT INTO number_sequences (key, last) VALUES (?1, 1)
