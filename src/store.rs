@@ -215,7 +215,7 @@ impl Store {
     /// An IMMEDIATE transaction: takes the write lock up front, so concurrent writers
     /// queue (busy_timeout) instead of failing half-way.
     pub(crate) fn write(&self) -> Result<Transaction<'_>> {
-        Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)
+        Transaction::new_unchecked(self.conn()?, TransactionBehavior::Immediate)
             .sql("begin immediate")
     }
 
@@ -258,25 +258,20 @@ impl Store {
         if self.engine() == Engine::Postgres {
             return Ok(());
         }
-        self.conn()
+        self.conn()?
             .pragma_update(None, "synchronous", if durable { "FULL" } else { "OFF" })
             .sql("pragma synchronous")
     }
 
-    fn conn_mut(&mut self) -> &mut Connection {
-        match self.db.sqlite_conn_mut() {
-            Some(c) => c,
-            None => unported(),
-        }
+    fn conn_mut(&mut self) -> Result<&mut Connection> {
+        self.db.sqlite_conn_mut().ok_or_else(sqlite_only)
     }
 
-    /// The SQLite connection. Transitional: modules not yet on [`Db`] still use it;
-    /// it goes away when every query runs through the seam.
-    pub fn conn(&self) -> &Connection {
-        match self.db.sqlite_conn() {
-            Some(c) => c,
-            None => unported(),
-        }
+    /// The SQLite connection, for what only SQLite has: pragmas, migrations by
+    /// `user_version`, `VACUUM INTO` and the backup API. Everything else goes through
+    /// the [`Db`] seam.
+    pub(crate) fn conn(&self) -> Result<&Connection> {
+        self.db.sqlite_conn().ok_or_else(sqlite_only)
     }
 
     /// A consistent text dump of every table (schema and rows), used by tests to prove
@@ -287,7 +282,7 @@ impl Store {
         }
         let mut out = String::new();
         let mut tables = self
-            .conn()
+            .conn()?
             .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")
             .sql("dump tables")?;
         let names: Vec<(String, String)> = tables
@@ -299,7 +294,7 @@ impl Store {
             out.push_str(&sql);
             out.push('\n');
             let mut stmt = self
-                .conn()
+                .conn()?
                 .prepare(&format!("SELECT * FROM \"{name}\" ORDER BY 1"))
                 .sql("dump rows")?;
             let cols = stmt.column_count();
@@ -316,9 +311,8 @@ impl Store {
     }
 }
 
-#[allow(clippy::panic)]
-fn unported() -> ! {
-    panic!("this part of the store still speaks SQLite only")
+fn sqlite_only() -> Error {
+    Error::Database("这项操作只适用于本机数据库（SQLite 文件）".into())
 }
 
 /// Read an optional epoch-seconds column as office time.

@@ -52,6 +52,54 @@ pub fn fresh_location(dir: &std::path::Path) -> std::path::PathBuf {
     }
 }
 
+/// Whether this run of the suite is the PostgreSQL one. Tests about the SQLite file
+/// itself (its pragmas, its header, restoring over the live file) return early there.
+pub fn on_postgres() -> bool {
+    postgres_server().is_some()
+}
+
+/// Run `sql` on a test's database behind the store's back, to plant what the desk itself
+/// would refuse (a bad row, a fault). Each engine gets its own text.
+pub fn raw_sql(location: &std::path::Path, sqlite: &str, postgres: &str) {
+    match location.to_str().filter(|s| s.starts_with("postgres")) {
+        Some(url) => postgres::Client::connect(url, postgres::NoTls)
+            .unwrap()
+            .batch_execute(postgres)
+            .unwrap(),
+        None => rusqlite::Connection::open(location)
+            .unwrap()
+            .execute_batch(sqlite)
+            .unwrap(),
+    }
+}
+
+/// Make every insert into `table` whose `column` is `value` fail, like a disk error
+/// half-way through a write (undone by [`remove_fault`]).
+pub fn plant_fault(location: &std::path::Path, table: &str, column: &str, value: &str) {
+    raw_sql(
+        location,
+        &format!(
+            "CREATE TRIGGER test_refuse BEFORE INSERT ON {table} WHEN NEW.{column} = '{value}'
+             BEGIN SELECT RAISE(ABORT, '测试故障'); END;"
+        ),
+        &format!(
+            "CREATE FUNCTION test_refuse() RETURNS trigger AS $f$
+             BEGIN IF NEW.{column} = '{value}' THEN RAISE EXCEPTION '测试故障'; END IF;
+             RETURN NEW; END $f$ LANGUAGE plpgsql;
+             CREATE TRIGGER test_refuse BEFORE INSERT ON {table}
+             FOR EACH ROW EXECUTE FUNCTION test_refuse();"
+        ),
+    );
+}
+
+pub fn remove_fault(location: &std::path::Path, table: &str) {
+    raw_sql(
+        location,
+        "DROP TRIGGER test_refuse",
+        &format!("DROP TRIGGER test_refuse ON {table}; DROP FUNCTION test_refuse();"),
+    );
+}
+
 /// Open the database at `location` with its local files in `dir`.
 pub fn open_at(location: &std::path::Path, dir: &std::path::Path) -> Store {
     match location.to_str().filter(|s| s.starts_with("postgres")) {

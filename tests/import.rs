@@ -250,13 +250,7 @@ fn a_failed_import_leaves_the_database_unchanged() {
     assert_eq!(t.store.dump().unwrap(), before);
 
     // A failure half-way through the rows: none of them stay.
-    t.store
-        .conn()
-        .execute_batch(
-            "CREATE TRIGGER test_refuse BEFORE INSERT ON contacts WHEN NEW.name = '陶诗娟'
-             BEGIN SELECT RAISE(ABORT, '测试故障'); END;",
-        )
-        .unwrap();
+    crate::common::plant_fault(&t.path(), "contacts", "name", "陶诗娟");
     let before = t.store.dump().unwrap();
     assert!(import::commit(&mut t.store, fixture(LEDGER_XLSX)).is_err());
     assert_eq!(
@@ -655,13 +649,7 @@ fn a_big_import_stopped_part_way_says_how_far_it_got_and_finishes_on_reimport() 
     let n = import::ROWS_PER_TRANSACTION + 2_000;
     let path = ledger_csv(t.dir.path(), n);
     // A failure in the second part (household 21000).
-    t.store
-        .conn()
-        .execute_batch(
-            "CREATE TRIGGER test_refuse BEFORE INSERT ON contacts WHEN NEW.name = '住户21000'
-             BEGIN SELECT RAISE(ABORT, '测试故障'); END;",
-        )
-        .unwrap();
+    crate::common::plant_fault(&t.path(), "contacts", "name", "住户21000");
     let e = import::commit(&mut t.store, &path).unwrap_err();
     let msg = e.to_string();
     assert!(
@@ -678,10 +666,7 @@ fn a_big_import_stopped_part_way_says_how_far_it_got_and_finishes_on_reimport() 
         20_000
     );
 
-    t.store
-        .conn()
-        .execute_batch("DROP TRIGGER test_refuse")
-        .unwrap();
+    crate::common::remove_fault(&t.path(), "contacts");
     let r = import::commit(&mut t.store, &path).unwrap();
     assert_eq!(
         (r.units_added, r.contacts_added, r.phones_added),

@@ -387,13 +387,11 @@ fn a_character_the_font_lacks_is_refused_and_nothing_is_written() {
         } else {
             "description"
         };
-        rusqlite::Connection::open(d.path())
-            .unwrap()
-            .execute(
-                &format!("UPDATE tickets SET {column} = ?1 WHERE number = ?2"),
-                rusqlite::params![bad, t.number],
-            )
-            .unwrap();
+        let sql = format!(
+            "UPDATE tickets SET {column} = '{bad}' WHERE number = '{}'",
+            t.number
+        );
+        common::raw_sql(&d.path(), &sql, &sql);
         let out = d.dir.path().join("bad.pdf");
         let e = slip::print_to_file(
             &mut d.store,

@@ -487,7 +487,7 @@ impl Store {
             .ok_or_else(|| Error::invalid("备份文件路径含有无法识别的字符，请换一个路径"))?;
         let written = match self.engine() {
             super::Engine::Sqlite => self
-                .conn()
+                .conn()?
                 .execute("VACUUM INTO ?1", [target])
                 .sql("backup")
                 .map(|_| ()),
@@ -543,11 +543,6 @@ impl Store {
     /// backup do not stop the restore (an old backup has no folder at all): they are
     /// named in the report, and the desk says "file missing" for them as before.
     pub fn restore(&mut self, from: &Path) -> Result<RestoreReport> {
-        if self.engine() == super::Engine::Postgres {
-            return Err(Error::Precondition(
-                "共享数据库（PostgreSQL）还不能直接从备份恢复：请在服务器上新建一个空数据库，再用 baoxiu --db 备份文件.db migrate --to 新数据库地址 把备份导入".into(),
-            ));
-        }
         if !from.is_file() {
             return Err(Error::NotFound(format!(
                 "备份文件“{}”不存在",
@@ -562,10 +557,14 @@ impl Store {
 
         let candidate = Candidate::copy_beside(&self.path, from)?;
         let (version, zone) = candidate.validate(&bad)?;
-        let page_size: i64 = self
-            .conn()
-            .query_row("PRAGMA page_size", [], |r| r.get(0))
-            .sql("pragma page_size")?;
+        // The backup API needs both files on one page size; a PostgreSQL office takes
+        // the rows, whatever the page size.
+        let page_size: i64 = match self.engine() {
+            super::Engine::Sqlite => self.conn()?,
+            super::Engine::Postgres => candidate.conn()?,
+        }
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .sql("pragma page_size")?;
         candidate.prepare(version, page_size)?;
         let files = attachment_files(candidate.db()?)?;
 
@@ -602,7 +601,12 @@ impl Store {
             }
             Ok(())
         })();
-        let swapped = copied.and_then(|()| self.swap_from(candidate.conn()?));
+        let swapped = copied.and_then(|()| match self.engine() {
+            super::Engine::Sqlite => self.swap_from(candidate.conn()?),
+            super::Engine::Postgres => {
+                super::transfer::replace_all(candidate.db()?, &self.db).map(|_| ())
+            }
+        });
         if let Err(e) = swapped {
             for f in &added {
                 let _ = std::fs::remove_file(f);
@@ -643,22 +647,29 @@ impl Store {
         let target = path
             .to_str()
             .ok_or_else(|| failed("数据库所在文件夹的路径含有无法识别的字符".into()))?;
-        let checked = self
-            .conn()
-            .execute("VACUUM INTO ?1", [target])
-            .map_err(|e| failed(e.to_string()))
-            .and_then(|_| {
-                let copy = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-                    .map_err(|e| failed(e.to_string()))?;
-                let check: String = copy
-                    .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-                    .map_err(|e| failed(e.to_string()))?;
-                if check == "ok" {
-                    Ok(())
-                } else {
-                    Err(failed(format!("副本完整性检查：{check}")))
-                }
-            });
+        let written = match self.engine() {
+            super::Engine::Sqlite => self
+                .conn()?
+                .execute("VACUUM INTO ?1", [target])
+                .map(|_| ())
+                .map_err(|e| failed(e.to_string())),
+            // The shared office's safety copy is the portable SQLite file.
+            super::Engine::Postgres => Store::open(&path)
+                .and_then(|copy| self.copy_into(&copy).map(|_| ()))
+                .map_err(|e| failed(e.to_string())),
+        };
+        let checked = written.and_then(|()| {
+            let copy = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(|e| failed(e.to_string()))?;
+            let check: String = copy
+                .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+                .map_err(|e| failed(e.to_string()))?;
+            if check == "ok" {
+                Ok(())
+            } else {
+                Err(failed(format!("副本完整性检查：{check}")))
+            }
+        });
         if let Err(e) = checked {
             let _ = std::fs::remove_file(&path);
             return Err(e);
@@ -669,7 +680,7 @@ impl Store {
     /// Replace the live content with `src` in one step of the backup API: a single
     /// write transaction on the live file, committed only at SQLITE_DONE.
     fn swap_from(&mut self, src: &Connection) -> Result<()> {
-        let backup = Backup::new(src, self.conn_mut()).sql("restore")?;
+        let backup = Backup::new(src, self.conn_mut()?).sql("restore")?;
         let mut busy = 0;
         loop {
             match backup.step(-1).sql("restore")? {
@@ -734,7 +745,7 @@ mod tests {
     fn reference_schema_of_the_latest_version_matches_a_fresh_database() {
         let dir = tempfile::tempdir().unwrap();
         let store = super::Store::open(dir.path().join("b.db")).unwrap();
-        let fresh = super::schema(store.conn()).unwrap();
+        let fresh = super::schema(store.conn().unwrap()).unwrap();
         let reference = super::reference_schema(super::MIGRATIONS.len() as i64).unwrap();
         assert_eq!(fresh, reference);
     }

@@ -540,6 +540,8 @@ fn pg_value(r: &postgres::Row, i: usize) -> DbResult<Value> {
     } else if ty == Type::FLOAT8 {
         r.try_get::<_, Option<f64>>(i)?
             .map_or(Value::Null, Value::Real)
+    } else if ty == Type::VOID {
+        Value::Null
     } else if ty == Type::FLOAT4 {
         r.try_get::<_, Option<f32>>(i)?
             .map_or(Value::Null, |v| Value::Real(v.into()))

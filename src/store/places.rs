@@ -114,7 +114,7 @@ pub(crate) fn upsert_contact(db: &Db, unit_id: i64, name: &str, phones: &[String
 }
 
 const MATCH_SELECT: &str = "SELECT coalesce(c.name, ''),
-        coalesce((SELECT string_agg(p.phone, ',') FROM contact_phones p WHERE p.contact_id = c.id), ''),
+        coalesce((SELECT string_agg(p.phone, ',' ORDER BY p.phone) FROM contact_phones p WHERE p.contact_id = c.id), ''),
         s.name, u.building, u.unit, u.room
     FROM units u JOIN sites s ON s.id = u.site_id
     LEFT JOIN contacts c ON c.unit_id = u.id";

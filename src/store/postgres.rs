@@ -298,7 +298,7 @@ const MARKER: &str = "baoxiu_schema";
 /// is from a newer version.
 pub fn migrate(db: &Db, shown: &str) -> Result<()> {
     let tx = db.begin().sql("begin migration")?;
-    tx.query_one("SELECT pg_advisory_xact_lock(4779346225)", &[])
+    tx.batch("SELECT pg_advisory_xact_lock(4779346225)")
         .sql("migration lock")?;
     let ours: bool = tx
         .query_one(

@@ -328,7 +328,7 @@ impl Store {
                      SELECT min(t.site_id) AS site_id, min(t.unit_id) AS unit_id,
                          min(t.location) AS location, min(t.scope) AS scope,
                          t.category_id, count(*) AS n, max(t.received_at) AS last_at,
-                         string_agg(t.number, ',') AS numbers
+                         string_agg(t.number, ',' ORDER BY t.received_at, t.id) AS numbers
                        FROM tickets t
                       WHERE t.received_at >= ?1 AND t.received_at < ?2
                         AND t.status <> 'cancelled'

@@ -40,7 +40,7 @@ pub struct Suggestion {
 const TECH_COLUMNS: &str = "t.id, t.name, t.phone, t.team, t.daily_capacity, t.active,
     (SELECT count(*) FROM tickets k WHERE k.assignee_id = t.id
        AND k.status IN ('assigned', 'in_progress', 'on_hold')),
-    coalesce((SELECT string_agg(c.name, ',') FROM technician_skills s
+    coalesce((SELECT string_agg(c.name, ',' ORDER BY s.category_id) FROM technician_skills s
        JOIN categories c ON c.id = s.category_id WHERE s.technician_id = t.id), '')";
 
 fn tech_row(r: &Row) -> Result<Technician> {

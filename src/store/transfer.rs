@@ -67,64 +67,70 @@ impl Store {
                 target.location()
             )));
         }
-        let tx = target.db.begin().sql("begin copy")?;
-        for table in TABLES {
-            tx.execute(&format!("DELETE FROM {table}"), &[])
-                .sql("clear target table")?;
-        }
-        for table in TABLES {
-            copy_table(&self.db, &tx, table)?;
-        }
-        // Self-references last, once every ticket exists.
-        let dups = self
-            .db
-            .query(
-                "SELECT id, duplicate_of_id FROM tickets WHERE duplicate_of_id IS NOT NULL",
+        replace_all(&self.db, &target.db)
+    }
+}
+
+/// Replace everything in `to` with the rows of `from`, in one transaction on `to`
+/// (restore into PostgreSQL uses this directly, after validating the backup).
+pub(crate) fn replace_all(from: &Db, to: &Db) -> Result<TransferReport> {
+    let tx = to.begin().sql("begin copy")?;
+    // Children first, so no foreign key is left pointing at a deleted row.
+    for table in TABLES.iter().rev() {
+        tx.execute(&format!("DELETE FROM {table}"), &[])
+            .sql("clear target table")?;
+    }
+    for table in TABLES {
+        copy_table(from, &tx, table)?;
+    }
+    // Self-references last, once every ticket exists.
+    let dups = from
+        .query(
+            "SELECT id, duplicate_of_id FROM tickets WHERE duplicate_of_id IS NOT NULL",
+            &[],
+        )
+        .sql("read duplicate links")?;
+    for r in dups {
+        let (id, dup): (i64, i64) = (r.get(0)?, r.get(1)?);
+        tx.execute(
+            "UPDATE tickets SET duplicate_of_id = ?1 WHERE id = ?2",
+            &[&dup, &id],
+        )
+        .sql("write duplicate link")?;
+    }
+    if tx.engine() == Engine::Postgres {
+        for table in WITH_ID {
+            tx.query_one(
+                &format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
+                                   coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+                ),
                 &[],
             )
-            .sql("read duplicate links")?;
-        for r in dups {
-            let (id, dup): (i64, i64) = (r.get(0)?, r.get(1)?);
-            tx.execute(
-                "UPDATE tickets SET duplicate_of_id = ?1 WHERE id = ?2",
-                &[&dup, &id],
-            )
-            .sql("write duplicate link")?;
+            .sql("move identity past copied ids")?;
         }
-        if tx.engine() == Engine::Postgres {
-            for table in WITH_ID {
-                tx.query_one(
-                    &format!(
-                        "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
-                                       coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
-                    ),
-                    &[],
-                )
-                .sql("move identity past copied ids")?;
-            }
-        }
-        let mut tables = Vec::new();
-        for table in TABLES {
-            let count = |db: &Db| -> Result<i64> {
-                Ok(db
-                    .query_one(&format!("SELECT count(*) FROM {table}"), &[])
-                    .sql("count rows")?
-                    .get(0)?)
-            };
-            let (from, to) = (count(&self.db)?, count(&tx)?);
-            if from != to {
-                return Err(Error::Database(format!(
-                    "复制表 {table} 时行数不一致（源 {from} 行，目标 {to} 行），目标数据库未改动"
-                )));
-            }
-            tables.push(TableCount {
-                table: table.to_string(),
-                rows: to,
-            });
-        }
-        tx.commit().sql("commit copy")?;
-        Ok(TransferReport { tables })
     }
+    let mut tables = Vec::new();
+    for table in TABLES {
+        let count = |db: &Db| -> Result<i64> {
+            Ok(db
+                .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+                .sql("count rows")?
+                .get(0)?)
+        };
+        let (n_from, n_to) = (count(from)?, count(&tx)?);
+        if n_from != n_to {
+            return Err(Error::Database(format!(
+                "复制表 {table} 时行数不一致（源 {n_from} 行，目标 {n_to} 行），目标数据库未改动"
+            )));
+        }
+        tables.push(TableCount {
+            table: table.to_string(),
+            rows: n_to,
+        });
+    }
+    tx.commit().sql("commit copy")?;
+    Ok(TransferReport { tables })
 }
 
 /// Rows that make a database an office already (defaults alone do not).
