@@ -24,6 +24,12 @@ echo "== core tests"
 cargo test --workspace
 echo "== core tests at other hours and days (faketime)"
 bash scripts/clock-check.sh
+echo "== store and CLI integration tests on PostgreSQL (a throwaway local cluster)"
+# shellcheck source=scripts/pg.sh
+source scripts/pg.sh
+pg_start
+BAOXIU_TEST_PG="$BAOXIU_TEST_PG" cargo test -p baoxiu --test tests
+pg_stop
 
 if [ -x scripts/desktop.sh ]; then
   echo "== desktop tests (UI units, e2e in the real window)"
