@@ -47,4 +47,5 @@ pg_stop() {
     rm -rf "$PG_DIR"
   fi
   PG_DIR=""
+  unset BAOXIU_TEST_PG
 }

@@ -18,6 +18,9 @@ pub enum Error {
     /// (inactive technician, no cause/measures, no satisfaction answer …).
     #[error("{0}")]
     Precondition(String),
+    /// Another PC changed the ticket after this screen showed it: refresh and retry.
+    #[error("{0}")]
+    Conflict(String),
     /// A character the slip font cannot draw (never printed as an invisible blank).
     #[error("{0}")]
     MissingGlyph(String),
@@ -50,6 +53,7 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::WrongStatus(_) => "wrong_status",
             Error::Precondition(_) => "precondition",
+            Error::Conflict(_) => "conflict",
             Error::MissingGlyph(_) => "missing_glyph",
             Error::Database(_) => "database",
             Error::Sql { .. } => "sql",

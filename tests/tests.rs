@@ -10,6 +10,7 @@ mod common;
 mod desk;
 mod import;
 mod outfile;
+mod race;
 mod report;
 mod search;
 mod sla;

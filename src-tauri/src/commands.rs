@@ -203,9 +203,11 @@ pub async fn apply_step(
     step: Step,
     at: Option<String>,
     operator: String,
+    // The status the screen showed: another PC's change meanwhile is a `conflict`.
+    seen: Option<Status>,
 ) -> Reply<TicketDetail> {
     desk.run(move |s| {
-        let t = s.apply_step(&number, step, at.as_deref(), &operator)?;
+        let t = s.apply_step_seen(&number, step, at.as_deref(), &operator, seen)?;
         detail(s, &t.number)
     })
     .await

@@ -498,6 +498,21 @@ impl Store {
         self.load_in(&self.db, number)
     }
 
+    /// Who made the ticket's last status change (for a conflict message).
+    fn last_operator(&self, db: &Db, ticket_id: i64) -> Result<String> {
+        Ok(db
+            .query_opt(
+                "SELECT operator FROM ticket_events
+                  WHERE ticket_id = ?1 AND to_status IS NOT NULL
+                  ORDER BY id DESC LIMIT 1",
+                &[&ticket_id],
+            )
+            .sql("last operator")?
+            .map(|r| r.get::<String>(0))
+            .transpose()?
+            .unwrap_or_else(|| "其他电脑".into()))
+    }
+
     /// A ticket a write is about to change, its row locked until the transaction ends
     /// (see [`Db::for_update`]). PostgreSQL refuses FOR UPDATE on the nullable side of
     /// the full select's outer joins, so the ticket row alone is locked first.
@@ -646,6 +661,22 @@ impl Store {
         at: Option<&str>,
         operator: &str,
     ) -> Result<Ticket> {
+        self.apply_step_seen(number, step, at, operator, None)
+    }
+
+    /// [`Store::apply_step`] from a screen that showed the ticket in status `seen`:
+    /// if another PC moved it on meanwhile (two 派单 at once, 完工 while it is being
+    /// cancelled), the step is refused as a `conflict` naming who changed it, and
+    /// nothing is written. The ticket row is locked first, so of two racing steps
+    /// exactly one sees the status it expected.
+    pub fn apply_step_seen(
+        &mut self,
+        number: &str,
+        step: Step,
+        at: Option<&str>,
+        operator: &str,
+        seen: Option<Status>,
+    ) -> Result<Ticket> {
         let operator = input::name("操作员", Some(operator))?;
         let now = self.now();
         let at = match at.map(str::trim).filter(|s| !s.is_empty()) {
@@ -656,6 +687,15 @@ impl Store {
 
         let tx = self.begin()?;
         let ticket = self.ticket_for_update(&tx, number)?;
+        if let Some(seen) = seen.filter(|s| *s != ticket.status) {
+            let by = self.last_operator(&tx, ticket.id)?;
+            return Err(Error::Conflict(format!(
+                "工单 {} 刚被（{by}）更新为「{}」（您看到的是「{}」），请刷新后重试",
+                ticket.number,
+                ticket.status.label(),
+                seen.label()
+            )));
+        }
         let mut steps: Vec<(Action, Time)> = Vec::new();
         match step {
             Step::Assign { technician } => {
