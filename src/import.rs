@@ -951,26 +951,26 @@ fn check_row(n: usize, v: &[String]) -> std::result::Result<ImportRow, String> {
         reasons.push("小区为空".into());
         String::new()
     } else {
-        keep(&mut reasons, input::name("小区", Some(site)))
+        keep(&mut reasons, input::printed_name("小区", Some(site)))
     };
     let building = keep(
         &mut reasons,
-        input::text("楼栋", Some(building), 50, false).map(Option::unwrap_or_default),
+        input::printed_text("楼栋", Some(building), 50, false).map(Option::unwrap_or_default),
     );
     let unit = keep(
         &mut reasons,
-        input::text("单元", Some(unit), 50, false).map(Option::unwrap_or_default),
+        input::printed_text("单元", Some(unit), 50, false).map(Option::unwrap_or_default),
     );
     let room = if room.is_empty() {
         reasons.push("房号为空".into());
         String::new()
     } else {
-        keep(&mut reasons, input::name("房号", Some(room)))
+        keep(&mut reasons, input::printed_name("房号", Some(room)))
     };
     let name = if name.is_empty() {
         String::new()
     } else {
-        keep(&mut reasons, input::name("姓名", Some(name)))
+        keep(&mut reasons, input::printed_name("姓名", Some(name)))
     };
     let mut phones = Vec::new();
     for p in phone

@@ -297,6 +297,26 @@ fn utf8_csv_with_bom_quotes_and_reimport() {
     );
 }
 
+/// A name the slip cannot print is a problem row naming the character, not an
+/// occupant whose tickets could never be printed (issue 8, item 7's class).
+#[test]
+fn an_unprintable_name_is_a_problem_row_that_names_the_character() {
+    let t = db();
+    let path = t.dir.path().join("住户.csv");
+    let text = "小区,楼栋,单元,房号,姓名,电话\n\
+                碧水苑,3,2,501,𠮷野家,13900001111\n\
+                碧水苑,3,2,502,王建国,13900002222\n";
+    std::fs::write(&path, text).unwrap();
+    let p = import::preview(&t.store, &path).unwrap();
+    assert_eq!(p.rows_ok, 1);
+    assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+    assert!(
+        p.problems[0].reason.contains("𠮷") && p.problems[0].reason.contains("U+20BB7"),
+        "{:?}",
+        p.problems[0]
+    );
+}
+
 // ---- Issue 8 item 3: a file can never crash the reader -------------------------------
 
 /// The made ledger plus one extra cell at `(row, col)`: a blank formatted one (Excel

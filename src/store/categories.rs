@@ -167,7 +167,7 @@ impl Store {
         default_urgency: Urgency,
         active: bool,
     ) -> Result<Category> {
-        let name = crate::input::name("类别名称", Some(name))?;
+        let name = crate::input::printed_name("类别名称", Some(name))?;
         let tx = self.begin()?;
         tx.execute(
             "INSERT INTO categories (name, default_urgency, sort_order, active)
