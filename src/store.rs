@@ -196,6 +196,20 @@ impl Store {
         if seen as usize >= MIGRATIONS.len() {
             return Ok(());
         }
+        // A step may rebuild a table (SQLite's way to change one), which foreign keys
+        // would block half-way; they are off while the steps run and checked whole
+        // before the commit. The pragma cannot change inside a transaction.
+        self.conn()?
+            .pragma_update(None, "foreign_keys", "OFF")
+            .sql("pragma foreign_keys")?;
+        let migrated = self.migrate_steps();
+        self.conn()?
+            .pragma_update(None, "foreign_keys", "ON")
+            .sql("pragma foreign_keys")?;
+        migrated
+    }
+
+    fn migrate_steps(&self) -> Result<()> {
         let tx = self.write()?;
         // Read again under the write lock: another process opening the same new file at
         // the same moment may have migrated it while we waited.
@@ -204,6 +218,16 @@ impl Store {
             .sql("pragma user_version")?;
         for step in MIGRATIONS.iter().skip(from.max(0) as usize) {
             tx.execute_batch(step).sql("migration")?;
+        }
+        let broken: i64 = tx
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .sql("foreign key check")?;
+        if broken > 0 {
+            return Err(Error::Database(format!(
+                "升级数据库结构后有 {broken} 条记录的关联不完整，已放弃升级、数据未改动；请把数据库文件发给维护人员"
+            )));
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)
             .sql("pragma application_id")?;

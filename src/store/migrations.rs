@@ -241,19 +241,34 @@ mod tests {
         assert_eq!(violations, 0);
     }
 
-    /// Shipped steps are never edited: the first step's text is pinned by its length
-    /// and a checksum. Changing the schema means adding a step, not editing one.
+    /// Shipped steps are never edited: every step's text is pinned by its length and a
+    /// checksum, on both engines. Changing the schema means adding a step (and its pin,
+    /// or this fails), not editing one.
     #[test]
     fn shipped_migrations_are_unchanged() {
-        let sum: u64 = MIGRATIONS[0]
-            .bytes()
-            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
+        let pins = |steps: &[&str]| -> Vec<(usize, u64)> {
+            steps
+                .iter()
+                .map(|s| {
+                    let sum = s
+                        .bytes()
+                        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
+                    (s.len(), sum)
+                })
+                .collect()
+        };
         assert_eq!(
-            (MIGRATIONS[0].len(), sum),
-            (MIGRATION_1_LEN, MIGRATION_1_SUM)
+            pins(MIGRATIONS),
+            SQLITE_PINS,
+            "a shipped SQLite step changed"
+        );
+        assert_eq!(
+            pins(crate::store::postgres::PG_MIGRATIONS),
+            POSTGRES_PINS,
+            "a shipped PostgreSQL step changed"
         );
     }
 
-    const MIGRATION_1_LEN: usize = 8060;
-    const MIGRATION_1_SUM: u64 = 13188574805260431465;
+    const SQLITE_PINS: &[(usize, u64)] = &[(8060, 13188574805260431465)];
+    const POSTGRES_PINS: &[(usize, u64)] = &[(7974, 8333856258583527978)];
 }
