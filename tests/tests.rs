@@ -17,4 +17,5 @@ mod sla;
 mod slip;
 mod store_open;
 mod tickets;
+mod upgrade;
 mod workflow;
