@@ -51,12 +51,21 @@ pub fn connect(url: &str) -> Result<Db> {
             "数据库地址“{shown}”要求加密连接（sslmode=require），本版本暂不支持；请在办公室内网使用，或去掉 sslmode=require"
         )));
     }
-    let client = config
-        .connect(postgres::NoTls)
-        .map_err(|e| Error::Database(format!("无法连接共享数据库“{shown}”：{}", reason(&e))))?;
-    let db = Db::postgres(client);
-    db.batch("SET statement_timeout = '60s'; SET lock_timeout = '15s'")
-        .sql("session settings")?;
+    let reason_of = shown.clone();
+    let db = Db::postgres(Box::new(move || {
+        let mut client = config.connect(postgres::NoTls)?;
+        client.batch_execute("SET statement_timeout = '60s'; SET lock_timeout = '15s'")?;
+        Ok(client)
+    }))
+    .map_err(|e| match e {
+        DbError::Postgres(e) => {
+            Error::Database(format!("无法连接共享数据库“{reason_of}”：{}", reason(&e)))
+        }
+        other => Error::Sql {
+            query: "connect",
+            source: other,
+        },
+    })?;
     Ok(db)
 }
 
