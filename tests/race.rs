@@ -10,15 +10,11 @@ use baoxiu::ticket::Status;
 
 use crate::common::{add_tech, at, db, new_ticket, open_at, step};
 
+/// What one PC got: the new status, or the refusal's code and message.
+type Outcome = Result<String, (String, String)>;
+
 /// Two screens that both showed the ticket as `seen` send their step at once.
-fn race(
-    steps: [Step; 2],
-    seen: Status,
-) -> (
-    Vec<Result<String, (String, String)>>,
-    String,
-    crate::common::TestDb,
-) {
+fn race(steps: [Step; 2], seen: Status) -> (Vec<Outcome>, String, crate::common::TestDb) {
     let mut d = db();
     add_tech(&mut d.store, "张师傅", &["水路"]);
     add_tech(&mut d.store, "李师傅", &["水路"]);
