@@ -9,6 +9,7 @@ pub mod export;
 pub mod font;
 pub mod import;
 pub mod input;
+pub mod logfile;
 pub mod outfile;
 pub mod report;
 pub mod seed;

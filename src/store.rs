@@ -216,7 +216,8 @@ impl Store {
         let from: i64 = tx
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .sql("pragma user_version")?;
-        for step in MIGRATIONS.iter().skip(from.max(0) as usize) {
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
+            tracing::info!(engine = "sqlite", step = i + 1, "migration");
             tx.execute_batch(step).sql("migration")?;
         }
         let broken: i64 = tx

@@ -659,11 +659,36 @@ fn ticket(store: &mut Store, cmd: TicketCommand) -> Result<()> {
     }
 }
 
+/// The subcommand's name for the log (never its arguments).
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Tech(_) => "tech",
+        Command::Category(_) => "category",
+        Command::Ticket(_) => "ticket",
+        Command::Escalations => "escalations",
+        Command::Counters => "counters",
+        Command::Lookup { .. } => "lookup",
+        Command::Contact(_) => "contact",
+        Command::Settings(_) => "settings",
+        Command::Seed(_) => "seed",
+        Command::Print { .. } => "print",
+        Command::Report { .. } => "report",
+        Command::Import { .. } => "import",
+        Command::Backup { .. } => "backup",
+        Command::Restore { .. } => "restore",
+        Command::Migrate { .. } => "migrate",
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _log = baoxiu::logfile::dir().and_then(|d| baoxiu::logfile::start(&d, "baoxiu-cli"));
+    let command = command_name(&cli.command);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // The code only: the message may quote what the user typed.
+            tracing::warn!(command, code = e.code(), "refused");
             let msg = e.to_string().replace('\n', " ");
             eprintln!("error[{}]: {msg}", e.code());
             ExitCode::from(1)

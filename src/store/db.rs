@@ -364,6 +364,13 @@ impl Db {
 
     /// Run one statement; the number of rows it changed.
     pub fn execute(&self, sql: &str, params: &[&dyn Param]) -> DbResult<u64> {
+        let started = std::time::Instant::now();
+        let done = self.execute_inner(sql, params);
+        slow(started, sql);
+        done
+    }
+
+    fn execute_inner(&self, sql: &str, params: &[&dyn Param]) -> DbResult<u64> {
         match &self.inner {
             Inner::Sqlite(c) => {
                 let mut stmt = c.prepare_cached(sql)?;
@@ -396,6 +403,18 @@ impl Db {
 
     /// Call `f` for each row as it is read (large results without holding them all).
     pub fn each(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: impl FnMut(Row) -> DbResult<()>,
+    ) -> DbResult<()> {
+        let started = std::time::Instant::now();
+        let done = self.each_inner(sql, params, f);
+        slow(started, sql);
+        done
+    }
+
+    fn each_inner(
         &self,
         sql: &str,
         params: &[&dyn Param],
@@ -495,6 +514,15 @@ impl Db {
 }
 
 type PgStatements = RefCell<HashMap<String, postgres::Statement>>;
+
+/// A statement slower than [`crate::logfile::SLOW_QUERY_MS`] goes to the office's log
+/// (its text only: values are bound parameters).
+fn slow(started: std::time::Instant, sql: &str) {
+    let ms = started.elapsed().as_millis();
+    if ms >= crate::logfile::SLOW_QUERY_MS {
+        tracing::warn!(ms, sql = %crate::logfile::statement_head(sql), "slow query");
+    }
+}
 
 /// What opens a PostgreSQL session (connect + session settings).
 pub type Reconnect = Box<dyn Fn() -> DbResult<postgres::Client>>;

@@ -345,7 +345,12 @@ pub fn migrate(db: &Db, shown: &str) -> Result<()> {
             "数据库“{shown}”来自更新版本的报修台（版本 {version}），请升级本程序后再打开"
         )));
     }
-    for step in PG_MIGRATIONS.iter().skip(version.max(0) as usize) {
+    for (i, step) in PG_MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(version.max(0) as usize)
+    {
+        tracing::info!(engine = "postgres", step = i + 1, "migration");
         tx.batch(step).sql("migration")?;
     }
     tx.execute(
