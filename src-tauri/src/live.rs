@@ -190,7 +190,7 @@ mod tests {
     /// in order; what was emitted and slept.
     fn drive(
         source: impl Fn() -> Option<String>,
-        connects: Vec<Result<Vec<Result<Option<Change>, Error>>, Error>>,
+        connects: Vec<Attempt>,
         turns: usize,
     ) -> (Vec<Out>, Vec<Duration>, Vec<String>) {
         let connects = RefCell::new(VecDeque::from(connects));
@@ -217,6 +217,9 @@ mod tests {
         );
         (out, slept, urls.into_inner())
     }
+
+    /// One connection attempt's answer: refused, or a feed answering these lines.
+    type Attempt = Result<Vec<Result<Option<Change>, Error>>, Error>;
 
     const URL: &str = "postgres://desk:secret@srv/baoxiu";
 
