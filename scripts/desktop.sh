@@ -118,6 +118,15 @@ test_e2e() {
   APP="$(app_binary)" E2E_SHOTS="$shots" \
     xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 "$ROOT/tests/e2e/desk.test.mjs" \
     "$ROOT/tests/e2e/report.test.mjs"
+  # 实时同步 needs the shared database: a throwaway PostgreSQL cluster (scripts/pg.sh).
+  say "end-to-end on PostgreSQL (live desk)"
+  (
+    # shellcheck source=scripts/pg.sh
+    source "$ROOT/scripts/pg.sh"
+    pg_start
+    APP="$(app_binary)" CLI="$TARGET/debug/baoxiu" E2E_SHOTS="$shots" BAOXIU_TEST_PG="$BAOXIU_TEST_PG" \
+      xvfb-run -a -s "-screen 0 1400x900x24" node --test "$ROOT/tests/e2e/live.test.mjs"
+  )
 }
 
 test_all() {
@@ -125,6 +134,7 @@ test_all() {
   say "cargo test -p baoxiu-desk (bindings are fresh, commands)"
   (cd "$ROOT" && cargo test -p baoxiu-desk)
   build
+  (cd "$ROOT" && cargo build -q --bin baoxiu)
   test_e2e
 }
 

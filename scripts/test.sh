@@ -28,7 +28,8 @@ echo "== store and CLI integration tests on PostgreSQL (a throwaway local cluste
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
 pg_start
-BAOXIU_TEST_PG="$BAOXIU_TEST_PG" cargo test -p baoxiu --test tests
+# --include-ignored: the live-desk tests (tests/live.rs) need this server.
+BAOXIU_TEST_PG="$BAOXIU_TEST_PG" cargo test -p baoxiu --test tests -- --include-ignored
 pg_stop
 
 if [ -x scripts/desktop.sh ]; then

@@ -11,6 +11,7 @@ pub(crate) mod db;
 mod events;
 mod imports;
 mod migrations;
+pub mod notify;
 mod places;
 pub mod postgres;
 mod reports;

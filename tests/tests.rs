@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod desk;
 mod import;
+mod live;
 mod outfile;
 mod race;
 mod report;

@@ -35,6 +35,8 @@ mod tests {
             baoxiu::input::TicketDraft::export_all,
             baoxiu::input::TechnicianDraft::export_all,
             baoxiu::error::ErrorBody::export_all,
+            baoxiu::store::notify::Change::export_all,
+            crate::live::LiveStatus::export_all,
         ];
         for f in all {
             if let Err(e) = f(&cfg) {

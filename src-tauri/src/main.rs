@@ -7,6 +7,7 @@
 mod bindings;
 mod commands;
 mod desk;
+mod live;
 mod overdue;
 mod picker;
 mod report_commands;
@@ -23,6 +24,7 @@ fn main() {
         .manage(desk)
         .setup(|app| {
             let handle = app.handle().clone();
+            live::follow(handle.clone());
             if let Some(store) = app.state::<desk::Desk>().shared() {
                 overdue::watch(handle, store);
             }

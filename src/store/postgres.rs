@@ -33,7 +33,29 @@ pub fn redacted(url: &str) -> String {
 }
 
 /// Connect, with a short connect timeout and a statement timeout fit for a desk.
+/// Reconnects the same way when the server dropped the session between two commands.
 pub fn connect(url: &str) -> Result<Db> {
+    let config = config(url)?;
+    let shown = redacted(url);
+    Db::postgres(Box::new(move || {
+        let mut client = config.connect(postgres::NoTls)?;
+        client.batch_execute("SET statement_timeout = '60s'; SET lock_timeout = '15s'")?;
+        Ok(client)
+    }))
+    .map_err(|e| match e {
+        DbError::Postgres(e) => {
+            Error::Database(format!("无法连接共享数据库“{shown}”：{}", reason(&e)))
+        }
+        other => Error::Sql {
+            query: "connect",
+            source: other,
+        },
+    })
+}
+
+/// The connection settings in `url`, with a 5 s connect timeout unless it sets one;
+/// a Chinese reason when the address is malformed or asks for what is not supported.
+pub(crate) fn config(url: &str) -> Result<postgres::Config> {
     let shown = redacted(url);
     let mut config: postgres::Config = url.parse().map_err(|e| {
         Error::Database(format!(
@@ -51,26 +73,22 @@ pub fn connect(url: &str) -> Result<Db> {
             "数据库地址“{shown}”要求加密连接（sslmode=require），本版本暂不支持；请在办公室内网使用，或去掉 sslmode=require"
         )));
     }
-    let reason_of = shown.clone();
-    let db = Db::postgres(Box::new(move || {
-        let mut client = config.connect(postgres::NoTls)?;
-        client.batch_execute("SET statement_timeout = '60s'; SET lock_timeout = '15s'")?;
-        Ok(client)
-    }))
-    .map_err(|e| match e {
-        DbError::Postgres(e) => {
-            Error::Database(format!("无法连接共享数据库“{reason_of}”：{}", reason(&e)))
-        }
-        other => Error::Sql {
-            query: "connect",
-            source: other,
-        },
-    })?;
-    Ok(db)
+    Ok(config)
+}
+
+/// Open one connection with `config` (`url` only names it in the message).
+pub(crate) fn client(config: &postgres::Config, url: &str) -> Result<postgres::Client> {
+    config.connect(postgres::NoTls).map_err(|e| {
+        Error::Database(format!(
+            "无法连接共享数据库“{}”：{}",
+            redacted(url),
+            reason(&e)
+        ))
+    })
 }
 
 /// Why a connection failed, in the words an office can act on.
-fn reason(e: &postgres::Error) -> String {
+pub(crate) fn reason(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         return match db.code().code() {
             "28P01" | "28000" => "用户名或密码不对，请检查后重试".into(),
