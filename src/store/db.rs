@@ -525,7 +525,7 @@ fn slow(started: std::time::Instant, sql: &str) {
 }
 
 /// What opens a PostgreSQL session (connect + session settings).
-pub type Reconnect = Box<dyn Fn() -> DbResult<postgres::Client>>;
+pub type Reconnect = Box<dyn Fn() -> DbResult<postgres::Client> + Send>;
 
 /// The prepared statement for `sql` (SQLite form), prepared once per session.
 fn pg_statement(
@@ -711,5 +711,16 @@ mod tests {
         assert_eq!(r.get::<f64>(2).unwrap(), 1.5);
         assert!(r.get::<i64>(1).is_err());
         assert_eq!(r.get::<Option<String>>(1).unwrap().as_deref(), Some("漏水"));
+    }
+}
+
+/// The desk keeps its store behind a mutex shared with worker threads.
+#[cfg(test)]
+mod send {
+    #[test]
+    fn a_store_can_move_to_another_thread() {
+        fn send<T: Send>() {}
+        send::<super::Db>();
+        send::<crate::Store>();
     }
 }
