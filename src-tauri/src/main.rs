@@ -15,6 +15,8 @@ mod report_commands;
 use tauri::Manager;
 
 fn main() {
+    // The office's log (logs/ in the data directory); kept open for the app's life.
+    let _log = baoxiu::logfile::dir().and_then(|d| baoxiu::logfile::start(&d, "baoxiu-desk"));
     let desk = desk::Desk::open_default();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_window_state::Builder::default().build())
