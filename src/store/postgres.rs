@@ -314,6 +314,19 @@ CREATE TABLE attachments (
     UNIQUE (ticket_id, sha256)
 );
 "#,
+    // 2: the keyword search index: every character and every pair of neighbouring
+    // characters of the search text (position-free, no text-search parser, so no locale
+    // or punctuation rules), in a GIN index. A word's pairs all present narrows the
+    // tickets; the LIKE on search_text still decides.
+    r#"
+CREATE FUNCTION baoxiu_search_grams(s TEXT) RETURNS TEXT[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT substr(s, i, n)), '{}')
+      FROM generate_series(1, length(s)) AS i, (VALUES (1), (2)) AS g(n)
+     WHERE i + n - 1 <= length(s)
+$$;
+CREATE INDEX tickets_by_search_grams ON tickets USING gin (baoxiu_search_grams(search_text));
+"#,
 ];
 
 /// The marker and version table: `baoxiu_schema` says the database is ours and how many

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::db::{Db, DbError, Param, Row, Value};
+use super::db::{Db, DbError, Engine, Param, Row, Value};
 use super::events::insert_event;
 use super::places::{normalize_building, normalize_room, normalize_unit, site_id, unit_id};
 use super::{time_opt, Store};
@@ -269,6 +269,15 @@ pub(crate) fn insert_ticket(db: &Db, t: &Ticket, search_text: &str) -> Result<i6
         )
         .sql("insert ticket")?
         .get(0)?;
+    // PostgreSQL indexes search_text by an expression (migration step 2); SQLite's FTS5
+    // table is a separate row, written here in the same transaction.
+    if db.engine() == Engine::Sqlite {
+        db.execute(
+            "INSERT INTO ticket_search (rowid, chars) VALUES (?1, ?2)",
+            &[&id, &spaced_chars(search_text)],
+        )
+        .sql("index ticket")?;
+    }
     insert_materials(db, id, &t.materials, 0)?;
     Ok(id)
 }
@@ -368,6 +377,67 @@ pub(crate) fn search_text(parts: &[&str]) -> String {
     input::fold_width(&joined.to_lowercase())
 }
 
+/// The FTS5 text of a search text: every character followed by a space, so each one is
+/// its own token (the same string migration step 2 builds in SQL for older tickets).
+fn spaced_chars(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        out.push(c);
+        out.push(' ');
+    }
+    out
+}
+
+/// The index clause (one `?`) and its value that narrow a keyword search to candidate
+/// tickets; the LIKE clauses on `search_text` still decide, so a candidate set that is
+/// a superset is enough. `None` when no word can use the index (then LIKE alone).
+fn search_index_clause(engine: Engine, words: &[String]) -> Option<(&'static str, String)> {
+    match engine {
+        // A word as a phrase of its characters. The tokenizer drops punctuation on
+        // both sides alike, so a substring is still a phrase; a word with no character
+        // surely kept as a token (ASCII letter or digit, CJK ideograph) is left out, as
+        // an empty phrase would match nothing.
+        Engine::Sqlite => {
+            let phrases: Vec<String> = words
+                .iter()
+                .filter(|w| w.chars().any(|c| c.is_ascii_alphanumeric() || is_han(c)))
+                .map(|w| format!("\"{}\"", spaced_chars(w).replace('"', "\"\"")))
+                .collect();
+            (!phrases.is_empty()).then(|| {
+                (
+                    "t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)",
+                    phrases.join(" AND "),
+                )
+            })
+        }
+        // Every character pair of every word (the character itself for a one-character
+        // word) among the ticket's pairs. Words hold no space, so a space joins them.
+        Engine::Postgres => {
+            let mut grams = std::collections::BTreeSet::new();
+            for w in words {
+                let chars: Vec<char> = w.chars().collect();
+                if chars.len() == 1 {
+                    grams.insert(chars[0].to_string());
+                }
+                for pair in chars.windows(2) {
+                    grams.insert(pair.iter().collect::<String>());
+                }
+            }
+            (!grams.is_empty()).then(|| {
+                (
+                    "baoxiu_search_grams(t.search_text) @> string_to_array(CAST(? AS TEXT), ' ')",
+                    grams.into_iter().collect::<Vec<_>>().join(" "),
+                )
+            })
+        }
+    }
+}
+
+/// CJK unified ideographs (and extension A): always one token to FTS5's unicode61.
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
+}
+
 /// Normalise a typed or scanned ticket number (`bx-202611-0001 ` → `BX-202611-0001`).
 fn clean_number(number: &str) -> String {
     input::fold_width(number).trim().to_uppercase()
@@ -433,11 +503,36 @@ pub struct TicketFilter {
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct TicketPage {
-    /// All tickets matching the filter (for the pager).
+    /// All tickets matching the filter (for the pager); for a keyword search at most
+    /// [`COUNT_CAP`], see `total_capped`.
     pub total: i64,
+    /// More than `total` tickets match (a keyword search stops counting at the cap).
+    pub total_capped: bool,
     pub limit: i64,
     pub offset: i64,
     pub tickets: Vec<Ticket>,
+}
+
+/// A keyword search counts this many matching tickets at most.
+pub const COUNT_CAP: i64 = 1000;
+
+/// The page query of the ticket list.
+struct ListSql {
+    where_sql: String,
+    args: Vec<Value>,
+    order: &'static str,
+    limit: i64,
+    offset: i64,
+    keyword: bool,
+}
+
+impl ListSql {
+    fn select(&self) -> String {
+        format!(
+            "{TICKET_SELECT}{} ORDER BY {} LIMIT {} OFFSET {}",
+            self.where_sql, self.order, self.limit, self.offset
+        )
+    }
 }
 
 /// One row of the 催办清单 escalation list.
@@ -821,8 +916,74 @@ impl Store {
         tx.commit().sql("commit prints")
     }
 
-    /// 工单列表: filters, keyword search, sorting and paging.
+    /// 工单列表: filters, keyword search, sorting and paging. A keyword search counts
+    /// at most [`COUNT_CAP`] tickets (`total_capped` then says there are more).
     pub fn list_tickets(&self, f: &TicketFilter) -> Result<TicketPage> {
+        let now = self.now();
+        let l = self.list_sql(f)?;
+        let args: Vec<&dyn Param> = l.args.iter().map(|v| v as &dyn Param).collect();
+        let where_sql = &l.where_sql;
+        let counted: i64 = if l.keyword {
+            // A common character matches most tickets: count no further than the cap.
+            self.db.query_one(
+                &format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM tickets t{where_sql} LIMIT {}) AS m",
+                    COUNT_CAP + 1
+                ),
+                &args,
+            )
+        } else {
+            self.db
+                .query_one(&format!("SELECT count(*) FROM tickets t{where_sql}"), &args)
+        }
+        .sql("count tickets")?
+        .get(0)?;
+        let tickets = self
+            .db
+            .query(&l.select(), &args)
+            .sql("list tickets")?
+            .iter()
+            .map(|r| {
+                let mut t = ticket_row(r, &self.zone, &now)?;
+                t.materials = load_materials(&self.db, t.id)?;
+                Ok(t)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(TicketPage {
+            total: counted.min(COUNT_CAP),
+            total_capped: counted > COUNT_CAP,
+            limit: l.limit,
+            offset: l.offset,
+            tickets,
+        })
+    }
+
+    /// The query plan of [`Store::list_tickets`]'s page query, one line per step (for
+    /// tests that check the keyword search uses its index). On PostgreSQL sequential
+    /// scans are switched off for it, as a test database is too small to prefer an index.
+    #[doc(hidden)]
+    pub fn list_plan(&self, f: &TicketFilter) -> Result<String> {
+        let l = self.list_sql(f)?;
+        let args: Vec<&dyn Param> = l.args.iter().map(|v| v as &dyn Param).collect();
+        let tx = self.begin()?;
+        let (sql, col) = match tx.engine() {
+            Engine::Sqlite => (format!("EXPLAIN QUERY PLAN {}", l.select()), 3),
+            Engine::Postgres => {
+                tx.batch("SET LOCAL enable_seqscan = off").sql("plan")?;
+                (format!("EXPLAIN {}", l.select()), 0)
+            }
+        };
+        let lines = tx
+            .query(&sql, &args)
+            .sql("plan")?
+            .iter()
+            .map(|r| r.get::<String>(col))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(lines.join("\n"))
+    }
+
+    /// The page query of [`Store::list_tickets`]: filters checked, SQL and arguments.
+    fn list_sql(&self, f: &TicketFilter) -> Result<ListSql> {
         let now = self.now();
         let mut w = Filter::default();
         if !f.statuses.is_empty() {
@@ -885,11 +1046,19 @@ impl Store {
             let p = w.param(Value::Int(now.timestamp()));
             w.clause(overdue_sql(&p));
         }
+        let mut keyword = false;
         if let Some(q) = f.q.as_deref() {
             let q = input::text("搜索关键词", Some(q), 100, false)?.unwrap_or_default();
-            for word in input::fold_width(&q.to_lowercase()).split_whitespace() {
+            let words: Vec<String> = input::fold_width(&q.to_lowercase())
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect();
+            if let Some((clause, arg)) = search_index_clause(self.db.engine(), &words) {
+                w.push(clause, Value::Text(arg));
+            }
+            keyword = !words.is_empty();
+            for word in &words {
                 let escaped = word
-                    .to_lowercase()
                     .replace('\\', "\\\\")
                     .replace('%', "\\%")
                     .replace('_', "\\_");
@@ -928,34 +1097,13 @@ impl Store {
         if offset < 0 {
             return Err(Error::invalid("偏移量不能为负数"));
         }
-        let where_sql = w.sql();
-        let args: Vec<&dyn Param> = w.args.iter().map(|v| v as &dyn Param).collect();
-        let total: i64 = self
-            .db
-            .query_one(&format!("SELECT count(*) FROM tickets t{where_sql}"), &args)
-            .sql("count tickets")?
-            .get(0)?;
-        let tickets = self
-            .db
-            .query(
-                &format!(
-                    "{TICKET_SELECT}{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-                ),
-                &args,
-            )
-            .sql("list tickets")?
-            .iter()
-            .map(|r| {
-                let mut t = ticket_row(r, &self.zone, &now)?;
-                t.materials = load_materials(&self.db, t.id)?;
-                Ok(t)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(TicketPage {
-            total,
+        Ok(ListSql {
+            where_sql: w.sql(),
+            args: w.args,
+            order,
             limit,
             offset,
-            tickets,
+            keyword,
         })
     }
 
