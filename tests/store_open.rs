@@ -198,3 +198,23 @@ fn a_dropped_server_session_is_replaced_before_the_next_command() {
     assert_eq!(t.store.ticket(&first.number).unwrap().number, first.number);
     assert_ne!(first.number, second.number);
 }
+
+/// `sslmode=require` on a server that does not offer TLS is refused, saying what to change,
+/// and nothing is sent in clear. (Needs the plain PostgreSQL run: with TLS on the server
+/// the connection would succeed — tests/tls.rs covers that side.)
+#[test]
+fn sslmode_require_on_a_server_without_tls_is_refused_saying_what_to_change() {
+    if !on_postgres() || std::env::var_os("BAOXIU_TEST_PG_SSL").is_some() {
+        return; // needs a server without TLS
+    }
+    let t = db();
+    let before = t.store.dump().unwrap();
+    let url = format!("{}?sslmode=require", t.path().display());
+    let Err(e) = baoxiu::Store::open_postgres(&url, t.dir.path()) else {
+        panic!("sslmode=require connected to a server without TLS");
+    };
+    let text = e.to_string();
+    assert!(text.contains("服务器没有开启加密连接"), "{text}");
+    assert!(text.contains("ssl = on"), "{text}");
+    assert_eq!(t.store.dump().unwrap(), before);
+}

@@ -18,5 +18,6 @@ mod sla;
 mod slip;
 mod store_open;
 mod tickets;
+mod tls;
 mod upgrade;
 mod workflow;

@@ -73,13 +73,14 @@ impl Listener {
     /// sleeping server) is noticed within about half a minute.
     pub fn connect(url: &str) -> Result<Listener> {
         let shown = super::postgres::redacted(url);
-        let mut config = super::postgres::config(url)?;
-        config
+        let mut target = super::postgres::config(url)?;
+        target
+            .config
             .keepalives(true)
             .keepalives_idle(Duration::from_secs(10))
             .keepalives_interval(Duration::from_secs(5))
             .keepalives_retries(3);
-        let mut client = super::postgres::client(&config, url)?;
+        let mut client = super::postgres::client(&target, url)?;
         client
             .batch_execute(&format!("LISTEN {CHANNEL}"))
             .map_err(|e| lost(&shown, &e))?;
