@@ -200,6 +200,56 @@ fn ts(v: &Option<Time>) -> Option<i64> {
     v.map(|t| t.timestamp())
 }
 
+/// The columns a workflow step can change, assignee_id … status_changed_at, in the
+/// order both the INSERT and the UPDATE below list them — said once.
+fn progress(t: &Ticket) -> Vec<Value> {
+    let cols: [&dyn Param; 30] = [
+        &t.assignee_id,
+        &ts(&t.dispatched_at),
+        &ts(&t.assigned_at),
+        &ts(&t.arrived_at),
+        &ts(&t.completed_at),
+        &ts(&t.visited_at),
+        &ts(&t.closed_at),
+        &ts(&t.cancelled_at),
+        &t.hold_reason,
+        &ts(&t.hold_started_at),
+        &t.held_minutes,
+        &t.cause,
+        &t.measures,
+        &t.labour_minutes,
+        &t.paid,
+        &t.fee_fen,
+        &t.payment_method,
+        &t.owner_signed,
+        &t.satisfaction.map(|s| s.code()),
+        &t.visit_note,
+        &t.rework_count,
+        &t.duplicate_of_id,
+        &t.cancel_reason,
+        &t.print_count,
+        &t.remind_count,
+        &ts(&t.deadlines.dispatch),
+        &ts(&t.deadlines.arrival),
+        &ts(&t.deadlines.completion),
+        &ts(&t.deadlines.visit),
+        &t.status_changed_at.timestamp(),
+    ];
+    cols.iter().map(|p| p.value()).collect()
+}
+
+fn refs(values: &[Value]) -> Vec<&dyn Param> {
+    values.iter().map(|v| v as &dyn Param).collect()
+}
+
+/// `before`, then [`progress`] of `t`, then `after`, as one parameter list.
+fn params(before: &[&dyn Param], t: &Ticket, after: &[&dyn Param]) -> Vec<Value> {
+    let mut all: Vec<Value> = before.iter().map(|p| p.value()).collect();
+    all.extend(progress(t));
+    all.extend(after.iter().map(|p| p.value()));
+    all
+}
+
 /// The one place a ticket row is written new: every stored column of `t` (ids, not the
 /// display names) with its materials, and `search_text` for the keyword search. Pass
 /// the write's transaction (`&tx`); the caller writes the `created` event beside it.
@@ -218,54 +268,27 @@ pub(crate) fn insert_ticket(db: &Db, t: &Ticket, search_text: &str) -> Result<i6
                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,
                 ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46)
              RETURNING id",
-            &[
-                &t.number,
-                &t.kind.code(),
-                &t.status.code(),
-                &t.channel.code(),
-                &t.reporter,
-                &t.phone,
-                &t.site_id,
-                &t.unit_id,
-                &t.location,
-                &t.scope.code(),
-                &t.category_id,
-                &t.urgency.code(),
-                &ts(&t.appointment_at),
-                &t.description,
-                &t.received_at.timestamp(),
-                &t.assignee_id,
-                &ts(&t.dispatched_at),
-                &ts(&t.assigned_at),
-                &ts(&t.arrived_at),
-                &ts(&t.completed_at),
-                &ts(&t.visited_at),
-                &ts(&t.closed_at),
-                &ts(&t.cancelled_at),
-                &t.hold_reason,
-                &ts(&t.hold_started_at),
-                &t.held_minutes,
-                &t.cause,
-                &t.measures,
-                &t.labour_minutes,
-                &t.paid,
-                &t.fee_fen,
-                &t.payment_method,
-                &t.owner_signed,
-                &t.satisfaction.map(|s| s.code()),
-                &t.visit_note,
-                &t.rework_count,
-                &t.duplicate_of_id,
-                &t.cancel_reason,
-                &t.print_count,
-                &t.remind_count,
-                &ts(&t.deadlines.dispatch),
-                &ts(&t.deadlines.arrival),
-                &ts(&t.deadlines.completion),
-                &ts(&t.deadlines.visit),
-                &t.status_changed_at.timestamp(),
-                &search_text,
-            ],
+            &refs(&params(
+                &[
+                    &t.number,
+                    &t.kind.code(),
+                    &t.status.code(),
+                    &t.channel.code(),
+                    &t.reporter,
+                    &t.phone,
+                    &t.site_id,
+                    &t.unit_id,
+                    &t.location,
+                    &t.scope.code(),
+                    &t.category_id,
+                    &t.urgency.code(),
+                    &ts(&t.appointment_at),
+                    &t.description,
+                    &t.received_at.timestamp(),
+                ],
+                t,
+                &[&search_text],
+            )),
         )
         .sql("insert ticket")?
         .get(0)?;
@@ -293,40 +316,7 @@ fn write_ticket(db: &Db, t: &Ticket, materials_before: usize) -> Result<()> {
             cancel_reason = ?25, print_count = ?26, remind_count = ?27, dispatch_due = ?28,
             arrival_due = ?29, completion_due = ?30, visit_due = ?31, status_changed_at = ?32
          WHERE id = ?1",
-        &[
-            &t.id,
-            &t.status.code(),
-            &t.assignee_id,
-            &ts(&t.dispatched_at),
-            &ts(&t.assigned_at),
-            &ts(&t.arrived_at),
-            &ts(&t.completed_at),
-            &ts(&t.visited_at),
-            &ts(&t.closed_at),
-            &ts(&t.cancelled_at),
-            &t.hold_reason,
-            &ts(&t.hold_started_at),
-            &t.held_minutes,
-            &t.cause,
-            &t.measures,
-            &t.labour_minutes,
-            &t.paid,
-            &t.fee_fen,
-            &t.payment_method,
-            &t.owner_signed,
-            &t.satisfaction.map(|s| s.code()),
-            &t.visit_note,
-            &t.rework_count,
-            &t.duplicate_of_id,
-            &t.cancel_reason,
-            &t.print_count,
-            &t.remind_count,
-            &ts(&t.deadlines.dispatch),
-            &ts(&t.deadlines.arrival),
-            &ts(&t.deadlines.completion),
-            &ts(&t.deadlines.visit),
-            &t.status_changed_at.timestamp(),
-        ],
+        &refs(&params(&[&t.id, &t.status.code()], t, &[])),
     )
     .sql("update ticket")?;
     insert_materials(db, t.id, &t.materials, materials_before)
