@@ -137,7 +137,8 @@ fn detail(s: &Store, number: &str) -> Reply<TicketDetail> {
 pub fn app_info(desk: State<'_, Desk>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
-        db_path: desk.db_path().into(),
+        // A BAOXIU_DB URL carries the password: the page never sees it.
+        db_path: baoxiu::store::postgres::redacted(desk.db_path()),
         open_error: desk.open_error().map(String::from),
     }
 }
