@@ -16,6 +16,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::account::Permission;
+use crate::audit::AuditKind;
 use crate::error::{Error, Result};
 use crate::input;
 use crate::store::{normalize_building, normalize_room, normalize_unit, PlacePlan};
@@ -230,6 +232,7 @@ pub const ROWS_PER_TRANSACTION: usize = 20_000;
 /// lock is taken; the write transaction only inserts what is new.
 pub fn commit(store: &mut Store, path: impl AsRef<Path>) -> Result<ImportReport> {
     let path = path.as_ref();
+    store.operator(Permission::Import, None)?;
     let p = parse(path)?;
     if p.rows.is_empty() {
         let detail = match p.problems.first() {
@@ -261,6 +264,16 @@ pub fn commit(store: &mut Store, path: impl AsRef<Path>) -> Result<ImportReport>
             }
         }
     }
+    store.note_change(
+        Permission::Import,
+        AuditKind::Import,
+        &p.file,
+        &format!(
+            "导入 {} 行：新增房屋 {units} 户、住户 {contacts} 人、电话 {phones} 个；有问题未导入 {} 行",
+            p.rows.len(),
+            p.problems.len()
+        ),
+    )?;
     Ok(ImportReport {
         file: p.file,
         rows_imported: p.rows.len(),

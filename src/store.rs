@@ -3,7 +3,9 @@
 //! through one IMMEDIATE transaction, so a refused step leaves the file untouched.
 //! Backup and restore (the one place that replaces the whole file) are `store/backup.rs`.
 
+mod accounts;
 mod attachments;
+mod audit;
 mod backup;
 mod bulk;
 mod categories;
@@ -75,6 +77,10 @@ pub struct Store {
     location: String,
     /// A fixed "now" for tests and seeding; `None` reads the clock.
     fixed_now: Option<Time>,
+    /// The signed-in account this store acts for (see `store/accounts.rs`).
+    actor: Option<crate::account::Account>,
+    /// Before an office has accounts: the operator name given (CLI `--by`).
+    typed_operator: Option<String>,
 }
 
 impl Store {
@@ -109,6 +115,8 @@ impl Store {
             path: files.join("baoxiu-shared.db"),
             location: shown,
             fixed_now: None,
+            actor: None,
+            typed_operator: None,
         };
         store.zone = OfficeZone::parse(&store.settings()?.time_zone)?;
         Ok(store)
@@ -187,6 +195,8 @@ impl Store {
             location: path.display().to_string(),
             path,
             fixed_now: None,
+            actor: None,
+            typed_operator: None,
         };
         store.migrate(user_version)?;
         store.zone = OfficeZone::parse(&store.settings()?.time_zone)?;

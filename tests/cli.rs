@@ -324,7 +324,10 @@ fn demo_seed_fills_an_empty_database_with_every_status() {
             .total;
         assert!(n > 0, "no {status} tickets in the demo");
     }
+    // The demo has one account per role: changes now need one (--by).
     let (code, _) = c.refused(&["seed", "--demo"], "");
+    assert_eq!(code, "forbidden", "the demo office uses accounts");
+    let (code, _) = c.refused(&["seed", "--demo", "--by", "管理员"], "");
     assert_eq!(
         code, "precondition",
         "demo data only goes into an empty database"
@@ -349,7 +352,10 @@ fn backup_and_restore_round_trip() {
     assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "cancelled");
     let restored = c.ok(&["restore", copy.to_str().unwrap()], "");
     assert_eq!(restored["counters"]["received"], 1);
-    assert_eq!(restored["restore"]["backup_version"], 2);
+    assert_eq!(
+        restored["restore"]["backup_version"],
+        baoxiu::store::MIGRATIONS.len()
+    );
     let safety = restored["restore"]["safety_backup"].as_str().unwrap();
     assert!(std::path::Path::new(safety).is_file(), "{safety}");
     assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "received");

@@ -4,6 +4,7 @@
 // A test that cannot set itself up should stop right there.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod backup;
 mod cli;
 mod common;

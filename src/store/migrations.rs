@@ -217,6 +217,31 @@ WITH RECURSIVE spaced(id, rest, chars) AS (
 )
 INSERT INTO ticket_search (rowid, chars) SELECT id, chars FROM spaced WHERE rest = '';
 "#,
+    // 3: operator accounts (argon2id hashes, lock-out counters) and the 操作日志 of
+    // every change that is not a ticket step (those are ticket_events).
+    r#"
+CREATE TABLE accounts (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL CHECK (role IN ('desk', 'engineer', 'supervisor', 'admin')),
+    password_hash TEXT NOT NULL,
+    active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  INTEGER,
+    created_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE audit_log (
+    id      INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    account TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail  TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_log_by_at ON audit_log (at);
+CREATE INDEX ticket_events_by_at ON ticket_events (at);
+"#,
 ];
 
 #[cfg(test)]
@@ -288,8 +313,14 @@ mod tests {
         );
     }
 
-    const SQLITE_PINS: &[(usize, u64)] =
-        &[(8060, 13188574805260431465), (430, 9626528251106437706)];
-    const POSTGRES_PINS: &[(usize, u64)] =
-        &[(7974, 8333856258583527978), (382, 6171234823427830051)];
+    const SQLITE_PINS: &[(usize, u64)] = &[
+        (8060, 13188574805260431465),
+        (430, 9626528251106437706),
+        (729, 13332367015054563324),
+    ];
+    const POSTGRES_PINS: &[(usize, u64)] = &[
+        (7974, 8333856258583527978),
+        (382, 6171234823427830051),
+        (774, 10564413098442830883),
+    ];
 }

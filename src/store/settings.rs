@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::audit::record;
 use super::Store;
+use crate::account::Permission;
+use crate::audit::{self, AuditKind};
 use crate::clock::OfficeZone;
 use crate::error::{Error, Result, SqlContext};
 use crate::input;
@@ -52,6 +55,8 @@ impl Store {
 
     /// Check and save all settings at once.
     pub fn update_settings(&mut self, s: &Settings) -> Result<Settings> {
+        let by = self.operator(Permission::Settings, None)?;
+        let before = self.settings()?;
         let office_name = input::required("服务中心名称", Some(&s.office_name), 40, false)?;
         input::printable("服务中心名称", &office_name)?;
         let hotline = match input::text("服务热线", Some(&s.hotline), 30, false)? {
@@ -71,7 +76,16 @@ impl Store {
                 "维修单版式只能是 a4（整张A4）或 a5x2（A4两联）",
             ));
         }
+        let now = self.now();
         let tx = self.begin()?;
+        let detail = audit::changes(&[
+            ("服务中心名称", before.office_name, office_name.clone()),
+            ("服务热线", before.hotline, hotline.clone()),
+            ("工单号前缀", before.number_prefix, prefix.clone()),
+            ("时区", before.time_zone, zone.name().to_string()),
+            ("维修单版式", before.slip_layout, s.slip_layout.clone()),
+        ]);
+        record(&tx, &now, &by, AuditKind::Settings, "系统设置", &detail)?;
         for (k, v) in [
             ("office_name", office_name.as_str()),
             ("hotline", hotline.as_str()),

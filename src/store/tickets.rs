@@ -8,6 +8,7 @@ use super::db::{Db, DbError, Engine, Param, Row, Value};
 use super::events::insert_event;
 use super::places::{normalize_building, normalize_room, normalize_unit, site_id, unit_id};
 use super::{time_opt, Store};
+use crate::account::Permission;
 use crate::clock::{check_happened, OfficeZone, Time};
 use crate::error::{Error, Result, SqlContext};
 use crate::input::{self, CompletionDraft, TicketDraft};
@@ -463,6 +464,24 @@ pub enum Step {
     Print,
 }
 
+impl Step {
+    /// What the acting account's role must allow for this step.
+    pub fn permission(&self) -> Permission {
+        match self {
+            Step::Assign { .. } => Permission::Assign,
+            Step::Start => Permission::Start,
+            Step::Hold { .. } => Permission::Hold,
+            Step::Resume => Permission::Resume,
+            Step::Complete(_) => Permission::Complete,
+            Step::Visit { .. } => Permission::Visit,
+            Step::Cancel { .. } => Permission::Cancel,
+            Step::Rework { .. } => Permission::Rework,
+            Step::Remind { .. } => Permission::Remind,
+            Step::Print => Permission::Print,
+        }
+    }
+}
+
 /// Filters for the ticket list; every field optional. Text values are checked here
 /// so a typo gets a message, not an empty list.
 #[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
@@ -621,7 +640,7 @@ impl Store {
     /// 报修登记: check the draft, number the ticket by the local month it was received
     /// in, and insert it with its `created` event — all in one transaction.
     pub fn create_ticket(&mut self, draft: &TicketDraft, operator: &str) -> Result<Ticket> {
-        let operator = input::name("操作员", Some(operator))?;
+        let operator = self.operator(Permission::Register, Some(operator))?;
         let now = self.now();
         let nt = draft.check(&self.zone, &now)?;
         let category = self.category_by_name(&nt.category)?;
@@ -762,7 +781,7 @@ impl Store {
         operator: &str,
         seen: Option<Status>,
     ) -> Result<Ticket> {
-        let operator = input::name("操作员", Some(operator))?;
+        let operator = self.operator(step.permission(), Some(operator))?;
         let now = self.now();
         let at = match at.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => self.zone.parse_input("操作时间", s)?,
@@ -891,7 +910,7 @@ impl Store {
         operator: &str,
         deliver: impl FnOnce() -> Result<()>,
     ) -> Result<()> {
-        let operator = input::name("操作员", Some(operator))?;
+        let operator = self.operator(Permission::Print, Some(operator))?;
         let now = self.now();
         let tx = self.begin()?;
         for number in numbers {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::db::{Db, Engine, Param, Value};
 use super::Store;
+use crate::account::Permission;
 use crate::error::{Error, Result, SqlContext};
 
 /// SQLite: empty the keyword search index and fill it from every ticket's search text,
@@ -39,6 +40,8 @@ pub const TABLES: &[&str] = &[
     "ticket_materials",
     "ticket_events",
     "attachments",
+    "accounts",
+    "audit_log",
 ];
 
 /// Tables whose `id` the engine hands out (PostgreSQL's identity must move past the
@@ -54,6 +57,8 @@ const WITH_ID: &[&str] = &[
     "ticket_materials",
     "ticket_events",
     "attachments",
+    "accounts",
+    "audit_log",
 ];
 
 /// What was copied: rows per table, equal on both sides.
@@ -73,6 +78,7 @@ impl Store {
     /// (a newly created database: its defaults are replaced). One transaction on the
     /// target: a failure leaves it as it was. Row counts are compared table by table.
     pub fn copy_into(&self, target: &Store) -> Result<TransferReport> {
+        self.operator(Permission::Migrate, None)?;
         let busy = office_rows(&target.db)?;
         if busy > 0 {
             return Err(Error::Precondition(format!(
