@@ -96,6 +96,24 @@ impl Role {
     }
 }
 
+/// The permission a workflow step (a `workflow::available` code) needs.
+pub fn step_permission(step: &str) -> Option<Permission> {
+    use Permission::*;
+    Some(match step {
+        "assign" | "reassign" => Assign,
+        "start" => Start,
+        "hold" => Hold,
+        "resume" => Resume,
+        "complete" => Complete,
+        "visit" => Visit,
+        "cancel" => Cancel,
+        "rework" => Rework,
+        "remind" => Remind,
+        "print" | "printed" => Print,
+        _ => return None,
+    })
+}
+
 /// 5 wrong passwords in a row lock an account for 15 minutes.
 pub const MAX_FAILED_LOGINS: i64 = 5;
 pub const LOCK_MINUTES: i64 = 15;

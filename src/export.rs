@@ -3,7 +3,7 @@
 //! [`to_file`], picks the format from the file extension. Every export can mask phone
 //! numbers (138****5678) for 个人信息保护.
 
-mod csv;
+pub(crate) mod csv;
 mod pdf;
 mod xlsx;
 

@@ -425,3 +425,44 @@ fn the_demo_office_has_one_account_per_role() {
         );
     }
 }
+
+#[test]
+fn the_log_exports_to_csv_with_formulas_neutralised() {
+    let mut t = office();
+    login(&mut t.store, "王管理");
+    t.store
+        .add_account("=HYPERLINK(\"x\")", Role::Desk, "pass-desk")
+        .unwrap();
+    let out = t.dir.path().join("操作日志.csv");
+    let done = baoxiu::audit::to_file(
+        &t.store,
+        &AuditFilter::default(),
+        &out,
+        baoxiu::outfile::Existing::Keep,
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "\u{feff}时间,账号,类别,对象,内容");
+    assert_eq!(lines.len(), done.tickets + 1);
+    assert!(
+        lines[1].contains("王管理,账号,\"'=HYPERLINK(\"\"x\"\")\",新建账号，角色：客服"),
+        "{}",
+        lines[1]
+    );
+    // The export itself is in the log, and 客服 may not export it.
+    let log = t.store.audit_log(&AuditFilter::default()).unwrap();
+    assert_eq!(log[0].kind, AuditKind::Export);
+    assert_eq!(log[0].detail, format!("导出操作日志 {} 条", done.tickets));
+    login(&mut t.store, "小陈");
+    let other = t.dir.path().join("b.csv");
+    let e = baoxiu::audit::to_file(
+        &t.store,
+        &AuditFilter::default(),
+        &other,
+        baoxiu::outfile::Existing::Keep,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    assert!(!other.exists());
+}

@@ -123,6 +123,17 @@ impl Store {
         }
     }
 
+    /// Whether the signed-in account may do `p` (everyone may, before the office has
+    /// accounts) — for the window to hide what the role may not do. The store still
+    /// checks every change itself.
+    pub fn may(&self, p: Permission) -> Result<bool> {
+        match self.operator(p, Some("操作员")) {
+            Ok(_) => Ok(true),
+            Err(Error::Forbidden(_) | Error::Auth(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// 登录: check the password; 5 wrong ones in a row lock the account for 15
     /// minutes. Every attempt is in the 操作日志. On success this store acts for the
     /// account (换班: signing in again switches the user).

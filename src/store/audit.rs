@@ -44,6 +44,18 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The 操作日志 was exported: that is in the log too.
+    pub(crate) fn note_audit_export(&self, path: &std::path::Path, lines: usize) -> Result<()> {
+        self.note_change(
+            Permission::AuditLog,
+            AuditKind::Export,
+            &path.display().to_string(),
+            &format!("导出操作日志 {lines} 条"),
+        )
+    }
+}
+
 const DEFAULT_LIMIT: u32 = 500;
 const MAX_LIMIT: u32 = 10_000;
 
