@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
+use baoxiu::account::Role;
 use baoxiu::attachment::{Attachment, AttachmentKind};
+use baoxiu::audit::AuditKind;
 use baoxiu::input::{TechnicianDraft, TicketDraft};
 use baoxiu::outfile::Existing;
 use baoxiu::sla::SlaRule;
@@ -57,6 +59,10 @@ pub struct Labels {
     pub attachment_kind: Vec<Choice>,
     /// Workflow steps (`workflow::available` codes) and history actions.
     pub action: Vec<Choice>,
+    /// 角色 of accounts.
+    pub role: Vec<Choice>,
+    /// 操作日志 categories.
+    pub audit_kind: Vec<Choice>,
 }
 
 /// 工单详情: the ticket, its history, the steps allowed now and its attachments.
@@ -115,6 +121,8 @@ fn labels() -> Labels {
             AttachmentKind::label,
         ),
         action,
+        role: choices(Role::ALL, Role::code, Role::label),
+        audit_kind: choices(AuditKind::ALL, AuditKind::code, AuditKind::label),
     }
 }
 
@@ -122,8 +130,14 @@ fn detail(s: &Store, number: &str) -> Reply<TicketDetail> {
     let ticket = s.ticket(number)?;
     Ok(TicketDetail {
         history: s.history(&ticket.number)?,
+        // The steps the rules allow now, less those the signed-in role may not take.
         available: baoxiu::workflow::available(&ticket)
             .into_iter()
+            .filter(|step| {
+                baoxiu::account::step_permission(step)
+                    .map_or(Ok(true), |p| s.may(p))
+                    .unwrap_or(false)
+            })
             .map(String::from)
             .collect(),
         place: ticket.place(),
@@ -460,6 +474,18 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         crate::report_commands::import_pick,
         crate::report_commands::import_preview,
         crate::report_commands::import_commit,
+        crate::account_commands::session_get,
+        crate::account_commands::login,
+        crate::account_commands::logout,
+        crate::account_commands::create_admin,
+        crate::account_commands::change_password,
+        crate::account_commands::accounts,
+        crate::account_commands::account_add,
+        crate::account_commands::account_set_active,
+        crate::account_commands::account_reset_password,
+        crate::account_commands::audit_log,
+        crate::account_commands::audit_export_pick,
+        crate::account_commands::audit_export_write,
     ]
 }
 

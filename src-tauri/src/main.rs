@@ -4,6 +4,7 @@
 // No console window behind the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod account_commands;
 mod bindings;
 mod commands;
 mod desk;

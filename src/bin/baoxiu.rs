@@ -361,6 +361,9 @@ enum SettingsCommand {
         time_zone: Option<String>,
         #[arg(long)]
         slip_layout: Option<String>,
+        /// 自动锁屏: minutes idle before the window locks (0: never).
+        #[arg(long)]
+        idle_lock_minutes: Option<u32>,
     },
 }
 
@@ -618,6 +621,7 @@ fn run(cli: Cli) -> Result<()> {
             number_prefix,
             time_zone,
             slip_layout,
+            idle_lock_minutes,
         }) => {
             let mut s = store.settings()?;
             s.office_name = office_name.unwrap_or(s.office_name);
@@ -625,6 +629,7 @@ fn run(cli: Cli) -> Result<()> {
             s.number_prefix = number_prefix.unwrap_or(s.number_prefix);
             s.time_zone = time_zone.unwrap_or(s.time_zone);
             s.slip_layout = slip_layout.unwrap_or(s.slip_layout);
+            s.idle_lock_minutes = idle_lock_minutes.unwrap_or(s.idle_lock_minutes);
             print(&store.update_settings(&s)?)
         }
         Command::Seed(a) => match a.tickets {

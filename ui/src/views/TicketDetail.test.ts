@@ -22,6 +22,8 @@ const labels: Labels = {
   satisfaction: [],
   stage: [{ code: 'dispatch', label: '派单' }],
   attachment_kind: [],
+  role: [],
+  audit_kind: [],
   action: [
     { code: 'created', label: '登记' },
     { code: 'assign', label: '派单' },
