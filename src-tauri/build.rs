@@ -1,6 +1,6 @@
 //! Declares the app's own commands so the capability file can grant exactly these.
 
-/// Every `#[tauri::command]` in src/commands.rs and src/report_commands.rs; each gets an `allow-<name>` permission.
+/// Every `#[tauri::command]` in src/commands.rs, src/report_commands.rs and src/account_commands.rs; each gets an `allow-<name>` permission.
 const COMMANDS: &[&str] = &[
     "app_info",
     "enum_labels",
@@ -37,6 +37,19 @@ const COMMANDS: &[&str] = &[
     "import_pick",
     "import_preview",
     "import_commit",
+    // src/account_commands.rs
+    "session_get",
+    "login",
+    "logout",
+    "create_admin",
+    "change_password",
+    "accounts",
+    "account_add",
+    "account_set_active",
+    "account_reset_password",
+    "audit_log",
+    "audit_export_pick",
+    "audit_export_write",
 ];
 
 fn main() {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Session, startDriver } from './webdriver.mjs'
+import { signIn } from './signin.mjs'
 
 const root = resolve(import.meta.dirname, '../..')
 const app = resolve(process.env.APP ?? join(root, 'target/debug/baoxiu-desk'))
@@ -40,9 +41,12 @@ before(async () => {
   env = { ...process.env, BAOXIU_DB: url, BAOXIU_FILES_DIR: join(dir, 'files') }
   // Create the schema first (the window would too; this way the CLI never races it).
   baoxiu(['ticket', 'list', '--limit', '1'])
+  // The office's accounts: this window's 王管理, and 张师傅 working from another PC.
+  baoxiu(['user', 'add', '王管理', '--role', 'admin'], 'e2e-admin-1\n')
+  baoxiu(['user', 'add', '张师傅', '--role', 'supervisor', '--by', '王管理'], 'e2e-zhang-1\n')
   driver = await startDriver({ port, nativePort: port + 1, env, log: join(shots, 'live-app.log') })
   s = await Session.create(driver.base, app)
-  await s.waitFor(`document.querySelector('[data-test="dashboard"]')`, { timeout: 20000 })
+  await signIn(s, '王管理', 'e2e-admin-1')
 })
 
 after(async () => {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Session, startDriver } from './webdriver.mjs'
+import { signIn } from './signin.mjs'
 
 const root = resolve(import.meta.dirname, '../..')
 const app = resolve(process.env.APP ?? join(root, 'target/debug/baoxiu-desk'))
@@ -62,9 +63,8 @@ before(async () => {
   cli('seed', '--demo')
   driver = await startDriver({ port, nativePort: port + 1, env })
   s = await Session.create(driver.base, app)
-  await s.waitFor(`document.querySelector('[data-test="dashboard"]')`, {
-    timeout: 20000,
-  })
+  // The demo office's 管理员 (README: every demo account's password is demo1234).
+  await signIn(s, '管理员', 'demo1234')
 })
 
 after(async () => {
@@ -80,7 +80,7 @@ test('月度报表 shows the numbers `baoxiu report --json` prints, with charts 
     timeout: 15000,
   })
   const month = await s.invoke('report_current_month')
-  const want = JSON.parse(cli('report', '--month', month, '--json'))
+  const want = JSON.parse(cli('report', '--month', month, '--json', '--by', '管理员'))
   assert.ok(want.received > 0, 'the demo month has tickets')
 
   for (const key of ['received', 'completed', 'closed', 'cancelled', 'open_at_month_end']) {
@@ -128,6 +128,8 @@ test('月度报表 shows the numbers `baoxiu report --json` prints, with charts 
 })
 
 test('导入 previews the GBK ledger and imports it', async () => {
+  // The export's message fades out over the menu first.
+  await s.waitFor(`!document.querySelector('.el-message')`, { timeout: 10000 })
   await (await s.find('[data-test="nav-import"]')).click()
   await s.find('[data-test="pick-file"]')
   await screenshot('import-empty')
