@@ -92,7 +92,7 @@ run() {
       const v = JSON.parse(s); console.log(Array.isArray(v) ? v.length : (v.total ?? 0)) })')"
   if [ "$total" = "0" ]; then
     "$cli" seed --demo >/dev/null
-    echo "seeded the demo database" >&2
+    echo "seeded the demo database: sign in as 前台, 工程部, 主管 or 管理员, password demo1234" >&2
   fi
   [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || die "no display: run it in a desktop session (or under xvfb-run)"
   say "报修台"
