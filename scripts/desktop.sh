@@ -35,6 +35,8 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev
   libxdo-dev build-essential pkg-config file curl ca-certificates
   xvfb xauth webkit2gtk-driver
+  # dbus-run-session: the single-instance check (a second launch finds the first over D-Bus).
+  dbus-daemon
   # WebKitGTK draws every Chinese character as a box without a CJK font.
   fonts-wqy-microhei
 )
@@ -118,6 +120,8 @@ test_e2e() {
   APP="$(app_binary)" E2E_SHOTS="$shots" \
     xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 "$ROOT/tests/e2e/desk.test.mjs" \
     "$ROOT/tests/e2e/report.test.mjs"
+  say "single instance (a second launch hands over and exits)"
+  APP="$(app_binary)" xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session "$ROOT/tests/e2e/single-instance.sh"
   # 实时同步 needs the shared database: a throwaway PostgreSQL cluster (scripts/pg.sh).
   say "end-to-end on PostgreSQL (live desk)"
   (

@@ -18,6 +18,9 @@ pub const INTERNAL_ERROR: &str =
 
 pub struct Desk {
     store: Result<Arc<Mutex<Store>>, String>,
+    /// Held for the app's life: no second window on this PC opens the same database
+    /// (the single-instance plugin's fallback where it cannot work, e.g. no D-Bus).
+    _instance: Option<std::fs::File>,
     db_path: String,
     picker: Picker,
     picks: Picks,
@@ -29,15 +32,26 @@ impl Desk {
     /// (`BAOXIU_E2E_PICKS`, for the end-to-end tests).
     pub fn open_default() -> Desk {
         let desk = match baoxiu::store::default_path() {
-            Ok(path) => Desk::open(&path),
-            Err(e) => Desk {
-                store: Err(e.to_string()),
-                db_path: String::new(),
-                picker: Picker::Native,
-                picks: Picks::default(),
+            Ok(path) => match instance_lock(&path) {
+                Ok(lock) => Desk {
+                    _instance: Some(lock),
+                    ..Desk::open(&path)
+                },
+                Err(e) => Desk::failed(e, &path.display().to_string()),
             },
+            Err(e) => Desk::failed(e.to_string(), ""),
         };
         desk.with_picker(Picker::from_env())
+    }
+
+    fn failed(why: String, db_path: &str) -> Desk {
+        Desk {
+            store: Err(why),
+            _instance: None,
+            db_path: db_path.into(),
+            picker: Picker::Native,
+            picks: Picks::default(),
+        }
     }
 
     pub fn open(path: &std::path::Path) -> Desk {
@@ -45,6 +59,7 @@ impl Desk {
             store: Store::open(path)
                 .map(|s| Arc::new(Mutex::new(s)))
                 .map_err(|e| e.to_string()),
+            _instance: None,
             db_path: path.display().to_string(),
             picker: Picker::Native,
             picks: Picks::default(),
@@ -92,6 +107,41 @@ impl Desk {
         tauri::async_runtime::spawn_blocking(move || with_store(&store, f))
             .await
             .map_err(|e| Error::Database(format!("后台任务失败：{e}，请重试")))?
+    }
+}
+
+/// An exclusive lock on `<db>.desk-lock` (for a PostgreSQL URL: one per data
+/// directory) — refused while another 报修台 window on this PC has the database open.
+/// The OS drops it when the process ends, however it ends.
+pub fn instance_lock(db: &std::path::Path) -> Result<std::fs::File, String> {
+    let lock = match db.to_str().filter(|s| baoxiu::store::postgres::is_url(s)) {
+        Some(_) => baoxiu::store::default_dir()
+            .ok_or_else(|| "找不到系统的应用数据目录".to_string())?
+            .join("shared-database.desk-lock"),
+        None => {
+            let mut name = db.as_os_str().to_owned();
+            name.push(".desk-lock");
+            std::path::PathBuf::from(name)
+        }
+    };
+    if let Some(dir) = lock.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+        .map_err(|e| format!("无法创建运行标记文件“{}”：{e}", lock.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(
+            "报修台已经在本机打开了这个数据库（另一个窗口）。请切换到那个窗口使用；本窗口没有打开数据库，可以关闭"
+                .into(),
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(format!("无法锁定运行标记文件“{}”：{e}", lock.display()))
+        }
     }
 }
 
@@ -155,6 +205,19 @@ mod tests {
             let next = desk.run(ticket).await.unwrap();
             assert!(next.starts_with("BX-"), "{next}");
         });
+    }
+
+    #[test]
+    fn a_second_window_on_the_same_database_is_refused_until_the_first_closes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("baoxiu.db");
+        let first = instance_lock(&db).unwrap();
+        let second = instance_lock(&db).unwrap_err();
+        assert!(second.contains("已经在本机打开了这个数据库"), "{second}");
+        // Another office's file on the same PC is not held up.
+        assert!(instance_lock(&dir.path().join("other.db")).is_ok());
+        drop(first);
+        assert!(instance_lock(&db).is_ok());
     }
 
     #[test]
