@@ -36,7 +36,7 @@ APT_PACKAGES=(
   libxdo-dev build-essential pkg-config file curl ca-certificates
   xvfb xauth webkit2gtk-driver
   # dbus-run-session: the single-instance check (a second launch finds the first over D-Bus).
-  dbus-daemon
+  dbus
   # WebKitGTK draws every Chinese character as a box without a CJK font.
   fonts-wqy-microhei
 )
