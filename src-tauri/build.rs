@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "attachment_bytes",
     "open_attachment",
     "print_slips",
+    "open_log_folder",
     // src/report_commands.rs
     "report_current_month",
     "report_month",
