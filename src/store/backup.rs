@@ -154,13 +154,13 @@ fn copy_verified(src: &Path, dir: &Path, stored: &str, sha256: &str) -> Result<b
 }
 
 /// The file names SQLite keeps beside a database.
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_os_string();
     s.push(suffix);
     PathBuf::from(s)
 }
 
-const SIDE_FILES: &[&str] = &["-wal", "-shm", "-journal"];
+pub(super) const SIDE_FILES: &[&str] = &["-wal", "-shm", "-journal"];
 
 /// A private copy of the restore candidate beside the live database; the copy and
 /// its side files are removed when this is dropped, whatever happened.
@@ -516,7 +516,7 @@ impl Store {
     /// Copy the attachment files into `folder`. Read after the `VACUUM INTO`, so every
     /// row in the copy has its file (rows are never deleted); a file attached in
     /// between is copied too, which is harmless.
-    fn copy_attachments_to(&self, folder: &Path) -> Result<(usize, Vec<String>)> {
+    pub(super) fn copy_attachments_to(&self, folder: &Path) -> Result<(usize, Vec<String>)> {
         let files = attachment_files(&self.db)?;
         if files.is_empty() {
             return Ok((0, Vec::new()));

@@ -1,5 +1,5 @@
 //! settings: the office's name and hotline printed on the slip, the ticket number
-//! prefix, the time zone and the default slip layout.
+//! prefix, the time zone, the default slip layout and how many daily backups to keep.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +20,27 @@ pub struct Settings {
     pub time_zone: String,
     /// Default slip layout: `a4` or `a5x2`.
     pub slip_layout: String,
+    /// 每日备份保留份数: how many daily copies `backups/` keeps (1–365, default 30).
+    /// Left out of the TypeScript type until the 数据备份 screen edits it; a screen
+    /// that sends the settings back without it keeps the stored value.
+    #[serde(default)]
+    #[ts(skip)]
+    pub daily_backups_kept: u32,
+}
+
+/// The 每日备份保留份数 range an office may choose.
+pub const DAILY_BACKUPS_KEPT_RANGE: std::ops::RangeInclusive<u32> = 1..=365;
+
+/// Refuse a 每日备份保留份数 outside [`DAILY_BACKUPS_KEPT_RANGE`].
+pub fn check_daily_backups_kept(n: u32) -> Result<u32> {
+    if DAILY_BACKUPS_KEPT_RANGE.contains(&n) {
+        return Ok(n);
+    }
+    Err(Error::invalid(format!(
+        "每日备份保留份数“{n}”超出范围，请填写 {}–{} 之间的整数",
+        DAILY_BACKUPS_KEPT_RANGE.start(),
+        DAILY_BACKUPS_KEPT_RANGE.end()
+    )))
 }
 
 impl Store {
@@ -30,6 +51,7 @@ impl Store {
             number_prefix: "BX".into(),
             time_zone: crate::clock::DEFAULT_TIME_ZONE.into(),
             slip_layout: "a4".into(),
+            daily_backups_kept: super::DEFAULT_DAILY_BACKUPS_KEPT,
         };
         let rows = self
             .db
@@ -44,6 +66,14 @@ impl Store {
                 "number_prefix" => s.number_prefix = v,
                 "time_zone" => s.time_zone = v,
                 "slip_layout" => s.slip_layout = v,
+                "daily_backups_kept" => {
+                    if let Ok(n) = v.parse::<u32>() {
+                        s.daily_backups_kept = n.clamp(
+                            *DAILY_BACKUPS_KEPT_RANGE.start(),
+                            *DAILY_BACKUPS_KEPT_RANGE.end(),
+                        );
+                    }
+                }
                 _ => {}
             }
         }
@@ -71,6 +101,12 @@ impl Store {
                 "维修单版式只能是 a4（整张A4）或 a5x2（A4两联）",
             ));
         }
+        // 0 is what a screen that does not know the field sends: keep the stored value.
+        let kept = match s.daily_backups_kept {
+            0 => self.settings()?.daily_backups_kept,
+            n => check_daily_backups_kept(n)?,
+        }
+        .to_string();
         let tx = self.begin()?;
         for (k, v) in [
             ("office_name", office_name.as_str()),
@@ -78,6 +114,7 @@ impl Store {
             ("number_prefix", prefix.as_str()),
             ("time_zone", zone.name()),
             ("slip_layout", s.slip_layout.as_str()),
+            ("daily_backups_kept", kept.as_str()),
         ] {
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)
