@@ -20,9 +20,9 @@ use crate::error::{Error, Result, SqlContext};
 /// How many daily copies an office keeps when it has not said otherwise.
 pub const DEFAULT_DAILY_BACKUPS_KEPT: u32 = 30;
 
-/// Pages copied per step of the backup API: 1 MB at SQLite's default 4 KB pages, so
+/// Pages copied per step of the backup API: 256 KB at SQLite's default 4 KB pages, so
 /// the progress bar moves smoothly and other connections get the file between steps.
-const STEP_PAGES: i32 = 256;
+const STEP_PAGES: i32 = 64;
 
 /// Which kind of copy a file in `backups/` is, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -398,8 +398,8 @@ impl Store {
     ) -> Result<(BackupReport, BackupCopy)> {
         let dest = self.stamped_name("手动-")?;
         self.checked_copy(&dest, progress)?;
-        let folder = attachments_dir_of(&dest)
-            .ok_or_else(|| Error::invalid("备份文件路径缺少文件名"))?;
+        let folder =
+            attachments_dir_of(&dest).ok_or_else(|| Error::invalid("备份文件路径缺少文件名"))?;
         let (copied, missing) = match self.copy_attachments_to(&folder) {
             Ok(r) => r,
             Err(e) => {
@@ -545,7 +545,10 @@ mod tests {
         );
         assert_eq!(classify(&z, "每日-20261120.db").0, BackupKind::Daily);
         assert_eq!(classify(&z, "每日-2026112.db").0, BackupKind::Manual);
-        assert_eq!(classify(&z, "恢复前-20261120-101010-2.db").0, BackupKind::BeforeRestore);
+        assert_eq!(
+            classify(&z, "恢复前-20261120-101010-2.db").0,
+            BackupKind::BeforeRestore
+        );
         assert_eq!(classify(&z, "办公室.db"), (BackupKind::Manual, None));
     }
 }
