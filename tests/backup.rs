@@ -443,6 +443,17 @@ fn the_first_daily_backup_makes_a_checked_copy_and_a_second_the_same_day_does_no
         "the list shows when it was taken"
     );
     db.store.verify_backup(&first.copy.path).unwrap();
+    // A PostgreSQL office keeps its daily copies in this PC's files folder, as the
+    // portable SQLite file.
+    assert!(
+        first.copy.path.starts_with(db.dir.path()),
+        "{:?}",
+        first.copy.path
+    );
+    assert_eq!(
+        db.store.engine() == baoxiu::store::Engine::Postgres,
+        on_postgres()
+    );
     // The copy is a whole office, in one file: the ticket is in it.
     let copied: String = rusqlite::Connection::open_with_flags(
         &first.copy.path,

@@ -252,6 +252,20 @@ impl IntakeField {
         IntakeField::Operator,
     ];
 
+    /// Printed on the 维修单.
+    fn printed(self) -> bool {
+        matches!(
+            self,
+            IntakeField::Reporter
+                | IntakeField::Site
+                | IntakeField::Building
+                | IntakeField::Unit
+                | IntakeField::Room
+                | IntakeField::Location
+                | IntakeField::Description
+        )
+    }
+
     /// Words the refusal must contain to name this field.
     fn names(self) -> &'static [&'static str] {
         match self {
@@ -314,6 +328,11 @@ fn ticket_creation_with_hostile_text_in_any_field() {
                     l.dump = None;
                     prop_assert_eq!(&l.store.ticket(&k.number).unwrap(), &k, "reads back equal");
                     prop_assert!(texts(&k).into_iter().all(clean_text), "{:?}", k);
+                    // What was accepted prints: the slip never meets a character
+                    // its font lacks (that is refused at the desk, by name).
+                    if field.printed() {
+                        prints(&l.store, &k)?;
+                    }
                     let expected = |label: &str, max: usize, multiline: bool| {
                         input::text(label, Some(&p), max, multiline).unwrap()
                     };
@@ -341,6 +360,23 @@ fn ticket_creation_with_hostile_text_in_any_field() {
         })
         .unwrap();
     tally.print("ticket creation");
+}
+
+/// The slip of `k` renders.
+fn prints(store: &Store, k: &Ticket) -> Result<(), TestCaseError> {
+    let settings = store.settings().unwrap();
+    let pdf = baoxiu::slip::render(
+        std::slice::from_ref(k),
+        baoxiu::slip::Layout::A4,
+        &settings,
+        &store.now(),
+    );
+    prop_assert!(
+        pdf.is_ok(),
+        "an accepted ticket does not print: {:?}",
+        pdf.err()
+    );
+    Ok(())
 }
 
 /// A refusal: typed, Chinese, naming the field (when `names` is not empty), and the
@@ -583,6 +619,7 @@ fn workflow_steps_with_hostile_text() {
                             input::text("跟催记录", note.as_deref(), 1000, true).unwrap()
                         ),
                         Step::Complete(d) => {
+                            prints(&l.store, &k)?;
                             let c = d.check().unwrap();
                             prop_assert_eq!(k.cause.clone().unwrap_or_default(), c.cause);
                             prop_assert_eq!(k.measures.clone().unwrap_or_default(), c.measures);
