@@ -6,6 +6,7 @@
 mod accounts;
 mod attachments;
 mod audit;
+mod autobackup;
 mod backup;
 mod bulk;
 mod categories;
@@ -31,6 +32,10 @@ use crate::error::{Error, Result, SqlContext};
 pub use db::Engine;
 use db::{Db, Tx};
 
+pub use autobackup::{
+    backup_is_stale, BackupCopy, BackupKind, BackupProgress, DailyBackupReport,
+    DEFAULT_DAILY_BACKUPS_KEPT,
+};
 pub use backup::{attachments_dir_of, BackupReport, RestoreReport};
 pub use bulk::OfficeSize;
 pub(crate) use bulk::{BulkTicket, PickLists};
@@ -43,7 +48,7 @@ pub(crate) use places::{
 };
 pub use places::{CallerMatch, Site};
 pub(crate) use reports::FactsRow;
-pub use settings::Settings;
+pub use settings::{check_daily_backups_kept, Settings, DAILY_BACKUPS_KEPT_RANGE};
 pub use technicians::{Suggestion, Technician};
 pub use tickets::{Counters, Escalation, Step, TicketFilter, TicketPage};
 pub use transfer::{TableCount, TransferReport};
@@ -198,6 +203,17 @@ impl Store {
             actor: None,
             typed_operator: None,
         };
+        if user_version >= 1 && user_version < MIGRATIONS.len() as i64 {
+            // The 迁移前 copy is stamped in the office's zone, which a v1 file already has.
+            if let Some(zone) = store
+                .settings()
+                .ok()
+                .and_then(|s| OfficeZone::parse(&s.time_zone).ok())
+            {
+                store.zone = zone;
+            }
+            store.before_migration_copy(user_version)?;
+        }
         store.migrate(user_version)?;
         store.zone = OfficeZone::parse(&store.settings()?.time_zone)?;
         Ok(store)

@@ -382,3 +382,293 @@ fn a_restore_while_another_connection_is_open_is_seen_whole_by_it() {
     assert_eq!(dump_data(&window), before);
     assert_eq!(window.ticket(&extra).unwrap_err().code(), "not_found");
 }
+
+// ---- 自动备份: daily copies, rotation, 迁移前 copies, the list and the stale warning ----
+
+use baoxiu::store::{backup_is_stale, BackupKind};
+
+/// The names in the database's `backups/`, sorted.
+fn backup_names(store: &Store) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(store.backups_dir()) {
+        Ok(entries) => entries
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
+/// Every table's rows of a SQLite file, read behind the store's back (no migration).
+fn raw_rows(path: &Path) -> Vec<String> {
+    let c = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap();
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        let mut stmt = c
+            .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1"))
+            .unwrap();
+        let cols = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let vals: Vec<String> = (0..cols)
+                .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                .collect();
+            out.push(format!("{t}|{}", vals.join("|")));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_first_daily_backup_makes_a_checked_copy_and_a_second_the_same_day_does_nothing() {
+    let mut db = db_at("2026-11-20 08:30");
+    let number = new_ticket(&mut db.store, "2026-11-20 08:00").number;
+    let first = db.store.daily_backup().unwrap();
+    assert!(first.made, "{first:?}");
+    assert_eq!(first.copy.file_name, "每日-20261120.db");
+    assert_eq!(first.copy.kind, BackupKind::Daily);
+    assert_eq!(first.copy.kind_label, "每日");
+    assert!(first.copy.checked_ok);
+    assert_eq!(
+        first.copy.taken_at,
+        at("2026-11-20 08:30"),
+        "the list shows when it was taken"
+    );
+    db.store.verify_backup(&first.copy.path).unwrap();
+    // A PostgreSQL office keeps its daily copies in this PC's files folder, as the
+    // portable SQLite file.
+    assert!(
+        first.copy.path.starts_with(db.dir.path()),
+        "{:?}",
+        first.copy.path
+    );
+    assert_eq!(
+        db.store.engine() == baoxiu::store::Engine::Postgres,
+        on_postgres()
+    );
+    // The copy is a whole office, in one file: the ticket is in it.
+    let copied: String = rusqlite::Connection::open_with_flags(
+        &first.copy.path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap()
+    .query_row("SELECT number FROM tickets", [], |r| r.get(0))
+    .unwrap();
+    assert_eq!(copied, number);
+
+    let names = backup_names(&db.store);
+    let bytes = std::fs::read(&first.copy.path).unwrap();
+    db.store.set_now(Some(at("2026-11-20 23:59")));
+    let second = db.store.daily_backup().unwrap();
+    assert!(!second.made);
+    assert!(second.message.contains("已经做过"), "{}", second.message);
+    assert_eq!(backup_names(&db.store), names);
+    assert_eq!(std::fs::read(&first.copy.path).unwrap(), bytes);
+
+    // The next office day makes the next copy.
+    db.store.set_now(Some(at("2026-11-21 00:01")));
+    assert!(db.store.daily_backup().unwrap().made);
+}
+
+#[test]
+fn the_31st_day_deletes_only_the_oldest_daily_copy_and_never_manual_or_safety_copies() {
+    let mut o = office();
+    o.db.store.set_now(Some(at("2026-10-31 18:00")));
+    let (manual, _) = o.db.store.backup_now(&mut |_| {}).unwrap();
+    let out = o.file("外部备份.db");
+    o.db.store.backup(&out).unwrap();
+    o.db.store.restore(&out).unwrap();
+    let before_31: Vec<String> = backup_names(&o.db.store);
+    assert!(
+        before_31.iter().any(|n| n.starts_with("恢复前-")),
+        "{before_31:?}"
+    );
+
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    for day in 0..31 {
+        let d = start + chrono::Days::new(day);
+        o.db.store
+            .set_now(Some(at(&format!("{} 08:00", d.format("%Y-%m-%d")))));
+        let r = o.db.store.daily_backup().unwrap();
+        assert!(r.made);
+        if day < 30 {
+            assert!(r.removed.is_empty(), "day {day}: {r:?}");
+        } else {
+            assert_eq!(r.removed, ["每日-20261101.db"]);
+            assert_eq!(r.daily_copies, 30);
+        }
+    }
+    let names = backup_names(&o.db.store);
+    let daily: Vec<&String> = names.iter().filter(|n| n.starts_with("每日-")).collect();
+    assert_eq!(daily.len(), 30);
+    assert_eq!(daily[0], "每日-20261102.db");
+    assert_eq!(daily[29], "每日-20261201.db");
+    for kept in &before_31 {
+        assert!(names.contains(kept), "{kept} was deleted by the rotation");
+    }
+    assert!(manual.backup.is_file());
+
+    // The list: newest first, every kind named.
+    let list = o.db.store.list_backups().unwrap();
+    assert_eq!(list[0].file_name, "每日-20261201.db");
+    assert!(list.windows(2).all(|w| w[0].taken_at >= w[1].taken_at));
+    for kind in [
+        BackupKind::Daily,
+        BackupKind::Manual,
+        BackupKind::BeforeRestore,
+    ] {
+        assert!(
+            list.iter().any(|c| c.kind == kind && c.checked_ok),
+            "{kind:?}"
+        );
+    }
+}
+
+#[test]
+fn fewer_daily_copies_are_kept_when_the_setting_says_so_and_the_range_is_checked() {
+    let mut db = db_at("2026-11-01 08:00");
+    let mut s = db.store.settings().unwrap();
+    assert_eq!(s.daily_backups_kept, 30);
+    let before = db.store.dump().unwrap();
+    for bad in [366, 1000] {
+        s.daily_backups_kept = bad;
+        let err = db.store.update_settings(&s).unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert!(err.to_string().contains("每日备份保留份数"), "{err}");
+        assert_eq!(db.store.dump().unwrap(), before);
+    }
+    s.daily_backups_kept = 3;
+    assert_eq!(db.store.update_settings(&s).unwrap().daily_backups_kept, 3);
+    // A screen that does not know the field (sends 0) keeps the stored value.
+    s.daily_backups_kept = 0;
+    assert_eq!(db.store.update_settings(&s).unwrap().daily_backups_kept, 3);
+    for day in 1..=5 {
+        db.store
+            .set_now(Some(at(&format!("2026-11-{day:02} 08:00"))));
+        db.store.daily_backup().unwrap();
+    }
+    assert_eq!(
+        backup_names(&db.store),
+        ["每日-20261103.db", "每日-20261104.db", "每日-20261105.db"]
+    );
+}
+
+#[test]
+fn a_manual_backup_reports_its_progress_page_by_page() {
+    let mut db = db_at("2026-11-20 10:00");
+    // About 2 MB: several steps of the backup API.
+    for i in 0..150 {
+        let mut d = draft("2026-11-20 09:00");
+        d.description = Some(format!("第{i}户 {}", "卫生间漏水".repeat(90)));
+        db.store.create_ticket(&d, "前台小李").unwrap();
+    }
+    let mut seen = Vec::new();
+    let (report, copy) = db.store.backup_now(&mut |p| seen.push(p)).unwrap();
+    assert!(!seen.is_empty());
+    let last = seen.last().unwrap();
+    assert_eq!(last.pages_done, last.pages_total);
+    assert!(seen.windows(2).all(|w| w[0].pages_done <= w[1].pages_done));
+    if !on_postgres() {
+        assert!(
+            seen.len() > 1,
+            "a database this size takes several steps: {seen:?}"
+        );
+    }
+    assert_eq!(copy.kind, BackupKind::Manual);
+    assert_eq!(copy.file_name, "手动-20261120-100000.db");
+    db.store.verify_backup(&report.backup).unwrap();
+}
+
+#[test]
+fn the_stale_warning_starts_after_48_hours() {
+    let mut db = db_at("2026-11-20 10:00");
+    assert!(db.store.last_good_backup().unwrap().is_none());
+    assert!(backup_is_stale(None, &at("2026-11-20 10:00")));
+    db.store.daily_backup().unwrap();
+    let last = db.store.last_good_backup().unwrap().unwrap().taken_at;
+    assert_eq!(last, at("2026-11-20 10:00"));
+    assert!(!backup_is_stale(Some(&last), &at("2026-11-22 09:59")));
+    assert!(backup_is_stale(Some(&last), &at("2026-11-22 10:01")));
+    db.store.set_now(Some(at("2026-11-22 10:01")));
+    db.store.daily_backup().unwrap();
+    let newer = db.store.last_good_backup().unwrap().unwrap().taken_at;
+    assert!(!backup_is_stale(Some(&newer), &at("2026-11-22 10:01")));
+}
+
+fn v1_fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upgrade/v0.1.0.db")
+}
+
+#[test]
+fn migrating_an_old_database_first_keeps_a_checked_copy_of_it_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = dir.path().join("office.db");
+    std::fs::copy(v1_fixture(), &office).unwrap();
+    let rows_then = raw_rows(&v1_fixture());
+    let store = Store::open(&office).unwrap();
+    let copies: Vec<String> = backup_names(&store)
+        .into_iter()
+        .filter(|n| n.starts_with("迁移前-v1-") && n.ends_with(".db"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{:?}", backup_names(&store));
+    let copy = store.backups_dir().join(&copies[0]);
+    assert_eq!(
+        raw_rows(&copy),
+        rows_then,
+        "the copy holds the fixture's rows"
+    );
+    let version: i64 = rusqlite::Connection::open(&copy)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    store.verify_backup(&copy).unwrap();
+    let listed = store.list_backups().unwrap();
+    assert_eq!(listed[0].kind, BackupKind::BeforeMigration);
+    assert_eq!(listed[0].kind_label, "迁移前");
+    assert!(listed[0].checked_ok);
+    drop(store);
+
+    // Opening the migrated file again takes no further copy.
+    let store = Store::open(&office).unwrap();
+    assert_eq!(backup_names(&store).len(), 1);
+
+    // A fresh database has nothing to keep.
+    let fresh = Store::open(dir.path().join("new.db")).unwrap();
+    assert!(
+        fresh.list_backups().unwrap().len() == 1,
+        "only office.db's copy"
+    );
+}
+
+#[test]
+fn when_the_migration_copy_cannot_be_made_the_migration_does_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let office = dir.path().join("office.db");
+    std::fs::copy(v1_fixture(), &office).unwrap();
+    // A file where the backups folder should be: the copy cannot be written.
+    std::fs::write(dir.path().join("backups"), "not a folder").unwrap();
+    let err = Store::open(&office)
+        .err()
+        .expect("the open must be refused");
+    assert_eq!(err.code(), "database");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("迁移前副本") && msg.contains("没有升级"),
+        "{msg}"
+    );
+    let version: i64 = rusqlite::Connection::open(&office)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1, "not migrated");
+    assert_eq!(raw_rows(&office), raw_rows(&v1_fixture()));
+}

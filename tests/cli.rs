@@ -511,3 +511,39 @@ fn the_log_names_refusals_by_code_without_what_was_typed() {
     );
     assert!(!text.contains("13800138000"), "{text}");
 }
+
+/// `backup --daily` is what the window does at start and what cron runs; `backup list`
+/// shows the copies newest first with the last good one.
+#[test]
+fn daily_backup_once_a_day_and_the_list_newest_first() {
+    let c = Cli::new();
+    c.ok(&["counters"], "");
+    let first = c.ok(&["backup", "--daily"], "");
+    assert_eq!(first["made"], true, "{first}");
+    assert_eq!(first["copy"]["file_name"], "每日-20261125.db");
+    assert_eq!(first["copy"]["kind_label"], "每日");
+    assert_eq!(first["copy"]["checked_ok"], true);
+    let second = c.ok(&["backup", "--daily"], "");
+    assert_eq!(second["made"], false);
+    assert!(
+        second["message"].as_str().unwrap().contains("已经做过"),
+        "{second}"
+    );
+    let list = c.ok(&["backup", "list"], "");
+    let copies = list["backups"].as_array().unwrap();
+    assert_eq!(copies.len(), 1, "{list}");
+    assert_eq!(copies[0]["kind"], "daily");
+    assert_eq!(list["stale"], false);
+    assert!(list["last_good_backup"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-11-25T12:00:00"));
+
+    let (code, msg) = c.refused(&["settings", "set", "--daily-backups-kept", "0"], "");
+    assert_eq!(code, "invalid_input");
+    assert!(msg.contains("每日备份保留份数"), "{msg}");
+    let set = c.ok(&["settings", "set", "--daily-backups-kept", "7"], "");
+    assert_eq!(set["daily_backups_kept"], 7);
+    let (code, _) = c.refused(&["backup"], "");
+    assert_eq!(code, "invalid_input");
+}

@@ -9,6 +9,7 @@ mod backup;
 mod cli;
 mod common;
 mod desk;
+mod fuzz;
 mod import;
 mod live;
 mod outfile;

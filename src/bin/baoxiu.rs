@@ -85,10 +85,17 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// 备份: write a consistent copy of the database to a new file.
+    /// 备份: write a consistent copy of the database to a new file (--out), make
+    /// today's daily copy in backups/ (--daily: what the window does at start; for cron
+    /// too), or list the copies in backups/ newest first (`backup list`).
+    #[command(args_conflicts_with_subcommands = true)]
     Backup {
+        #[arg(long, conflicts_with = "daily")]
+        out: Option<PathBuf>,
         #[arg(long)]
-        out: PathBuf,
+        daily: bool,
+        #[command(subcommand)]
+        action: Option<BackupCommand>,
     },
     /// 恢复: replace the database's content with a backup's.
     Restore { from: PathBuf },
@@ -148,6 +155,13 @@ enum UserCommand {
     Login {
         name: String,
     },
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// The copies in backups/ (每日/手动/恢复前/迁移前), newest first, with the last good
+    /// one and whether it is older than 2 days.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -364,6 +378,9 @@ enum SettingsCommand {
         /// 自动锁屏: minutes idle before the window locks (0: never).
         #[arg(long)]
         idle_lock_minutes: Option<u32>,
+        /// 每日备份保留份数 (1–365, default 30).
+        #[arg(long)]
+        daily_backups_kept: Option<u32>,
     },
 }
 
@@ -549,7 +566,23 @@ fn run(cli: Cli) -> Result<()> {
                 print(&baoxiu::import::commit(&mut store, &file)?)
             }
         }
-        Command::Backup { out } => print(&store.backup(&out)?),
+        Command::Backup {
+            action: Some(BackupCommand::List),
+            ..
+        } => {
+            let copies = store.list_backups()?;
+            let last_good = copies.iter().find(|c| c.checked_ok).map(|c| c.taken_at);
+            print(&serde_json::json!({
+                "backups": copies,
+                "last_good_backup": last_good,
+                "stale": baoxiu::store::backup_is_stale(last_good.as_ref(), &store.now()),
+            }))
+        }
+        Command::Backup { daily: true, .. } => print(&store.daily_backup()?),
+        Command::Backup { out: Some(out), .. } => print(&store.backup(&out)?),
+        Command::Backup { .. } => Err(Error::invalid(
+            "请说明要做哪种备份：--out 备份文件.db、--daily（今天的每日备份）或 list（列出备份）",
+        )),
         Command::Restore { from } => {
             let restored = store.restore(&from)?;
             print(&serde_json::json!({ "restore": restored, "counters": store.counters()? }))
@@ -622,6 +655,7 @@ fn run(cli: Cli) -> Result<()> {
             time_zone,
             slip_layout,
             idle_lock_minutes,
+            daily_backups_kept,
         }) => {
             let mut s = store.settings()?;
             s.office_name = office_name.unwrap_or(s.office_name);
@@ -630,6 +664,9 @@ fn run(cli: Cli) -> Result<()> {
             s.time_zone = time_zone.unwrap_or(s.time_zone);
             s.slip_layout = slip_layout.unwrap_or(s.slip_layout);
             s.idle_lock_minutes = idle_lock_minutes.unwrap_or(s.idle_lock_minutes);
+            if let Some(n) = daily_backups_kept {
+                s.daily_backups_kept = baoxiu::store::check_daily_backups_kept(n)?;
+            }
             print(&store.update_settings(&s)?)
         }
         Command::Seed(a) => match a.tickets {

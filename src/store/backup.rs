@@ -157,13 +157,13 @@ fn copy_verified(src: &Path, dir: &Path, stored: &str, sha256: &str) -> Result<b
 }
 
 /// The file names SQLite keeps beside a database.
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+pub(super) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_os_string();
     s.push(suffix);
     PathBuf::from(s)
 }
 
-const SIDE_FILES: &[&str] = &["-wal", "-shm", "-journal"];
+pub(super) const SIDE_FILES: &[&str] = &["-wal", "-shm", "-journal"];
 
 /// A private copy of the restore candidate beside the live database; the copy and
 /// its side files are removed when this is dropped, whatever happened.
@@ -498,7 +498,7 @@ impl Store {
             // The shared office's backup is the same portable SQLite file: a new file
             // migrated to this version, then every row copied into it.
             super::Engine::Postgres => {
-                Store::open(out).and_then(|copy| self.copy_into(&copy).map(|_| ()))
+                Store::open(out).and_then(|copy| self.copy_rows_into(&copy).map(|_| ()))
             }
         }
         .and_then(|()| self.copy_attachments_to(&folder));
@@ -528,7 +528,7 @@ impl Store {
     /// Copy the attachment files into `folder`. Read after the `VACUUM INTO`, so every
     /// row in the copy has its file (rows are never deleted); a file attached in
     /// between is copied too, which is harmless.
-    fn copy_attachments_to(&self, folder: &Path) -> Result<(usize, Vec<String>)> {
+    pub(super) fn copy_attachments_to(&self, folder: &Path) -> Result<(usize, Vec<String>)> {
         let files = attachment_files(&self.db)?;
         if files.is_empty() {
             return Ok((0, Vec::new()));
@@ -683,7 +683,7 @@ impl Store {
                 .map_err(|e| failed(e.to_string())),
             // The shared office's safety copy is the portable SQLite file.
             super::Engine::Postgres => Store::open(&path)
-                .and_then(|copy| self.copy_into(&copy).map(|_| ()))
+                .and_then(|copy| self.copy_rows_into(&copy).map(|_| ()))
                 .map_err(|e| failed(e.to_string())),
         };
         let checked = written.and_then(|()| {

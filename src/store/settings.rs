@@ -1,5 +1,5 @@
 //! settings: the office's name and hotline printed on the slip, the ticket number
-//! prefix, the time zone and the default slip layout.
+//! prefix, the time zone, the default slip layout and how many daily backups to keep.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +26,10 @@ pub struct Settings {
     /// 自动锁屏: the window locks after this many idle minutes (0: never).
     #[serde(default = "default_idle_lock")]
     pub idle_lock_minutes: u32,
+    /// 每日备份保留份数: how many daily copies `backups/` keeps (1–365, default 30).
+    /// 0 (what a screen that does not know the field sends) keeps the stored value.
+    #[serde(default)]
+    pub daily_backups_kept: u32,
 }
 
 const IDLE_LOCK_DEFAULT: u32 = 15;
@@ -33,6 +37,21 @@ const IDLE_LOCK_MAX: u32 = 480;
 
 fn default_idle_lock() -> u32 {
     IDLE_LOCK_DEFAULT
+}
+
+/// The 每日备份保留份数 range an office may choose.
+pub const DAILY_BACKUPS_KEPT_RANGE: std::ops::RangeInclusive<u32> = 1..=365;
+
+/// Refuse a 每日备份保留份数 outside [`DAILY_BACKUPS_KEPT_RANGE`].
+pub fn check_daily_backups_kept(n: u32) -> Result<u32> {
+    if DAILY_BACKUPS_KEPT_RANGE.contains(&n) {
+        return Ok(n);
+    }
+    Err(Error::invalid(format!(
+        "每日备份保留份数“{n}”超出范围，请填写 {}–{} 之间的整数",
+        DAILY_BACKUPS_KEPT_RANGE.start(),
+        DAILY_BACKUPS_KEPT_RANGE.end()
+    )))
 }
 
 impl Store {
@@ -44,6 +63,7 @@ impl Store {
             time_zone: crate::clock::DEFAULT_TIME_ZONE.into(),
             slip_layout: "a4".into(),
             idle_lock_minutes: IDLE_LOCK_DEFAULT,
+            daily_backups_kept: super::DEFAULT_DAILY_BACKUPS_KEPT,
         };
         let rows = self
             .db
@@ -59,6 +79,14 @@ impl Store {
                 "time_zone" => s.time_zone = v,
                 "slip_layout" => s.slip_layout = v,
                 "idle_lock_minutes" => s.idle_lock_minutes = v.parse().unwrap_or(IDLE_LOCK_DEFAULT),
+                "daily_backups_kept" => {
+                    if let Ok(n) = v.parse::<u32>() {
+                        s.daily_backups_kept = n.clamp(
+                            *DAILY_BACKUPS_KEPT_RANGE.start(),
+                            *DAILY_BACKUPS_KEPT_RANGE.end(),
+                        );
+                    }
+                }
                 _ => {}
             }
         }
@@ -95,6 +123,12 @@ impl Store {
         }
         let idle = s.idle_lock_minutes.to_string();
         let now = self.now();
+        // 0 is what a screen that does not know the field sends: keep the stored value.
+        let kept = match s.daily_backups_kept {
+            0 => self.settings()?.daily_backups_kept,
+            n => check_daily_backups_kept(n)?,
+        }
+        .to_string();
         let tx = self.begin()?;
         let detail = audit::changes(&[
             ("服务中心名称", before.office_name, office_name.clone()),
@@ -107,6 +141,11 @@ impl Store {
                 before.idle_lock_minutes.to_string(),
                 idle.clone(),
             ),
+            (
+                "每日备份保留份数",
+                before.daily_backups_kept.to_string(),
+                kept.clone(),
+            ),
         ]);
         record(&tx, &now, &by, AuditKind::Settings, "系统设置", &detail)?;
         for (k, v) in [
@@ -116,6 +155,7 @@ impl Store {
             ("time_zone", zone.name()),
             ("slip_layout", s.slip_layout.as_str()),
             ("idle_lock_minutes", idle.as_str()),
+            ("daily_backups_kept", kept.as_str()),
         ] {
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)

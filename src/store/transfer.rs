@@ -79,6 +79,12 @@ impl Store {
     /// target: a failure leaves it as it was. Row counts are compared table by table.
     pub fn copy_into(&self, target: &Store) -> Result<TransferReport> {
         self.operator(Permission::Migrate, None)?;
+        self.copy_rows_into(target)
+    }
+
+    /// [`Store::copy_into`] for the store's own copies (backups of a PostgreSQL office),
+    /// which their callers have already checked.
+    pub(crate) fn copy_rows_into(&self, target: &Store) -> Result<TransferReport> {
         let busy = office_rows(&target.db)?;
         if busy > 0 {
             return Err(Error::Precondition(format!(
