@@ -38,6 +38,11 @@ const COMMANDS: &[&str] = &[
     "import_pick",
     "import_preview",
     "import_commit",
+    // src/backup_commands.rs
+    "backups",
+    "backup_now",
+    "backup_restore",
+    "backup_open_folder",
     // src/account_commands.rs
     "session_get",
     "login",

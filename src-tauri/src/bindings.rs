@@ -38,6 +38,8 @@ mod tests {
             baoxiu::store::notify::Change::export_all,
             crate::live::LiveStatus::export_all,
             crate::account_commands::Session::export_all,
+            crate::backup_commands::BackupsView::export_all,
+            baoxiu::store::BackupProgress::export_all,
             baoxiu::account::Permission::export_all,
             baoxiu::audit::AuditEntry::export_all,
             baoxiu::audit::AuditFilter::export_all,

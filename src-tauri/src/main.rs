@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod account_commands;
+mod backup_commands;
 mod bindings;
 mod commands;
 mod desk;
@@ -36,6 +37,7 @@ fn main() {
         .setup(|app| {
             let handle = app.handle().clone();
             live::follow(handle.clone());
+            backup_commands::daily_at_start(handle.clone());
             if let Some(store) = app.state::<desk::Desk>().shared() {
                 overdue::watch(handle, store);
             }

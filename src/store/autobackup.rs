@@ -27,7 +27,7 @@ pub const DEFAULT_DAILY_BACKUPS_KEPT: u32 = 30;
 const STEP_PAGES: i32 = 64;
 
 /// Which kind of copy a file in `backups/` is, from its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum BackupKind {
     /// 每日: the first start of each day (`每日-YYYYMMDD.db`); the only kind rotated.
@@ -53,10 +53,11 @@ impl BackupKind {
 }
 
 /// One copy in `backups/`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct BackupCopy {
     pub file_name: String,
     #[serde(serialize_with = "lossy")]
+    #[ts(type = "string")]
     pub path: PathBuf,
     pub kind: BackupKind,
     /// 每日 / 手动 / 恢复前 / 迁移前.
@@ -71,7 +72,7 @@ pub struct BackupCopy {
 }
 
 /// What [`Store::daily_backup`] did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DailyBackupReport {
     /// False when today's copy was already there (nothing was written or deleted).
     pub made: bool,
@@ -86,7 +87,7 @@ pub struct DailyBackupReport {
 }
 
 /// Progress of a copy made with the backup API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct BackupProgress {
     pub pages_done: i64,
     pub pages_total: i64,

@@ -20,6 +20,7 @@ export const router = createRouter({
     { path: '/report', component: () => import('./views/MonthReport.vue'), meta: { title: '月度报表' } },
     { path: '/import', component: ImportLedger, meta: { title: '导入' } },
     { path: '/accounts', component: () => import('./views/Accounts.vue'), meta: { title: '账号' } },
+    { path: '/backups', component: () => import('./views/Backups.vue'), meta: { title: '数据备份' } },
     { path: '/log', component: () => import('./views/AuditLog.vue'), meta: { title: '操作日志' } },
   ],
 })

@@ -24,4 +24,9 @@ slip_layout: string,
 /**
  * 自动锁屏: the window locks after this many idle minutes (0: never).
  */
-idle_lock_minutes: number, };
+idle_lock_minutes: number, 
+/**
+ * 每日备份保留份数: how many daily copies `backups/` keeps (1–365, default 30).
+ * 0 (what a screen that does not know the field sends) keeps the stored value.
+ */
+daily_backups_kept: number, };
