@@ -343,10 +343,30 @@ fn ticket_creation_with_hostile_text_in_any_field() {
                         IntakeField::Location => {
                             prop_assert_eq!(k.location.clone(), expected("报修位置", 200, false))
                         }
-                        IntakeField::Description => prop_assert_eq!(
-                            Some(k.description.clone()),
-                            expected("故障描述", input::MAX_DESCRIPTION, true)
-                        ),
+                        IntakeField::Description => {
+                            prop_assert_eq!(
+                                Some(k.description.clone()),
+                                expected("故障描述", input::MAX_DESCRIPTION, true)
+                            );
+                            // And the search box finds it by a piece of what was typed.
+                            if let Some(word) = k.description.split_whitespace().next() {
+                                let piece: String = word.chars().take(6).collect();
+                                let found = l
+                                    .store
+                                    .list_tickets(&baoxiu::store::TicketFilter {
+                                        q: Some(piece.clone()),
+                                        limit: Some(1000),
+                                        ..Default::default()
+                                    })
+                                    .unwrap();
+                                prop_assert!(
+                                    found.tickets.iter().any(|t| t.number == k.number),
+                                    "searching {:?} does not find {}",
+                                    piece,
+                                    k.number
+                                );
+                            }
+                        }
                         IntakeField::Operator => {
                             let event = l.store.history(&k.number).unwrap().remove(0);
                             prop_assert_eq!(Some(event.operator), expected("操作员", 50, false));
@@ -362,8 +382,41 @@ fn ticket_creation_with_hostile_text_in_any_field() {
     tally.print("ticket creation");
 }
 
-/// The slip of `k` renders.
+/// The slip of `k` can print: the font has every character of its printed texts, and
+/// every 20th time (a render costs ~0.1 s in a debug build) the slip really renders.
 fn prints(store: &Store, k: &Ticket) -> Result<(), TestCaseError> {
+    let mut printed = vec![k.reporter.as_str(), k.description.as_str()];
+    for s in [
+        &k.site,
+        &k.building,
+        &k.unit,
+        &k.room,
+        &k.location,
+        &k.cause,
+        &k.measures,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        printed.push(s);
+    }
+    for m in &k.materials {
+        printed.push(&m.name);
+        printed.push(&m.spec);
+    }
+    for s in printed {
+        prop_assert_eq!(
+            baoxiu::font::first_missing(s).unwrap(),
+            None,
+            "{:?} in {}",
+            s,
+            k.number
+        );
+    }
+    static RENDERS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    if RENDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 20 != 0 {
+        return Ok(());
+    }
     let settings = store.settings().unwrap();
     let pdf = baoxiu::slip::render(
         std::slice::from_ref(k),
@@ -824,4 +877,34 @@ fn technicians_and_residents_with_hostile_names() {
         })
         .unwrap();
     tally.print("technicians and residents");
+}
+
+/// Property: the search box takes any text: a list or a Chinese refusal, never an
+/// error from the search index, and nothing is written.
+#[test]
+fn search_with_hostile_text() {
+    let mut lab = Lab::new();
+    for i in 0..20 {
+        let mut d = draft("2026-11-20 09:00");
+        d.description = Some(format!("第{i}户 厨房漏水 <b>\"50%_off\"</b> 'x' OR 1=1"));
+        lab.store.create_ticket(&d, "前台小李").unwrap();
+    }
+    let before = lab.store.dump().unwrap();
+    let tally = Tally::default();
+    TestRunner::new(cases(1000))
+        .run(&payload(), |q| {
+            let result = lab.store.list_tickets(&baoxiu::store::TicketFilter {
+                q: Some(q.clone()),
+                ..Default::default()
+            });
+            tally.count(result.is_ok());
+            if let Err(e) = &result {
+                prop_assert_eq!(e.code(), "invalid_input", "{}", e);
+                prop_assert!(e.to_string().contains("搜索关键词"), "{}", e);
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(lab.store.dump().unwrap(), before);
+    tally.print("search");
 }
