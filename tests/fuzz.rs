@@ -494,7 +494,24 @@ fn completion_draft() -> impl Strategy<Value = CompletionDraft> {
     (
         prop_oneof![4 => Just(Some("水管接头老化".to_string())), 2 => text.clone()],
         prop_oneof![4 => Just(Some("更换接头".to_string())), 2 => text.clone()],
-        prop_oneof![6 => prop::collection::vec(material.clone(), 0..4), 1 => prop::collection::vec(material, 99..103)],
+        prop_oneof![
+            12 => prop::collection::vec(material.clone(), 0..4),
+            // Around the 100-line limit: plain lines (generating 100 hostile ones
+            // costs more than it finds), one of them odd.
+            1 => (99usize..103, material).prop_map(|(n, odd)| {
+                let mut v = vec![
+                    MaterialDraft {
+                        name: Some("PVC管".into()),
+                        spec: None,
+                        quantity: Some(1.0),
+                        unit_price_fen: Some(100),
+                    };
+                    n - 1
+                ];
+                v.push(odd);
+                v
+            }),
+        ],
         proptest::option::of(prop_oneof![0i64..600, any::<i64>()]),
         proptest::option::of(any::<bool>()),
         proptest::option::of(fen),
@@ -502,7 +519,16 @@ fn completion_draft() -> impl Strategy<Value = CompletionDraft> {
         proptest::option::of(any::<bool>()),
     )
         .prop_map(
-            |(cause, measures, materials, labour_minutes, paid, fee_fen, payment_method, owner_signed)| {
+            |(
+                cause,
+                measures,
+                materials,
+                labour_minutes,
+                paid,
+                fee_fen,
+                payment_method,
+                owner_signed,
+            )| {
                 CompletionDraft {
                     cause,
                     measures,
