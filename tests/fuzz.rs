@@ -298,7 +298,7 @@ fn ticket_creation_with_hostile_text_in_any_field() {
     let tally = Tally::default();
     TestRunner::new(cases(3000))
         .run(&strategy, |(field, p)| {
-            Lab::next(&lab, 300);
+            Lab::next(&lab, 100);
             let mut l = lab.borrow_mut();
             let mut d: TicketDraft = draft("2026-11-20 09:00");
             let mut operator = "前台小李".to_string();
@@ -643,7 +643,7 @@ fn workflow_steps_with_hostile_text() {
     let tally = Tally::default();
     TestRunner::new(cases(3000))
         .run(&(step(), 0..4usize), |((s, operator), which)| {
-            Lab::next(&lab, 300);
+            Lab::next(&lab, 100);
             let mut l = lab.borrow_mut();
             let open: Vec<Ticket> = l
                 .store
@@ -833,7 +833,7 @@ fn technicians_and_residents_with_hostile_names() {
     let tally = Tally::default();
     TestRunner::new(cases(1000))
         .run(&strategy, |(what, p, slot)| {
-            Lab::next(&lab, 300);
+            Lab::next(&lab, 100);
             let mut l = lab.borrow_mut();
             let before = l.before();
             if what == 0 {
