@@ -4,6 +4,7 @@
 pub mod attachment;
 pub(crate) mod canvas;
 pub mod clock;
+pub mod connection;
 pub mod error;
 pub mod export;
 pub mod font;

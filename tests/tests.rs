@@ -7,6 +7,7 @@
 mod backup;
 mod cli;
 mod common;
+mod connection;
 mod desk;
 mod import;
 mod outfile;
