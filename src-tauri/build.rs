@@ -1,6 +1,7 @@
 //! Declares the app's own commands so the capability file can grant exactly these.
 
-/// Every `#[tauri::command]` in src/commands.rs and src/report_commands.rs; each gets an `allow-<name>` permission.
+/// Every `#[tauri::command]` in src/commands.rs, src/report_commands.rs and
+/// src/connection_commands.rs; each gets an `allow-<name>` permission.
 const COMMANDS: &[&str] = &[
     "app_info",
     "enum_labels",
@@ -37,6 +38,10 @@ const COMMANDS: &[&str] = &[
     "import_pick",
     "import_preview",
     "import_commit",
+    // src/connection_commands.rs
+    "connection_get",
+    "connection_test",
+    "connection_save",
 ];
 
 fn main() {

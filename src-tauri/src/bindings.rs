@@ -35,6 +35,8 @@ mod tests {
             baoxiu::input::TicketDraft::export_all,
             baoxiu::input::TechnicianDraft::export_all,
             baoxiu::error::ErrorBody::export_all,
+            baoxiu::connection::Connection::export_all,
+            baoxiu::connection::ConnectionView::export_all,
         ];
         for f in all {
             if let Err(e) = f(&cfg) {

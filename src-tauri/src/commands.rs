@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use baoxiu::attachment::{Attachment, AttachmentKind};
+use baoxiu::connection::Backend;
 use baoxiu::input::{TechnicianDraft, TicketDraft};
 use baoxiu::outfile::Existing;
 use baoxiu::sla::SlaRule;
@@ -31,7 +32,11 @@ type Reply<T> = Result<T, Error>;
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppInfo {
     pub version: String,
+    /// The open database: its file path, or its URL with the password hidden.
     pub db_path: String,
+    /// 本机数据库 (a file on this PC) or 共享数据库 (the office's PostgreSQL server).
+    pub backend: Backend,
+    pub backend_label: String,
     /// Why the database could not be opened; the window shows it instead of the desk.
     pub open_error: Option<String>,
 }
@@ -137,8 +142,10 @@ fn detail(s: &Store, number: &str) -> Reply<TicketDetail> {
 pub fn app_info(desk: State<'_, Desk>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
-        db_path: desk.db_path().into(),
-        open_error: desk.open_error().map(String::from),
+        db_path: desk.location(),
+        backend: desk.backend(),
+        backend_label: desk.backend().label().into(),
+        open_error: desk.open_error(),
     }
 }
 
@@ -457,6 +464,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         crate::report_commands::import_pick,
         crate::report_commands::import_preview,
         crate::report_commands::import_commit,
+        crate::connection_commands::connection_get,
+        crate::connection_commands::connection_test,
+        crate::connection_commands::connection_save,
     ]
 }
 
@@ -472,7 +482,7 @@ pub(crate) mod tests {
 
     use crate::desk::Desk;
 
-    fn window(desk: Desk) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    pub(crate) fn window(desk: Desk) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
         let app = mock_builder()
             .manage(desk)
             .invoke_handler(super::handler())

@@ -1,10 +1,13 @@
 //! The app's state: the one open [`Store`] behind a mutex, or the reason it could not
 //! be opened (shown by the window instead of a crash); the file dialogs' answers the
-//! window refers to by token.
+//! window refers to by token. The store can be swapped for another (数据库连接): commands
+//! already running finish on the one they started with.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use baoxiu::connection::{self, Backend, Connection};
 use baoxiu::{Error, Store};
 
 use crate::picker::{Picker, Picks};
@@ -16,36 +19,81 @@ use crate::picker::{Picker, Picks};
 pub const INTERNAL_ERROR: &str =
     "操作出错（程序内部错误），数据未改动，请重试；如反复出现请把日志发给管理员";
 
-pub struct Desk {
+/// The database the desk works on now.
+struct Opened {
     store: Result<Arc<Mutex<Store>>, String>,
-    db_path: String,
+    /// The file path or the URL with its password hidden; empty when unknown.
+    location: String,
+}
+
+impl Opened {
+    fn at(location: &Path) -> Opened {
+        Opened {
+            store: Store::open(location)
+                .map(|s| Arc::new(Mutex::new(s)))
+                .map_err(|e| e.to_string()),
+            location: connection::shown(&location.to_string_lossy()),
+        }
+    }
+}
+
+pub struct Desk {
+    opened: Arc<RwLock<Opened>>,
+    /// The app data directory holding `connection.json` (and the local database);
+    /// `None` when the OS has none, with the reason.
+    data_dir: Result<PathBuf, String>,
+    /// One 数据库连接 change at a time, so the saved file and the open store agree.
+    switching: Arc<Mutex<()>>,
     picker: Picker,
     picks: Picks,
 }
 
 impl Desk {
-    /// Open the same database as the CLI: `BAOXIU_DB`, else the OS data directory. The
-    /// file dialogs are the native ones unless the process environment scripts them
+    /// Open the same database as the CLI: `BAOXIU_DB`, else the choice saved in
+    /// `connection.json` (the local file in the OS data directory when none). The file
+    /// dialogs are the native ones unless the process environment scripts them
     /// (`BAOXIU_E2E_PICKS`, for the end-to-end tests).
     pub fn open_default() -> Desk {
-        let desk = match baoxiu::store::default_path() {
-            Ok(path) => Desk::open(&path),
-            Err(e) => Desk {
-                store: Err(e.to_string()),
-                db_path: String::new(),
-                picker: Picker::Native,
-                picks: Picks::default(),
-            },
+        let desk = match connection::default_dir() {
+            Ok(dir) => Desk::open_in(&dir),
+            Err(e) => Desk::with(
+                Opened {
+                    store: Err(e.to_string()),
+                    location: String::new(),
+                },
+                Err(e.to_string()),
+            ),
         };
         desk.with_picker(Picker::from_env())
     }
 
-    pub fn open(path: &std::path::Path) -> Desk {
+    /// The database `connection.json` in `dir` names (or `BAOXIU_DB`).
+    pub fn open_in(dir: &Path) -> Desk {
+        let opened = match connection::location_to_open(dir) {
+            Ok(location) => Opened::at(&location),
+            Err(e) => Opened {
+                store: Err(e.to_string()),
+                location: dir.join(connection::FILE_NAME).display().to_string(),
+            },
+        };
+        Desk::with(opened, Ok(dir.to_path_buf()))
+    }
+
+    /// The database at `path`, with the data directory beside it (tests).
+    #[cfg(test)]
+    pub fn open(path: &Path) -> Desk {
+        let dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| "找不到数据库所在的文件夹".to_string());
+        Desk::with(Opened::at(path), dir)
+    }
+
+    fn with(opened: Opened, data_dir: Result<PathBuf, String>) -> Desk {
         Desk {
-            store: Store::open(path)
-                .map(|s| Arc::new(Mutex::new(s)))
-                .map_err(|e| e.to_string()),
-            db_path: path.display().to_string(),
+            opened: Arc::new(RwLock::new(opened)),
+            data_dir,
+            switching: Arc::new(Mutex::new(())),
             picker: Picker::Native,
             picks: Picks::default(),
         }
@@ -64,16 +112,25 @@ impl Desk {
         &self.picks
     }
 
-    pub fn db_path(&self) -> &str {
-        &self.db_path
+    /// The open database's file path or URL, password hidden.
+    pub fn location(&self) -> String {
+        read(&self.opened).location.clone()
     }
 
-    pub fn open_error(&self) -> Option<&str> {
-        self.store.as_ref().err().map(String::as_str)
+    pub fn backend(&self) -> Backend {
+        Backend::of(&self.location())
+    }
+
+    pub fn open_error(&self) -> Option<String> {
+        read(&self.opened).store.as_ref().err().cloned()
     }
 
     pub fn shared(&self) -> Option<Arc<Mutex<Store>>> {
-        self.store.as_ref().ok().cloned()
+        read(&self.opened).store.as_ref().ok().cloned()
+    }
+
+    fn data_dir(&self) -> Result<PathBuf, Error> {
+        self.data_dir.clone().map_err(Error::Database)
     }
 
     /// Run `f` on the store in the blocking pool, so SQLite and file work never stall
@@ -84,7 +141,7 @@ impl Desk {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, Error> + Send + 'static,
     {
-        let store = self
+        let store = read(&self.opened)
             .store
             .as_ref()
             .map_err(|e| Error::Database(e.clone()))?
@@ -93,6 +150,76 @@ impl Desk {
             .await
             .map_err(|e| Error::Database(format!("后台任务失败：{e}，请重试")))?
     }
+
+    /// The saved 数据库连接 choice as the window may see it (no password).
+    pub async fn connection(&self) -> Result<connection::ConnectionView, Error> {
+        let dir = self.data_dir()?;
+        blocking(move || Ok(Connection::load(&dir)?.view(&dir))).await
+    }
+
+    /// Try `candidate` (an empty password meaning the stored one) without changing
+    /// anything the desk uses; the Chinese success line or the store's reason.
+    pub async fn test_connection(&self, candidate: Connection) -> Result<String, Error> {
+        let dir = self.data_dir()?;
+        blocking(move || {
+            let candidate = with_stored_password(candidate, &dir);
+            connection::test(&candidate, &dir)
+        })
+        .await
+    }
+
+    /// Open `candidate`'s database; only when that worked, save it as the choice and
+    /// switch the desk over to it. A refusal changes neither the file nor the desk.
+    pub async fn save_connection(&self, candidate: Connection) -> Result<String, Error> {
+        let dir = self.data_dir()?;
+        let opened = self.opened.clone();
+        let switching = self.switching.clone();
+        blocking(move || {
+            let _one = switching.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(env) = connection::env_override() {
+                return Err(Error::invalid(format!(
+                    "数据库由环境变量 BAOXIU_DB 指定（{env}），在这里保存不会生效；请先取消该环境变量再设置数据库连接"
+                )));
+            }
+            let candidate = with_stored_password(candidate, &dir);
+            let store = candidate.open(&dir)?;
+            let line = connection::summary(&store)?;
+            candidate.save(&dir)?;
+            let mut now = opened.write().unwrap_or_else(PoisonError::into_inner);
+            *now = Opened {
+                location: store.location().to_string(),
+                store: Ok(Arc::new(Mutex::new(store))),
+            };
+            Ok(line)
+        })
+        .await
+    }
+}
+
+fn read(opened: &RwLock<Opened>) -> std::sync::RwLockReadGuard<'_, Opened> {
+    opened.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The candidate with the saved password where the form left it empty. A saved file
+/// that cannot be read has no password to keep.
+fn with_stored_password(candidate: Connection, dir: &Path) -> Connection {
+    let saved = Connection::load(dir).unwrap_or(Connection::Local);
+    candidate.keeping_password(&saved)
+}
+
+/// Run `f` in the blocking pool (connecting to a server can take seconds), a panic
+/// becoming [`INTERNAL_ERROR`].
+async fn blocking<T, F>(f: F) -> Result<T, Error>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, Error> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(move || {
+        catch_unwind(AssertUnwindSafe(f))
+            .unwrap_or_else(|_| Err(Error::Database(INTERNAL_ERROR.into())))
+    })
+    .await
+    .map_err(|e| Error::Database(format!("后台任务失败：{e}，请重试")))?
 }
 
 /// Lock the store and run `f`, catching a panic. A lock poisoned by an earlier panic

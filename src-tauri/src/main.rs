@@ -6,12 +6,11 @@
 
 mod bindings;
 mod commands;
+mod connection_commands;
 mod desk;
 mod overdue;
 mod picker;
 mod report_commands;
-
-use tauri::Manager;
 
 fn main() {
     let desk = desk::Desk::open_default();
@@ -23,9 +22,7 @@ fn main() {
         .manage(desk)
         .setup(|app| {
             let handle = app.handle().clone();
-            if let Some(store) = app.state::<desk::Desk>().shared() {
-                overdue::watch(handle, store);
-            }
+            overdue::watch(handle);
             Ok(())
         })
         .invoke_handler(commands::handler())

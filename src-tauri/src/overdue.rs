@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use baoxiu::store::TicketFilter;
 use baoxiu::Store;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
+
+use crate::desk::Desk;
 
 const EVERY: Duration = Duration::from_secs(60);
 
@@ -45,35 +47,47 @@ fn overdue_now(store: &Arc<Mutex<Store>>) -> Option<Vec<(String, String)>> {
 /// Start the watcher thread. At start-up the tickets already late are summed up in one
 /// notification instead of one each (an office opening on Monday morning would
 /// otherwise get dozens); after that each newly late ticket and stage notifies once.
-pub fn watch(app: AppHandle, store: Arc<Mutex<Store>>) {
+/// Each round looks at the desk's store of the moment: after 数据库连接 switches to
+/// another database (or the first one opens at last), that one is watched, starting
+/// again with a summary.
+pub fn watch(app: AppHandle) {
     std::thread::spawn(move || {
         // Let the first screen load before the first (larger) look.
         std::thread::sleep(Duration::from_secs(10));
+        let mut watched: Option<Arc<Mutex<Store>>> = None;
         let mut told: HashSet<(String, String)> = HashSet::new();
-        if let Some(now) = overdue_now(&store) {
-            if !now.is_empty() {
-                show(
-                    &app,
-                    "报修台：有超时工单",
-                    &format!("当前共有 {} 张工单超时，请在工作台查看并跟催。", now.len()),
-                );
-            }
-            told.extend(now);
-        }
         loop {
-            std::thread::sleep(EVERY);
-            let Some(now) = overdue_now(&store) else {
-                continue;
-            };
-            for (number, stage) in now {
-                if told.insert((number.clone(), stage.clone())) {
-                    show(
-                        &app,
-                        &format!("工单 {number} {stage}超时"),
-                        "请在工作台查看并跟催。",
-                    );
+            if let Some(store) = app.state::<Desk>().shared() {
+                let first = !watched.as_ref().is_some_and(|w| Arc::ptr_eq(w, &store));
+                if let Some(now) = overdue_now(&store) {
+                    if first {
+                        told.clear();
+                        if !now.is_empty() {
+                            show(
+                                &app,
+                                "报修台：有超时工单",
+                                &format!(
+                                    "当前共有 {} 张工单超时，请在工作台查看并跟催。",
+                                    now.len()
+                                ),
+                            );
+                        }
+                        told.extend(now);
+                        watched = Some(store);
+                    } else {
+                        for (number, stage) in now {
+                            if told.insert((number.clone(), stage.clone())) {
+                                show(
+                                    &app,
+                                    &format!("工单 {number} {stage}超时"),
+                                    "请在工作台查看并跟催。",
+                                );
+                            }
+                        }
+                    }
                 }
             }
+            std::thread::sleep(EVERY);
         }
     });
 }
