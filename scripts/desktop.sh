@@ -12,7 +12,9 @@
 #
 # Each step is idempotent, non-interactive, and stops at the first failure.
 # Environment: CARGO_TARGET_DIR (default target/), E2E_SHOTS (screenshots folder,
-# default tests/e2e/screenshots), BAOXIU_DB (database, default the OS data directory).
+# default tests/e2e/screenshots), BAOXIU_DB (database, default the OS data directory),
+# BAOXIU_TEST_PG (a PostgreSQL server for the 数据库连接 e2e test; `test`/`e2e` start a
+# throwaway one with scripts/pg.sh when unset).
 # The e2e tests answer the window's file dialogs (opened from Rust, not drivable through
 # WebDriver) with BAOXIU_E2E_PICKS, a file holding the next dialog's answer; the page
 # itself can never name a file.
@@ -114,10 +116,19 @@ test_e2e() {
   local shots="${E2E_SHOTS:-$ROOT/tests/e2e/screenshots}"
   rm -rf "$shots"
   mkdir -p "$shots"
+  # The reports suite and the 数据库连接 suite read the database back with the CLI.
+  (cd "$ROOT" && cargo build -q --bin baoxiu)
+  # 数据库连接 points the window at a PostgreSQL server: a throwaway local cluster
+  # (stopped on exit) unless the runner provides one.
+  if [ -z "${BAOXIU_TEST_PG:-}" ]; then
+    # shellcheck source=scripts/pg.sh
+    source "$ROOT/scripts/pg.sh"
+    pg_start
+  fi
   say "end-to-end (Xvfb + tauri-driver), screenshots in $shots"
-  APP="$(app_binary)" E2E_SHOTS="$shots" \
+  APP="$(app_binary)" E2E_SHOTS="$shots" BAOXIU_TEST_PG="$BAOXIU_TEST_PG" \
     xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 "$ROOT/tests/e2e/desk.test.mjs" \
-    "$ROOT/tests/e2e/report.test.mjs"
+    "$ROOT/tests/e2e/report.test.mjs" "$ROOT/tests/e2e/connection.test.mjs"
 }
 
 test_all() {
