@@ -8,7 +8,15 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -32,11 +40,17 @@ const database = `e2e_conn_${process.pid}`
 /** The test server's parts, as an office would read them off its server. */
 function serverParts() {
   const u = new URL(server)
-  return { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || 'postgres') }
+  return {
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username || 'postgres'),
+  }
 }
 
 function psql(sql) {
-  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${server}/postgres`, '-c', sql], { encoding: 'utf8' })
+  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', `${server}/postgres`, '-c', sql], {
+    encoding: 'utf8',
+  })
 }
 
 function cli(...args) {
@@ -58,16 +72,20 @@ async function closedPort() {
 
 async function screenshot(name) {
   await sleep(600)
-  await s.execAsync(`const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()))`)
+  await s.execAsync(
+    `const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()))`,
+  )
   const file = join(shots, `connection-${name}.png`)
   writeFileSync(file, await s.screenshot())
   return file
 }
 
-const text = (css) => s.exec(`return document.querySelector(arguments[0])?.innerText.trim() ?? null`, css)
+const text = (css) =>
+  s.exec(`return document.querySelector(arguments[0])?.innerText.trim() ?? null`, css)
 
 /** The text box of a form field (Element Plus puts `data-test` on the input itself). */
-const field = (testId) => `[data-test="${testId}"] input, input[data-test="${testId}"], textarea[data-test="${testId}"]`
+const field = (testId) =>
+  `[data-test="${testId}"] input, input[data-test="${testId}"], textarea[data-test="${testId}"]`
 
 /** Replace what a field holds, as a user would: select all, then type over it.
  * (WebDriver's clear fires no input event, so Vue would put the old value back; and
@@ -98,7 +116,12 @@ before(async () => {
     BAOXIU_FILES_DIR: join(dir, 'files'),
   }
   delete env.BAOXIU_DB
-  driver = await startDriver({ port, nativePort: port + 1, env, log: join(shots, 'connection-app.log') })
+  driver = await startDriver({
+    port,
+    nativePort: port + 1,
+    env,
+    log: join(shots, 'connection-app.log'),
+  })
   s = await Session.create(driver.base, app)
   await s.waitFor(`document.querySelector('[data-test="dashboard"]')`, { timeout: 20000 })
 })
@@ -120,14 +143,23 @@ test('数据库连接: a wrong port is refused in Chinese, the right server is t
 
   await s.go('#/master')
   await (await s.find('#tab-connection')).click()
-  await s.waitFor(`document.querySelector('[data-test="conn-current"]')?.innerText.includes('本机数据库')`)
-  assert.ok((await text('[data-test="conn-current"]')).includes(join(dir, 'data', 'com.baoxiu.desk', 'baoxiu.db')))
+  await s.waitFor(
+    `document.querySelector('[data-test="conn-current"]')?.innerText.includes('本机数据库')`,
+  )
+  assert.ok(
+    (await text('[data-test="conn-current"]')).includes(
+      join(dir, 'data', 'com.baoxiu.desk', 'baoxiu.db'),
+    ),
+  )
   await (await s.find('[data-test="conn-shared"]')).click()
   await s.find(field('conn-host'))
   // No password is stored: the field is empty and does not pretend one is.
   const pw = await s.find(field('conn-password'))
   assert.equal(await pw.attr('type'), 'password')
-  assert.equal(await s.exec(`return document.querySelector(arguments[0]).value`, field('conn-password')), '')
+  assert.equal(
+    await s.exec(`return document.querySelector(arguments[0]).value`, field('conn-password')),
+    '',
+  )
   assert.equal(await pw.attr('placeholder'), '没有密码可留空')
 
   // A port nothing listens on: the store's Chinese refusal, naming the address.
@@ -148,7 +180,9 @@ test('数据库连接: a wrong port is refused in Chinese, the right server is t
   await screenshot('wrong-port')
   // Saving it is refused the same way, and the desk stays on its local file.
   await (await s.find('[data-test="conn-save"]')).click()
-  await s.waitFor(`document.querySelector('[data-test="conn-result"][data-ok="false"]')`, { timeout: 15000 })
+  await s.waitFor(`document.querySelector('[data-test="conn-result"][data-ok="false"]')`, {
+    timeout: 15000,
+  })
   assert.equal(await text('[data-test="backend"]'), '本机数据库')
   assert.equal(existsSync(join(dir, 'data', 'com.baoxiu.desk', 'connection.json')), false)
 
@@ -165,22 +199,34 @@ test('数据库连接: a wrong port is refused in Chinese, the right server is t
 
   // 保存并重新连接: the desk now works on the server.
   await (await s.find('[data-test="conn-save"]')).click()
-  await s.waitFor(`document.querySelector('[data-test="conn-result"]')?.innerText.includes('已保存并重新连接')`, {
-    timeout: 15000,
-  })
-  await s.waitFor(`document.querySelector('[data-test="backend"]')?.innerText.trim() === '共享数据库'`)
+  await s.waitFor(
+    `document.querySelector('[data-test="conn-result"]')?.innerText.includes('已保存并重新连接')`,
+    {
+      timeout: 15000,
+    },
+  )
+  await s.waitFor(
+    `document.querySelector('[data-test="backend"]')?.innerText.trim() === '共享数据库'`,
+  )
   const current = await text('[data-test="conn-current"]')
   assert.ok(current.includes(`postgres://${user}@${host}:${pgPort}/${database}`), current)
   const saved = join(dir, 'data', 'com.baoxiu.desk', 'connection.json')
   assert.deepEqual(JSON.parse(readFileSync(saved, 'utf8')), {
-    kind: 'shared', host, port: pgPort, database, user, password: '',
+    kind: 'shared',
+    host,
+    port: pgPort,
+    database,
+    user,
+    password: '',
   })
   assert.equal(statSync(saved).mode & 0o777, 0o600)
   await screenshot('saved')
 
   // Register a ticket in the window, by keyboard and clicks.
   await s.go('#/intake')
-  await s.waitFor(`document.activeElement?.closest('[data-field="lookup"]')`, { what: 'focus on 来电识别' })
+  await s.waitFor(`document.activeElement?.closest('[data-field="lookup"]')`, {
+    what: 'focus on 来电识别',
+  })
   await fill('reporter', '赵敏')
   await fill('phone', '13600001111')
   const site = await s.find(field('site'))
@@ -194,9 +240,12 @@ test('数据库连接: a wrong port is refused in Chinese, the right server is t
   await category.sendKeys(`水路${Keys.ENTER}`)
   await fill('description', '卫生间水龙头滴水')
   await (await s.find('[data-test="save"]')).click()
-  const number = await s.waitFor(`document.querySelector('[data-test="ticket-number"]')?.innerText.trim()`, {
-    what: 'the new ticket',
-  })
+  const number = await s.waitFor(
+    `document.querySelector('[data-test="ticket-number"]')?.innerText.trim()`,
+    {
+      what: 'the new ticket',
+    },
+  )
   assert.match(number, /^BX-\d{6}-\d{4}$/)
   await screenshot('ticket-on-server')
 
@@ -208,7 +257,9 @@ test('数据库连接: a wrong port is refused in Chinese, the right server is t
   assert.equal(t.reporter, '赵敏')
   assert.equal(t.description, '卫生间水龙头滴水')
   // And the local file the desk started on did not get it.
-  const local = JSON.parse(cli('--db', join(dir, 'data', 'com.baoxiu.desk', 'baoxiu.db'), 'ticket', 'list'))
+  const local = JSON.parse(
+    cli('--db', join(dir, 'data', 'com.baoxiu.desk', 'baoxiu.db'), 'ticket', 'list'),
+  )
   assert.equal((Array.isArray(local) ? local : local.tickets).length, 0)
 })
 
@@ -223,13 +274,21 @@ test('a shared database that cannot be reached at start offers the form, and fix
     { mode: 0o600 },
   )
   const env2 = { ...env, XDG_DATA_HOME: data }
-  const driver2 = await startDriver({ port: port + 2, nativePort: port + 3, env: env2, log: join(shots, 'connection-app2.log') })
+  const driver2 = await startDriver({
+    port: port + 2,
+    nativePort: port + 3,
+    env: env2,
+    log: join(shots, 'connection-app2.log'),
+  })
   const s2 = await Session.create(driver2.base, app)
   try {
-    const reason = await s2.waitFor(`document.querySelector('[data-test="open-error"]')?.innerText`, {
-      timeout: 20000,
-      what: 'the cannot-open screen',
-    })
+    const reason = await s2.waitFor(
+      `document.querySelector('[data-test="open-error"]')?.innerText`,
+      {
+        timeout: 20000,
+        what: 'the cannot-open screen',
+      },
+    )
     assert.ok(reason.includes('无法打开数据库'), reason)
     assert.ok(reason.includes(`postgres://${user}:***@${host}:${wrong}/${database}`), reason)
     assert.ok(reason.includes('连接被拒绝'), reason)
@@ -237,7 +296,10 @@ test('a shared database that cannot be reached at start offers the form, and fix
     // The form is there, filled from the saved choice, the password not shown.
     const pw = await s2.find(field('conn-password'))
     assert.equal(await pw.attr('placeholder'), '已保存，留空不变')
-    assert.equal(await s2.exec(`return document.querySelector(arguments[0]).value`, field('conn-password')), '')
+    assert.equal(
+      await s2.exec(`return document.querySelector(arguments[0]).value`, field('conn-password')),
+      '',
+    )
     const portInput = await s2.find(field('conn-port'))
     await portInput.click()
     await portInput.sendKeys(`${Keys.CONTROL}a${Keys.NULL}`)
@@ -245,8 +307,13 @@ test('a shared database that cannot be reached at start offers the form, and fix
     await sleep(200)
     writeFileSync(join(shots, 'connection-cannot-open.png'), await s2.screenshot())
     await (await s2.find('[data-test="conn-save"]')).click()
-    await s2.waitFor(`document.querySelector('[data-test="dashboard"]')`, { timeout: 15000, what: 'the desk' })
-    await s2.waitFor(`document.querySelector('[data-test="backend"]')?.innerText.trim() === '共享数据库'`)
+    await s2.waitFor(`document.querySelector('[data-test="dashboard"]')`, {
+      timeout: 15000,
+      what: 'the desk',
+    })
+    await s2.waitFor(
+      `document.querySelector('[data-test="backend"]')?.innerText.trim() === '共享数据库'`,
+    )
     // The stored password was kept (the form sent none).
     const saved = JSON.parse(readFileSync(join(data, 'com.baoxiu.desk', 'connection.json'), 'utf8'))
     assert.equal(saved.password, 'kept-secret')

@@ -93,8 +93,11 @@ describe('数据库连接', () => {
   })
 
   it('tests with an empty password (keep the stored one) and shows the success line', async () => {
-    const ok = '连接成功：共享数据库（PostgreSQL）postgres://baoxiu:***@192.168.1.10:5432/baoxiu，已有 12 张工单'
-    const { w, calls } = await render({ reply: (cmd) => (cmd === 'connection_test' ? ok : undefined) })
+    const ok =
+      '连接成功：共享数据库（PostgreSQL）postgres://baoxiu:***@192.168.1.10:5432/baoxiu，已有 12 张工单'
+    const { w, calls } = await render({
+      reply: (cmd) => (cmd === 'connection_test' ? ok : undefined),
+    })
     await w.find('[data-test="conn-test"]').trigger('click')
     await flushPromises()
     expect(calls.find((c) => c.cmd === 'connection_test')!.args).toEqual({
@@ -123,7 +126,10 @@ describe('数据库连接', () => {
     await input(w, 'password').setValue('新密码')
     await w.find('[data-test="conn-test"]').trigger('click')
     await flushPromises()
-    const sent = calls.find((c) => c.cmd === 'connection_test')!.args.candidate as Record<string, unknown>
+    const sent = calls.find((c) => c.cmd === 'connection_test')!.args.candidate as Record<
+      string,
+      unknown
+    >
     expect(sent.port).toBe(5433)
     expect(sent.password).toBe('新密码')
     const result = w.find('[data-test="conn-result"]')
@@ -135,7 +141,8 @@ describe('数据库连接', () => {
     const { w, calls } = await render({
       info: localInfo,
       view: localView,
-      reply: (cmd) => (cmd === 'connection_save' ? '连接成功：共享数据库（PostgreSQL）…，还没有工单' : undefined),
+      reply: (cmd) =>
+        cmd === 'connection_save' ? '连接成功：共享数据库（PostgreSQL）…，还没有工单' : undefined,
     })
     expect(w.find('[data-test="conn-current"]').text()).toContain('本机数据库')
     expect(w.find('[data-test="conn-host"]').exists()).toBe(false)
@@ -164,12 +171,16 @@ describe('数据库连接', () => {
   })
 
   it('switching back to 本机数据库 sends only the kind', async () => {
-    const { w, calls } = await render({ reply: () => '连接成功：本机数据库 /x/baoxiu.db，还没有工单' })
+    const { w, calls } = await render({
+      reply: () => '连接成功：本机数据库 /x/baoxiu.db，还没有工单',
+    })
     await w.find('[data-test="conn-local"] input').setValue(true)
     await flushPromises()
     await w.find('[data-test="conn-save"]').trigger('click')
     await flushPromises()
-    expect(calls.find((c) => c.cmd === 'connection_save')!.args).toEqual({ candidate: { kind: 'local' } })
+    expect(calls.find((c) => c.cmd === 'connection_save')!.args).toEqual({
+      candidate: { kind: 'local' },
+    })
   })
 
   it('cannot save while BAOXIU_DB decides the database, and says so', async () => {
