@@ -110,6 +110,16 @@ test_ui() {
   (cd "$ROOT/ui" && npx eslint .)
 }
 
+# 数据库连接 (the shell's tests and the e2e test) points the window at a PostgreSQL
+# server: a throwaway local cluster, stopped on exit, unless the runner provides one.
+ensure_pg() {
+  if [ -z "${BAOXIU_TEST_PG:-}" ]; then
+    # shellcheck source=scripts/pg.sh
+    source "$ROOT/scripts/pg.sh"
+    pg_start
+  fi
+}
+
 test_e2e() {
   command -v tauri-driver >/dev/null || die "tauri-driver missing: run scripts/desktop.sh deps"
   command -v WebKitWebDriver >/dev/null || die "WebKitWebDriver missing: run scripts/desktop.sh deps"
@@ -118,13 +128,7 @@ test_e2e() {
   mkdir -p "$shots"
   # The reports suite and the 数据库连接 suite read the database back with the CLI.
   (cd "$ROOT" && cargo build -q --bin baoxiu)
-  # 数据库连接 points the window at a PostgreSQL server: a throwaway local cluster
-  # (stopped on exit) unless the runner provides one.
-  if [ -z "${BAOXIU_TEST_PG:-}" ]; then
-    # shellcheck source=scripts/pg.sh
-    source "$ROOT/scripts/pg.sh"
-    pg_start
-  fi
+  ensure_pg
   say "end-to-end (Xvfb + tauri-driver), screenshots in $shots"
   APP="$(app_binary)" E2E_SHOTS="$shots" BAOXIU_TEST_PG="$BAOXIU_TEST_PG" \
     xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 "$ROOT/tests/e2e/desk.test.mjs" \
@@ -133,6 +137,7 @@ test_e2e() {
 
 test_all() {
   test_ui
+  ensure_pg
   say "cargo test -p baoxiu-desk (bindings are fresh, commands)"
   (cd "$ROOT" && cargo test -p baoxiu-desk)
   build
