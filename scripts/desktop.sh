@@ -133,6 +133,11 @@ test_e2e() {
   APP="$(app_binary)" E2E_SHOTS="$shots" BAOXIU_TEST_PG="$BAOXIU_TEST_PG" \
     xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 "$ROOT/tests/e2e/desk.test.mjs" \
     "$ROOT/tests/e2e/report.test.mjs" "$ROOT/tests/e2e/connection.test.mjs"
+  # 实时同步 needs the shared database: the same throwaway cluster (each suite makes its own
+  # databases on it).
+  say "end-to-end on PostgreSQL (live desk)"
+  APP="$(app_binary)" CLI="$TARGET/debug/baoxiu" E2E_SHOTS="$shots" BAOXIU_TEST_PG="$BAOXIU_TEST_PG" \
+    xvfb-run -a -s "-screen 0 1400x900x24" node --test "$ROOT/tests/e2e/live.test.mjs"
 }
 
 test_all() {
@@ -141,6 +146,7 @@ test_all() {
   say "cargo test -p baoxiu-desk (bindings are fresh, commands)"
   (cd "$ROOT" && cargo test -p baoxiu-desk)
   build
+  (cd "$ROOT" && cargo build -q --bin baoxiu)
   test_e2e
 }
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests, from the OS packages:
 #   source scripts/pg.sh && pg_start    # exports BAOXIU_TEST_PG=postgres://postgres@127.0.0.1:PORT
+#   pg_start --ssl                      # the same with ssl=on and a self-signed certificate;
+#                                       # also exports BAOXIU_TEST_PG_SSL (the same server) and
+#                                       # BAOXIU_TEST_PG_CA (its certificate, for sslrootcert=)
 #   pg_stop                             # also run by the EXIT trap pg_start installs
 # initdb in a temporary folder (as the `postgres` user when run as root), trust auth,
 # listening on 127.0.0.1 at a free port. fsync is off: the data is thrown away.
@@ -28,17 +31,35 @@ pg_as() {
 }
 
 pg_start() {
+  local ssl=""
+  [ "${1:-}" = "--ssl" ] && ssl=1
   pg_install || return 1
   local bin; bin="$(pg_bin)"
   PG_DIR="$(mktemp -d /tmp/baoxiu-pg.XXXXXX)"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR"
   PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
   pg_as "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-  pg_as "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+  local opts="-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  if [ -n "$ssl" ]; then
+    command -v openssl >/dev/null || { echo "pg.sh: --ssl needs the openssl command (apt-get install openssl)" >&2; return 1; }
+    # Self-signed, for the names the tests connect to; the server insists on 0600 and its owner.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+      -keyout "$PG_DIR/server.key" -out "$PG_DIR/server.crt" >/dev/null 2>&1 \
+      || { echo "pg.sh: openssl could not make a certificate" >&2; return 1; }
+    chmod 600 "$PG_DIR/server.key" "$PG_DIR/server.crt"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR/server.key" "$PG_DIR/server.crt"
+    # The tests read the certificate as the CA file: a readable copy for them.
+    cp "$PG_DIR/server.crt" "$PG_DIR/ca.crt" && chmod 644 "$PG_DIR/ca.crt"
+    opts="$opts -c ssl=on -c ssl_cert_file=$PG_DIR/server.crt -c ssl_key_file=$PG_DIR/server.key"
+  fi
+  pg_as "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start -o "$opts" >/dev/null
   export BAOXIU_TEST_PG="postgres://postgres@127.0.0.1:$PG_PORT"
+  if [ -n "$ssl" ]; then
+    export BAOXIU_TEST_PG_SSL="$BAOXIU_TEST_PG" BAOXIU_TEST_PG_CA="$PG_DIR/ca.crt"
+  fi
   trap pg_stop EXIT
-  echo "== PostgreSQL $("$bin/postgres" --version | awk '{print $3}') at $BAOXIU_TEST_PG"
+  echo "== PostgreSQL $("$bin/postgres" --version | awk '{print $3}') at $BAOXIU_TEST_PG${ssl:+ (ssl=on, CA $PG_DIR/ca.crt)}"
 }
 
 pg_stop() {
@@ -47,4 +68,5 @@ pg_stop() {
     rm -rf "$PG_DIR"
   fi
   PG_DIR=""
+  unset BAOXIU_TEST_PG BAOXIU_TEST_PG_SSL BAOXIU_TEST_PG_CA
 }

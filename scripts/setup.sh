@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the core crate and its tests need on a fresh Debian/Ubuntu machine:
-# a C toolchain (bundled SQLite), Rust (if absent), and poppler/zbar for the PDF and
-# QR-code checks. Idempotent and non-interactive.
+# a C toolchain (bundled SQLite), OpenSSL headers (TLS to PostgreSQL, via native-tls),
+# Rust (if absent), poppler/zbar for the PDF and QR-code checks, and the openssl command
+# (the TLS test server's certificate, scripts/pg.sh). Idempotent and non-interactive.
 set -euo pipefail
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 need=()
-for pkg in build-essential pkg-config curl ca-certificates poppler-utils zbar-tools faketime python3; do
+for pkg in build-essential pkg-config libssl-dev openssl curl ca-certificates poppler-utils zbar-tools faketime python3; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

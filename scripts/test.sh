@@ -28,7 +28,14 @@ echo "== store and CLI integration tests on PostgreSQL (a throwaway local cluste
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
 pg_start
-BAOXIU_TEST_PG="$BAOXIU_TEST_PG" cargo test -p baoxiu --test tests
+# --include-ignored: the live-desk tests (tests/live.rs) need this server; the TLS ones
+# (tests/tls.rs) need the next one.
+BAOXIU_TEST_PG="$BAOXIU_TEST_PG" cargo test -p baoxiu --test tests -- --include-ignored --skip tls::
+pg_stop
+echo "== TLS to PostgreSQL (a throwaway cluster with ssl=on and a self-signed certificate)"
+pg_start --ssl
+# The TLS tests, and opening, reconnecting and the live desk again — now over TLS.
+cargo test -p baoxiu --test tests -- --include-ignored tls:: store_open:: live::
 pg_stop
 
 if [ -x scripts/desktop.sh ]; then

@@ -128,7 +128,7 @@ impl Store {
         source: &Path,
         operator: &str,
     ) -> Result<Attachment> {
-        let operator = input::name("操作员", Some(operator))?;
+        let operator = self.operator(crate::account::Permission::Attach, Some(operator))?;
         let ticket: Ticket = self.ticket(number)?;
         let meta = std::fs::metadata(source).map_err(|e| Error::io(source, e))?;
         if !meta.is_file() {

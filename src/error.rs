@@ -18,6 +18,16 @@ pub enum Error {
     /// (inactive technician, no cause/measures, no satisfaction answer …).
     #[error("{0}")]
     Precondition(String),
+    /// Another PC changed the ticket after this screen showed it: refresh and retry.
+    #[error("{0}")]
+    Conflict(String),
+    /// The acting account's role may not do this (or nobody is signed in once the office
+    /// has accounts).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Sign-in refused: unknown account, wrong password, locked or disabled.
+    #[error("{0}")]
+    Auth(String),
     /// A character the slip font cannot draw (never printed as an invisible blank).
     #[error("{0}")]
     MissingGlyph(String),
@@ -50,6 +60,9 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::WrongStatus(_) => "wrong_status",
             Error::Precondition(_) => "precondition",
+            Error::Conflict(_) => "conflict",
+            Error::Forbidden(_) => "forbidden",
+            Error::Auth(_) => "auth",
             Error::MissingGlyph(_) => "missing_glyph",
             Error::Database(_) => "database",
             Error::Sql { .. } => "sql",

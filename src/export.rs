@@ -3,7 +3,7 @@
 //! [`to_file`], picks the format from the file extension. Every export can mask phone
 //! numbers (138****5678) for 个人信息保护.
 
-mod csv;
+pub(crate) mod csv;
 mod pdf;
 mod xlsx;
 
@@ -11,6 +11,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::account::Permission;
+use crate::audit::AuditKind;
 use crate::clock::{OfficeZone, Time};
 use crate::error::{Error, Result};
 use crate::outfile::{self, Existing};
@@ -145,6 +147,17 @@ pub fn to_file(
     let detail = report::month_detail(store, month)?;
     let bytes = render(&Office::of(store)?, &detail, format, options)?;
     outfile::write(&path, &bytes)?;
+    store.note_change(
+        Permission::Reports,
+        AuditKind::Export,
+        &path.display().to_string(),
+        &format!(
+            "导出 {} 月度汇总（{}，{} 张工单）",
+            detail.report.month,
+            format.extension(),
+            detail.tickets.len()
+        ),
+    )?;
     Ok(ExportOutcome {
         path: path.display().to_string(),
         format,

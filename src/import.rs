@@ -16,6 +16,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::account::Permission;
+use crate::audit::AuditKind;
 use crate::error::{Error, Result};
 use crate::input;
 use crate::store::{normalize_building, normalize_room, normalize_unit, PlacePlan};
@@ -230,6 +232,7 @@ pub const ROWS_PER_TRANSACTION: usize = 20_000;
 /// lock is taken; the write transaction only inserts what is new.
 pub fn commit(store: &mut Store, path: impl AsRef<Path>) -> Result<ImportReport> {
     let path = path.as_ref();
+    store.operator(Permission::Import, None)?;
     let p = parse(path)?;
     if p.rows.is_empty() {
         let detail = match p.problems.first() {
@@ -261,6 +264,16 @@ pub fn commit(store: &mut Store, path: impl AsRef<Path>) -> Result<ImportReport>
             }
         }
     }
+    store.note_change(
+        Permission::Import,
+        AuditKind::Import,
+        &p.file,
+        &format!(
+            "导入 {} 行：新增房屋 {units} 户、住户 {contacts} 人、电话 {phones} 个；有问题未导入 {} 行",
+            p.rows.len(),
+            p.problems.len()
+        ),
+    )?;
     Ok(ImportReport {
         file: p.file,
         rows_imported: p.rows.len(),
@@ -951,26 +964,26 @@ fn check_row(n: usize, v: &[String]) -> std::result::Result<ImportRow, String> {
         reasons.push("小区为空".into());
         String::new()
     } else {
-        keep(&mut reasons, input::name("小区", Some(site)))
+        keep(&mut reasons, input::printed_name("小区", Some(site)))
     };
     let building = keep(
         &mut reasons,
-        input::text("楼栋", Some(building), 50, false).map(Option::unwrap_or_default),
+        input::printed_text("楼栋", Some(building), 50, false).map(Option::unwrap_or_default),
     );
     let unit = keep(
         &mut reasons,
-        input::text("单元", Some(unit), 50, false).map(Option::unwrap_or_default),
+        input::printed_text("单元", Some(unit), 50, false).map(Option::unwrap_or_default),
     );
     let room = if room.is_empty() {
         reasons.push("房号为空".into());
         String::new()
     } else {
-        keep(&mut reasons, input::name("房号", Some(room)))
+        keep(&mut reasons, input::printed_name("房号", Some(room)))
     };
     let name = if name.is_empty() {
         String::new()
     } else {
-        keep(&mut reasons, input::name("姓名", Some(name)))
+        keep(&mut reasons, input::printed_name("姓名", Some(name)))
     };
     let mut phones = Vec::new();
     for p in phone

@@ -1,7 +1,9 @@
 //! 报修台 Baoxiu Desk core: everything the office can do, without a window.
 //! The desktop shell (`src-tauri/`) and the `baoxiu` CLI are thin fronts over this crate.
 
+pub mod account;
 pub mod attachment;
+pub mod audit;
 pub(crate) mod canvas;
 pub mod clock;
 pub mod connection;
@@ -10,6 +12,7 @@ pub mod export;
 pub mod font;
 pub mod import;
 pub mod input;
+pub mod logfile;
 pub mod outfile;
 pub mod report;
 pub mod seed;

@@ -5,6 +5,7 @@
 use chrono::{Duration, Timelike};
 use serde::Serialize;
 
+use crate::account::{Permission, Role};
 use crate::clock::{OfficeZone, Time};
 use crate::error::{Error, Result, SqlContext};
 use crate::input::{CompletionDraft, MaterialDraft, TechnicianDraft, TicketDraft};
@@ -299,12 +300,37 @@ fn ensure_empty(store: &Store) -> Result<()> {
 /// `tickets` tickets over the last 90 days, each moved through the real workflow as far
 /// as its age allows (so every status occurs and every history is consistent).
 pub fn demo(store: &mut Store, tickets: usize, seed: u64) -> Result<SeedOutcome> {
+    store.operator(Permission::Seed, None)?;
     ensure_empty(store)?;
     let mut rng = fastrand::Rng::with_seed(seed);
     store.set_durable(false)?;
     let result = demo_inner(store, tickets, &mut rng);
     store.set_durable(true)?;
-    result
+    let outcome = result?;
+    if !store.has_accounts()? {
+        demo_accounts(store)?;
+    }
+    Ok(outcome)
+}
+
+/// The demo office's accounts, one per role, all with [`DEMO_PASSWORD`] (README).
+pub const DEMO_ACCOUNTS: &[(&str, Role)] = &[
+    ("管理员", Role::Admin),
+    ("主管", Role::Supervisor),
+    ("前台", Role::Desk),
+    ("工程部", Role::Engineer),
+];
+pub const DEMO_PASSWORD: &str = "demo1234";
+
+fn demo_accounts(store: &mut Store) -> Result<()> {
+    for (name, role) in DEMO_ACCOUNTS {
+        store.add_account(name, *role, DEMO_PASSWORD)?;
+        if *role == Role::Admin {
+            store.act_as(name)?;
+        }
+    }
+    store.sign_out();
+    Ok(())
 }
 
 fn fmt(t: &Time) -> String {
@@ -743,6 +769,7 @@ pub fn synthetic(store: &mut Store, n: usize, seed: u64) -> Result<SeedOutcome> 
             "测试工单数量 {n} 不合适，请填写 1 到 {MAX_SYNTHETIC} 之间的数"
         )));
     }
+    store.operator(Permission::Seed, None)?;
     let mut rng = fastrand::Rng::with_seed(seed);
     store.set_durable(false)?;
     let result = synthetic_inner(store, n, &mut rng);

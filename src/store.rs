@@ -3,7 +3,9 @@
 //! through one IMMEDIATE transaction, so a refused step leaves the file untouched.
 //! Backup and restore (the one place that replaces the whole file) are `store/backup.rs`.
 
+mod accounts;
 mod attachments;
+mod audit;
 mod backup;
 mod bulk;
 mod categories;
@@ -11,6 +13,7 @@ pub(crate) mod db;
 mod events;
 mod imports;
 mod migrations;
+pub mod notify;
 mod places;
 pub mod postgres;
 mod reports;
@@ -74,6 +77,10 @@ pub struct Store {
     location: String,
     /// A fixed "now" for tests and seeding; `None` reads the clock.
     fixed_now: Option<Time>,
+    /// The signed-in account this store acts for (see `store/accounts.rs`).
+    actor: Option<crate::account::Account>,
+    /// Before an office has accounts: the operator name given (CLI `--by`).
+    typed_operator: Option<String>,
 }
 
 impl Store {
@@ -108,6 +115,8 @@ impl Store {
             path: files.join("baoxiu-shared.db"),
             location: shown,
             fixed_now: None,
+            actor: None,
+            typed_operator: None,
         };
         store.zone = OfficeZone::parse(&store.settings()?.time_zone)?;
         Ok(store)
@@ -186,6 +195,8 @@ impl Store {
             location: path.display().to_string(),
             path,
             fixed_now: None,
+            actor: None,
+            typed_operator: None,
         };
         store.migrate(user_version)?;
         store.zone = OfficeZone::parse(&store.settings()?.time_zone)?;
@@ -196,14 +207,39 @@ impl Store {
         if seen as usize >= MIGRATIONS.len() {
             return Ok(());
         }
+        // A step may rebuild a table (SQLite's way to change one), which foreign keys
+        // would block half-way; they are off while the steps run and checked whole
+        // before the commit. The pragma cannot change inside a transaction.
+        self.conn()?
+            .pragma_update(None, "foreign_keys", "OFF")
+            .sql("pragma foreign_keys")?;
+        let migrated = self.migrate_steps();
+        self.conn()?
+            .pragma_update(None, "foreign_keys", "ON")
+            .sql("pragma foreign_keys")?;
+        migrated
+    }
+
+    fn migrate_steps(&self) -> Result<()> {
         let tx = self.write()?;
         // Read again under the write lock: another process opening the same new file at
         // the same moment may have migrated it while we waited.
         let from: i64 = tx
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .sql("pragma user_version")?;
-        for step in MIGRATIONS.iter().skip(from.max(0) as usize) {
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
+            tracing::info!(engine = "sqlite", step = i + 1, "migration");
             tx.execute_batch(step).sql("migration")?;
+        }
+        let broken: i64 = tx
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .sql("foreign key check")?;
+        if broken > 0 {
+            return Err(Error::Database(format!(
+                "升级数据库结构后有 {broken} 条记录的关联不完整，已放弃升级、数据未改动；请把数据库文件发给维护人员"
+            )));
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)
             .sql("pragma application_id")?;

@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Time;
-use crate::error::{Error, Result};
 
 /// Declares a closed set of codes, each with its Chinese label, parsed from either.
 macro_rules! code_enum {
@@ -12,7 +11,7 @@ macro_rules! code_enum {
         $($variant:ident = $code:literal / $label:literal),+ $(,)?
     }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[derive(ts_rs::TS)]
         pub enum $name {
             $(#[serde(rename = $code)] $variant),+
@@ -32,7 +31,7 @@ macro_rules! code_enum {
             }
 
             /// Accepts the code or the Chinese label.
-            pub fn parse(s: &str) -> Result<Self> {
+            pub fn parse(s: &str) -> $crate::error::Result<Self> {
                 let t = s.trim();
                 Self::ALL
                     .iter()
@@ -43,7 +42,7 @@ macro_rules! code_enum {
                             .iter()
                             .map(|v| format!("{}（{}）", v.code(), v.label()))
                             .collect();
-                        Error::invalid(format!(
+                        $crate::error::Error::invalid(format!(
                             "{}“{}”无法识别，可选：{}",
                             $what,
                             s,
@@ -60,6 +59,8 @@ macro_rules! code_enum {
         }
     };
 }
+
+pub(crate) use code_enum;
 
 code_enum!(
     /// 工单类型 — what the caller wants.

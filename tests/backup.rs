@@ -237,7 +237,7 @@ fn round_trip_brings_back_the_tickets_and_the_attachment_files() {
     assert!(made.attachments_missing.is_empty());
     let folder = o.file("备份-20261120-附件");
     assert_eq!(made.attachments_dir.as_deref(), Some(folder.as_path()));
-    let before = o.db.store.dump().unwrap();
+    let before = dump_data(&o.db.store);
 
     // After the backup: a new ticket, a cancelled one, and the photo file lost.
     let extra = new_ticket(&mut o.db.store, "2026-11-20 09:40").number;
@@ -249,7 +249,7 @@ fn round_trip_brings_back_the_tickets_and_the_attachment_files() {
     );
 
     let done = o.db.store.restore(&out).unwrap();
-    assert_eq!(o.db.store.dump().unwrap(), before);
+    assert_eq!(dump_data(&o.db.store), before);
     assert_eq!(o.db.store.ticket(&extra).unwrap_err().code(), "not_found");
     let (_, path) = o.db.store.attachment(1).unwrap();
     assert_eq!(std::fs::read(path).unwrap(), o.photo_bytes);
@@ -320,10 +320,10 @@ fn a_backup_with_another_page_size_restores() {
         let size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
         assert_eq!(size, 8192);
     }
-    let before = o.db.store.dump().unwrap();
+    let before = dump_data(&o.db.store);
     new_ticket(&mut o.db.store, "2026-11-20 09:40");
     o.db.store.restore(&out).unwrap();
-    assert_eq!(o.db.store.dump().unwrap(), before);
+    assert_eq!(dump_data(&o.db.store), before);
 }
 
 #[test]
@@ -374,11 +374,11 @@ fn a_restore_while_another_connection_is_open_is_seen_whole_by_it() {
     let mut o = office();
     let out = o.file("b.db");
     o.db.store.backup(&out).unwrap();
-    let before = o.db.store.dump().unwrap();
+    let before = dump_data(&o.db.store);
     let extra = new_ticket(&mut o.db.store, "2026-11-20 09:40").number;
     let window = Store::open(o.db.path()).unwrap();
     assert!(window.ticket(&extra).is_ok());
     o.db.store.restore(&out).unwrap();
-    assert_eq!(window.dump().unwrap(), before);
+    assert_eq!(dump_data(&window), before);
     assert_eq!(window.ticket(&extra).unwrap_err().code(), "not_found");
 }

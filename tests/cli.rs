@@ -38,6 +38,7 @@ impl Cli {
             .env_remove("BAOXIU_DB")
             .env("BAOXIU_NOW", CLI_NOW)
             .env("BAOXIU_FILES_DIR", self.dir.path())
+            .env("BAOXIU_LOG_DIR", self.dir.path().join("logs"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -323,7 +324,10 @@ fn demo_seed_fills_an_empty_database_with_every_status() {
             .total;
         assert!(n > 0, "no {status} tickets in the demo");
     }
+    // The demo has one account per role: changes now need one (--by).
     let (code, _) = c.refused(&["seed", "--demo"], "");
+    assert_eq!(code, "forbidden", "the demo office uses accounts");
+    let (code, _) = c.refused(&["seed", "--demo", "--by", "管理员"], "");
     assert_eq!(
         code, "precondition",
         "demo data only goes into an empty database"
@@ -348,7 +352,10 @@ fn backup_and_restore_round_trip() {
     assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "cancelled");
     let restored = c.ok(&["restore", copy.to_str().unwrap()], "");
     assert_eq!(restored["counters"]["received"], 1);
-    assert_eq!(restored["restore"]["backup_version"], 1);
+    assert_eq!(
+        restored["restore"]["backup_version"],
+        baoxiu::store::MIGRATIONS.len()
+    );
     let safety = restored["restore"]["safety_backup"].as_str().unwrap();
     assert!(std::path::Path::new(safety).is_file(), "{safety}");
     assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "received");
@@ -483,4 +490,24 @@ fn odd_input_from_scripts_is_refused_with_exit_1() {
     // The strict month still takes what offices write.
     c.ok(&["report", "--month", "2026-11"], "");
     c.ok(&["report", "--month", " 2026-1 "], "");
+}
+
+/// The office's log: start-up, migration and a refused command by its code — never what
+/// was typed (the message quotes the number and could quote a phone).
+#[test]
+fn the_log_names_refusals_by_code_without_what_was_typed() {
+    let c = Cli::new();
+    let (code, _) = c.refused(&["ticket", "show", "BX-202611-13800138000"], "");
+    assert_eq!(code, "not_found");
+    let logs = c.dir.path().join("logs");
+    let text: String = std::fs::read_dir(&logs)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(text.contains("program=\"baoxiu-cli\""), "{text}");
+    assert!(
+        text.contains("command=\"ticket\"") && text.contains("code=\"not_found\""),
+        "{text}"
+    );
+    assert!(!text.contains("13800138000"), "{text}");
 }

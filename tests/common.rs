@@ -170,3 +170,22 @@ pub fn new_ticket(store: &mut Store, received: &str) -> Ticket {
 pub fn step(store: &mut Store, number: &str, s: Step, when: &str) -> Ticket {
     store.apply_step(number, s, Some(when), "前台小李").unwrap()
 }
+
+/// [`Store::dump`] without the 操作日志 (audit_log): for comparing the office's data
+/// across an action that is itself logged (a backup, a restore, an import).
+pub fn dump_data(store: &Store) -> String {
+    let postgres = store.engine() == baoxiu::store::Engine::Postgres;
+    let mut out = String::new();
+    let mut skip = false;
+    for line in store.dump().unwrap().lines() {
+        // A table starts with its CREATE statement (SQLite) or its bare name (PostgreSQL).
+        if line.starts_with("CREATE ") || (postgres && !line.contains('(')) {
+            skip = line.starts_with("CREATE TABLE audit_log") || line == "audit_log";
+        }
+        if !skip {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}

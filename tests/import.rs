@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use baoxiu::import::{self, Field};
 use rust_xlsxwriter::{Format, Workbook};
 
-use crate::common::db;
+use crate::common::{db, dump_data};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -156,13 +156,17 @@ fn xlsx_ledger_with_title_row_blank_line_and_bad_rows() {
     );
 
     // Importing the same file again adds nothing and changes nothing.
-    let before = t.store.dump().unwrap();
+    let before = dump_data(&t.store);
     let again = import::commit(&mut t.store, fixture(LEDGER_XLSX)).unwrap();
     assert_eq!(
         (again.units_added, again.contacts_added, again.phones_added),
         (0, 0, 0)
     );
-    assert_eq!(t.store.dump().unwrap(), before);
+    assert_eq!(
+        dump_data(&t.store),
+        before,
+        "only the 操作日志 has a new line"
+    );
     let p2 = import::preview(&t.store, fixture(LEDGER_XLSX)).unwrap();
     assert_eq!((p2.units_new, p2.contacts_new, p2.phones_new), (0, 0, 0));
 }
@@ -294,6 +298,26 @@ fn utf8_csv_with_bom_quotes_and_reimport() {
     assert_eq!(
         (again.units_added, again.contacts_added, again.phones_added),
         (0, 0, 0)
+    );
+}
+
+/// A name the slip cannot print is a problem row naming the character, not an
+/// occupant whose tickets could never be printed (issue 8, item 7's class).
+#[test]
+fn an_unprintable_name_is_a_problem_row_that_names_the_character() {
+    let t = db();
+    let path = t.dir.path().join("住户.csv");
+    let text = "小区,楼栋,单元,房号,姓名,电话\n\
+                碧水苑,3,2,501,𠮷野家,13900001111\n\
+                碧水苑,3,2,502,王建国,13900002222\n";
+    std::fs::write(&path, text).unwrap();
+    let p = import::preview(&t.store, &path).unwrap();
+    assert_eq!(p.rows_ok, 1);
+    assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+    assert!(
+        p.problems[0].reason.contains("𠮷") && p.problems[0].reason.contains("U+20BB7"),
+        "{:?}",
+        p.problems[0]
     );
 }
 

@@ -163,3 +163,58 @@ fn concurrent_first_opens_of_a_new_file_all_succeed() {
     assert_eq!(numbers, expected);
     assert_eq!(Store::open(&path).unwrap().categories().unwrap().len(), 11);
 }
+
+/// The shared server restarted (or the network dropped) between two commands: the next
+/// command opens a new session and works; the desk does not need a restart.
+#[test]
+fn a_dropped_server_session_is_replaced_before_the_next_command() {
+    if !on_postgres() {
+        return; // a SQLite file has no session to lose
+    }
+    let mut t = db();
+    let first = t
+        .store
+        .create_ticket(&draft("2026-11-20 09:00"), "前台")
+        .unwrap();
+    let url = t.path().display().to_string();
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let killed: i64 = admin
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+              WHERE application_name = 'baoxiu' AND datname = current_database()
+                AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(killed, 1, "the store's session was the one to go");
+    // Give the client a moment to notice the closed socket.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let _ = t.store.counters(); // may fail: the session was lost under it
+    let second = t
+        .store
+        .create_ticket(&draft("2026-11-20 09:05"), "前台")
+        .unwrap();
+    assert_eq!(t.store.ticket(&first.number).unwrap().number, first.number);
+    assert_ne!(first.number, second.number);
+}
+
+/// `sslmode=require` on a server that does not offer TLS is refused, saying what to change,
+/// and nothing is sent in clear. (Needs the plain PostgreSQL run: with TLS on the server
+/// the connection would succeed — tests/tls.rs covers that side.)
+#[test]
+fn sslmode_require_on_a_server_without_tls_is_refused_saying_what_to_change() {
+    if !on_postgres() || std::env::var_os("BAOXIU_TEST_PG_SSL").is_some() {
+        return; // needs a server without TLS
+    }
+    let t = db();
+    let before = t.store.dump().unwrap();
+    let url = format!("{}?sslmode=require", t.path().display());
+    let Err(e) = baoxiu::Store::open_postgres(&url, t.dir.path()) else {
+        panic!("sslmode=require connected to a server without TLS");
+    };
+    let text = e.to_string();
+    assert!(text.contains("服务器没有开启加密连接"), "{text}");
+    assert!(text.contains("ssl = on"), "{text}");
+    assert_eq!(t.store.dump().unwrap(), before);
+}

@@ -4,17 +4,22 @@
 // A test that cannot set itself up should stop right there.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod backup;
 mod cli;
 mod common;
 mod connection;
 mod desk;
 mod import;
+mod live;
 mod outfile;
+mod race;
 mod report;
 mod search;
 mod sla;
 mod slip;
 mod store_open;
 mod tickets;
+mod tls;
+mod upgrade;
 mod workflow;

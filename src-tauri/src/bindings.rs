@@ -37,6 +37,12 @@ mod tests {
             baoxiu::error::ErrorBody::export_all,
             baoxiu::connection::Connection::export_all,
             baoxiu::connection::ConnectionView::export_all,
+            baoxiu::store::notify::Change::export_all,
+            crate::live::LiveStatus::export_all,
+            crate::account_commands::Session::export_all,
+            baoxiu::account::Permission::export_all,
+            baoxiu::audit::AuditEntry::export_all,
+            baoxiu::audit::AuditFilter::export_all,
         ];
         for f in all {
             if let Err(e) = f(&cfg) {

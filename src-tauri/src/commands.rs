@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
+use baoxiu::account::Role;
 use baoxiu::attachment::{Attachment, AttachmentKind};
+use baoxiu::audit::AuditKind;
 use baoxiu::connection::Backend;
 use baoxiu::input::{TechnicianDraft, TicketDraft};
 use baoxiu::outfile::Existing;
@@ -62,6 +64,10 @@ pub struct Labels {
     pub attachment_kind: Vec<Choice>,
     /// Workflow steps (`workflow::available` codes) and history actions.
     pub action: Vec<Choice>,
+    /// 角色 of accounts.
+    pub role: Vec<Choice>,
+    /// 操作日志 categories.
+    pub audit_kind: Vec<Choice>,
 }
 
 /// 工单详情: the ticket, its history, the steps allowed now and its attachments.
@@ -120,6 +126,8 @@ fn labels() -> Labels {
             AttachmentKind::label,
         ),
         action,
+        role: choices(Role::ALL, Role::code, Role::label),
+        audit_kind: choices(AuditKind::ALL, AuditKind::code, AuditKind::label),
     }
 }
 
@@ -127,8 +135,14 @@ fn detail(s: &Store, number: &str) -> Reply<TicketDetail> {
     let ticket = s.ticket(number)?;
     Ok(TicketDetail {
         history: s.history(&ticket.number)?,
+        // The steps the rules allow now, less those the signed-in role may not take.
         available: baoxiu::workflow::available(&ticket)
             .into_iter()
+            .filter(|step| {
+                baoxiu::account::step_permission(step)
+                    .map_or(Ok(true), |p| s.may(p))
+                    .unwrap_or(false)
+            })
             .map(String::from)
             .collect(),
         place: ticket.place(),
@@ -210,9 +224,11 @@ pub async fn apply_step(
     step: Step,
     at: Option<String>,
     operator: String,
+    // The status the screen showed: another PC's change meanwhile is a `conflict`.
+    seen: Option<Status>,
 ) -> Reply<TicketDetail> {
     desk.run(move |s| {
-        let t = s.apply_step(&number, step, at.as_deref(), &operator)?;
+        let t = s.apply_step_seen(&number, step, at.as_deref(), &operator, seen)?;
         detail(s, &t.number)
     })
     .await
@@ -467,6 +483,18 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         crate::connection_commands::connection_get,
         crate::connection_commands::connection_test,
         crate::connection_commands::connection_save,
+        crate::account_commands::session_get,
+        crate::account_commands::login,
+        crate::account_commands::logout,
+        crate::account_commands::create_admin,
+        crate::account_commands::change_password,
+        crate::account_commands::accounts,
+        crate::account_commands::account_add,
+        crate::account_commands::account_set_active,
+        crate::account_commands::account_reset_password,
+        crate::account_commands::audit_log,
+        crate::account_commands::audit_export_pick,
+        crate::account_commands::audit_export_write,
     ]
 }
 

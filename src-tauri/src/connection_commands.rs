@@ -129,6 +129,60 @@ mod tests {
     }
 
     #[test]
+    fn only_an_administrator_may_switch_the_database_of_an_office_with_accounts() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = window(Desk::open_in(dir.path()));
+        call(
+            &w,
+            "create_admin",
+            json!({"name": "李经理", "password": "admin-pass-1"}),
+        )
+        .unwrap();
+        call(
+            &w,
+            "account_add",
+            json!({"name": "小周", "role": "desk", "password": "desk-pass-1"}),
+        )
+        .unwrap();
+        call(
+            &w,
+            "login",
+            json!({"name": "小周", "password": "desk-pass-1"}),
+        )
+        .unwrap();
+        let before = call(&w, "app_info", json!({})).unwrap();
+        let dump = || {
+            baoxiu::Store::open(dir.path().join("baoxiu.db"))
+                .unwrap()
+                .dump()
+                .unwrap()
+        };
+        let db_before = dump();
+        // A 客服 pointing the desk at the local file: refused, nothing saved or switched.
+        let candidate = json!({"candidate": {"kind": "local"}});
+        let err = call(&w, "connection_save", candidate.clone()).unwrap_err();
+        assert_eq!(err["code"], "forbidden");
+        assert_eq!(
+            err["message"],
+            "只有管理员可以修改数据库连接，请用管理员账号登录后再保存"
+        );
+        assert!(!dir.path().join("connection.json").exists());
+        assert_eq!(call(&w, "app_info", json!({})).unwrap(), before);
+        assert_eq!(dump(), db_before);
+        // 测试连接 changes nothing and stays open to everyone.
+        assert!(call(&w, "connection_test", candidate.clone()).is_ok());
+        // The administrator may.
+        call(
+            &w,
+            "login",
+            json!({"name": "李经理", "password": "admin-pass-1"}),
+        )
+        .unwrap();
+        call(&w, "connection_save", candidate).unwrap();
+        assert!(dir.path().join("connection.json").exists());
+    }
+
+    #[test]
     fn the_view_of_a_stored_password_is_only_a_flag() {
         let dir = tempfile::tempdir().unwrap();
         baoxiu::connection::Connection::Shared {

@@ -7,6 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use baoxiu::account::Permission;
 use baoxiu::connection::{self, Backend, Connection};
 use baoxiu::{Error, Store};
 
@@ -24,15 +25,20 @@ struct Opened {
     store: Result<Arc<Mutex<Store>>, String>,
     /// The file path or the URL with its password hidden; empty when unknown.
     location: String,
+    /// The shared database's real URL (password included), for the live-desk listener;
+    /// `None` for a SQLite file.
+    url: Option<String>,
 }
 
 impl Opened {
     fn at(location: &Path) -> Opened {
+        let raw = location.to_string_lossy();
         Opened {
             store: Store::open(location)
                 .map(|s| Arc::new(Mutex::new(s)))
                 .map_err(|e| e.to_string()),
-            location: connection::shown(&location.to_string_lossy()),
+            location: connection::shown(&raw),
+            url: baoxiu::store::postgres::is_url(&raw).then(|| raw.to_string()),
         }
     }
 }
@@ -60,6 +66,7 @@ impl Desk {
                 Opened {
                     store: Err(e.to_string()),
                     location: String::new(),
+                    url: None,
                 },
                 Err(e.to_string()),
             ),
@@ -74,6 +81,7 @@ impl Desk {
             Err(e) => Opened {
                 store: Err(e.to_string()),
                 location: dir.join(connection::FILE_NAME).display().to_string(),
+                url: None,
             },
         };
         Desk::with(opened, Ok(dir.to_path_buf()))
@@ -129,6 +137,15 @@ impl Desk {
         read(&self.opened).store.as_ref().ok().cloned()
     }
 
+    /// The real URL (password included, never for the page) of the shared PostgreSQL
+    /// database open now; `None` for a SQLite file or when nothing could be opened.
+    /// The live-desk listener follows it across a 数据库连接 switch.
+    pub fn shared_url(&self) -> Option<String> {
+        let now = read(&self.opened);
+        now.store.as_ref().ok()?;
+        now.url.clone()
+    }
+
     fn data_dir(&self) -> Result<PathBuf, Error> {
         self.data_dir.clone().map_err(Error::Database)
     }
@@ -181,6 +198,17 @@ impl Desk {
                     "数据库由环境变量 BAOXIU_DB 指定（{env}），在这里保存不会生效；请先取消该环境变量再设置数据库连接"
                 )));
             }
+            // Switching the office's database is an administrator's setting. A desk
+            // that could not open its database has nobody signed in: the form on that
+            // screen is how the PC is put right, so it stays open to whoever is there.
+            let current = read(&opened).store.as_ref().ok().cloned();
+            if let Some(current) = current {
+                if !with_store(&current, |s| s.may(Permission::Settings))? {
+                    return Err(Error::Forbidden(
+                        "只有管理员可以修改数据库连接，请用管理员账号登录后再保存".into(),
+                    ));
+                }
+            }
             let candidate = with_stored_password(candidate, &dir);
             let store = candidate.open(&dir)?;
             let line = connection::summary(&store)?;
@@ -188,6 +216,7 @@ impl Desk {
             let mut now = opened.write().unwrap_or_else(PoisonError::into_inner);
             *now = Opened {
                 location: store.location().to_string(),
+                url: candidate.url(),
                 store: Ok(Arc::new(Mutex::new(store))),
             };
             Ok(line)

@@ -4,15 +4,19 @@
 // No console window behind the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod account_commands;
 mod bindings;
 mod commands;
 mod connection_commands;
 mod desk;
+mod live;
 mod overdue;
 mod picker;
 mod report_commands;
 
 fn main() {
+    // The office's log (logs/ in the data directory); kept open for the app's life.
+    let _log = baoxiu::logfile::dir().and_then(|d| baoxiu::logfile::start(&d, "baoxiu-desk"));
     let desk = desk::Desk::open_default();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_window_state::Builder::default().build())
@@ -22,6 +26,7 @@ fn main() {
         .manage(desk)
         .setup(|app| {
             let handle = app.handle().clone();
+            live::follow(handle.clone());
             overdue::watch(handle);
             Ok(())
         })

@@ -113,7 +113,7 @@ pub async fn export_write(
     .await
 }
 
-fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
@@ -121,7 +121,7 @@ fn file_name(path: &Path) -> String {
 
 /// The dialog may hand back a name typed without the extension of the button pressed:
 /// add it, but never over a file the dialog did not ask about.
-fn with_extension(chosen: PathBuf, ext: &str) -> Reply<PathBuf> {
+pub(crate) fn with_extension(chosen: PathBuf, ext: &str) -> Reply<PathBuf> {
     let has = chosen
         .extension()
         .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case(ext));

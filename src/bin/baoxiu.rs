@@ -19,6 +19,10 @@ struct Cli {
     /// Database file (default: BAOXIU_DB, else the app's data directory).
     #[arg(long, global = true)]
     db: Option<PathBuf>,
+    /// The account doing this (once the office has accounts it must name an active
+    /// one; before that, the operator name recorded). Default: BAOXIU_OPERATOR.
+    #[arg(long, global = true)]
+    by: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -56,8 +60,6 @@ enum Command {
         /// a4 (one slip per A4 page) or a5x2 (two parts on one A4 sheet). Default: settings.
         #[arg(long)]
         layout: Option<String>,
-        #[arg(long)]
-        by: Option<String>,
         /// Replace --out if it already exists.
         #[arg(long)]
         force: bool,
@@ -95,6 +97,56 @@ enum Command {
     Migrate {
         #[arg(long)]
         to: String,
+    },
+    /// 账号: operator accounts and roles (passwords are read from stdin).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 操作日志: every change, newest first, as JSON (主管, 管理员).
+    Log {
+        /// Only what this account (or operator name) did.
+        #[arg(long)]
+        account: Option<String>,
+        /// From this day (YYYY-MM-DD, office time).
+        #[arg(long)]
+        from: Option<String>,
+        /// To this day, included.
+        #[arg(long)]
+        to: Option<String>,
+        /// ticket, login, login_failed, account, settings, sla, master_data, import,
+        /// export, backup, restore, seed (or the Chinese name).
+        #[arg(long)]
+        kind: Option<String>,
+        /// At most this many entries (default 500).
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// 新建账号 (password on stdin). The first account must be an admin.
+    Add {
+        name: String,
+        /// desk|engineer|supervisor|admin (or 客服|工程|主管|管理员).
+        #[arg(long)]
+        role: String,
+    },
+    List,
+    /// 停用 a leaver's account (history keeps the name).
+    Disable {
+        name: String,
+    },
+    /// 启用 a disabled account again.
+    Enable {
+        name: String,
+    },
+    /// 重置密码 (管理员; new password on stdin). Also lifts a lock-out.
+    Passwd {
+        name: String,
+    },
+    /// Check a password (on stdin): exit 0, or error[auth]; counts toward the lock-out.
+    Login {
+        name: String,
     },
 }
 
@@ -150,26 +202,16 @@ enum CategoryCommand {
     },
 }
 
-// When it happened and who recorded it; both default to now / BAOXIU_OPERATOR.
+// When it happened (who did it is the global --by).
 #[derive(Args)]
 struct Who {
     /// When it happened: RFC 3339 or "YYYY-MM-DD HH:MM" (office time). Default: now.
     #[arg(long)]
     at: Option<String>,
-    /// Operator name. Default: BAOXIU_OPERATOR or 操作员.
-    #[arg(long)]
-    by: Option<String>,
 }
 
-impl Who {
-    fn operator(&self) -> String {
-        self.by
-            .clone()
-            .or_else(|| std::env::var("BAOXIU_OPERATOR").ok())
-            .unwrap_or_else(|| "操作员".into())
-    }
-}
-
+// Parsed once per process: the size of the list filter's variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum TicketCommand {
     /// Register a ticket from a JSON object on stdin.
@@ -177,8 +219,6 @@ enum TicketCommand {
         /// 报修时间 (overrides the JSON's received_at). Default: now.
         #[arg(long)]
         at: Option<String>,
-        #[arg(long)]
-        by: Option<String>,
     },
     /// Open tickets that may be duplicates of the JSON draft on stdin.
     Duplicates,
@@ -321,6 +361,9 @@ enum SettingsCommand {
         time_zone: Option<String>,
         #[arg(long)]
         slip_layout: Option<String>,
+        /// 自动锁屏: minutes idle before the window locks (0: never).
+        #[arg(long)]
+        idle_lock_minutes: Option<u32>,
     },
 }
 
@@ -379,9 +422,25 @@ fn existing(force: bool) -> Existing {
     }
 }
 
-fn step(store: &mut Store, number: &str, s: Step, who: &Who) -> Result<()> {
-    let t = store.apply_step(number, s, who.at.as_deref(), &who.operator())?;
+/// The operator name given (`--by`, else BAOXIU_OPERATOR); the store checks it
+/// against the office's accounts once there are any.
+fn given_operator(by: Option<String>) -> Option<String> {
+    by.or_else(|| std::env::var("BAOXIU_OPERATOR").ok())
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// What the history records as the operator before an office has accounts.
+const DEFAULT_OPERATOR: &str = "操作员";
+
+fn step(store: &mut Store, number: &str, s: Step, who: &Who, op: &str) -> Result<()> {
+    let t = store.apply_step(number, s, who.at.as_deref(), op)?;
     print(&t)
+}
+
+/// A password from stdin: the first line, without its line break.
+fn stdin_password(what: &str) -> Result<String> {
+    let text = stdin_text(what)?;
+    Ok(text.lines().next().unwrap_or_default().to_string())
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -399,6 +458,11 @@ fn run(cli: Cli) -> Result<()> {
         let now = store.zone().parse_input("BAOXIU_NOW", &now)?;
         store.set_now(Some(now));
     }
+    let by = given_operator(cli.by);
+    if let Some(name) = &by {
+        store.act_as(name)?;
+    }
+    let op = by.clone().unwrap_or_else(|| DEFAULT_OPERATOR.into());
     match cli.command {
         Command::Tech(TechCommand::Add {
             name,
@@ -447,20 +511,18 @@ fn run(cli: Cli) -> Result<()> {
             numbers,
             out,
             layout,
-            by,
             force,
         } => {
             let layout = layout
                 .as_deref()
                 .map(baoxiu::slip::Layout::parse)
                 .transpose()?;
-            let who = Who { at: None, by };
             print(&baoxiu::slip::print_to_file(
                 &mut store,
                 &numbers,
                 layout,
                 &out,
-                &who.operator(),
+                &op,
                 existing(force),
             )?)
         }
@@ -496,6 +558,10 @@ fn run(cli: Cli) -> Result<()> {
             let mut target = Store::open(&to)?;
             target.set_now(Some(store.now()));
             let copied = store.copy_into(&target)?;
+            // The copied office has the same accounts: read its reports as the same one.
+            if let Some(name) = &by {
+                target.act_as(name)?;
+            }
             // The running month and the one before must read the same on both sides.
             let this = store.zone().local_date(&store.now());
             let months = [
@@ -517,7 +583,26 @@ fn run(cli: Cli) -> Result<()> {
                 "reports_equal": months,
             }))
         }
-        Command::Ticket(cmd) => ticket(&mut store, cmd),
+        Command::Ticket(cmd) => ticket(&mut store, cmd, &op),
+        Command::User(cmd) => user(&mut store, cmd),
+        Command::Log {
+            account,
+            from,
+            to,
+            kind,
+            limit,
+        } => print(
+            &store.audit_log(&baoxiu::audit::AuditFilter {
+                account,
+                from,
+                to,
+                kind: kind
+                    .as_deref()
+                    .map(baoxiu::audit::AuditKind::parse)
+                    .transpose()?,
+                limit,
+            })?,
+        ),
         Command::Escalations => print(&store.escalations()?),
         Command::Counters => print(&store.counters()?),
         Command::Lookup { query } => print(&store.lookup_caller(&query)?),
@@ -536,6 +621,7 @@ fn run(cli: Cli) -> Result<()> {
             number_prefix,
             time_zone,
             slip_layout,
+            idle_lock_minutes,
         }) => {
             let mut s = store.settings()?;
             s.office_name = office_name.unwrap_or(s.office_name);
@@ -543,6 +629,7 @@ fn run(cli: Cli) -> Result<()> {
             s.number_prefix = number_prefix.unwrap_or(s.number_prefix);
             s.time_zone = time_zone.unwrap_or(s.time_zone);
             s.slip_layout = slip_layout.unwrap_or(s.slip_layout);
+            s.idle_lock_minutes = idle_lock_minutes.unwrap_or(s.idle_lock_minutes);
             print(&store.update_settings(&s)?)
         }
         Command::Seed(a) => match a.tickets {
@@ -552,15 +639,36 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn ticket(store: &mut Store, cmd: TicketCommand) -> Result<()> {
+fn user(store: &mut Store, cmd: UserCommand) -> Result<()> {
     match cmd {
-        TicketCommand::New { at, by } => {
+        UserCommand::Add { name, role } => {
+            let role = baoxiu::account::Role::parse(&role)?;
+            let password = stdin_password("新账号的密码")?;
+            print(&store.add_account(&name, role, &password)?)
+        }
+        UserCommand::List => print(&store.accounts()?),
+        UserCommand::Disable { name } => print(&store.set_account_active(&name, false)?),
+        UserCommand::Enable { name } => print(&store.set_account_active(&name, true)?),
+        UserCommand::Passwd { name } => {
+            let password = stdin_password("新密码")?;
+            store.reset_password(&name, &password)?;
+            print(&store.account(&name)?)
+        }
+        UserCommand::Login { name } => {
+            let password = stdin_password("密码")?;
+            print(&store.login(&name, &password)?)
+        }
+    }
+}
+
+fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
+    match cmd {
+        TicketCommand::New { at } => {
             let mut draft = TicketDraft::from_json(&stdin_text("报修登记")?)?;
             if at.is_some() {
                 draft.received_at = at;
             }
-            let who = Who { at: None, by };
-            print(&store.create_ticket(&draft, &who.operator())?)
+            print(&store.create_ticket(&draft, op)?)
         }
         TicketCommand::Duplicates => {
             let draft = TicketDraft::from_json(&stdin_text("报修登记")?)?;
@@ -615,25 +723,25 @@ fn ticket(store: &mut Store, cmd: TicketCommand) -> Result<()> {
             print(&page.tickets)
         }
         TicketCommand::Assign { number, tech, who } => {
-            step(store, &number, Step::Assign { technician: tech }, &who)
+            step(store, &number, Step::Assign { technician: tech }, &who, op)
         }
-        TicketCommand::Start { number, who } => step(store, &number, Step::Start, &who),
+        TicketCommand::Start { number, who } => step(store, &number, Step::Start, &who, op),
         TicketCommand::Hold {
             number,
             reason,
             who,
-        } => step(store, &number, Step::Hold { reason }, &who),
-        TicketCommand::Resume { number, who } => step(store, &number, Step::Resume, &who),
+        } => step(store, &number, Step::Hold { reason }, &who, op),
+        TicketCommand::Resume { number, who } => step(store, &number, Step::Resume, &who, op),
         TicketCommand::Complete { number, who } => {
             let draft: CompletionDraft = stdin_json("完工登记")?;
-            step(store, &number, Step::Complete(draft), &who)
+            step(store, &number, Step::Complete(draft), &who, op)
         }
         TicketCommand::Visit {
             number,
             satisfaction,
             note,
             who,
-        } => step(store, &number, Step::Visit { satisfaction, note }, &who),
+        } => step(store, &number, Step::Visit { satisfaction, note }, &who, op),
         TicketCommand::Cancel {
             number,
             reason,
@@ -647,23 +755,51 @@ fn ticket(store: &mut Store, cmd: TicketCommand) -> Result<()> {
                 duplicate_of,
             },
             &who,
+            op,
         ),
         TicketCommand::Rework {
             number,
             reason,
             who,
-        } => step(store, &number, Step::Rework { reason }, &who),
+        } => step(store, &number, Step::Rework { reason }, &who, op),
         TicketCommand::Remind { number, note, who } => {
-            step(store, &number, Step::Remind { note }, &who)
+            step(store, &number, Step::Remind { note }, &who, op)
         }
+    }
+}
+
+/// The subcommand's name for the log (never its arguments).
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Tech(_) => "tech",
+        Command::Category(_) => "category",
+        Command::Ticket(_) => "ticket",
+        Command::Escalations => "escalations",
+        Command::Counters => "counters",
+        Command::Lookup { .. } => "lookup",
+        Command::Contact(_) => "contact",
+        Command::Settings(_) => "settings",
+        Command::Seed(_) => "seed",
+        Command::Print { .. } => "print",
+        Command::Report { .. } => "report",
+        Command::Import { .. } => "import",
+        Command::Backup { .. } => "backup",
+        Command::Restore { .. } => "restore",
+        Command::Migrate { .. } => "migrate",
+        Command::User(_) => "user",
+        Command::Log { .. } => "log",
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _log = baoxiu::logfile::dir().and_then(|d| baoxiu::logfile::start(&d, "baoxiu-cli"));
+    let command = command_name(&cli.command);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // The code only: the message may quote what the user typed.
+            tracing::warn!(command, code = e.code(), "refused");
             let msg = e.to_string().replace('\n', " ");
             eprintln!("error[{}]: {msg}", e.code());
             ExitCode::from(1)

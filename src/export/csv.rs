@@ -31,7 +31,7 @@ fn cell(c: &Cell) -> String {
 
 /// Quote when needed, and keep Excel from running text as a formula (`=`, `+`, `-`, `@`
 /// at the start get a leading apostrophe).
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

@@ -3,10 +3,11 @@
 //! the folder, copying) are `crate::attachment`.
 
 use super::db::Row;
+use super::events::insert_event;
 use super::Store;
 use crate::attachment::{is_image, stored_name, Attachment, AttachmentKind};
 use crate::error::{Error, Result, SqlContext};
-use crate::ticket::Ticket;
+use crate::ticket::{action_label, Event, Status, Ticket};
 
 const SELECT: &str =
     "SELECT id, kind, sha256, file_name, byte_size, added_at, operator FROM attachments";
@@ -41,7 +42,8 @@ impl Store {
         byte_size: i64,
         operator: &str,
     ) -> Result<i64> {
-        let now = self.now().timestamp();
+        let at = self.now();
+        let now = at.timestamp();
         let tx = self.begin()?;
         // Lock the ticket: the event records its status as of this write, and two PCs
         // attaching the same file at once are checked one after the other.
@@ -84,19 +86,20 @@ impl Store {
             )
             .sql("insert attachment")?
             .get(0)?;
-        // TODO(one insert_event): use events::insert_event once ported
-        tx.execute(
-            "INSERT INTO ticket_events (ticket_id, at, operator, action, from_status, to_status, note)
-             VALUES (?1, ?2, ?3, 'attach', ?4, ?4, ?5)",
-            &[
-                &ticket.id,
-                &now,
-                &operator,
-                &status,
-                &format!("{}：{}", kind.label(), file_name),
-            ],
-        )
-        .sql("insert attach event")?;
+        let status = Status::parse(&status)?;
+        insert_event(
+            &tx,
+            ticket.id,
+            &Event {
+                at,
+                operator: operator.to_string(),
+                action: "attach".into(),
+                action_label: action_label("attach").into(),
+                from_status: Some(status),
+                to_status: Some(status),
+                note: Some(format!("{}：{}", kind.label(), file_name)),
+            },
+        )?;
         tx.commit().sql("commit attach")?;
         Ok(id)
     }

@@ -22,9 +22,12 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
+use super::audit::record;
 use super::db::Db;
 use super::{Store, APPLICATION_ID, MIGRATIONS};
+use crate::account::Permission;
 use crate::attachment;
+use crate::audit::AuditKind;
 use crate::clock::OfficeZone;
 use crate::error::{Error, Result, SqlContext};
 
@@ -481,6 +484,7 @@ impl Store {
     /// window is open) and, in `<stem>-附件/` beside it, every attachment file it
     /// refers to. Nothing is overwritten; on failure what was written is removed.
     pub fn backup(&self, out: &Path) -> Result<BackupReport> {
+        self.operator(Permission::Backup, None)?;
         let folder = self.check_backup_target(out)?;
         let target = out
             .to_str()
@@ -499,12 +503,20 @@ impl Store {
         }
         .and_then(|()| self.copy_attachments_to(&folder));
         match written {
-            Ok((copied, missing)) => Ok(BackupReport {
-                backup: out.to_path_buf(),
-                attachments_dir: (copied + missing.len() > 0).then_some(folder),
-                attachments_copied: copied,
-                attachments_missing: missing,
-            }),
+            Ok((copied, missing)) => {
+                self.note_change(
+                    Permission::Backup,
+                    AuditKind::Backup,
+                    &out.display().to_string(),
+                    &format!("备份数据库和附件 {copied} 个"),
+                )?;
+                Ok(BackupReport {
+                    backup: out.to_path_buf(),
+                    attachments_dir: (copied + missing.len() > 0).then_some(folder),
+                    attachments_copied: copied,
+                    attachments_missing: missing,
+                })
+            }
             Err(e) => {
                 let _ = std::fs::remove_file(out);
                 let _ = std::fs::remove_dir_all(&folder);
@@ -543,6 +555,7 @@ impl Store {
     /// backup do not stop the restore (an old backup has no folder at all): they are
     /// named in the report, and the desk says "file missing" for them as before.
     pub fn restore(&mut self, from: &Path) -> Result<RestoreReport> {
+        let by = self.operator(Permission::Restore, None)?;
         if !from.is_file() {
             return Err(Error::NotFound(format!(
                 "备份文件“{}”不存在",
@@ -614,6 +627,21 @@ impl Store {
             return Err(e);
         }
         self.zone = zone;
+        // The restored data has its own accounts: whoever restored signs in again.
+        self.sign_out();
+        let tx = self.begin()?;
+        record(
+            &tx,
+            &self.now(),
+            &by,
+            AuditKind::Restore,
+            &from.display().to_string(),
+            &format!(
+                "从备份恢复（恢复前的数据已存为 {}）",
+                safety_backup.display()
+            ),
+        )?;
+        tx.commit().sql("commit audit entry")?;
         Ok(RestoreReport {
             restored_from: from.to_path_buf(),
             backup_version: version,

@@ -2,8 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::audit::record;
 use super::db::Row;
 use super::Store;
+use crate::account::Permission;
+use crate::audit::{self, AuditKind};
 use crate::error::{Error, Result, SqlContext};
 use crate::sla::SlaRule;
 use crate::ticket::Urgency;
@@ -116,6 +119,7 @@ impl Store {
     /// Change the general SLA minutes of one urgency (or a category's own, when given).
     /// Existing tickets keep the deadlines they were promised.
     pub fn set_sla_rule(&mut self, category: Option<&str>, rule: &SlaRule) -> Result<SlaRule> {
+        let by = self.operator(Permission::Sla, None)?;
         for (label, m) in [
             ("派单时限", rule.dispatch_minutes),
             ("到场时限", rule.arrival_minutes),
@@ -133,9 +137,17 @@ impl Store {
                 "到场时限不能长于完工时限（两者都从报修或预约时间算起）",
             ));
         }
-        let category_id = category
-            .map(|c| self.category_by_name(c).map(|c| c.id))
-            .transpose()?;
+        let category = category.map(|c| self.category_by_name(c)).transpose()?;
+        let category_id = category.as_ref().map(|c| c.id);
+        let before = match &category {
+            Some(c) => self.sla_rule(c.id, rule.urgency)?,
+            None => self
+                .sla_rules()?
+                .into_iter()
+                .find(|r| r.urgency == rule.urgency)
+                .unwrap_or(*rule),
+        };
+        let now = self.now();
         let tx = self.begin()?;
         tx.execute(
             "DELETE FROM sla_rules
@@ -156,6 +168,29 @@ impl Store {
             ],
         )
         .sql("set sla rule")?;
+        let minutes = |r: &SlaRule| {
+            [
+                r.dispatch_minutes,
+                r.arrival_minutes,
+                r.completion_minutes,
+                r.visit_minutes,
+            ]
+            .map(|m| format!("{m} 分钟"))
+        };
+        let (old, new) = (minutes(&before), minutes(rule));
+        let detail = audit::changes(
+            &["派单时限", "到场时限", "完工时限", "回访时限"]
+                .iter()
+                .zip(old.into_iter().zip(new))
+                .map(|(name, (o, n))| (*name, o, n))
+                .collect::<Vec<_>>(),
+        );
+        let subject = format!(
+            "{}·{}",
+            category.as_ref().map_or("通用", |c| c.name.as_str()),
+            rule.urgency.label()
+        );
+        record(&tx, &now, &by, AuditKind::Sla, &subject, &detail)?;
         tx.commit().sql("set sla rule")?;
         Ok(*rule)
     }
@@ -167,7 +202,10 @@ impl Store {
         default_urgency: Urgency,
         active: bool,
     ) -> Result<Category> {
-        let name = crate::input::name("类别名称", Some(name))?;
+        let by = self.operator(Permission::MasterData, None)?;
+        let name = crate::input::printed_name("类别名称", Some(name))?;
+        let before = self.category_by_name(&name).ok();
+        let now = self.now();
         let tx = self.begin()?;
         tx.execute(
             "INSERT INTO categories (name, default_urgency, sort_order, active)
@@ -176,6 +214,23 @@ impl Store {
             &[&name, &default_urgency.code(), &active],
         )
         .sql("save category")?;
+        let shown = |c: Option<(Urgency, bool)>| match c {
+            Some((u, a)) => (
+                u.label().to_string(),
+                if a { "启用" } else { "停用" }.to_string(),
+            ),
+            None => (String::new(), String::new()),
+        };
+        let (ou, oa) = shown(before.map(|c| (c.default_urgency, c.active)));
+        let (nu, na) = shown(Some((default_urgency, active)));
+        record(
+            &tx,
+            &now,
+            &by,
+            AuditKind::MasterData,
+            &format!("报修类别 {name}"),
+            &audit::changes(&[("默认紧急程度", ou, nu), ("状态", oa, na)]),
+        )?;
         tx.commit().sql("save category")?;
         self.category_by_name(&name)
     }

@@ -178,7 +178,12 @@ impl Row {
 pub enum DbError {
     Sqlite(rusqlite::Error),
     Postgres(postgres::Error),
-    Column { index: usize, found: &'static str },
+    Column {
+        index: usize,
+        found: &'static str,
+    },
+    /// A PostgreSQL-only call on a SQLite database (a bug in the store, not user input).
+    NotPostgres,
 }
 
 impl fmt::Display for DbError {
@@ -192,6 +197,7 @@ impl fmt::Display for DbError {
             DbError::Column { index, found } => {
                 write!(f, "第 {index} 列的值类型不符（{found}）")
             }
+            DbError::NotPostgres => write!(f, "这项操作只适用于共享数据库（PostgreSQL）"),
         }
     }
 }
@@ -201,7 +207,7 @@ impl std::error::Error for DbError {
         match self {
             DbError::Sqlite(e) => Some(e),
             DbError::Postgres(e) => Some(e),
-            DbError::Column { .. } => None,
+            DbError::Column { .. } | DbError::NotPostgres => None,
         }
     }
 }
@@ -270,6 +276,10 @@ enum Inner {
         client: Box<RefCell<postgres::Client>>,
         /// Prepared statements by their SQLite-form text.
         statements: RefCell<HashMap<String, postgres::Statement>>,
+        /// Opens a new session (with its settings) when the server dropped the old one.
+        reconnect: Reconnect,
+        /// Inside BEGIN … COMMIT a lost session cannot be resumed: the write fails whole.
+        in_tx: std::cell::Cell<bool>,
     },
 }
 
@@ -280,13 +290,43 @@ impl Db {
         }
     }
 
-    pub fn postgres(client: postgres::Client) -> Db {
-        Db {
+    /// A PostgreSQL database; `reconnect` opens a fresh session the same way, used
+    /// when the server restarted or the network dropped between two commands.
+    pub fn postgres(reconnect: Reconnect) -> DbResult<Db> {
+        let client = reconnect()?;
+        Ok(Db {
             inner: Inner::Postgres {
                 client: Box::new(RefCell::new(client)),
                 statements: RefCell::new(HashMap::new()),
+                reconnect,
+                in_tx: std::cell::Cell::new(false),
             },
+        })
+    }
+
+    fn set_in_tx(&self, open: bool) {
+        if let Inner::Postgres { in_tx, .. } = &self.inner {
+            in_tx.set(open);
         }
+    }
+
+    /// Between commands, a session the server closed is replaced by a new one (the
+    /// desk keeps working after a server restart); inside a transaction it is not.
+    fn pg_client(&self) -> DbResult<Option<(&RefCell<postgres::Client>, &PgStatements)>> {
+        let Inner::Postgres {
+            client,
+            statements,
+            reconnect,
+            in_tx,
+        } = &self.inner
+        else {
+            return Ok(None);
+        };
+        if client.borrow().is_closed() && !in_tx.get() {
+            *client.borrow_mut() = reconnect()?;
+            statements.borrow_mut().clear();
+        }
+        Ok(Some((client, statements)))
     }
 
     pub fn engine(&self) -> Engine {
@@ -324,6 +364,13 @@ impl Db {
 
     /// Run one statement; the number of rows it changed.
     pub fn execute(&self, sql: &str, params: &[&dyn Param]) -> DbResult<u64> {
+        let started = std::time::Instant::now();
+        let done = self.execute_inner(sql, params);
+        slow(started, sql);
+        done
+    }
+
+    fn execute_inner(&self, sql: &str, params: &[&dyn Param]) -> DbResult<u64> {
         match &self.inner {
             Inner::Sqlite(c) => {
                 let mut stmt = c.prepare_cached(sql)?;
@@ -331,8 +378,9 @@ impl Db {
                     stmt.execute(rusqlite::params_from_iter(params.iter().map(|p| p.value())))?;
                 Ok(n as u64)
             }
-            Inner::Postgres { client, .. } => {
-                let stmt = self.pg_statement(sql)?;
+            Inner::Postgres { .. } => {
+                let (client, statements) = self.pg_client()?.ok_or(DbError::NotPostgres)?;
+                let stmt = pg_statement(client, statements, sql)?;
                 let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values
                     .iter()
@@ -355,6 +403,18 @@ impl Db {
 
     /// Call `f` for each row as it is read (large results without holding them all).
     pub fn each(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: impl FnMut(Row) -> DbResult<()>,
+    ) -> DbResult<()> {
+        let started = std::time::Instant::now();
+        let done = self.each_inner(sql, params, f);
+        slow(started, sql);
+        done
+    }
+
+    fn each_inner(
         &self,
         sql: &str,
         params: &[&dyn Param],
@@ -385,8 +445,9 @@ impl Db {
                 }
                 Ok(())
             }
-            Inner::Postgres { client, .. } => {
-                let stmt = self.pg_statement(sql)?;
+            Inner::Postgres { .. } => {
+                let (client, statements) = self.pg_client()?.ok_or(DbError::NotPostgres)?;
+                let stmt = pg_statement(client, statements, sql)?;
                 let values: Vec<Value> = params.iter().map(|p| p.value()).collect();
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values
                     .iter()
@@ -429,7 +490,10 @@ impl Db {
     pub fn batch(&self, sql: &str) -> DbResult<()> {
         match &self.inner {
             Inner::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Inner::Postgres { client, .. } => Ok(client.borrow_mut().batch_execute(sql)?),
+            Inner::Postgres { .. } => {
+                let (client, _) = self.pg_client()?.ok_or(DbError::NotPostgres)?;
+                Ok(client.borrow_mut().batch_execute(sql)?)
+            }
         }
     }
 
@@ -441,31 +505,42 @@ impl Db {
             Engine::Sqlite => "BEGIN IMMEDIATE",
             Engine::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED",
         })?;
+        self.set_in_tx(true);
         Ok(Tx {
             db: self,
             open: true,
         })
     }
+}
 
-    fn pg_statement(&self, sql: &str) -> DbResult<postgres::Statement> {
-        let Inner::Postgres { client, statements } = &self.inner else {
-            unreachable_engine()
-        };
-        if let Some(s) = statements.borrow().get(sql) {
-            return Ok(s.clone());
-        }
-        let stmt = client.borrow_mut().prepare(&pg_placeholders(sql))?;
-        statements
-            .borrow_mut()
-            .insert(sql.to_string(), stmt.clone());
-        Ok(stmt)
+type PgStatements = RefCell<HashMap<String, postgres::Statement>>;
+
+/// A statement slower than [`crate::logfile::SLOW_QUERY_MS`] goes to the office's log
+/// (its text only: values are bound parameters).
+fn slow(started: std::time::Instant, sql: &str) {
+    let ms = started.elapsed().as_millis();
+    if ms >= crate::logfile::SLOW_QUERY_MS {
+        tracing::warn!(ms, sql = %crate::logfile::statement_head(sql), "slow query");
     }
 }
 
-#[allow(clippy::panic)]
-fn unreachable_engine() -> ! {
-    // Only called from the PostgreSQL arm of a match on the same value.
-    panic!("pg_statement called on a SQLite database")
+/// What opens a PostgreSQL session (connect + session settings).
+pub type Reconnect = Box<dyn Fn() -> DbResult<postgres::Client> + Send>;
+
+/// The prepared statement for `sql` (SQLite form), prepared once per session.
+fn pg_statement(
+    client: &RefCell<postgres::Client>,
+    statements: &PgStatements,
+    sql: &str,
+) -> DbResult<postgres::Statement> {
+    if let Some(s) = statements.borrow().get(sql) {
+        return Ok(s.clone());
+    }
+    let stmt = client.borrow_mut().prepare(&pg_placeholders(sql))?;
+    statements
+        .borrow_mut()
+        .insert(sql.to_string(), stmt.clone());
+    Ok(stmt)
 }
 
 /// An open write transaction; dropped without [`Tx::commit`] it rolls back.
@@ -477,7 +552,9 @@ pub struct Tx<'a> {
 impl Tx<'_> {
     pub fn commit(mut self) -> DbResult<()> {
         self.open = false;
-        self.db.batch("COMMIT")
+        let done = self.db.batch("COMMIT");
+        self.db.set_in_tx(false);
+        done
     }
 }
 
@@ -492,6 +569,7 @@ impl Drop for Tx<'_> {
     fn drop(&mut self) {
         if self.open {
             let _ = self.db.batch("ROLLBACK");
+            self.db.set_in_tx(false);
         }
     }
 }
@@ -633,5 +711,16 @@ mod tests {
         assert_eq!(r.get::<f64>(2).unwrap(), 1.5);
         assert!(r.get::<i64>(1).is_err());
         assert_eq!(r.get::<Option<String>>(1).unwrap().as_deref(), Some("漏水"));
+    }
+}
+
+/// The desk keeps its store behind a mutex shared with worker threads.
+#[cfg(test)]
+mod send {
+    #[test]
+    fn a_store_can_move_to_another_thread() {
+        fn send<T: Send>() {}
+        send::<super::Db>();
+        send::<crate::Store>();
     }
 }

@@ -2,12 +2,15 @@
 //! transaction that changes the ticket.
 
 use super::db::{Db, Row};
+use super::notify;
 use super::Store;
 use crate::clock::OfficeZone;
 use crate::error::{Result, SqlContext};
 use crate::ticket::{action_label, Event, Status};
 
 /// The one place a history row is written. Pass the write's transaction (`&tx`).
+/// On PostgreSQL the same transaction announces the change to the other desks
+/// ([`notify::announce`]): delivered when it commits, never when it rolls back.
 pub(crate) fn insert_event(db: &Db, ticket_id: i64, e: &Event) -> Result<()> {
     db.execute(
         "INSERT INTO ticket_events (ticket_id, at, operator, action, from_status, to_status, note)
@@ -23,7 +26,7 @@ pub(crate) fn insert_event(db: &Db, ticket_id: i64, e: &Event) -> Result<()> {
         ],
     )
     .sql("insert event")?;
-    Ok(())
+    notify::announce(db, ticket_id, e)
 }
 
 fn event_row(r: &Row, zone: &OfficeZone) -> Result<Event> {

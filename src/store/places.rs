@@ -3,8 +3,11 @@
 
 use serde::Serialize;
 
+use super::audit::record;
 use super::db::{Db, Param, Row, Value};
 use super::Store;
+use crate::account::Permission;
+use crate::audit::AuditKind;
 use crate::error::{Error, Result, SqlContext};
 use crate::input;
 
@@ -164,6 +167,7 @@ impl Store {
         name: &str,
         phones: &[String],
     ) -> Result<CallerMatch> {
+        let by = self.operator(Permission::Contacts, None)?;
         // All of these fill the intake form (and so the slip) when the caller rings.
         let site = input::printed_name("小区", Some(site))?;
         let room_clean = input::printed_name("房号", Some(room))?;
@@ -178,6 +182,15 @@ impl Store {
         let sid = site_id(&tx, &site)?;
         let uid = unit_id(&tx, sid, &building, &unit, &room_clean)?;
         upsert_contact(&tx, uid, &name, &phones)?;
+        let now = self.now();
+        record(
+            &tx,
+            &now,
+            &by,
+            AuditKind::MasterData,
+            &format!("住户 {site} {building}{unit}{room_clean}"),
+            &format!("保存住户 {name}，电话 {} 个", phones.len()),
+        )?;
         tx.commit().sql("save contact")?;
         self.lookup_caller(phones.first().map_or(room_clean.as_str(), |p| p.as_str()))?
             .into_iter()

@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+use percent_encoding::percent_decode_str;
+use postgres_native_tls::MakeTlsConnector;
+
 use super::db::{Db, DbError};
 use crate::error::{Error, Result, SqlContext};
 
@@ -33,35 +36,154 @@ pub fn redacted(url: &str) -> String {
 }
 
 /// Connect, with a short connect timeout and a statement timeout fit for a desk.
+/// Reconnects the same way when the server dropped the session between two commands.
 pub fn connect(url: &str) -> Result<Db> {
+    let target = config(url)?;
     let shown = redacted(url);
-    let mut config: postgres::Config = url.parse().map_err(|e| {
+    Db::postgres(Box::new(move || {
+        let mut client = target.open()?;
+        client.batch_execute("SET statement_timeout = '60s'; SET lock_timeout = '15s'")?;
+        Ok(client)
+    }))
+    .map_err(|e| match e {
+        DbError::Postgres(e) => {
+            Error::Database(format!("无法连接共享数据库“{shown}”：{}", reason(&e)))
+        }
+        other => Error::Sql {
+            query: "connect",
+            source: other,
+        },
+    })
+}
+
+/// Where to connect and how: the connection settings and the TLS they ask for. Made only
+/// by [`config`], so the store and the live-desk listener always use the same TLS.
+pub(crate) struct Target {
+    pub(crate) config: postgres::Config,
+    tls: MakeTlsConnector,
+}
+
+impl Target {
+    /// One new session on the server.
+    pub(crate) fn open(&self) -> std::result::Result<postgres::Client, postgres::Error> {
+        self.config.connect(self.tls.clone())
+    }
+}
+
+/// How much of the server's certificate is checked (libpq's `sslmode` meanings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// `prefer` / `require`: encrypted, but any certificate is accepted.
+    Nothing,
+    /// `verify-ca`, or `require` with `sslrootcert`: signed by a trusted authority.
+    Authority,
+    /// `verify-full`: signed by a trusted authority and issued for the host in the address.
+    Full,
+}
+
+/// The connection settings in `url`, with a 5 s connect timeout unless it sets one, and
+/// TLS as its `sslmode` asks: `prefer` (the default: encrypted when the server offers it),
+/// `require` (encrypted or refused), `verify-ca` / `verify-full` (the certificate must be
+/// trusted — the system's trusted authorities, or only the file named by `sslrootcert`),
+/// `disable`. A Chinese reason when the address is malformed or the file unusable.
+pub(crate) fn config(url: &str) -> Result<Target> {
+    let shown = redacted(url);
+    let (rest, check, root) = tls_options(url);
+    let mut config: postgres::Config = rest.parse().map_err(|e| {
         Error::Database(format!(
-            "数据库地址“{shown}”写法不对（{e}），应为 postgres://用户名:密码@主机:端口/数据库名"
+            "数据库地址“{shown}”写法不对（{e}），应为 postgres://用户名:密码@主机:端口/数据库名，\
+             加密连接在末尾加 ?sslmode=require（或 verify-full）"
         ))
     })?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(Duration::from_secs(5));
     }
     config.application_name("baoxiu");
-    // TLS for a server in another building is not built in yet; refuse rather than
-    // silently sending the password in clear when the address asks for it.
-    if matches!(config.get_ssl_mode(), postgres::config::SslMode::Require) {
-        return Err(Error::Database(format!(
-            "数据库地址“{shown}”要求加密连接（sslmode=require），本版本暂不支持；请在办公室内网使用，或去掉 sslmode=require"
-        )));
+    let check = match check {
+        Some(check) => {
+            config.ssl_mode(postgres::config::SslMode::Require);
+            check
+        }
+        None if root.is_some() && config.get_ssl_mode() == postgres::config::SslMode::Require => {
+            // libpq: `require` with a root certificate checks the authority.
+            Check::Authority
+        }
+        None => Check::Nothing,
+    };
+    let mut builder = native_tls::TlsConnector::builder();
+    builder
+        .danger_accept_invalid_certs(check == Check::Nothing)
+        .danger_accept_invalid_hostnames(check != Check::Full);
+    if let Some(path) = &root {
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::Database(format!(
+                "读不到数据库地址里 sslrootcert 指定的证书文件“{path}”（{e}），请检查路径"
+            ))
+        })?;
+        let certs = native_tls::Certificate::stack_from_pem(&pem)
+            .ok()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| {
+                Error::Database(format!(
+                    "sslrootcert 指定的文件“{path}”不是 PEM 格式的证书（应以 -----BEGIN CERTIFICATE----- 开头），请向管理员要服务器的 CA 证书"
+                ))
+            })?;
+        // Like libpq: the named file is the only authority trusted.
+        builder.disable_built_in_roots(true);
+        for cert in certs {
+            builder.add_root_certificate(cert);
+        }
     }
-    let client = config
-        .connect(postgres::NoTls)
-        .map_err(|e| Error::Database(format!("无法连接共享数据库“{shown}”：{}", reason(&e))))?;
-    let db = Db::postgres(client);
-    db.batch("SET statement_timeout = '60s'; SET lock_timeout = '15s'")
-        .sql("session settings")?;
-    Ok(db)
+    let connector = builder.build().map_err(|e| {
+        Error::Database(format!(
+            "无法准备加密连接（{e}），请检查本机的 TLS/证书设置"
+        ))
+    })?;
+    Ok(Target {
+        config,
+        tls: MakeTlsConnector::new(connector),
+    })
+}
+
+/// `url` without the TLS keys the driver does not know (`sslmode=verify-ca|verify-full`,
+/// `sslrootcert=`), the check they ask for, and the decoded root certificate path.
+fn tls_options(url: &str) -> (String, Option<Check>, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_string(), None, None);
+    };
+    let (mut check, mut root, mut kept) = (None, None, Vec::new());
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match (key, value) {
+            ("sslmode", "verify-ca") => check = Some(Check::Authority),
+            ("sslmode", "verify-full") => check = Some(Check::Full),
+            ("sslrootcert", path) => {
+                root = Some(percent_decode_str(path).decode_utf8_lossy().into_owned())
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let rest = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    (rest, check, root)
+}
+
+/// Open one connection to `target` (`url` only names it in the message).
+pub(crate) fn client(target: &Target, url: &str) -> Result<postgres::Client> {
+    target.open().map_err(|e| {
+        Error::Database(format!(
+            "无法连接共享数据库“{}”：{}",
+            redacted(url),
+            reason(&e)
+        ))
+    })
 }
 
 /// Why a connection failed, in the words an office can act on.
-fn reason(e: &postgres::Error) -> String {
+pub(crate) fn reason(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         return match db.code().code() {
             "28P01" | "28000" => "用户名或密码不对，请检查后重试".into(),
@@ -71,11 +193,30 @@ fn reason(e: &postgres::Error) -> String {
         };
     }
     let text = e.to_string();
-    let source = std::error::Error::source(e)
-        .map(|s| s.to_string())
-        .unwrap_or_default();
-    let all = format!("{text} {source}").to_lowercase();
-    if all.contains("refused") {
+    // The whole chain: a TLS failure's detail sits two sources down.
+    let mut sources = Vec::new();
+    let mut next = std::error::Error::source(e);
+    while let Some(s) = next {
+        let line = s.to_string();
+        // OpenSSL repeats its message one level down; say it once.
+        if !sources.iter().any(|seen: &String| seen.contains(&line)) {
+            sources.push(line);
+        }
+        next = s.source();
+    }
+    let detail = sources.join(": ");
+    let all = format!("{text} {detail}").to_lowercase();
+    if all.contains("does not support tls") {
+        "服务器没有开启加密连接：请管理员在服务器上开启 SSL（postgresql.conf 里 ssl = on），或在办公室内网去掉 sslmode".into()
+    } else if all.contains("certificate") || all.contains("verify failed") {
+        format!(
+            "证书无法验证（{detail}）：服务器的证书不是受信任的机构签发的，或不是为地址里的主机名签发的；\
+             请向管理员要服务器的 CA 证书，在地址末尾用 sslrootcert=证书文件路径 指定（或装进本机受信任的证书），\
+             并用证书上的主机名连接"
+        )
+    } else if all.contains("tls") || all.contains("ssl") {
+        format!("加密连接失败（{detail}）：请检查服务器的 SSL 设置和地址里的 sslmode")
+    } else if all.contains("refused") {
         "连接被拒绝：服务器没有运行，或端口不对".into()
     } else if all.contains("timed out") || all.contains("timeout") {
         "连接超时：请检查服务器地址、网络和防火墙".into()
@@ -287,6 +428,44 @@ CREATE TABLE attachments (
     UNIQUE (ticket_id, sha256)
 );
 "#,
+    // 2: the keyword search index: every character and every pair of neighbouring
+    // characters of the search text (position-free, no text-search parser, so no locale
+    // or punctuation rules), in a GIN index. A word's pairs all present narrows the
+    // tickets; the LIKE on search_text still decides.
+    r#"
+CREATE FUNCTION baoxiu_search_grams(s TEXT) RETURNS TEXT[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT substr(s, i, n)), '{}')
+      FROM generate_series(1, length(s)) AS i, (VALUES (1), (2)) AS g(n)
+     WHERE i + n - 1 <= length(s)
+$$;
+CREATE INDEX tickets_by_search_grams ON tickets USING gin (baoxiu_search_grams(search_text));
+"#,
+    // 3: operator accounts (argon2id hashes, lock-out counters) and the 操作日志 of
+    // every change that is not a ticket step (those are ticket_events).
+    r#"
+CREATE TABLE accounts (
+    id            BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL CHECK (role IN ('desk', 'engineer', 'supervisor', 'admin')),
+    password_hash TEXT NOT NULL,
+    active        BIGINT NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    failed_logins BIGINT NOT NULL DEFAULT 0,
+    locked_until  BIGINT,
+    created_at    BIGINT NOT NULL
+);
+
+CREATE TABLE audit_log (
+    id      BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    at      BIGINT NOT NULL,
+    account TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail  TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_at ON audit_log (at);
+CREATE INDEX ticket_events_by_at ON ticket_events (at);
+"#,
 ];
 
 /// The marker and version table: `baoxiu_schema` says the database is ours and how many
@@ -336,7 +515,12 @@ pub fn migrate(db: &Db, shown: &str) -> Result<()> {
             "数据库“{shown}”来自更新版本的报修台（版本 {version}），请升级本程序后再打开"
         )));
     }
-    for step in PG_MIGRATIONS.iter().skip(version.max(0) as usize) {
+    for (i, step) in PG_MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(version.max(0) as usize)
+    {
+        tracing::info!(engine = "postgres", step = i + 1, "migration");
         tx.batch(step).sql("migration")?;
     }
     tx.execute(
@@ -388,5 +572,50 @@ mod tests {
             "postgres://desk:***@10.0.0.5:5432/office"
         );
         assert_eq!(redacted("postgres://desk@h/o"), "postgres://desk@h/o");
+    }
+
+    #[test]
+    fn tls_keys_the_driver_does_not_know_are_taken_out_of_the_address() {
+        assert_eq!(
+            tls_options("postgres://a@h/o"),
+            ("postgres://a@h/o".to_string(), None, None)
+        );
+        assert_eq!(
+            tls_options("postgres://a@h/o?sslmode=verify-full&sslrootcert=C%3A%5Cca.crt"),
+            (
+                "postgres://a@h/o".to_string(),
+                Some(Check::Full),
+                Some("C:\\ca.crt".to_string())
+            )
+        );
+        assert_eq!(
+            tls_options("postgres://a@h/o?connect_timeout=3&sslmode=verify-ca"),
+            (
+                "postgres://a@h/o?connect_timeout=3".to_string(),
+                Some(Check::Authority),
+                None
+            )
+        );
+        assert_eq!(
+            tls_options("postgres://a@h/o?sslmode=require").0,
+            "postgres://a@h/o?sslmode=require"
+        );
+    }
+
+    #[test]
+    fn every_sslmode_is_accepted_and_a_missing_root_certificate_is_named() {
+        for mode in ["disable", "prefer", "require", "verify-ca", "verify-full"] {
+            let url = format!("postgres://a@h/o?sslmode={mode}");
+            assert!(config(&url).is_ok(), "{mode}");
+        }
+        let Err(e) = config("postgres://a@h/o?sslmode=verify-full&sslrootcert=/no/such/ca.crt")
+        else {
+            panic!("a missing sslrootcert file was accepted");
+        };
+        let text = e.to_string();
+        assert!(
+            text.contains("/no/such/ca.crt") && text.contains("sslrootcert"),
+            "{text}"
+        );
     }
 }

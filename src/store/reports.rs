@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::db::{DbError, Row};
 use super::Store;
+use crate::account::Permission;
 use crate::error::{Error, Result, SqlContext};
 use crate::ticket::{Channel, Kind, Satisfaction, Scope, Status, Urgency};
 
@@ -260,6 +261,7 @@ impl Store {
         end: i64,
         cut: i64,
     ) -> Result<Vec<FactsRow>> {
+        self.operator(Permission::Reports, None)?;
         const Q: &str = "month facts";
         let mut materials = self.report_materials(start, end, cut)?;
         let mut out = Vec::new();
@@ -365,6 +367,7 @@ impl Store {
     /// When each ticket received in `[start, end)` was received, and when each ticket
     /// completed in it was last completed in it.
     pub(crate) fn report_daily(&self, start: i64, end: i64) -> Result<(Vec<i64>, Vec<i64>)> {
+        self.operator(Permission::Reports, None)?;
         let column = |sql: &str| -> Result<Vec<i64>> {
             let mut out = Vec::new();
             self.db

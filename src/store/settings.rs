@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::audit::record;
 use super::Store;
+use crate::account::Permission;
+use crate::audit::{self, AuditKind};
 use crate::clock::OfficeZone;
 use crate::error::{Error, Result, SqlContext};
 use crate::input;
@@ -20,6 +23,16 @@ pub struct Settings {
     pub time_zone: String,
     /// Default slip layout: `a4` or `a5x2`.
     pub slip_layout: String,
+    /// 自动锁屏: the window locks after this many idle minutes (0: never).
+    #[serde(default = "default_idle_lock")]
+    pub idle_lock_minutes: u32,
+}
+
+const IDLE_LOCK_DEFAULT: u32 = 15;
+const IDLE_LOCK_MAX: u32 = 480;
+
+fn default_idle_lock() -> u32 {
+    IDLE_LOCK_DEFAULT
 }
 
 impl Store {
@@ -30,6 +43,7 @@ impl Store {
             number_prefix: "BX".into(),
             time_zone: crate::clock::DEFAULT_TIME_ZONE.into(),
             slip_layout: "a4".into(),
+            idle_lock_minutes: IDLE_LOCK_DEFAULT,
         };
         let rows = self
             .db
@@ -44,6 +58,7 @@ impl Store {
                 "number_prefix" => s.number_prefix = v,
                 "time_zone" => s.time_zone = v,
                 "slip_layout" => s.slip_layout = v,
+                "idle_lock_minutes" => s.idle_lock_minutes = v.parse().unwrap_or(IDLE_LOCK_DEFAULT),
                 _ => {}
             }
         }
@@ -52,6 +67,8 @@ impl Store {
 
     /// Check and save all settings at once.
     pub fn update_settings(&mut self, s: &Settings) -> Result<Settings> {
+        let by = self.operator(Permission::Settings, None)?;
+        let before = self.settings()?;
         let office_name = input::required("服务中心名称", Some(&s.office_name), 40, false)?;
         input::printable("服务中心名称", &office_name)?;
         let hotline = match input::text("服务热线", Some(&s.hotline), 30, false)? {
@@ -71,13 +88,34 @@ impl Store {
                 "维修单版式只能是 a4（整张A4）或 a5x2（A4两联）",
             ));
         }
+        if s.idle_lock_minutes > IDLE_LOCK_MAX {
+            return Err(Error::invalid(format!(
+                "自动锁屏时间必须是 0（不锁屏）到 {IDLE_LOCK_MAX} 之间的分钟数"
+            )));
+        }
+        let idle = s.idle_lock_minutes.to_string();
+        let now = self.now();
         let tx = self.begin()?;
+        let detail = audit::changes(&[
+            ("服务中心名称", before.office_name, office_name.clone()),
+            ("服务热线", before.hotline, hotline.clone()),
+            ("工单号前缀", before.number_prefix, prefix.clone()),
+            ("时区", before.time_zone, zone.name().to_string()),
+            ("维修单版式", before.slip_layout, s.slip_layout.clone()),
+            (
+                "自动锁屏分钟",
+                before.idle_lock_minutes.to_string(),
+                idle.clone(),
+            ),
+        ]);
+        record(&tx, &now, &by, AuditKind::Settings, "系统设置", &detail)?;
         for (k, v) in [
             ("office_name", office_name.as_str()),
             ("hotline", hotline.as_str()),
             ("number_prefix", prefix.as_str()),
             ("time_zone", zone.name()),
             ("slip_layout", s.slip_layout.as_str()),
+            ("idle_lock_minutes", idle.as_str()),
         ] {
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)

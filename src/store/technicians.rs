@@ -3,8 +3,11 @@
 
 use serde::Serialize;
 
+use super::audit::record;
 use super::db::Row;
 use super::Store;
+use crate::account::Permission;
+use crate::audit::{self, AuditKind};
 use crate::error::{Error, Result, SqlContext};
 use crate::input::{self, TechnicianDraft};
 use crate::workflow::Assignee;
@@ -104,6 +107,7 @@ impl Store {
     /// Add a technician, or update the one with the same name; fields left out of the
     /// draft keep their current values (a new technician: no team, 8 a day, active).
     pub fn save_technician(&mut self, draft: &TechnicianDraft) -> Result<Technician> {
+        let by = self.operator(Permission::MasterData, None)?;
         let name = input::printed_name("维修人员姓名", draft.name.as_deref())?;
         // Fields left out keep the stored values: read them under the row lock, so an
         // edit from another PC in between is not overwritten with what we saw before.
@@ -147,6 +151,7 @@ impl Store {
             return Err(Error::invalid("每日接单上限必须是 1 到 200 之间的整数"));
         }
         let mut skill_ids = Vec::new();
+        let mut skill_names = Vec::new();
         let kept: Vec<String> = match &existing {
             Some(t) if draft.skills.iter().all(|s| s.trim().is_empty()) => t.skills.clone(),
             _ => draft.skills.clone(),
@@ -157,7 +162,9 @@ impl Store {
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            skill_ids.push(self.category_by_name(s)?.id);
+            let c = self.category_by_name(s)?;
+            skill_ids.push(c.id);
+            skill_names.push(c.name);
         }
         if skill_ids.is_empty() {
             return Err(Error::invalid(
@@ -188,6 +195,48 @@ impl Store {
             )
             .sql("save technician skills")?;
         }
+        let fields = |t: Option<&Technician>| match t {
+            Some(t) => [
+                t.phone.clone(),
+                t.team.clone(),
+                t.skills.join("、"),
+                t.daily_capacity.to_string(),
+                if t.active { "在岗" } else { "停用" }.to_string(),
+            ],
+            None => Default::default(),
+        };
+        let after = Technician {
+            name: name.clone(),
+            phone,
+            team,
+            skills: skill_names,
+            daily_capacity: capacity,
+            active,
+            open_tickets: 0,
+            id,
+        };
+        let changed: Vec<(&str, String, String)> = ["电话", "班组", "技能", "每日上限", "状态"]
+            .into_iter()
+            .zip(
+                fields(existing.as_ref())
+                    .into_iter()
+                    .zip(fields(Some(&after))),
+            )
+            .map(|(n, (o, a))| (n, o, a))
+            .collect();
+        let detail = match existing {
+            Some(_) => audit::changes(&changed),
+            None => format!("新增维修人员；{}", audit::changes(&changed)),
+        };
+        let now = self.now();
+        record(
+            &tx,
+            &now,
+            &by,
+            AuditKind::MasterData,
+            &format!("维修人员 {name}"),
+            &detail,
+        )?;
         tx.commit().sql("save technician")?;
         self.technician(&name)
     }

@@ -4,10 +4,11 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::db::{Db, DbError, Param, Row, Value};
+use super::db::{Db, DbError, Engine, Param, Row, Value};
 use super::events::insert_event;
 use super::places::{normalize_building, normalize_room, normalize_unit, site_id, unit_id};
 use super::{time_opt, Store};
+use crate::account::Permission;
 use crate::clock::{check_happened, OfficeZone, Time};
 use crate::error::{Error, Result, SqlContext};
 use crate::input::{self, CompletionDraft, TicketDraft};
@@ -200,6 +201,56 @@ fn ts(v: &Option<Time>) -> Option<i64> {
     v.map(|t| t.timestamp())
 }
 
+/// The columns a workflow step can change, assignee_id … status_changed_at, in the
+/// order both the INSERT and the UPDATE below list them — said once.
+fn progress(t: &Ticket) -> Vec<Value> {
+    let cols: [&dyn Param; 30] = [
+        &t.assignee_id,
+        &ts(&t.dispatched_at),
+        &ts(&t.assigned_at),
+        &ts(&t.arrived_at),
+        &ts(&t.completed_at),
+        &ts(&t.visited_at),
+        &ts(&t.closed_at),
+        &ts(&t.cancelled_at),
+        &t.hold_reason,
+        &ts(&t.hold_started_at),
+        &t.held_minutes,
+        &t.cause,
+        &t.measures,
+        &t.labour_minutes,
+        &t.paid,
+        &t.fee_fen,
+        &t.payment_method,
+        &t.owner_signed,
+        &t.satisfaction.map(|s| s.code()),
+        &t.visit_note,
+        &t.rework_count,
+        &t.duplicate_of_id,
+        &t.cancel_reason,
+        &t.print_count,
+        &t.remind_count,
+        &ts(&t.deadlines.dispatch),
+        &ts(&t.deadlines.arrival),
+        &ts(&t.deadlines.completion),
+        &ts(&t.deadlines.visit),
+        &t.status_changed_at.timestamp(),
+    ];
+    cols.iter().map(|p| p.value()).collect()
+}
+
+fn refs(values: &[Value]) -> Vec<&dyn Param> {
+    values.iter().map(|v| v as &dyn Param).collect()
+}
+
+/// `before`, then [`progress`] of `t`, then `after`, as one parameter list.
+fn params(before: &[&dyn Param], t: &Ticket, after: &[&dyn Param]) -> Vec<Value> {
+    let mut all: Vec<Value> = before.iter().map(|p| p.value()).collect();
+    all.extend(progress(t));
+    all.extend(after.iter().map(|p| p.value()));
+    all
+}
+
 /// The one place a ticket row is written new: every stored column of `t` (ids, not the
 /// display names) with its materials, and `search_text` for the keyword search. Pass
 /// the write's transaction (`&tx`); the caller writes the `created` event beside it.
@@ -218,57 +269,39 @@ pub(crate) fn insert_ticket(db: &Db, t: &Ticket, search_text: &str) -> Result<i6
                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,
                 ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46)
              RETURNING id",
-            &[
-                &t.number,
-                &t.kind.code(),
-                &t.status.code(),
-                &t.channel.code(),
-                &t.reporter,
-                &t.phone,
-                &t.site_id,
-                &t.unit_id,
-                &t.location,
-                &t.scope.code(),
-                &t.category_id,
-                &t.urgency.code(),
-                &ts(&t.appointment_at),
-                &t.description,
-                &t.received_at.timestamp(),
-                &t.assignee_id,
-                &ts(&t.dispatched_at),
-                &ts(&t.assigned_at),
-                &ts(&t.arrived_at),
-                &ts(&t.completed_at),
-                &ts(&t.visited_at),
-                &ts(&t.closed_at),
-                &ts(&t.cancelled_at),
-                &t.hold_reason,
-                &ts(&t.hold_started_at),
-                &t.held_minutes,
-                &t.cause,
-                &t.measures,
-                &t.labour_minutes,
-                &t.paid,
-                &t.fee_fen,
-                &t.payment_method,
-                &t.owner_signed,
-                &t.satisfaction.map(|s| s.code()),
-                &t.visit_note,
-                &t.rework_count,
-                &t.duplicate_of_id,
-                &t.cancel_reason,
-                &t.print_count,
-                &t.remind_count,
-                &ts(&t.deadlines.dispatch),
-                &ts(&t.deadlines.arrival),
-                &ts(&t.deadlines.completion),
-                &ts(&t.deadlines.visit),
-                &t.status_changed_at.timestamp(),
-                &search_text,
-            ],
+            &refs(&params(
+                &[
+                    &t.number,
+                    &t.kind.code(),
+                    &t.status.code(),
+                    &t.channel.code(),
+                    &t.reporter,
+                    &t.phone,
+                    &t.site_id,
+                    &t.unit_id,
+                    &t.location,
+                    &t.scope.code(),
+                    &t.category_id,
+                    &t.urgency.code(),
+                    &ts(&t.appointment_at),
+                    &t.description,
+                    &t.received_at.timestamp(),
+                ],
+                t,
+                &[&search_text],
+            )),
         )
         .sql("insert ticket")?
         .get(0)?;
+    // PostgreSQL indexes search_text by an expression (migration step 2); SQLite's FTS5
+    // table is a separate row, written here in the same transaction.
+    if db.engine() == Engine::Sqlite {
+        db.execute(
+            "INSERT INTO ticket_search (rowid, chars) VALUES (?1, ?2)",
+            &[&id, &spaced_chars(search_text)],
+        )
+        .sql("index ticket")?;
+    }
     insert_materials(db, id, &t.materials, 0)?;
     Ok(id)
 }
@@ -284,40 +317,7 @@ fn write_ticket(db: &Db, t: &Ticket, materials_before: usize) -> Result<()> {
             cancel_reason = ?25, print_count = ?26, remind_count = ?27, dispatch_due = ?28,
             arrival_due = ?29, completion_due = ?30, visit_due = ?31, status_changed_at = ?32
          WHERE id = ?1",
-        &[
-            &t.id,
-            &t.status.code(),
-            &t.assignee_id,
-            &ts(&t.dispatched_at),
-            &ts(&t.assigned_at),
-            &ts(&t.arrived_at),
-            &ts(&t.completed_at),
-            &ts(&t.visited_at),
-            &ts(&t.closed_at),
-            &ts(&t.cancelled_at),
-            &t.hold_reason,
-            &ts(&t.hold_started_at),
-            &t.held_minutes,
-            &t.cause,
-            &t.measures,
-            &t.labour_minutes,
-            &t.paid,
-            &t.fee_fen,
-            &t.payment_method,
-            &t.owner_signed,
-            &t.satisfaction.map(|s| s.code()),
-            &t.visit_note,
-            &t.rework_count,
-            &t.duplicate_of_id,
-            &t.cancel_reason,
-            &t.print_count,
-            &t.remind_count,
-            &ts(&t.deadlines.dispatch),
-            &ts(&t.deadlines.arrival),
-            &ts(&t.deadlines.completion),
-            &ts(&t.deadlines.visit),
-            &t.status_changed_at.timestamp(),
-        ],
+        &refs(&params(&[&t.id, &t.status.code()], t, &[])),
     )
     .sql("update ticket")?;
     insert_materials(db, t.id, &t.materials, materials_before)
@@ -368,6 +368,67 @@ pub(crate) fn search_text(parts: &[&str]) -> String {
     input::fold_width(&joined.to_lowercase())
 }
 
+/// The FTS5 text of a search text: every character followed by a space, so each one is
+/// its own token (the same string migration step 2 builds in SQL for older tickets).
+fn spaced_chars(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        out.push(c);
+        out.push(' ');
+    }
+    out
+}
+
+/// The index clause (one `?`) and its value that narrow a keyword search to candidate
+/// tickets; the LIKE clauses on `search_text` still decide, so a candidate set that is
+/// a superset is enough. `None` when no word can use the index (then LIKE alone).
+fn search_index_clause(engine: Engine, words: &[String]) -> Option<(&'static str, String)> {
+    match engine {
+        // A word as a phrase of its characters. The tokenizer drops punctuation on
+        // both sides alike, so a substring is still a phrase; a word with no character
+        // surely kept as a token (ASCII letter or digit, CJK ideograph) is left out, as
+        // an empty phrase would match nothing.
+        Engine::Sqlite => {
+            let phrases: Vec<String> = words
+                .iter()
+                .filter(|w| w.chars().any(|c| c.is_ascii_alphanumeric() || is_han(c)))
+                .map(|w| format!("\"{}\"", spaced_chars(w).replace('"', "\"\"")))
+                .collect();
+            (!phrases.is_empty()).then(|| {
+                (
+                    "t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)",
+                    phrases.join(" AND "),
+                )
+            })
+        }
+        // Every character pair of every word (the character itself for a one-character
+        // word) among the ticket's pairs. Words hold no space, so a space joins them.
+        Engine::Postgres => {
+            let mut grams = std::collections::BTreeSet::new();
+            for w in words {
+                let chars: Vec<char> = w.chars().collect();
+                if chars.len() == 1 {
+                    grams.insert(chars[0].to_string());
+                }
+                for pair in chars.windows(2) {
+                    grams.insert(pair.iter().collect::<String>());
+                }
+            }
+            (!grams.is_empty()).then(|| {
+                (
+                    "baoxiu_search_grams(t.search_text) @> string_to_array(CAST(? AS TEXT), ' ')",
+                    grams.into_iter().collect::<Vec<_>>().join(" "),
+                )
+            })
+        }
+    }
+}
+
+/// CJK unified ideographs (and extension A): always one token to FTS5's unicode61.
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
+}
+
 /// Normalise a typed or scanned ticket number (`bx-202611-0001 ` → `BX-202611-0001`).
 fn clean_number(number: &str) -> String {
     input::fold_width(number).trim().to_uppercase()
@@ -403,6 +464,24 @@ pub enum Step {
     Print,
 }
 
+impl Step {
+    /// What the acting account's role must allow for this step.
+    pub fn permission(&self) -> Permission {
+        match self {
+            Step::Assign { .. } => Permission::Assign,
+            Step::Start => Permission::Start,
+            Step::Hold { .. } => Permission::Hold,
+            Step::Resume => Permission::Resume,
+            Step::Complete(_) => Permission::Complete,
+            Step::Visit { .. } => Permission::Visit,
+            Step::Cancel { .. } => Permission::Cancel,
+            Step::Rework { .. } => Permission::Rework,
+            Step::Remind { .. } => Permission::Remind,
+            Step::Print => Permission::Print,
+        }
+    }
+}
+
 /// Filters for the ticket list; every field optional. Text values are checked here
 /// so a typo gets a message, not an empty list.
 #[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
@@ -433,11 +512,36 @@ pub struct TicketFilter {
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct TicketPage {
-    /// All tickets matching the filter (for the pager).
+    /// All tickets matching the filter (for the pager); for a keyword search at most
+    /// [`COUNT_CAP`], see `total_capped`.
     pub total: i64,
+    /// More than `total` tickets match (a keyword search stops counting at the cap).
+    pub total_capped: bool,
     pub limit: i64,
     pub offset: i64,
     pub tickets: Vec<Ticket>,
+}
+
+/// A keyword search counts this many matching tickets at most.
+pub const COUNT_CAP: i64 = 1000;
+
+/// The page query of the ticket list.
+struct ListSql {
+    where_sql: String,
+    args: Vec<Value>,
+    order: &'static str,
+    limit: i64,
+    offset: i64,
+    keyword: bool,
+}
+
+impl ListSql {
+    fn select(&self) -> String {
+        format!(
+            "{TICKET_SELECT}{} ORDER BY {} LIMIT {} OFFSET {}",
+            self.where_sql, self.order, self.limit, self.offset
+        )
+    }
 }
 
 /// One row of the 催办清单 escalation list.
@@ -498,6 +602,21 @@ impl Store {
         self.load_in(&self.db, number)
     }
 
+    /// Who made the ticket's last status change (for a conflict message).
+    fn last_operator(&self, db: &Db, ticket_id: i64) -> Result<String> {
+        Ok(db
+            .query_opt(
+                "SELECT operator FROM ticket_events
+                  WHERE ticket_id = ?1 AND to_status IS NOT NULL
+                  ORDER BY id DESC LIMIT 1",
+                &[&ticket_id],
+            )
+            .sql("last operator")?
+            .map(|r| r.get::<String>(0))
+            .transpose()?
+            .unwrap_or_else(|| "其他电脑".into()))
+    }
+
     /// A ticket a write is about to change, its row locked until the transaction ends
     /// (see [`Db::for_update`]). PostgreSQL refuses FOR UPDATE on the nullable side of
     /// the full select's outer joins, so the ticket row alone is locked first.
@@ -521,7 +640,7 @@ impl Store {
     /// 报修登记: check the draft, number the ticket by the local month it was received
     /// in, and insert it with its `created` event — all in one transaction.
     pub fn create_ticket(&mut self, draft: &TicketDraft, operator: &str) -> Result<Ticket> {
-        let operator = input::name("操作员", Some(operator))?;
+        let operator = self.operator(Permission::Register, Some(operator))?;
         let now = self.now();
         let nt = draft.check(&self.zone, &now)?;
         let category = self.category_by_name(&nt.category)?;
@@ -646,7 +765,23 @@ impl Store {
         at: Option<&str>,
         operator: &str,
     ) -> Result<Ticket> {
-        let operator = input::name("操作员", Some(operator))?;
+        self.apply_step_seen(number, step, at, operator, None)
+    }
+
+    /// [`Store::apply_step`] from a screen that showed the ticket in status `seen`:
+    /// if another PC moved it on meanwhile (two 派单 at once, 完工 while it is being
+    /// cancelled), the step is refused as a `conflict` naming who changed it, and
+    /// nothing is written. The ticket row is locked first, so of two racing steps
+    /// exactly one sees the status it expected.
+    pub fn apply_step_seen(
+        &mut self,
+        number: &str,
+        step: Step,
+        at: Option<&str>,
+        operator: &str,
+        seen: Option<Status>,
+    ) -> Result<Ticket> {
+        let operator = self.operator(step.permission(), Some(operator))?;
         let now = self.now();
         let at = match at.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => self.zone.parse_input("操作时间", s)?,
@@ -656,6 +791,15 @@ impl Store {
 
         let tx = self.begin()?;
         let ticket = self.ticket_for_update(&tx, number)?;
+        if let Some(seen) = seen.filter(|s| *s != ticket.status) {
+            let by = self.last_operator(&tx, ticket.id)?;
+            return Err(Error::Conflict(format!(
+                "工单 {} 刚被（{by}）更新为「{}」（您看到的是「{}」），请刷新后重试",
+                ticket.number,
+                ticket.status.label(),
+                seen.label()
+            )));
+        }
         let mut steps: Vec<(Action, Time)> = Vec::new();
         match step {
             Step::Assign { technician } => {
@@ -766,7 +910,7 @@ impl Store {
         operator: &str,
         deliver: impl FnOnce() -> Result<()>,
     ) -> Result<()> {
-        let operator = input::name("操作员", Some(operator))?;
+        let operator = self.operator(Permission::Print, Some(operator))?;
         let now = self.now();
         let tx = self.begin()?;
         for number in numbers {
@@ -781,8 +925,74 @@ impl Store {
         tx.commit().sql("commit prints")
     }
 
-    /// 工单列表: filters, keyword search, sorting and paging.
+    /// 工单列表: filters, keyword search, sorting and paging. A keyword search counts
+    /// at most [`COUNT_CAP`] tickets (`total_capped` then says there are more).
     pub fn list_tickets(&self, f: &TicketFilter) -> Result<TicketPage> {
+        let now = self.now();
+        let l = self.list_sql(f)?;
+        let args: Vec<&dyn Param> = l.args.iter().map(|v| v as &dyn Param).collect();
+        let where_sql = &l.where_sql;
+        let counted: i64 = if l.keyword {
+            // A common character matches most tickets: count no further than the cap.
+            self.db.query_one(
+                &format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM tickets t{where_sql} LIMIT {}) AS m",
+                    COUNT_CAP + 1
+                ),
+                &args,
+            )
+        } else {
+            self.db
+                .query_one(&format!("SELECT count(*) FROM tickets t{where_sql}"), &args)
+        }
+        .sql("count tickets")?
+        .get(0)?;
+        let tickets = self
+            .db
+            .query(&l.select(), &args)
+            .sql("list tickets")?
+            .iter()
+            .map(|r| {
+                let mut t = ticket_row(r, &self.zone, &now)?;
+                t.materials = load_materials(&self.db, t.id)?;
+                Ok(t)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(TicketPage {
+            total: counted.min(COUNT_CAP),
+            total_capped: counted > COUNT_CAP,
+            limit: l.limit,
+            offset: l.offset,
+            tickets,
+        })
+    }
+
+    /// The query plan of [`Store::list_tickets`]'s page query, one line per step (for
+    /// tests that check the keyword search uses its index). On PostgreSQL sequential
+    /// scans are switched off for it, as a test database is too small to prefer an index.
+    #[doc(hidden)]
+    pub fn list_plan(&self, f: &TicketFilter) -> Result<String> {
+        let l = self.list_sql(f)?;
+        let args: Vec<&dyn Param> = l.args.iter().map(|v| v as &dyn Param).collect();
+        let tx = self.begin()?;
+        let (sql, col) = match tx.engine() {
+            Engine::Sqlite => (format!("EXPLAIN QUERY PLAN {}", l.select()), 3),
+            Engine::Postgres => {
+                tx.batch("SET LOCAL enable_seqscan = off").sql("plan")?;
+                (format!("EXPLAIN {}", l.select()), 0)
+            }
+        };
+        let lines = tx
+            .query(&sql, &args)
+            .sql("plan")?
+            .iter()
+            .map(|r| r.get::<String>(col))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(lines.join("\n"))
+    }
+
+    /// The page query of [`Store::list_tickets`]: filters checked, SQL and arguments.
+    fn list_sql(&self, f: &TicketFilter) -> Result<ListSql> {
         let now = self.now();
         let mut w = Filter::default();
         if !f.statuses.is_empty() {
@@ -845,11 +1055,19 @@ impl Store {
             let p = w.param(Value::Int(now.timestamp()));
             w.clause(overdue_sql(&p));
         }
+        let mut keyword = false;
         if let Some(q) = f.q.as_deref() {
             let q = input::text("搜索关键词", Some(q), 100, false)?.unwrap_or_default();
-            for word in input::fold_width(&q.to_lowercase()).split_whitespace() {
+            let words: Vec<String> = input::fold_width(&q.to_lowercase())
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect();
+            if let Some((clause, arg)) = search_index_clause(self.db.engine(), &words) {
+                w.push(clause, Value::Text(arg));
+            }
+            keyword = !words.is_empty();
+            for word in &words {
                 let escaped = word
-                    .to_lowercase()
                     .replace('\\', "\\\\")
                     .replace('%', "\\%")
                     .replace('_', "\\_");
@@ -888,34 +1106,13 @@ impl Store {
         if offset < 0 {
             return Err(Error::invalid("偏移量不能为负数"));
         }
-        let where_sql = w.sql();
-        let args: Vec<&dyn Param> = w.args.iter().map(|v| v as &dyn Param).collect();
-        let total: i64 = self
-            .db
-            .query_one(&format!("SELECT count(*) FROM tickets t{where_sql}"), &args)
-            .sql("count tickets")?
-            .get(0)?;
-        let tickets = self
-            .db
-            .query(
-                &format!(
-                    "{TICKET_SELECT}{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-                ),
-                &args,
-            )
-            .sql("list tickets")?
-            .iter()
-            .map(|r| {
-                let mut t = ticket_row(r, &self.zone, &now)?;
-                t.materials = load_materials(&self.db, t.id)?;
-                Ok(t)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(TicketPage {
-            total,
+        Ok(ListSql {
+            where_sql: w.sql(),
+            args: w.args,
+            order,
             limit,
             offset,
-            tickets,
+            keyword,
         })
     }
 

@@ -7,7 +7,21 @@ use serde::Serialize;
 
 use super::db::{Db, Engine, Param, Value};
 use super::Store;
+use crate::account::Permission;
 use crate::error::{Error, Result, SqlContext};
+
+/// SQLite: empty the keyword search index and fill it from every ticket's search text,
+/// each character followed by a space (as `insert_ticket` writes it; migration step 2
+/// fills it with the same statement).
+const REINDEX_SEARCH: &str = "
+INSERT INTO ticket_search (ticket_search) VALUES ('delete-all');
+WITH RECURSIVE spaced(id, rest, chars) AS (
+    SELECT id, search_text, '' FROM tickets
+    UNION ALL
+    SELECT id, substr(rest, 2), chars || substr(rest, 1, 1) || ' ' FROM spaced WHERE rest <> ''
+)
+INSERT INTO ticket_search (rowid, chars) SELECT id, chars FROM spaced WHERE rest = '';
+";
 
 /// Tables in an order where every foreign key points at a table already copied.
 /// (`tickets.duplicate_of_id` points into its own table: filled in a second pass.)
@@ -26,6 +40,8 @@ pub const TABLES: &[&str] = &[
     "ticket_materials",
     "ticket_events",
     "attachments",
+    "accounts",
+    "audit_log",
 ];
 
 /// Tables whose `id` the engine hands out (PostgreSQL's identity must move past the
@@ -41,6 +57,8 @@ const WITH_ID: &[&str] = &[
     "ticket_materials",
     "ticket_events",
     "attachments",
+    "accounts",
+    "audit_log",
 ];
 
 /// What was copied: rows per table, equal on both sides.
@@ -60,6 +78,7 @@ impl Store {
     /// (a newly created database: its defaults are replaced). One transaction on the
     /// target: a failure leaves it as it was. Row counts are compared table by table.
     pub fn copy_into(&self, target: &Store) -> Result<TransferReport> {
+        self.operator(Permission::Migrate, None)?;
         let busy = office_rows(&target.db)?;
         if busy > 0 {
             return Err(Error::Precondition(format!(
@@ -97,6 +116,10 @@ pub(crate) fn replace_all(from: &Db, to: &Db) -> Result<TransferReport> {
             &[&dup, &id],
         )
         .sql("write duplicate link")?;
+    }
+    if tx.engine() == Engine::Sqlite {
+        // The FTS5 search index is no table of ours to copy: rebuild it from the tickets.
+        tx.batch(REINDEX_SEARCH).sql("rebuild search index")?;
     }
     if tx.engine() == Engine::Postgres {
         for table in WITH_ID {

@@ -14,6 +14,7 @@ import type { Escalation } from './bindings/Escalation'
 import type { Labels } from './bindings/Labels'
 import type { PrintReply } from './bindings/PrintReply'
 import type { Settings } from './bindings/Settings'
+import type { Status } from './bindings/Status'
 import type { Site } from './bindings/Site'
 import type { SlaRule } from './bindings/SlaRule'
 import type { Step } from './bindings/Step'
@@ -55,8 +56,15 @@ export const api = {
   createTicket: (draft: TicketDraft) =>
     invoke<Ticket>('create_ticket', { draft, operator: operator.value }),
   possibleDuplicates: (draft: TicketDraft) => invoke<Ticket[]>('possible_duplicates', { draft }),
-  applyStep: (number: string, step: Step, at?: string | null) =>
-    invoke<TicketDetail>('apply_step', { number, step, at: at || null, operator: operator.value }),
+  /** `seen`: the status the screen showed; another PC's change meanwhile is refused as `conflict`. */
+  applyStep: (number: string, step: Step, at?: string | null, seen?: Status | null) =>
+    invoke<TicketDetail>('apply_step', {
+      number,
+      step,
+      at: at || null,
+      operator: operator.value,
+      seen: seen ?? null,
+    }),
   lookupCaller: (query: string) => invoke<CallerMatch[]>('lookup_caller', { query }),
   suggestTechnicians: (category: string) =>
     invoke<Suggestion[]>('suggest_technicians', { category }),

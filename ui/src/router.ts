@@ -19,5 +19,7 @@ export const router = createRouter({
     // ECharts is loaded with the page that draws, not at start.
     { path: '/report', component: () => import('./views/MonthReport.vue'), meta: { title: '月度报表' } },
     { path: '/import', component: ImportLedger, meta: { title: '导入' } },
+    { path: '/accounts', component: () => import('./views/Accounts.vue'), meta: { title: '账号' } },
+    { path: '/log', component: () => import('./views/AuditLog.vue'), meta: { title: '操作日志' } },
   ],
 })

@@ -9,4 +9,12 @@ export type Labels = { kind: Array<Choice>, status: Array<Choice>, channel: Arra
 /**
  * Workflow steps (`workflow::available` codes) and history actions.
  */
-action: Array<Choice>, };
+action: Array<Choice>, 
+/**
+ * 角色 of accounts.
+ */
+role: Array<Choice>, 
+/**
+ * 操作日志 categories.
+ */
+audit_kind: Array<Choice>, };

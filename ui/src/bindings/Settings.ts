@@ -20,4 +20,8 @@ time_zone: string,
 /**
  * Default slip layout: `a4` or `a5x2`.
  */
-slip_layout: string, };
+slip_layout: string, 
+/**
+ * 自动锁屏: the window locks after this many idle minutes (0: never).
+ */
+idle_lock_minutes: number, };

@@ -3,6 +3,11 @@ import type { Ticket } from "./Ticket";
 
 export type TicketPage = { 
 /**
- * All tickets matching the filter (for the pager).
+ * All tickets matching the filter (for the pager); for a keyword search at most
+ * [`COUNT_CAP`], see `total_capped`.
  */
-total: number, limit: number, offset: number, tickets: Array<Ticket>, };
+total: number, 
+/**
+ * More than `total` tickets match (a keyword search stops counting at the cap).
+ */
+total_capped: boolean, limit: number, offset: number, tickets: Array<Ticket>, };

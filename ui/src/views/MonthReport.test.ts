@@ -32,6 +32,8 @@ const labels: Labels = {
   satisfaction: [],
   stage: [],
   attachment_kind: [],
+  role: [],
+  audit_kind: [],
   action: [],
 }
 

@@ -2,9 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
+import { emit } from '@tauri-apps/api/event'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import TicketDetail from './TicketDetail.vue'
 import { setLabels } from '../labels'
+import { CHANGED, DEBOUNCE_MS, resetLive } from '../live'
 import type { Labels } from '../bindings/Labels'
 import type { TicketDetail as Detail } from '../bindings/TicketDetail'
 
@@ -20,6 +22,8 @@ const labels: Labels = {
   satisfaction: [],
   stage: [{ code: 'dispatch', label: '派单' }],
   attachment_kind: [],
+  role: [],
+  audit_kind: [],
   action: [
     { code: 'created', label: '登记' },
     { code: 'assign', label: '派单' },
@@ -117,7 +121,7 @@ async function render(
     const v = extra(cmd, args)
     if (v !== undefined) return v
     throw new Error(`unexpected ${cmd}`)
-  })
+  }, { shouldMockEvents: true })
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: TicketDetail }] })
   const w = mount(TicketDetail, {
     props: { number: 'BX-202611-0007' },
@@ -130,6 +134,7 @@ async function render(
 describe('工单详情', () => {
   beforeEach(() => setLabels(labels))
   afterEach(() => {
+    resetLive()
     clearMocks()
     calls = []
   })
@@ -171,5 +176,24 @@ describe('工单详情', () => {
     await w.find('[data-test="attach-signed_slip"]').trigger('click')
     await flushPromises()
     expect(calls.map((c) => c.cmd)).toEqual(['ticket_detail', 'attach_pick'])
+  })
+
+  it('reloads when another PC changes this ticket, and only this one', async () => {
+    await render([])
+    const change = (number: string) => ({
+      number,
+      action: 'assign',
+      action_label: '派单',
+      operator: '调度王姐',
+      status: 'assigned',
+    })
+    await emit(CHANGED, change('BX-202611-0001'))
+    await new Promise((r) => setTimeout(r, DEBOUNCE_MS + 50))
+    expect(calls.filter((c) => c.cmd === 'ticket_detail')).toHaveLength(1)
+    await emit(CHANGED, change('BX-202611-0007'))
+    await new Promise((r) => setTimeout(r, DEBOUNCE_MS + 50))
+    await flushPromises()
+    expect(calls.filter((c) => c.cmd === 'ticket_detail')).toHaveLength(2)
+    expect(document.body.textContent).toContain('BX-202611-0007 已由 调度王姐 派单')
   })
 })

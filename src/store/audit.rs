@@ -1,0 +1,163 @@
+//! audit_log: the 操作日志 rows, written only by [`record`] inside the transaction of
+//! the change they describe. Read together with ticket_events (the ticket steps) as one
+//! log, newest first. There is no update or delete.
+
+use super::db::{Db, Param, Value};
+use super::Store;
+use crate::account::Permission;
+use crate::audit::{AuditEntry, AuditFilter, AuditKind};
+use crate::clock::{parse_date, Time};
+use crate::error::{Error, Result, SqlContext};
+use crate::ticket::action_label;
+
+/// The one place an audit row is written. Pass the change's transaction (`&tx`).
+pub(crate) fn record(
+    db: &Db,
+    at: &Time,
+    account: &str,
+    kind: AuditKind,
+    subject: &str,
+    detail: &str,
+) -> Result<()> {
+    db.execute(
+        "INSERT INTO audit_log (at, account, kind, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        &[&at.timestamp(), &account, &kind.code(), &subject, &detail],
+    )
+    .sql("insert audit entry")?;
+    Ok(())
+}
+
+impl Store {
+    /// Record a change made outside one store transaction (an import in parts, an
+    /// export, a backup): checked against `p`, written in its own transaction.
+    pub(crate) fn note_change(
+        &self,
+        p: Permission,
+        kind: AuditKind,
+        subject: &str,
+        detail: &str,
+    ) -> Result<()> {
+        let by = self.operator(p, None)?;
+        let tx = self.begin()?;
+        record(&tx, &self.now(), &by, kind, subject, detail)?;
+        tx.commit().sql("commit audit entry")
+    }
+}
+
+impl Store {
+    /// The 操作日志 was exported: that is in the log too.
+    pub(crate) fn note_audit_export(&self, path: &std::path::Path, lines: usize) -> Result<()> {
+        self.note_change(
+            Permission::AuditLog,
+            AuditKind::Export,
+            &path.display().to_string(),
+            &format!("导出操作日志 {lines} 条"),
+        )
+    }
+}
+
+const DEFAULT_LIMIT: u32 = 500;
+const MAX_LIMIT: u32 = 10_000;
+
+impl Store {
+    /// 操作日志 (主管, 管理员): audit entries and ticket steps, newest first.
+    pub fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        self.operator(Permission::AuditLog, None)?;
+        let from = f
+            .from
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| self.zone.day_start(parse_date("开始日期", s)?))
+            .transpose()?;
+        let to =
+            f.to.as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| {
+                    let d = parse_date("结束日期", s)?;
+                    let next = d
+                        .succ_opt()
+                        .ok_or_else(|| Error::invalid("结束日期超出范围，请检查"))?;
+                    self.zone.day_start(next)
+                })
+                .transpose()?;
+        if let (Some(a), Some(b)) = (from, to) {
+            if a >= b {
+                return Err(Error::invalid("开始日期不能晚于结束日期，请检查"));
+            }
+        }
+        let limit = f.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+        // One list from both sources: audit rows, and ticket steps as kind 'ticket'.
+        let mut conds = Vec::new();
+        let mut params: Vec<Value> = Vec::new();
+        let mut bind = |sql: &str, v: Value, conds: &mut Vec<String>| {
+            params.push(v);
+            conds.push(sql.replace('#', &format!("?{}", params.len())));
+        };
+        if let Some(a) = f
+            .account
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            bind("account = #", Value::Text(a.to_string()), &mut conds);
+        }
+        if let Some(a) = from {
+            bind("at >= #", Value::Int(a), &mut conds);
+        }
+        if let Some(b) = to {
+            bind("at < #", Value::Int(b), &mut conds);
+        }
+        if let Some(k) = f.kind {
+            bind("kind = #", Value::Text(k.code().into()), &mut conds);
+        }
+        let filter = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        params.push(Value::Int(i64::from(limit)));
+        let sql = format!(
+            "SELECT at, account, kind, subject, detail, seq FROM (
+                 SELECT a.at, a.account, a.kind, a.subject, a.detail, 1 AS src, a.id AS seq
+                   FROM audit_log a
+                 UNION ALL
+                 SELECT e.at, e.operator AS account, 'ticket' AS kind, t.number AS subject,
+                        e.action || CASE WHEN e.note IS NULL THEN '' ELSE '|' || e.note END
+                          AS detail,
+                        0 AS src, e.id AS seq
+                   FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+             ) log {filter}
+             ORDER BY at DESC, src DESC, seq DESC LIMIT ?{}",
+            params.len()
+        );
+        let refs: Vec<&dyn Param> = params.iter().map(|v| v as &dyn Param).collect();
+        self.db
+            .query(&sql, &refs)
+            .sql("audit log")?
+            .iter()
+            .map(|r| {
+                let kind = AuditKind::parse(&r.get::<String>(2)?)?;
+                let mut detail: String = r.get(4)?;
+                if kind == AuditKind::Ticket {
+                    // action code | note → 派单：张师傅
+                    let (action, note) = match detail.split_once('|') {
+                        Some((a, n)) => (a.to_string(), Some(n.to_string())),
+                        None => (detail.clone(), None),
+                    };
+                    detail = match note {
+                        Some(n) => format!("{}：{n}", action_label(&action)),
+                        None => action_label(&action).to_string(),
+                    };
+                }
+                Ok(AuditEntry {
+                    at: self.zone.from_epoch(r.get(0)?),
+                    account: r.get(1)?,
+                    kind,
+                    kind_label: kind.label().to_string(),
+                    subject: r.get(3)?,
+                    detail,
+                })
+            })
+            .collect()
+    }
+}
