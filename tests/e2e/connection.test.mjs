@@ -12,6 +12,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -21,7 +22,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Keys, Session, startDriver } from './webdriver.mjs'
+import { ADMIN, Keys, Session, enterDesk, startDriver } from './webdriver.mjs'
 
 const root = resolve(import.meta.dirname, '../..')
 const app = resolve(process.env.APP ?? join(root, 'target/debug/baoxiu-desk'))
@@ -36,6 +37,10 @@ let dir
 let env
 let pg
 const database = `e2e_conn_${process.pid}`
+/** The office's next server database, switched to in the third test. */
+const database2 = `e2e_conn2_${process.pid}`
+/** The office's next server database, switched to in the third test. */
+const database2 = `e2e_conn2_${process.pid}`
 
 /** The test server's parts, as an office would read them off its server. */
 function serverParts() {
@@ -53,9 +58,11 @@ function psql(sql) {
   })
 }
 
+/** The CLI on `env`; a first argument `{ input }` is its stdin. */
 function cli(...args) {
+  const input = typeof args[0] === 'object' ? args.shift().input : undefined
   const bin = process.env.CLI ?? join(dirname(app), 'baoxiu')
-  const opts = { env, cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 }
+  const opts = { env, cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, input }
   return existsSync(bin)
     ? execFileSync(bin, args, opts)
     : execFileSync('cargo', ['run', '-q', '--bin', 'baoxiu', '--', ...args], opts)
@@ -114,6 +121,8 @@ before(async () => {
     XDG_DATA_HOME: join(dir, 'data'),
     XDG_CONFIG_HOME: join(dir, 'config'),
     BAOXIU_FILES_DIR: join(dir, 'files'),
+    // The CLI acts for the administrator the window creates in each database.
+    BAOXIU_OPERATOR: ADMIN.name,
   }
   delete env.BAOXIU_DB
   driver = await startDriver({
@@ -123,7 +132,7 @@ before(async () => {
     log: join(shots, 'connection-app.log'),
   })
   s = await Session.create(driver.base, app)
-  await s.waitFor(`document.querySelector('[data-test="dashboard"]')`, { timeout: 20000 })
+  await enterDesk(s)
 })
 
 after(async () => {
@@ -132,6 +141,8 @@ after(async () => {
   await sleep(300)
   try {
     if (pg) psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+    if (pg) psql(`DROP DATABASE IF EXISTS ${database2} WITH (FORCE)`)
+    psql(`DROP DATABASE IF EXISTS ${database2} WITH (FORCE)`)
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true })
   }
@@ -199,12 +210,19 @@ test('数据库连接: a wrong port is refused in Chinese, the right server is t
 
   // 保存并重新连接: the desk now works on the server.
   await (await s.find('[data-test="conn-save"]')).click()
-  await s.waitFor(
-    `document.querySelector('[data-test="conn-result"]')?.innerText.includes('已保存并重新连接')`,
-    {
-      timeout: 15000,
-    },
-  )
+  await s.waitFor(`document.querySelector('.el-message')?.innerText.includes('已保存并重新连接')`, {
+    timeout: 15000,
+    what: 'the saved message',
+  })
+  // The server's database has its own accounts (none yet): the window asks for its
+  // administrator before the desk opens on it.
+  await s.waitFor(`document.querySelector('[data-test="create-admin"]')`, {
+    timeout: 15000,
+    what: 'the new database asking for its administrator',
+  })
+  await enterDesk(s)
+  await s.go('#/master')
+  await (await s.find('#tab-connection')).click()
   await s.waitFor(
     `document.querySelector('[data-test="backend"]')?.innerText.trim() === '共享数据库'`,
   )
@@ -270,7 +288,14 @@ test('a shared database that cannot be reached at start offers the form, and fix
   mkdirSync(join(data, 'com.baoxiu.desk'), { recursive: true })
   writeFileSync(
     join(data, 'com.baoxiu.desk', 'connection.json'),
-    JSON.stringify({ kind: 'shared', host, port: wrong, database, user, password: 'kept-secret' }),
+    JSON.stringify({
+      kind: 'shared',
+      host,
+      port: wrong,
+      database,
+      user,
+      password: 'kept-secret',
+    }),
     { mode: 0o600 },
   )
   const env2 = { ...env, XDG_DATA_HOME: data }
@@ -307,10 +332,12 @@ test('a shared database that cannot be reached at start offers the form, and fix
     await sleep(200)
     writeFileSync(join(shots, 'connection-cannot-open.png'), await s2.screenshot())
     await (await s2.find('[data-test="conn-save"]')).click()
-    await s2.waitFor(`document.querySelector('[data-test="dashboard"]')`, {
+    // That database has the administrator the first test created: 登录, then the desk.
+    await s2.waitFor(`document.querySelector('[data-test="sign-in"]')`, {
       timeout: 15000,
-      what: 'the desk',
+      what: 'the sign-in screen',
     })
+    assert.equal(await enterDesk(s2), 'desk')
     await s2.waitFor(
       `document.querySelector('[data-test="backend"]')?.innerText.trim() === '共享数据库'`,
     )
@@ -320,8 +347,97 @@ test('a shared database that cannot be reached at start offers the form, and fix
     assert.equal(saved.port, pgPort)
     await sleep(600)
     writeFileSync(join(shots, 'connection-fixed-at-start.png'), await s2.screenshot())
+    // The page never got the password back.
+    const info = await s2.invoke('app_info')
+    assert.ok(!JSON.stringify(info).includes('kept-secret'), JSON.stringify(info))
+    const view = await s2.invoke('connection_get')
+    assert.ok(!JSON.stringify(view).includes('kept-secret'), JSON.stringify(view))
+    assert.equal(view.has_password, true)
   } finally {
     await s2.quit()
     driver2.proc.kill('SIGTERM')
   }
+  // Nor did the office log or what the app printed.
+  const logs = join(data, 'com.baoxiu.desk', 'logs')
+  const written = [join(shots, 'connection-app2.log')]
+  if (existsSync(logs)) written.push(...readdirSync(logs).map((f) => join(logs, f)))
+  assert.ok(written.length > 1, `no office log in ${logs}`)
+  for (const f of written) {
+    assert.ok(!readFileSync(f, 'utf8').includes('kept-secret'), `${f} shows the password`)
+  }
+})
+
+test('after switching to another server database, its changes reach the window and the old one is let go', async () => {
+  // The first test left the desk on `database`, signed in as the administrator.
+  psql(`CREATE DATABASE ${database2} TEMPLATE template0 ENCODING 'UTF8'`)
+  const connectedTo = (name) =>
+    Number(
+      execFileSync(
+        'psql',
+        [
+          '-X',
+          '-qAt',
+          `${server}/postgres`,
+          '-c',
+          `SELECT count(*) FROM pg_stat_activity WHERE datname = '${name}'`,
+        ],
+        { encoding: 'utf8' },
+      ).trim(),
+    )
+  await s.go('#/master')
+  await (await s.find('#tab-connection')).click()
+  await s.waitFor(
+    `document.querySelector('[data-test="conn-current"]')?.innerText.includes('/${database}')`,
+  )
+  await fill('conn-database', database2)
+  await (await s.find('[data-test="conn-save"]')).click()
+  await s.waitFor(`document.querySelector('[data-test="create-admin"]')`, {
+    timeout: 15000,
+    what: 'the second database asking for its administrator',
+  })
+  await enterDesk(s)
+
+  // Nothing of this window stays connected to the database it left: the store, the
+  // live-desk listener and the overdue watcher all follow the switch.
+  const until = Date.now() + 5000
+  while (connectedTo(database) > 0 && Date.now() < until) await sleep(200)
+  assert.equal(connectedTo(database), 0, `the window still holds ${database}`)
+
+  // A colleague registers a ticket on the new database: it appears in the open list
+  // within 2 s, no 刷新.
+  await s.go('#/tickets')
+  await s.waitFor(
+    `document.querySelector('[data-test="list-total"]')?.innerText.startsWith('共 0 张')`,
+  )
+  // The listener connects in the background: give it a moment to be there.
+  await sleep(1500)
+  const draft = {
+    reporter: '钱芳',
+    phone: '13700002222',
+    site: '共享苑',
+    building: '5',
+    unit: '1',
+    room: '802',
+    category: '电路',
+    description: '客厅插座没电',
+  }
+  const t = JSON.parse(
+    cli({ input: JSON.stringify(draft) }, '--db', `${server}/${database2}`, 'ticket', 'new'),
+  )
+  await s.waitFor(
+    `document.querySelector('[data-test="ticket-table"]')?.innerText.includes(${JSON.stringify(t.number)})`,
+    { timeout: 2000, what: `${t.number} in the list within 2 s` },
+  )
+  await screenshot('switched-live')
+  // One registered on the database it left does not reach the window.
+  const old = JSON.parse(cli({ input: JSON.stringify(draft) }, '--db', pg, 'ticket', 'new'))
+  await sleep(2500)
+  assert.equal(
+    await s.exec(
+      `return document.querySelector('[data-test="ticket-table"]')?.innerText.includes(arguments[0])`,
+      old.number,
+    ),
+    false,
+  )
+  assert.equal(connectedTo(database), 0)
 })

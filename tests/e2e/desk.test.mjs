@@ -10,7 +10,7 @@ import { deflateSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Keys, Session, startDriver } from './webdriver.mjs'
+import { Keys, Session, enterDesk, startDriver } from './webdriver.mjs'
 
 const root = resolve(import.meta.dirname, '../..')
 const app = resolve(process.env.APP ?? join(root, 'target/debug/baoxiu-desk'))
@@ -84,7 +84,7 @@ before(async () => {
   const env = { ...process.env, BAOXIU_DB: join(dir, 'baoxiu.db'), BAOXIU_E2E_PICKS: picks }
   driver = await startDriver({ port, nativePort: port + 1, env, log: join(shots, 'desk-app.log') })
   s = await Session.create(driver.base, app)
-  await s.waitFor(`document.querySelector('[data-test="dashboard"]')`, { timeout: 20000 })
+  await enterDesk(s)
   // The office's master data, through the app's own commands.
   await s.invoke('save_contact', {
     site: '翠湖苑', building: '3', unit: '2', room: '501', name: '王秀英', phones: ['13812348000'],

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Session, startDriver } from './webdriver.mjs'
+import { Session, enterDesk, startDriver } from './webdriver.mjs'
 
 const root = resolve(import.meta.dirname, '../..')
 const app = resolve(process.env.APP ?? join(root, 'target/debug/baoxiu-desk'))
@@ -57,14 +57,19 @@ before(async () => {
   mkdirSync(shots, { recursive: true })
   dir = mkdtempSync(join(tmpdir(), 'baoxiu-e2e-report-'))
   picks = join(dir, 'next-pick')
-  env = { ...process.env, BAOXIU_DB: join(dir, 'baoxiu.db'), BAOXIU_E2E_PICKS: picks }
+  // The CLI acts for the demo office's 管理员 (reports and imports need the permission).
+  env = {
+    ...process.env,
+    BAOXIU_DB: join(dir, 'baoxiu.db'),
+    BAOXIU_E2E_PICKS: picks,
+    BAOXIU_OPERATOR: '管理员',
+  }
   // A believable office with 90 days of tickets through the real workflow.
   cli('seed', '--demo')
   driver = await startDriver({ port, nativePort: port + 1, env })
   s = await Session.create(driver.base, app)
-  await s.waitFor(`document.querySelector('[data-test="dashboard"]')`, {
-    timeout: 20000,
-  })
+  // The demo office has an account per role (README): its 管理员 signs in.
+  await enterDesk(s, { as: { name: '管理员', password: 'demo1234' } })
 })
 
 after(async () => {
