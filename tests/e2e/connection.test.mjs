@@ -39,8 +39,6 @@ let pg
 const database = `e2e_conn_${process.pid}`
 /** The office's next server database, switched to in the third test. */
 const database2 = `e2e_conn2_${process.pid}`
-/** The office's next server database, switched to in the third test. */
-const database2 = `e2e_conn2_${process.pid}`
 
 /** The test server's parts, as an office would read them off its server. */
 function serverParts() {
@@ -142,7 +140,6 @@ after(async () => {
   try {
     if (pg) psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
     if (pg) psql(`DROP DATABASE IF EXISTS ${database2} WITH (FORCE)`)
-    psql(`DROP DATABASE IF EXISTS ${database2} WITH (FORCE)`)
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true })
   }
