@@ -37,6 +37,8 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev
   libxdo-dev build-essential pkg-config file curl ca-certificates
   xvfb xauth webkit2gtk-driver
+  # dbus-run-session: the single-instance check (a second launch finds the first over D-Bus).
+  dbus
   # WebKitGTK draws every Chinese character as a box without a CJK font.
   fonts-wqy-microhei
 )
@@ -94,7 +96,7 @@ run() {
       const v = JSON.parse(s); console.log(Array.isArray(v) ? v.length : (v.total ?? 0)) })')"
   if [ "$total" = "0" ]; then
     "$cli" seed --demo >/dev/null
-    echo "seeded the demo database" >&2
+    echo "seeded the demo database: sign in as 前台, 工程部, 主管 or 管理员, password demo1234" >&2
   fi
   [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || die "no display: run it in a desktop session (or under xvfb-run)"
   say "报修台"
@@ -133,6 +135,8 @@ test_e2e() {
   APP="$(app_binary)" E2E_SHOTS="$shots" BAOXIU_TEST_PG="$BAOXIU_TEST_PG" \
     xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 "$ROOT/tests/e2e/desk.test.mjs" \
     "$ROOT/tests/e2e/report.test.mjs" "$ROOT/tests/e2e/connection.test.mjs"
+  say "single instance (a second launch hands over and exits)"
+  APP="$(app_binary)" xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session "$ROOT/tests/e2e/single-instance.sh"
   # 实时同步 needs the shared database: the same throwaway cluster (each suite makes its own
   # databases on it).
   say "end-to-end on PostgreSQL (live desk)"

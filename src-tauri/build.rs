@@ -1,7 +1,8 @@
 //! Declares the app's own commands so the capability file can grant exactly these.
 
-/// Every `#[tauri::command]` in src/commands.rs, src/report_commands.rs and
-/// src/connection_commands.rs; each gets an `allow-<name>` permission.
+/// Every `#[tauri::command]` in src/commands.rs, src/report_commands.rs,
+/// src/account_commands.rs and src/connection_commands.rs; each gets an `allow-<name>`
+/// permission.
 const COMMANDS: &[&str] = &[
     "app_info",
     "enum_labels",
@@ -29,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "attachment_bytes",
     "open_attachment",
     "print_slips",
+    "open_log_folder",
     // src/report_commands.rs
     "report_current_month",
     "report_month",
@@ -38,6 +40,19 @@ const COMMANDS: &[&str] = &[
     "import_pick",
     "import_preview",
     "import_commit",
+    // src/account_commands.rs
+    "session_get",
+    "login",
+    "logout",
+    "create_admin",
+    "change_password",
+    "accounts",
+    "account_add",
+    "account_set_active",
+    "account_reset_password",
+    "audit_log",
+    "audit_export_pick",
+    "audit_export_write",
     // src/connection_commands.rs
     "connection_get",
     "connection_test",

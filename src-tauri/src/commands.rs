@@ -432,6 +432,17 @@ pub async fn open_attachment<R: tauri::Runtime>(
     open_path(&app, &path)
 }
 
+/// 帮助 → 打开日志文件夹: the folder an office sends to support when something went
+/// wrong (no ticket contents or phone numbers are written there).
+#[tauri::command]
+pub fn open_log_folder<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Reply<String> {
+    let dir = baoxiu::logfile::dir()
+        .ok_or_else(|| Error::NotFound("找不到系统的应用数据目录，没有日志文件夹".into()))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    open_path(&app, &dir)?;
+    Ok(dir.display().to_string())
+}
+
 fn open_path<R: tauri::Runtime>(app: &tauri::AppHandle<R>, path: &std::path::Path) -> Reply<()> {
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
@@ -472,6 +483,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         attachment_bytes,
         open_attachment,
         print_slips,
+        open_log_folder,
         crate::report_commands::report_current_month,
         crate::report_commands::report_month,
         crate::report_commands::report_daily,

@@ -28,6 +28,17 @@ struct Opened {
     /// The shared database's real URL (password included), for the live-desk listener;
     /// `None` for a SQLite file.
     url: Option<String>,
+    /// Held while this database is the open one: no second window on this PC opens it
+    /// (the single-instance plugin's fallback where it cannot work, e.g. no D-Bus).
+    /// `None` in tests and when the desk was not asked to lock.
+    instance: Option<Instance>,
+}
+
+/// The lock file held for the open database, and its path (to tell whether a switch
+/// goes to a database under the same lock).
+struct Instance {
+    path: PathBuf,
+    _file: std::fs::File,
 }
 
 impl Opened {
@@ -39,7 +50,33 @@ impl Opened {
                 .map_err(|e| e.to_string()),
             location: connection::shown(&raw),
             url: baoxiu::store::postgres::is_url(&raw).then(|| raw.to_string()),
+            instance: None,
         }
+    }
+
+    /// As [`Opened::at`], after taking the database's instance lock; a database another
+    /// window on this PC has open is not opened at all.
+    fn locked(location: &Path) -> Opened {
+        match Instance::take(location) {
+            Ok(instance) => Opened {
+                instance: Some(instance),
+                ..Opened::at(location)
+            },
+            Err(e) => Opened {
+                store: Err(e),
+                location: connection::shown(&location.to_string_lossy()),
+                url: None,
+                instance: None,
+            },
+        }
+    }
+}
+
+impl Instance {
+    fn take(db: &Path) -> Result<Instance, String> {
+        let path = lock_path(db)?;
+        let file = lock_file(&path)?;
+        Ok(Instance { path, _file: file })
     }
 }
 
@@ -50,6 +87,8 @@ pub struct Desk {
     data_dir: Result<PathBuf, String>,
     /// One 数据库连接 change at a time, so the saved file and the open store agree.
     switching: Arc<Mutex<()>>,
+    /// Whether the open database's instance lock is held (the app; not the tests).
+    locking: bool,
     picker: Picker,
     picks: Picks,
 }
@@ -61,12 +100,13 @@ impl Desk {
     /// (`BAOXIU_E2E_PICKS`, for the end-to-end tests).
     pub fn open_default() -> Desk {
         let desk = match connection::default_dir() {
-            Ok(dir) => Desk::open_in(&dir),
+            Ok(dir) => Desk::open_locked_in(&dir),
             Err(e) => Desk::with(
                 Opened {
                     store: Err(e.to_string()),
                     location: String::new(),
                     url: None,
+                    instance: None,
                 },
                 Err(e.to_string()),
             ),
@@ -74,7 +114,9 @@ impl Desk {
         desk.with_picker(Picker::from_env())
     }
 
-    /// The database `connection.json` in `dir` names (or `BAOXIU_DB`).
+    /// The database `connection.json` in `dir` names (or `BAOXIU_DB`), no instance
+    /// lock (tests).
+    #[cfg(test)]
     pub fn open_in(dir: &Path) -> Desk {
         let opened = match connection::location_to_open(dir) {
             Ok(location) => Opened::at(&location),
@@ -82,9 +124,27 @@ impl Desk {
                 store: Err(e.to_string()),
                 location: dir.join(connection::FILE_NAME).display().to_string(),
                 url: None,
+                instance: None,
             },
         };
         Desk::with(opened, Ok(dir.to_path_buf()))
+    }
+
+    /// As [`Desk::open_in`], holding the instance lock of the database open now (and,
+    /// after a 数据库连接 switch, of the one switched to): the app's way to open.
+    pub fn open_locked_in(dir: &Path) -> Desk {
+        let opened = match connection::location_to_open(dir) {
+            Ok(location) => Opened::locked(&location),
+            Err(e) => Opened {
+                store: Err(e.to_string()),
+                location: dir.join(connection::FILE_NAME).display().to_string(),
+                url: None,
+                instance: None,
+            },
+        };
+        let mut desk = Desk::with(opened, Ok(dir.to_path_buf()));
+        desk.locking = true;
+        desk
     }
 
     /// The database at `path`, with the data directory beside it (tests).
@@ -102,6 +162,7 @@ impl Desk {
             opened: Arc::new(RwLock::new(opened)),
             data_dir,
             switching: Arc::new(Mutex::new(())),
+            locking: false,
             picker: Picker::Native,
             picks: Picks::default(),
         }
@@ -191,6 +252,7 @@ impl Desk {
         let dir = self.data_dir()?;
         let opened = self.opened.clone();
         let switching = self.switching.clone();
+        let locking = self.locking;
         blocking(move || {
             let _one = switching.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(env) = connection::env_override() {
@@ -212,12 +274,33 @@ impl Desk {
             let candidate = with_stored_password(candidate, &dir);
             let store = candidate.open(&dir)?;
             let line = connection::summary(&store)?;
-            candidate.save(&dir)?;
             let mut now = opened.write().unwrap_or_else(PoisonError::into_inner);
+            // The new database's instance lock: kept when it is the same lock (the same
+            // file, or the shared database again), else taken before anything is saved.
+            let target = candidate.location(&dir);
+            let instance = if !locking {
+                None
+            } else if now
+                .instance
+                .as_ref()
+                .is_some_and(|i| lock_path(&target).is_ok_and(|p| p == i.path))
+            {
+                now.instance.take()
+            } else {
+                Some(Instance::take(&target).map_err(Error::Database)?)
+            };
+            if let Err(e) = candidate.save(&dir) {
+                // Keep holding what the desk still uses.
+                if now.instance.is_none() {
+                    now.instance = instance;
+                }
+                return Err(e);
+            }
             *now = Opened {
                 location: store.location().to_string(),
                 url: candidate.url(),
                 store: Ok(Arc::new(Mutex::new(store))),
+                instance,
             };
             Ok(line)
         })
@@ -249,6 +332,53 @@ where
     })
     .await
     .map_err(|e| Error::Database(format!("后台任务失败：{e}，请重试")))?
+}
+
+/// The lock file for database `db`: `<db>.desk-lock`, or for a PostgreSQL URL one per
+/// data directory (`shared-database.desk-lock`).
+fn lock_path(db: &Path) -> Result<PathBuf, String> {
+    Ok(
+        match db.to_str().filter(|s| baoxiu::store::postgres::is_url(s)) {
+            Some(_) => baoxiu::store::default_dir()
+                .ok_or_else(|| "找不到系统的应用数据目录".to_string())?
+                .join("shared-database.desk-lock"),
+            None => {
+                let mut name = db.as_os_str().to_owned();
+                name.push(".desk-lock");
+                PathBuf::from(name)
+            }
+        },
+    )
+}
+
+/// An exclusive lock on `<db>.desk-lock` (see [`lock_path`]) — refused while another
+/// 报修台 window on this PC has the database open. The OS drops it when the process
+/// ends, however it ends.
+#[cfg(test)]
+fn instance_lock(db: &Path) -> Result<std::fs::File, String> {
+    lock_file(&lock_path(db)?)
+}
+
+fn lock_file(lock: &Path) -> Result<std::fs::File, String> {
+    if let Some(dir) = lock.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock)
+        .map_err(|e| format!("无法创建运行标记文件“{}”：{e}", lock.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(
+            "报修台已经在本机打开了这个数据库（另一个窗口）。请切换到那个窗口使用；本窗口没有打开数据库，可以关闭"
+                .into(),
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(format!("无法锁定运行标记文件“{}”：{e}", lock.display()))
+        }
+    }
 }
 
 /// Lock the store and run `f`, catching a panic. A lock poisoned by an earlier panic
@@ -311,6 +441,19 @@ mod tests {
             let next = desk.run(ticket).await.unwrap();
             assert!(next.starts_with("BX-"), "{next}");
         });
+    }
+
+    #[test]
+    fn a_second_window_on_the_same_database_is_refused_until_the_first_closes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("baoxiu.db");
+        let first = instance_lock(&db).unwrap();
+        let second = instance_lock(&db).unwrap_err();
+        assert!(second.contains("已经在本机打开了这个数据库"), "{second}");
+        // Another office's file on the same PC is not held up.
+        assert!(instance_lock(&dir.path().join("other.db")).is_ok());
+        drop(first);
+        assert!(instance_lock(&db).is_ok());
     }
 
     #[test]

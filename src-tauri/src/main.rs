@@ -14,11 +14,21 @@ mod overdue;
 mod picker;
 mod report_commands;
 
+use tauri::Manager;
+
 fn main() {
     // The office's log (logs/ in the data directory); kept open for the app's life.
     let _log = baoxiu::logfile::dir().and_then(|d| baoxiu::logfile::start(&d, "baoxiu-desk"));
     let desk = desk::Desk::open_default();
     let result = tauri::Builder::default()
+        // First: a second launch hands over to this one and exits before anything opens.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())

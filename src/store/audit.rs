@@ -86,48 +86,59 @@ impl Store {
             }
         }
         let limit = f.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-        // One list from both sources: audit rows, and ticket steps as kind 'ticket'.
-        let mut conds = Vec::new();
-        let mut params: Vec<Value> = Vec::new();
-        let mut bind = |sql: &str, v: Value, conds: &mut Vec<String>| {
-            params.push(v);
-            conds.push(sql.replace('#', &format!("?{}", params.len())));
-        };
-        if let Some(a) = f
+        let account = f
             .account
             .as_deref()
             .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            bind("account = #", Value::Text(a.to_string()), &mut conds);
-        }
-        if let Some(a) = from {
-            bind("at >= #", Value::Int(a), &mut conds);
-        }
-        if let Some(b) = to {
-            bind("at < #", Value::Int(b), &mut conds);
-        }
-        if let Some(k) = f.kind {
-            bind("kind = #", Value::Text(k.code().into()), &mut conds);
-        }
-        let filter = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conds.join(" AND "))
+            .filter(|s| !s.is_empty());
+        // Two arms — audit rows, and ticket steps as kind 'ticket' — each filtered on
+        // its own columns and merged newest first by the engine: both are read
+        // backwards along their `at` index and stop at the limit, however long the
+        // history.
+        let mut params: Vec<Value> = Vec::new();
+        let mut arm = |at: &str, who: &str, kind_matches: Option<bool>, kind_col: Option<&str>| {
+            let mut conds: Vec<String> = Vec::new();
+            let mut bind = |sql: String, v: Value| {
+                params.push(v);
+                conds.push(sql.replace('#', &format!("?{}", params.len())));
+            };
+            if let Some(a) = account {
+                bind(format!("{who} = #"), Value::Text(a.to_string()));
+            }
+            if let Some(a) = from {
+                bind(format!("{at} >= #"), Value::Int(a));
+            }
+            if let Some(b) = to {
+                bind(format!("{at} < #"), Value::Int(b));
+            }
+            match (f.kind, kind_col) {
+                (Some(k), Some(col)) => bind(format!("{col} = #"), Value::Text(k.code().into())),
+                _ if kind_matches == Some(false) => conds.push("1 = 0".into()),
+                _ => {}
+            }
+            if conds.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", conds.join(" AND "))
+            }
         };
+        let audit_where = arm("a.at", "a.account", None, Some("a.kind"));
+        let ticket_where = arm(
+            "e.at",
+            "e.operator",
+            f.kind.map(|k| k == AuditKind::Ticket),
+            None,
+        );
         params.push(Value::Int(i64::from(limit)));
         let sql = format!(
-            "SELECT at, account, kind, subject, detail, seq FROM (
-                 SELECT a.at, a.account, a.kind, a.subject, a.detail, 1 AS src, a.id AS seq
-                   FROM audit_log a
-                 UNION ALL
-                 SELECT e.at, e.operator AS account, 'ticket' AS kind, t.number AS subject,
-                        e.action || CASE WHEN e.note IS NULL THEN '' ELSE '|' || e.note END
-                          AS detail,
-                        0 AS src, e.id AS seq
-                   FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
-             ) log {filter}
-             ORDER BY at DESC, src DESC, seq DESC LIMIT ?{}",
+            "SELECT a.at, a.account, a.kind, a.subject, a.detail, 1 AS src, a.id AS seq
+               FROM audit_log a {audit_where}
+             UNION ALL
+             SELECT e.at, e.operator, 'ticket', t.number,
+                    e.action || CASE WHEN e.note IS NULL THEN '' ELSE '|' || e.note END,
+                    0, e.id
+               FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id {ticket_where}
+             ORDER BY 1 DESC, 6 DESC, 7 DESC LIMIT ?{}",
             params.len()
         );
         let refs: Vec<&dyn Param> = params.iter().map(|v| v as &dyn Param).collect();

@@ -240,7 +240,9 @@ CREATE TABLE audit_log (
     detail  TEXT NOT NULL
 ) STRICT;
 CREATE INDEX audit_log_by_at ON audit_log (at);
+CREATE INDEX audit_log_by_account_at ON audit_log (account, at);
 CREATE INDEX ticket_events_by_at ON ticket_events (at);
+CREATE INDEX ticket_events_by_operator_at ON ticket_events (operator, at);
 "#,
 ];
 
@@ -316,11 +318,11 @@ mod tests {
     const SQLITE_PINS: &[(usize, u64)] = &[
         (8060, 13188574805260431465),
         (430, 9626528251106437706),
-        (729, 13332367015054563324),
+        (869, 312061270818443970),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
         (7974, 8333856258583527978),
         (382, 6171234823427830051),
-        (774, 10564413098442830883),
+        (914, 6377652815179398249),
     ];
 }

@@ -464,7 +464,9 @@ CREATE TABLE audit_log (
     detail  TEXT NOT NULL
 );
 CREATE INDEX audit_log_by_at ON audit_log (at);
+CREATE INDEX audit_log_by_account_at ON audit_log (account, at);
 CREATE INDEX ticket_events_by_at ON ticket_events (at);
+CREATE INDEX ticket_events_by_operator_at ON ticket_events (operator, at);
 "#,
 ];
 

@@ -10,7 +10,8 @@ import { deflateSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Keys, Session, enterDesk, startDriver } from './webdriver.mjs'
+import { Keys, Session, startDriver } from './webdriver.mjs'
+import { signIn } from './signin.mjs'
 
 const root = resolve(import.meta.dirname, '../..')
 const app = resolve(process.env.APP ?? join(root, 'target/debug/baoxiu-desk'))
@@ -84,7 +85,11 @@ before(async () => {
   const env = { ...process.env, BAOXIU_DB: join(dir, 'baoxiu.db'), BAOXIU_E2E_PICKS: picks }
   driver = await startDriver({ port, nativePort: port + 1, env, log: join(shots, 'desk-app.log') })
   s = await Session.create(driver.base, app)
-  await enterDesk(s)
+  // A new office: the window asks for its administrator first.
+  await s.waitFor(`document.querySelector('[data-test="create-admin"]')`, { timeout: 20000 })
+  await screenshot('new-office-asks-for-its-administrator')
+  await signIn(s, '王管理', 'e2e-admin-1', { create: true })
+  await screenshot('signed-in-as-the-new-administrator')
   // The office's master data, through the app's own commands.
   await s.invoke('save_contact', {
     site: '翠湖苑', building: '3', unit: '2', room: '501', name: '王秀英', phones: ['13812348000'],
@@ -403,3 +408,62 @@ function png(w, h) {
     chunk('IEND', Buffer.alloc(0)),
   ])
 }
+
+/** 换班 from the user menu (its items fade in). */
+async function switchUser() {
+  await (await s.find('[data-test="current-user"]')).click()
+  await s.waitFor(`document.querySelector('[data-test="switch-user"]')?.offsetParent !== null`)
+  await sleep(300)
+  await (await s.find('[data-test="switch-user"]')).click()
+}
+
+test('accounts: the admin adds a 客服, 换班 to her hides what her role may not do, and the log shows who did what', async () => {
+  const flow = await newTicket({ room: '202', building: '2', unit: '1', reporter: '孙丽', phone: '13600002222' })
+  await (await s.find('[data-test="nav-accounts"]')).click()
+  await s.find('[data-test="accounts"]')
+  const field = async (test, value) => {
+    const input = await s.find(`[data-test="${test}"] input, input[data-test="${test}"]`)
+    await input.click()
+    await input.sendKeys(value)
+  }
+  await field('account-name', '客服小陈')
+  await field('account-password', 'desk-pass-1')
+  await (await s.find('[data-test="account-add"]')).click()
+  await s.waitFor(`document.querySelector('[data-test="account-list"]')?.innerText.includes('客服小陈')`)
+  await screenshot('accounts')
+
+  // 换班: 王管理 signs out, 客服小陈 signs in at the same window.
+  await switchUser()
+  await s.waitFor(`document.querySelector('[data-test="sign-in"]')`)
+  await screenshot('sign-in-for-the-next-shift')
+  const { signIn } = await import('./signin.mjs')
+  await signIn(s, '客服小陈', 'desk-pass-1')
+  const nav = await s.exec(`return [...document.querySelectorAll('.nav .el-menu-item')].map((e) => e.innerText.trim())`)
+  assert.ok(nav.includes('报修登记'), nav.join())
+  for (const hidden of ['账号', '操作日志', '月度报表', '导入']) assert.ok(!nav.includes(hidden), `${hidden} hidden for 客服`)
+  assert.equal(await text('[data-test="current-user"]'), '客服小陈（客服）▾')
+  // Her ticket screen offers 跟催 but not 派单 or 取消; the core refuses a crafted call.
+  await openTicket(flow.number)
+  assert.equal(await (await s.find('[data-test="action-remind"]')).enabled(), true)
+  for (const a of ['assign', 'cancel']) {
+    assert.equal(await (await s.find(`[data-test="action-${a}"]`)).enabled(), false, `${a} not offered to 客服`)
+  }
+  await screenshot('ticket-as-desk')
+  await assert.rejects(
+    s.invoke('apply_step', {
+      number: flow.number, step: { action: 'cancel', args: { reason: '试试', duplicate_of: null } }, at: null, operator: '客服小陈', seen: null,
+    }),
+    /forbidden.*「客服」不能取消工单/,
+  )
+
+  // Back to the administrator: the 操作日志 names both.
+  await switchUser()
+  await signIn(s, '王管理', 'e2e-admin-1')
+  await (await s.find('[data-test="nav-log"]')).click()
+  await s.waitFor(`document.querySelector('[data-test="audit-rows"]')?.innerText.includes('客服小陈')`)
+  const log = await text('[data-test="audit-rows"]')
+  assert.ok(log.includes('新建账号，角色：客服'), log)
+  // One line per sign-in: the new administrator, 客服小陈, 王管理 again.
+  assert.equal(log.split('登录成功').length - 1, 3, log)
+  await screenshot('audit-log')
+})

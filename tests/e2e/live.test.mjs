@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ADMIN, Session, enterDesk, startDriver } from './webdriver.mjs'
+import { Session, startDriver } from './webdriver.mjs'
+import { signIn } from './signin.mjs'
 
 const root = resolve(import.meta.dirname, '../..')
 const app = resolve(process.env.APP ?? join(root, 'target/debug/baoxiu-desk'))
@@ -37,13 +38,15 @@ before(async () => {
   const name = `e2e_live_${process.pid}`
   execFileSync('psql', [`${server}/postgres`, '-qc', `CREATE DATABASE ${name} TEMPLATE template0`])
   url = `${server}/${name}`
-  // The CLI acts for the administrator the window creates (the office then has accounts).
-  env = { ...process.env, BAOXIU_DB: url, BAOXIU_FILES_DIR: join(dir, 'files'), BAOXIU_OPERATOR: ADMIN.name }
+  env = { ...process.env, BAOXIU_DB: url, BAOXIU_FILES_DIR: join(dir, 'files') }
   // Create the schema first (the window would too; this way the CLI never races it).
   baoxiu(['ticket', 'list', '--limit', '1'])
+  // The office's accounts: this window's 王管理, and 张师傅 working from another PC.
+  baoxiu(['user', 'add', '王管理', '--role', 'admin'], 'e2e-admin-1\n')
+  baoxiu(['user', 'add', '张师傅', '--role', 'supervisor', '--by', '王管理'], 'e2e-zhang-1\n')
   driver = await startDriver({ port, nativePort: port + 1, env, log: join(shots, 'live-app.log') })
   s = await Session.create(driver.base, app)
-  await enterDesk(s)
+  await signIn(s, '王管理', 'e2e-admin-1')
 })
 
 after(async () => {
@@ -62,8 +65,6 @@ test('a ticket registered on another PC appears in the open list within 2 s', as
     reporter: '王秀英', phone: '13812348000', site: '翠湖苑', building: '3', unit: '2', room: '501',
     category: '水路', description: '厨房水管漏水，地面有积水',
   }
-  // The colleague at the other PC has an account of their own (客服 may register).
-  baoxiu(['user', 'add', '张师傅', '--role', 'desk'], 'zhang-pass-1\n')
   const started = Date.now()
   const t = baoxiu(['ticket', 'new', '--by', '张师傅'], JSON.stringify(draft))
   assert.match(t.number, /^BX-\d{6}-\d{4}$/)

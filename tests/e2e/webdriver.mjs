@@ -5,13 +5,7 @@ import { openSync, readFileSync, readdirSync, readlinkSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
-export const Keys = {
-  ENTER: '\uE007',
-  CONTROL: '\uE009',
-  NULL: '\uE000',
-  TAB: '\uE004',
-  ESCAPE: '\uE00C',
-}
+export const Keys = { ENTER: '\uE007', CONTROL: '\uE009', NULL: '\uE000', TAB: '\uE004', ESCAPE: '\uE00C' }
 
 export class WebDriverError extends Error {}
 
@@ -44,14 +38,10 @@ const alive = (pid) => {
  */
 export async function startDriver({ port, nativePort, env, log }) {
   const out = log ? openSync(log, 'a') : 'ignore'
-  const proc = spawn(
-    'tauri-driver',
-    ['--port', String(port), '--native-port', String(nativePort)],
-    {
-      env,
-      stdio: ['ignore', out, out],
-    },
-  )
+  const proc = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    env,
+    stdio: ['ignore', out, out],
+  })
   const base = `http://127.0.0.1:${port}`
   for (let i = 0; i < 100; i++) {
     try {
@@ -94,11 +84,7 @@ export class Session {
     } catch {
       // the app may already be gone
     }
-    for (const [signal, wait] of [
-      [null, 5000],
-      ['SIGTERM', 3000],
-      ['SIGKILL', 1000],
-    ]) {
+    for (const [signal, wait] of [[null, 5000], ['SIGTERM', 3000], ['SIGKILL', 1000]]) {
       const left = (this.appPids ?? []).filter(alive)
       if (left.length === 0) return
       if (signal) for (const pid of left) process.kill(pid, signal)
@@ -133,10 +119,7 @@ export class Session {
     let last
     while (Date.now() < until) {
       try {
-        const r = await this.cmd('POST', '/element', {
-          using: 'css selector',
-          value: css,
-        })
+        const r = await this.cmd('POST', '/element', { using: 'css selector', value: css })
         return new Element(this, r[ELEMENT])
       } catch (e) {
         last = e
@@ -147,10 +130,7 @@ export class Session {
   }
 
   async findAll(css) {
-    const r = await this.cmd('POST', '/elements', {
-      using: 'css selector',
-      value: css,
-    })
+    const r = await this.cmd('POST', '/elements', { using: 'css selector', value: css })
     return r.map((e) => new Element(this, e[ELEMENT]))
   }
 
@@ -236,44 +216,7 @@ async function call(base, method, path, body) {
   })
   const json = await r.json().catch(() => ({}))
   if (!r.ok || json?.value?.error) {
-    throw new WebDriverError(
-      `${method} ${path}: ${JSON.stringify(json?.value ?? json).slice(0, 500)}`,
-    )
+    throw new WebDriverError(`${method} ${path}: ${JSON.stringify(json?.value ?? json).slice(0, 500)}`)
   }
   return json.value
-}
-
-/** The administrator the e2e suites create in a new office (the CLI then acts for it
- * with BAOXIU_OPERATOR / --by). */
-export const ADMIN = { name: '测试', password: 'e2e-pass-1' }
-
-/** Wait for the desk. A new office first asks for its administrator (创建管理员账号):
- * created as {@link ADMIN}; an office with accounts asks to sign in (登录), as `as`.
- * Returns 'desk', or 'open-error' when the window shows the cannot-open screen. */
-export async function enterDesk(s, { timeout = 20000, as = ADMIN } = {}) {
-  const screen = () =>
-    s.waitFor(
-      `document.querySelector('[data-test="dashboard"]') ? 'desk'
-       : document.querySelector('[data-test="open-error"]') ? 'open-error'
-       : document.querySelector('[data-test="create-admin"]') ? 'create-admin'
-       : document.querySelector('[data-test="sign-in"]') ? 'sign-in' : null`,
-      { timeout, what: 'the desk or its sign-in screen' },
-    )
-  const first = await screen()
-  if (first === 'desk' || first === 'open-error') return first
-  const type = async (testId, value) => {
-    const input = await s.find(`[data-test="${testId}"] input, input[data-test="${testId}"]`)
-    await input.click()
-    await input.sendKeys(`${Keys.CONTROL}a${Keys.NULL}`)
-    await input.sendKeys(value)
-  }
-  await type('sign-in-name', as.name)
-  await type('sign-in-password', as.password)
-  if (first === 'create-admin') await type('sign-in-confirm', as.password)
-  await (await s.find('[data-test="sign-in-submit"]')).click()
-  await s.waitFor(`document.querySelector('[data-test="dashboard"]')`, {
-    timeout,
-    what: 'the desk after signing in',
-  })
-  return 'desk'
 }
