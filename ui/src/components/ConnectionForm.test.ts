@@ -165,6 +165,9 @@ describe('数据库连接', () => {
       },
     })
     expect(w.emitted('reconnected')).toHaveLength(1)
+    // The other database's accounts decide who is signed in: asked again after the save.
+    const save = calls.findIndex((c) => c.cmd === 'connection_save')
+    expect(calls.slice(save).some((c) => c.cmd === 'session_get')).toBe(true)
     expect(w.find('[data-test="conn-result"]').text()).toContain('已保存并重新连接')
     expect(w.find('[data-test="conn-current"]').text()).toContain('共享数据库')
     expect(input(w, 'password').element.value).toBe('')
