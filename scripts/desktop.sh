@@ -12,7 +12,9 @@
 #
 # Each step is idempotent, non-interactive, and stops at the first failure.
 # Environment: CARGO_TARGET_DIR (default target/), E2E_SHOTS (screenshots folder,
-# default tests/e2e/screenshots), BAOXIU_DB (database, default the OS data directory).
+# default tests/e2e/screenshots), BAOXIU_DB (database, default the OS data directory),
+# BAOXIU_TEST_PG (a PostgreSQL server for the 数据库连接 e2e test; `test`/`e2e` start a
+# throwaway one with scripts/pg.sh when unset).
 # The e2e tests answer the window's file dialogs (opened from Rust, not drivable through
 # WebDriver) with BAOXIU_E2E_PICKS, a file holding the next dialog's answer; the page
 # itself can never name a file.
@@ -110,31 +112,41 @@ test_ui() {
   (cd "$ROOT/ui" && npx eslint .)
 }
 
+# 数据库连接 (the shell's tests and the e2e test) points the window at a PostgreSQL
+# server: a throwaway local cluster, stopped on exit, unless the runner provides one.
+ensure_pg() {
+  if [ -z "${BAOXIU_TEST_PG:-}" ]; then
+    # shellcheck source=scripts/pg.sh
+    source "$ROOT/scripts/pg.sh"
+    pg_start
+  fi
+}
+
 test_e2e() {
   command -v tauri-driver >/dev/null || die "tauri-driver missing: run scripts/desktop.sh deps"
   command -v WebKitWebDriver >/dev/null || die "WebKitWebDriver missing: run scripts/desktop.sh deps"
   local shots="${E2E_SHOTS:-$ROOT/tests/e2e/screenshots}"
   rm -rf "$shots"
   mkdir -p "$shots"
+  # The reports suite and the 数据库连接 suite read the database back with the CLI.
+  (cd "$ROOT" && cargo build -q --bin baoxiu)
+  ensure_pg
   say "end-to-end (Xvfb + tauri-driver), screenshots in $shots"
-  APP="$(app_binary)" E2E_SHOTS="$shots" \
+  APP="$(app_binary)" E2E_SHOTS="$shots" BAOXIU_TEST_PG="$BAOXIU_TEST_PG" \
     xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 "$ROOT/tests/e2e/desk.test.mjs" \
-    "$ROOT/tests/e2e/report.test.mjs"
+    "$ROOT/tests/e2e/report.test.mjs" "$ROOT/tests/e2e/connection.test.mjs"
   say "single instance (a second launch hands over and exits)"
   APP="$(app_binary)" xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session "$ROOT/tests/e2e/single-instance.sh"
-  # 实时同步 needs the shared database: a throwaway PostgreSQL cluster (scripts/pg.sh).
+  # 实时同步 needs the shared database: the same throwaway cluster (each suite makes its own
+  # databases on it).
   say "end-to-end on PostgreSQL (live desk)"
-  (
-    # shellcheck source=scripts/pg.sh
-    source "$ROOT/scripts/pg.sh"
-    pg_start
-    APP="$(app_binary)" CLI="$TARGET/debug/baoxiu" E2E_SHOTS="$shots" BAOXIU_TEST_PG="$BAOXIU_TEST_PG" \
-      xvfb-run -a -s "-screen 0 1400x900x24" node --test "$ROOT/tests/e2e/live.test.mjs"
-  )
+  APP="$(app_binary)" CLI="$TARGET/debug/baoxiu" E2E_SHOTS="$shots" BAOXIU_TEST_PG="$BAOXIU_TEST_PG" \
+    xvfb-run -a -s "-screen 0 1400x900x24" node --test "$ROOT/tests/e2e/live.test.mjs"
 }
 
 test_all() {
   test_ui
+  ensure_pg
   say "cargo test -p baoxiu-desk (bindings are fresh, commands)"
   (cd "$ROOT" && cargo test -p baoxiu-desk)
   build

@@ -5,8 +5,12 @@
 #                                       # also exports BAOXIU_TEST_PG_SSL (the same server) and
 #                                       # BAOXIU_TEST_PG_CA (its certificate, for sslrootcert=)
 #   pg_stop                             # also run by the EXIT trap pg_start installs
-# initdb in a temporary folder (as the `postgres` user when run as root), trust auth,
-# listening on 127.0.0.1 at a free port. fsync is off: the data is thrown away.
+# initdb in a temporary folder (as the `postgres` user when run as root), trust auth
+# (except the role baoxiu_pw over TCP, which needs its password), listening on 127.0.0.1
+# at a free port. fsync is off: the data is thrown away.
+
+# The role that signs in with a password on the throwaway cluster (see pg_start).
+PG_PASSWORD_ROLE=baoxiu_pw
 
 pg_bin() {
   local d
@@ -39,6 +43,9 @@ pg_start() {
   [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR"
   PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
   pg_as "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  # One role must give a password, so a wrong one can be refused (数据库连接's "用户名或
+  # 密码不对"); the tests create it. Every other login stays trusted.
+  pg_as sed -i "1i host all $PG_PASSWORD_ROLE 127.0.0.1/32 scram-sha-256" "$PG_DIR/data/pg_hba.conf"
   local opts="-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   if [ -n "$ssl" ]; then
     command -v openssl >/dev/null || { echo "pg.sh: --ssl needs the openssl command (apt-get install openssl)" >&2; return 1; }

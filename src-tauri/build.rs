@@ -1,6 +1,8 @@
 //! Declares the app's own commands so the capability file can grant exactly these.
 
-/// Every `#[tauri::command]` in src/commands.rs, src/report_commands.rs and src/account_commands.rs; each gets an `allow-<name>` permission.
+/// Every `#[tauri::command]` in src/commands.rs, src/report_commands.rs,
+/// src/account_commands.rs and src/connection_commands.rs; each gets an `allow-<name>`
+/// permission.
 const COMMANDS: &[&str] = &[
     "app_info",
     "enum_labels",
@@ -56,6 +58,10 @@ const COMMANDS: &[&str] = &[
     "audit_log",
     "audit_export_pick",
     "audit_export_write",
+    // src/connection_commands.rs
+    "connection_get",
+    "connection_test",
+    "connection_save",
 ];
 
 fn main() {

@@ -6,6 +6,7 @@ pub mod attachment;
 pub mod audit;
 pub(crate) mod canvas;
 pub mod clock;
+pub mod connection;
 pub mod error;
 pub mod export;
 pub mod font;

@@ -8,6 +8,7 @@ mod accounts;
 mod backup;
 mod cli;
 mod common;
+mod connection;
 mod desk;
 mod fuzz;
 mod import;

@@ -35,6 +35,8 @@ mod tests {
             baoxiu::input::TicketDraft::export_all,
             baoxiu::input::TechnicianDraft::export_all,
             baoxiu::error::ErrorBody::export_all,
+            baoxiu::connection::Connection::export_all,
+            baoxiu::connection::ConnectionView::export_all,
             baoxiu::store::notify::Change::export_all,
             crate::live::LiveStatus::export_all,
             crate::account_commands::Session::export_all,

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use baoxiu::account::Role;
 use baoxiu::attachment::{Attachment, AttachmentKind};
 use baoxiu::audit::AuditKind;
+use baoxiu::connection::Backend;
 use baoxiu::input::{TechnicianDraft, TicketDraft};
 use baoxiu::outfile::Existing;
 use baoxiu::sla::SlaRule;
@@ -33,7 +34,11 @@ type Reply<T> = Result<T, Error>;
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppInfo {
     pub version: String,
+    /// The open database: its file path, or its URL with the password hidden.
     pub db_path: String,
+    /// 本机数据库 (a file on this PC) or 共享数据库 (the office's PostgreSQL server).
+    pub backend: Backend,
+    pub backend_label: String,
     /// Why the database could not be opened; the window shows it instead of the desk.
     pub open_error: Option<String>,
 }
@@ -151,9 +156,10 @@ fn detail(s: &Store, number: &str) -> Reply<TicketDetail> {
 pub fn app_info(desk: State<'_, Desk>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
-        // A BAOXIU_DB URL carries the password: the page never sees it.
-        db_path: baoxiu::store::postgres::redacted(desk.db_path()),
-        open_error: desk.open_error().map(String::from),
+        db_path: desk.location(),
+        backend: desk.backend(),
+        backend_label: desk.backend().label().into(),
+        open_error: desk.open_error(),
     }
 }
 
@@ -490,6 +496,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         crate::backup_commands::backup_now,
         crate::backup_commands::backup_restore,
         crate::backup_commands::backup_open_folder,
+        crate::connection_commands::connection_get,
+        crate::connection_commands::connection_test,
+        crate::connection_commands::connection_save,
         crate::account_commands::session_get,
         crate::account_commands::login,
         crate::account_commands::logout,
@@ -517,7 +526,7 @@ pub(crate) mod tests {
 
     use crate::desk::Desk;
 
-    fn window(desk: Desk) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    pub(crate) fn window(desk: Desk) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
         let app = mock_builder()
             .manage(desk)
             .invoke_handler(super::handler())

@@ -1,10 +1,14 @@
 //! The app's state: the one open [`Store`] behind a mutex, or the reason it could not
 //! be opened (shown by the window instead of a crash); the file dialogs' answers the
-//! window refers to by token.
+//! window refers to by token. The store can be swapped for another (数据库连接): commands
+//! already running finish on the one they started with.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use baoxiu::account::Permission;
+use baoxiu::connection::{self, Backend, Connection};
 use baoxiu::{Error, Store};
 
 use crate::picker::{Picker, Picks};
@@ -16,51 +20,149 @@ use crate::picker::{Picker, Picks};
 pub const INTERNAL_ERROR: &str =
     "操作出错（程序内部错误），数据未改动，请重试；如反复出现请把日志发给管理员";
 
-pub struct Desk {
+/// The database the desk works on now.
+struct Opened {
     store: Result<Arc<Mutex<Store>>, String>,
-    /// Held for the app's life: no second window on this PC opens the same database
+    /// The file path or the URL with its password hidden; empty when unknown.
+    location: String,
+    /// The shared database's real URL (password included), for the live-desk listener;
+    /// `None` for a SQLite file.
+    url: Option<String>,
+    /// Held while this database is the open one: no second window on this PC opens it
     /// (the single-instance plugin's fallback where it cannot work, e.g. no D-Bus).
-    _instance: Option<std::fs::File>,
-    db_path: String,
+    /// `None` in tests and when the desk was not asked to lock.
+    instance: Option<Instance>,
+}
+
+/// The lock file held for the open database, and its path (to tell whether a switch
+/// goes to a database under the same lock).
+struct Instance {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl Opened {
+    fn at(location: &Path) -> Opened {
+        let raw = location.to_string_lossy();
+        Opened {
+            store: Store::open(location)
+                .map(|s| Arc::new(Mutex::new(s)))
+                .map_err(|e| e.to_string()),
+            location: connection::shown(&raw),
+            url: baoxiu::store::postgres::is_url(&raw).then(|| raw.to_string()),
+            instance: None,
+        }
+    }
+
+    /// As [`Opened::at`], after taking the database's instance lock; a database another
+    /// window on this PC has open is not opened at all.
+    fn locked(location: &Path) -> Opened {
+        match Instance::take(location) {
+            Ok(instance) => Opened {
+                instance: Some(instance),
+                ..Opened::at(location)
+            },
+            Err(e) => Opened {
+                store: Err(e),
+                location: connection::shown(&location.to_string_lossy()),
+                url: None,
+                instance: None,
+            },
+        }
+    }
+}
+
+impl Instance {
+    fn take(db: &Path) -> Result<Instance, String> {
+        let path = lock_path(db)?;
+        let file = lock_file(&path)?;
+        Ok(Instance { path, _file: file })
+    }
+}
+
+pub struct Desk {
+    opened: Arc<RwLock<Opened>>,
+    /// The app data directory holding `connection.json` (and the local database);
+    /// `None` when the OS has none, with the reason.
+    data_dir: Result<PathBuf, String>,
+    /// One 数据库连接 change at a time, so the saved file and the open store agree.
+    switching: Arc<Mutex<()>>,
+    /// Whether the open database's instance lock is held (the app; not the tests).
+    locking: bool,
     picker: Picker,
     picks: Picks,
 }
 
 impl Desk {
-    /// Open the same database as the CLI: `BAOXIU_DB`, else the OS data directory. The
-    /// file dialogs are the native ones unless the process environment scripts them
+    /// Open the same database as the CLI: `BAOXIU_DB`, else the choice saved in
+    /// `connection.json` (the local file in the OS data directory when none). The file
+    /// dialogs are the native ones unless the process environment scripts them
     /// (`BAOXIU_E2E_PICKS`, for the end-to-end tests).
     pub fn open_default() -> Desk {
-        let desk = match baoxiu::store::default_path() {
-            Ok(path) => match instance_lock(&path) {
-                Ok(lock) => Desk {
-                    _instance: Some(lock),
-                    ..Desk::open(&path)
+        let desk = match connection::default_dir() {
+            Ok(dir) => Desk::open_locked_in(&dir),
+            Err(e) => Desk::with(
+                Opened {
+                    store: Err(e.to_string()),
+                    location: String::new(),
+                    url: None,
+                    instance: None,
                 },
-                Err(e) => Desk::failed(e, &path.display().to_string()),
-            },
-            Err(e) => Desk::failed(e.to_string(), ""),
+                Err(e.to_string()),
+            ),
         };
         desk.with_picker(Picker::from_env())
     }
 
-    fn failed(why: String, db_path: &str) -> Desk {
-        Desk {
-            store: Err(why),
-            _instance: None,
-            db_path: db_path.into(),
-            picker: Picker::Native,
-            picks: Picks::default(),
-        }
+    /// The database `connection.json` in `dir` names (or `BAOXIU_DB`), no instance
+    /// lock (tests).
+    #[cfg(test)]
+    pub fn open_in(dir: &Path) -> Desk {
+        let opened = match connection::location_to_open(dir) {
+            Ok(location) => Opened::at(&location),
+            Err(e) => Opened {
+                store: Err(e.to_string()),
+                location: dir.join(connection::FILE_NAME).display().to_string(),
+                url: None,
+                instance: None,
+            },
+        };
+        Desk::with(opened, Ok(dir.to_path_buf()))
     }
 
-    pub fn open(path: &std::path::Path) -> Desk {
+    /// As [`Desk::open_in`], holding the instance lock of the database open now (and,
+    /// after a 数据库连接 switch, of the one switched to): the app's way to open.
+    pub fn open_locked_in(dir: &Path) -> Desk {
+        let opened = match connection::location_to_open(dir) {
+            Ok(location) => Opened::locked(&location),
+            Err(e) => Opened {
+                store: Err(e.to_string()),
+                location: dir.join(connection::FILE_NAME).display().to_string(),
+                url: None,
+                instance: None,
+            },
+        };
+        let mut desk = Desk::with(opened, Ok(dir.to_path_buf()));
+        desk.locking = true;
+        desk
+    }
+
+    /// The database at `path`, with the data directory beside it (tests).
+    #[cfg(test)]
+    pub fn open(path: &Path) -> Desk {
+        let dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| "找不到数据库所在的文件夹".to_string());
+        Desk::with(Opened::at(path), dir)
+    }
+
+    fn with(opened: Opened, data_dir: Result<PathBuf, String>) -> Desk {
         Desk {
-            store: Store::open(path)
-                .map(|s| Arc::new(Mutex::new(s)))
-                .map_err(|e| e.to_string()),
-            _instance: None,
-            db_path: path.display().to_string(),
+            opened: Arc::new(RwLock::new(opened)),
+            data_dir,
+            switching: Arc::new(Mutex::new(())),
+            locking: false,
             picker: Picker::Native,
             picks: Picks::default(),
         }
@@ -79,16 +181,34 @@ impl Desk {
         &self.picks
     }
 
-    pub fn db_path(&self) -> &str {
-        &self.db_path
+    /// The open database's file path or URL, password hidden.
+    pub fn location(&self) -> String {
+        read(&self.opened).location.clone()
     }
 
-    pub fn open_error(&self) -> Option<&str> {
-        self.store.as_ref().err().map(String::as_str)
+    pub fn backend(&self) -> Backend {
+        Backend::of(&self.location())
+    }
+
+    pub fn open_error(&self) -> Option<String> {
+        read(&self.opened).store.as_ref().err().cloned()
     }
 
     pub fn shared(&self) -> Option<Arc<Mutex<Store>>> {
-        self.store.as_ref().ok().cloned()
+        read(&self.opened).store.as_ref().ok().cloned()
+    }
+
+    /// The real URL (password included, never for the page) of the shared PostgreSQL
+    /// database open now; `None` for a SQLite file or when nothing could be opened.
+    /// The live-desk listener follows it across a 数据库连接 switch.
+    pub fn shared_url(&self) -> Option<String> {
+        let now = read(&self.opened);
+        now.store.as_ref().ok()?;
+        now.url.clone()
+    }
+
+    fn data_dir(&self) -> Result<PathBuf, Error> {
+        self.data_dir.clone().map_err(Error::Database)
     }
 
     /// Run `f` on the store in the blocking pool, so SQLite and file work never stall
@@ -99,7 +219,7 @@ impl Desk {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, Error> + Send + 'static,
     {
-        let store = self
+        let store = read(&self.opened)
             .store
             .as_ref()
             .map_err(|e| Error::Database(e.clone()))?
@@ -108,22 +228,138 @@ impl Desk {
             .await
             .map_err(|e| Error::Database(format!("后台任务失败：{e}，请重试")))?
     }
+
+    /// The saved 数据库连接 choice as the window may see it (no password).
+    pub async fn connection(&self) -> Result<connection::ConnectionView, Error> {
+        let dir = self.data_dir()?;
+        blocking(move || Ok(Connection::load(&dir)?.view(&dir))).await
+    }
+
+    /// Try `candidate` (an empty password meaning the stored one) without changing
+    /// anything the desk uses; the Chinese success line or the store's reason.
+    pub async fn test_connection(&self, candidate: Connection) -> Result<String, Error> {
+        let dir = self.data_dir()?;
+        blocking(move || {
+            let candidate = with_stored_password(candidate, &dir);
+            connection::test(&candidate, &dir)
+        })
+        .await
+    }
+
+    /// Open `candidate`'s database; only when that worked, save it as the choice and
+    /// switch the desk over to it. A refusal changes neither the file nor the desk.
+    pub async fn save_connection(&self, candidate: Connection) -> Result<String, Error> {
+        let dir = self.data_dir()?;
+        let opened = self.opened.clone();
+        let switching = self.switching.clone();
+        let locking = self.locking;
+        blocking(move || {
+            let _one = switching.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(env) = connection::env_override() {
+                return Err(Error::invalid(format!(
+                    "数据库由环境变量 BAOXIU_DB 指定（{env}），在这里保存不会生效；请先取消该环境变量再设置数据库连接"
+                )));
+            }
+            // Switching the office's database is an administrator's setting. A desk
+            // that could not open its database has nobody signed in: the form on that
+            // screen is how the PC is put right, so it stays open to whoever is there.
+            let current = read(&opened).store.as_ref().ok().cloned();
+            if let Some(current) = current {
+                if !with_store(&current, |s| s.may(Permission::Settings))? {
+                    return Err(Error::Forbidden(
+                        "只有管理员可以修改数据库连接，请用管理员账号登录后再保存".into(),
+                    ));
+                }
+            }
+            let candidate = with_stored_password(candidate, &dir);
+            let store = candidate.open(&dir)?;
+            let line = connection::summary(&store)?;
+            let mut now = opened.write().unwrap_or_else(PoisonError::into_inner);
+            // The new database's instance lock: kept when it is the same lock (the same
+            // file, or the shared database again), else taken before anything is saved.
+            let target = candidate.location(&dir);
+            let instance = if !locking {
+                None
+            } else if now
+                .instance
+                .as_ref()
+                .is_some_and(|i| lock_path(&target).is_ok_and(|p| p == i.path))
+            {
+                now.instance.take()
+            } else {
+                Some(Instance::take(&target).map_err(Error::Database)?)
+            };
+            if let Err(e) = candidate.save(&dir) {
+                // Keep holding what the desk still uses.
+                if now.instance.is_none() {
+                    now.instance = instance;
+                }
+                return Err(e);
+            }
+            *now = Opened {
+                location: store.location().to_string(),
+                url: candidate.url(),
+                store: Ok(Arc::new(Mutex::new(store))),
+                instance,
+            };
+            Ok(line)
+        })
+        .await
+    }
 }
 
-/// An exclusive lock on `<db>.desk-lock` (for a PostgreSQL URL: one per data
-/// directory) — refused while another 报修台 window on this PC has the database open.
-/// The OS drops it when the process ends, however it ends.
-pub fn instance_lock(db: &std::path::Path) -> Result<std::fs::File, String> {
-    let lock = match db.to_str().filter(|s| baoxiu::store::postgres::is_url(s)) {
-        Some(_) => baoxiu::store::default_dir()
-            .ok_or_else(|| "找不到系统的应用数据目录".to_string())?
-            .join("shared-database.desk-lock"),
-        None => {
-            let mut name = db.as_os_str().to_owned();
-            name.push(".desk-lock");
-            std::path::PathBuf::from(name)
-        }
-    };
+fn read(opened: &RwLock<Opened>) -> std::sync::RwLockReadGuard<'_, Opened> {
+    opened.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The candidate with the saved password where the form left it empty. A saved file
+/// that cannot be read has no password to keep.
+fn with_stored_password(candidate: Connection, dir: &Path) -> Connection {
+    let saved = Connection::load(dir).unwrap_or(Connection::Local);
+    candidate.keeping_password(&saved)
+}
+
+/// Run `f` in the blocking pool (connecting to a server can take seconds), a panic
+/// becoming [`INTERNAL_ERROR`].
+async fn blocking<T, F>(f: F) -> Result<T, Error>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, Error> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(move || {
+        catch_unwind(AssertUnwindSafe(f))
+            .unwrap_or_else(|_| Err(Error::Database(INTERNAL_ERROR.into())))
+    })
+    .await
+    .map_err(|e| Error::Database(format!("后台任务失败：{e}，请重试")))?
+}
+
+/// The lock file for database `db`: `<db>.desk-lock`, or for a PostgreSQL URL one per
+/// data directory (`shared-database.desk-lock`).
+fn lock_path(db: &Path) -> Result<PathBuf, String> {
+    Ok(
+        match db.to_str().filter(|s| baoxiu::store::postgres::is_url(s)) {
+            Some(_) => baoxiu::store::default_dir()
+                .ok_or_else(|| "找不到系统的应用数据目录".to_string())?
+                .join("shared-database.desk-lock"),
+            None => {
+                let mut name = db.as_os_str().to_owned();
+                name.push(".desk-lock");
+                PathBuf::from(name)
+            }
+        },
+    )
+}
+
+/// An exclusive lock on `<db>.desk-lock` (see [`lock_path`]) — refused while another
+/// 报修台 window on this PC has the database open. The OS drops it when the process
+/// ends, however it ends.
+#[cfg(test)]
+fn instance_lock(db: &Path) -> Result<std::fs::File, String> {
+    lock_file(&lock_path(db)?)
+}
+
+fn lock_file(lock: &Path) -> Result<std::fs::File, String> {
     if let Some(dir) = lock.parent().filter(|d| !d.as_os_str().is_empty()) {
         let _ = std::fs::create_dir_all(dir);
     }
@@ -131,7 +367,7 @@ pub fn instance_lock(db: &std::path::Path) -> Result<std::fs::File, String> {
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&lock)
+        .open(lock)
         .map_err(|e| format!("无法创建运行标记文件“{}”：{e}", lock.display()))?;
     match file.try_lock() {
         Ok(()) => Ok(file),

@@ -59,7 +59,7 @@ pub fn backoff(failures: u32) -> Duration {
 /// Start the thread for the app's [`Desk`] (one line in `main.rs`'s setup).
 pub fn follow(app: AppHandle) {
     std::thread::spawn(move || {
-        let source = || app.try_state::<Desk>().and_then(|d| shared_url(d.inner()));
+        let source = || app.try_state::<Desk>().and_then(|d| d.shared_url());
         run(
             source,
             |url: &str| Listener::connect(url),
@@ -77,15 +77,6 @@ pub fn follow(app: AppHandle) {
             || true,
         );
     });
-}
-
-/// The real address of the open database when it is the shared PostgreSQL one (the
-/// same test `Store::open` uses to choose the engine); `None` for a SQLite file or when
-/// no database could be opened.
-pub fn shared_url(desk: &Desk) -> Option<String> {
-    desk.shared()?;
-    let url = desk.db_path();
-    baoxiu::store::postgres::is_url(url).then(|| url.to_string())
 }
 
 /// The thread's loop, apart from Tauri so it can be tested: `source` says which shared
@@ -160,6 +151,7 @@ mod tests {
     use std::collections::VecDeque;
 
     use baoxiu::ticket::Status;
+    use baoxiu::Store;
 
     use super::*;
 
@@ -304,10 +296,133 @@ mod tests {
         assert_eq!(urls, vec![URL.to_string(), other.to_string()]);
     }
 
+    /// On a real server (BAOXIU_TEST_PG): the listener, fed by the desk as in the app,
+    /// hears the database 数据库连接 switched to, and nothing of the desk stays
+    /// connected to the one it left.
+    #[test]
+    fn after_a_switch_the_new_database_is_heard_and_the_old_one_let_go() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::mpsc;
+        use std::time::Instant;
+
+        let Some(server) = std::env::var("BAOXIU_TEST_PG")
+            .ok()
+            .filter(|s| !s.is_empty())
+        else {
+            eprintln!("BAOXIU_TEST_PG is not set: following a switch on a real server did not run");
+            return;
+        };
+        let admin: postgres::Config = format!("{server}/postgres").parse().unwrap();
+        let port = admin.get_ports().first().copied().unwrap_or(5432);
+        let mut client = admin.connect(postgres::NoTls).unwrap();
+        let names: Vec<String> = ["a", "b"]
+            .iter()
+            .map(|x| format!("live_switch_{x}_{}", std::process::id()))
+            .collect();
+        for n in &names {
+            client
+                .batch_execute(&format!("CREATE DATABASE {n} TEMPLATE template0"))
+                .unwrap();
+        }
+        let candidate = |name: &str| baoxiu::connection::Connection::Shared {
+            host: "127.0.0.1".into(),
+            port,
+            database: name.into(),
+            user: "postgres".into(),
+            password: String::new(),
+        };
+        let connected = |client: &mut postgres::Client, name: &str| -> i64 {
+            client
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = $1",
+                    &[&name],
+                )
+                .unwrap()
+                .get(0)
+        };
+        let register = |name: &str| -> String {
+            let mut s = Store::open(format!("{server}/{name}")).unwrap();
+            let draft: baoxiu::input::TicketDraft = serde_json::from_value(serde_json::json!({
+                "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑",
+                "building": "3", "unit": "2", "room": "501", "category": "水路",
+                "description": "厨房水管漏水"
+            }))
+            .unwrap();
+            s.create_ticket(&draft, "张师傅").unwrap().number
+        };
+
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::open_in(dir.path());
+        tauri::async_runtime::block_on(desk.save_connection(candidate(&names[0]))).unwrap();
+        let (tx, rx) = mpsc::channel();
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                run(
+                    || desk.shared_url(),
+                    |url: &str| Listener::connect(url),
+                    |out| {
+                        let _ = tx.send(out);
+                    },
+                    std::thread::sleep,
+                    || !stop.load(Ordering::SeqCst),
+                )
+            });
+            // Stop the listener however this ends, a failed assertion included (the
+            // scope would otherwise wait for it for ever).
+            struct Stop<'a>(&'a AtomicBool);
+            impl Drop for Stop<'_> {
+                fn drop(&mut self) {
+                    self.0.store(true, Ordering::SeqCst);
+                }
+            }
+            let _stop = Stop(&stop);
+            let heard = |number: &str| {
+                let until = Instant::now() + Duration::from_secs(5);
+                while let Some(left) = until.checked_duration_since(Instant::now()) {
+                    match rx.recv_timeout(left) {
+                        Ok(Out::Changed(c)) if c.number == number => return true,
+                        Ok(_) => {}
+                        Err(_) => return false,
+                    }
+                }
+                false
+            };
+            // Listening on the first database: a ticket there is heard.
+            let until = Instant::now() + Duration::from_secs(5);
+            while connected(&mut client, &names[0]) < 2 && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            assert!(heard(&register(&names[0])), "first database not heard");
+
+            tauri::async_runtime::block_on(desk.save_connection(candidate(&names[1]))).unwrap();
+            // The listener follows within a tick; the old database has nobody of ours.
+            let until = Instant::now() + Duration::from_secs(5);
+            while (connected(&mut client, &names[0]) > 0 || connected(&mut client, &names[1]) < 2)
+                && Instant::now() < until
+            {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            assert_eq!(
+                connected(&mut client, &names[0]),
+                0,
+                "the old database is still held"
+            );
+            assert!(heard(&register(&names[1])), "the new database is not heard");
+            // Nothing from the old database reaches the window any more.
+            let old = register(&names[0]);
+            assert!(!heard(&old), "the old database is still heard");
+        });
+        drop(desk);
+        for n in &names {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)"));
+        }
+    }
+
     #[test]
     fn the_shared_url_is_only_for_an_open_postgres_desk() {
         let dir = tempfile::tempdir().unwrap();
         let desk = Desk::open(&dir.path().join("baoxiu.db"));
-        assert_eq!(shared_url(&desk), None);
+        assert_eq!(desk.shared_url(), None);
     }
 }

@@ -8,6 +8,7 @@ mod account_commands;
 mod backup_commands;
 mod bindings;
 mod commands;
+mod connection_commands;
 mod desk;
 mod live;
 mod overdue;
@@ -38,9 +39,7 @@ fn main() {
             let handle = app.handle().clone();
             live::follow(handle.clone());
             backup_commands::daily_at_start(handle.clone());
-            if let Some(store) = app.state::<desk::Desk>().shared() {
-                overdue::watch(handle, store);
-            }
+            overdue::watch(handle);
             Ok(())
         })
         .invoke_handler(commands::handler())

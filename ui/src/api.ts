@@ -6,6 +6,8 @@ import type { Attachment } from './bindings/Attachment'
 import type { AttachmentKind } from './bindings/AttachmentKind'
 import type { CallerMatch } from './bindings/CallerMatch'
 import type { Category } from './bindings/Category'
+import type { Connection } from './bindings/Connection'
+import type { ConnectionView } from './bindings/ConnectionView'
 import type { Counters } from './bindings/Counters'
 import type { ErrorBody } from './bindings/ErrorBody'
 import type { Escalation } from './bindings/Escalation'
@@ -104,4 +106,9 @@ export const api = {
   importPick: () => invoke<PickedFile | null>('import_pick'),
   importPreview: (token: number) => invoke<ImportPreview>('import_preview', { token }),
   importCommit: (token: number) => invoke<ImportReport>('import_commit', { token }),
+  // 数据库连接 (src-tauri/src/connection_commands.rs). The saved password never comes
+  // back; an empty `password` in a candidate means "keep the stored one".
+  connectionGet: () => invoke<ConnectionView>('connection_get'),
+  connectionTest: (candidate: Connection) => invoke<string>('connection_test', { candidate }),
+  connectionSave: (candidate: Connection) => invoke<string>('connection_save', { candidate }),
 }
