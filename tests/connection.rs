@@ -208,3 +208,30 @@ fn server_port(server: &str) -> u16 {
         .copied()
         .unwrap_or(5432)
 }
+
+/// A server that takes the connection and then says nothing (another program on the
+/// port, a stuck server): the desk gives up after the connect timeout plus 5 s for
+/// signing in, with the address and the reason — it used to wait for ever, a blank
+/// window at start.
+#[test]
+fn a_server_that_accepts_and_never_answers_is_given_up_on() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s); // accepted, never answered
+        }
+    });
+    let started = Instant::now();
+    let msg = refusal(&at_port(port, "baoxiu", "baoxiu", "s3cret-pw"));
+    assert_eq!(
+        msg,
+        format!(
+            "无法连接共享数据库“postgres://baoxiu:***@127.0.0.1:{port}/baoxiu”：服务器 10 秒内没有应答：\
+             这个端口上可能不是 PostgreSQL，或服务器卡住了；请检查端口并请管理员查看服务器"
+        )
+    );
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(30), "not for ever: {waited:?}");
+}

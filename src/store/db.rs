@@ -184,6 +184,11 @@ pub enum DbError {
     },
     /// A PostgreSQL-only call on a SQLite database (a bug in the store, not user input).
     NotPostgres,
+    /// The server took the connection but did not finish signing in within this many
+    /// seconds (something else listens on the port, or the server is stuck).
+    Unanswered {
+        seconds: u64,
+    },
 }
 
 impl fmt::Display for DbError {
@@ -198,6 +203,7 @@ impl fmt::Display for DbError {
                 write!(f, "第 {index} 列的值类型不符（{found}）")
             }
             DbError::NotPostgres => write!(f, "这项操作只适用于共享数据库（PostgreSQL）"),
+            DbError::Unanswered { seconds } => write!(f, "服务器 {seconds} 秒内没有应答"),
         }
     }
 }
@@ -207,7 +213,7 @@ impl std::error::Error for DbError {
         match self {
             DbError::Sqlite(e) => Some(e),
             DbError::Postgres(e) => Some(e),
-            DbError::Column { .. } | DbError::NotPostgres => None,
+            DbError::Column { .. } | DbError::NotPostgres | DbError::Unanswered { .. } => None,
         }
     }
 }

@@ -124,6 +124,6 @@ impl Listener {
 fn lost(shown: &str, e: &postgres::Error) -> Error {
     Error::Database(format!(
         "与共享数据库“{shown}”的实时连接断开了（{}），连接恢复前，其他电脑的改动要点「刷新」才能看到",
-        super::postgres::reason(e)
+        super::postgres::pg_reason(e)
     ))
 }

@@ -46,7 +46,7 @@ pub fn connect(url: &str) -> Result<Db> {
         Ok(client)
     }))
     .map_err(|e| match e {
-        DbError::Postgres(e) => {
+        DbError::Postgres(_) | DbError::Unanswered { .. } => {
             Error::Database(format!("无法连接共享数据库“{shown}”：{}", reason(&e)))
         }
         other => Error::Sql {
@@ -64,9 +64,28 @@ pub(crate) struct Target {
 }
 
 impl Target {
-    /// One new session on the server.
-    pub(crate) fn open(&self) -> std::result::Result<postgres::Client, postgres::Error> {
-        self.config.connect(self.tls.clone())
+    /// One new session on the server, given up after the connect timeout plus 5 s for
+    /// signing in: `connect_timeout` covers only the TCP connect, and a server that
+    /// takes the connection but never answers (another program on the port, a stuck
+    /// server) would otherwise keep the desk waiting for ever. The abandoned attempt's
+    /// thread ends when the operating system gives up on the socket.
+    pub(crate) fn open(&self) -> std::result::Result<postgres::Client, DbError> {
+        let (config, tls) = (self.config.clone(), self.tls.clone());
+        let limit = config
+            .get_connect_timeout()
+            .copied()
+            .unwrap_or(Duration::from_secs(5))
+            + Duration::from_secs(5);
+        let (done, answer) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(config.connect(tls));
+        });
+        match answer.recv_timeout(limit) {
+            Ok(r) => r.map_err(DbError::Postgres),
+            Err(_) => Err(DbError::Unanswered {
+                seconds: limit.as_secs(),
+            }),
+        }
     }
 }
 
@@ -183,7 +202,18 @@ pub(crate) fn client(target: &Target, url: &str) -> Result<postgres::Client> {
 }
 
 /// Why a connection failed, in the words an office can act on.
-pub(crate) fn reason(e: &postgres::Error) -> String {
+pub(crate) fn reason(e: &DbError) -> String {
+    match e {
+        DbError::Postgres(e) => pg_reason(e),
+        DbError::Unanswered { seconds } => format!(
+            "服务器 {seconds} 秒内没有应答：这个端口上可能不是 PostgreSQL，或服务器卡住了；请检查端口并请管理员查看服务器"
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// [`reason`] for the driver's own errors.
+pub(crate) fn pg_reason(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         return match db.code().code() {
             "28P01" | "28000" => "用户名或密码不对，请检查后重试".into(),
