@@ -12,11 +12,12 @@ use crate::ticket::{Channel, Kind, Satisfaction, Scope, Status, Urgency};
 /// Each ticket's status at month end (`?1`), for tickets received before it: replayed
 /// from the history for tickets whose status changed after `?1`, the current status for
 /// the rest (nothing has changed since; of those only open and 待回访 ones are listed).
+/// `status_changed_at` is the time of the ticket's last status change, so "changed
+/// after `?1`" is one range of `tickets_by_status_changed_received`, not every event
+/// written since the month (an old month would replay most of the database).
 const AT_END_CTE: &str = "
 late(id) AS (
-    SELECT DISTINCT ticket_id FROM ticket_events
-     WHERE action IN ('assign', 'start', 'hold', 'resume', 'complete', 'visit', 'cancel', 'rework')
-       AND at >= ?1
+    SELECT id FROM tickets WHERE status_changed_at >= ?1 AND received_at < ?1
 ),
 at_end(id, st) AS (
     SELECT * FROM (
@@ -130,11 +131,43 @@ SELECT t.id, t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
  WHERE t.id = pop.id
  ORDER BY t.received_at, t.id";
 
-/// The materials of the `pop` tickets, in the order they were entered.
+/// The materials of the `pop` tickets, in the order they were entered; `CROSS JOIN`
+/// keeps SQLite from scanning every material in the database and probing `pop`.
 const MATERIALS_SQL: &str = "
 SELECT m.ticket_id, m.name, m.spec, m.quantity
-  FROM pop JOIN ticket_materials m ON m.ticket_id = pop.id
+  FROM pop CROSS JOIN ticket_materials m
+ WHERE m.ticket_id = pop.id
  ORDER BY m.ticket_id, m.position";
+
+/// Not-cancelled tickets received in `[?1, ?2)` grouped by place and category, groups of
+/// two or more.
+const HOT_SPOTS_SQL: &str =
+    "SELECT s.name, u.building, u.unit, u.room, g.location, g.scope, c.name, g.n,
+        g.last_at, g.numbers
+   FROM (
+     SELECT min(t.site_id) AS site_id, min(t.unit_id) AS unit_id,
+         min(t.location) AS location, min(t.scope) AS scope,
+         t.category_id, count(*) AS n, max(t.received_at) AS last_at,
+         string_agg(t.number, ',' ORDER BY t.received_at, t.id) AS numbers
+       FROM tickets t
+      WHERE t.received_at >= ?1 AND t.received_at < ?2
+        AND t.status <> 'cancelled'
+      GROUP BY CASE WHEN t.unit_id IS NOT NULL THEN 'u' || t.unit_id
+                    ELSE 'l' || coalesce(t.site_id, 0) || ':'
+                         || coalesce(t.location, '') END,
+               t.category_id
+     HAVING count(*) >= 2) g
+   JOIN categories c ON c.id = g.category_id
+   LEFT JOIN sites s ON s.id = g.site_id
+   LEFT JOIN units u ON u.id = g.unit_id
+  ORDER BY g.n DESC, g.last_at DESC";
+
+/// The daily volume: when each ticket received in `[?1, ?2)` was received, and when each
+/// ticket completed in it was last completed in it.
+const DAILY_RECEIVED_SQL: &str =
+    "SELECT received_at FROM tickets WHERE received_at >= ?1 AND received_at < ?2";
+const DAILY_COMPLETED_SQL: &str = "SELECT max(at) FROM ticket_events
+  WHERE action = 'complete' AND at >= ?1 AND at < ?2 GROUP BY ticket_id";
 
 /// One ticket as the month's SQL sees it. Times are epoch seconds.
 pub(crate) struct FactsRow {
@@ -319,31 +352,7 @@ impl Store {
     /// public location) and category, groups of two or more, most tickets first.
     pub(crate) fn report_hot_spots(&self, from: i64, end: i64) -> Result<Vec<HotSpotRow>> {
         const Q: &str = "hot spots";
-        let rows = self
-            .db
-            .query(
-                "SELECT s.name, u.building, u.unit, u.room, g.location, g.scope, c.name, g.n,
-                        g.last_at, g.numbers
-                   FROM (
-                     SELECT min(t.site_id) AS site_id, min(t.unit_id) AS unit_id,
-                         min(t.location) AS location, min(t.scope) AS scope,
-                         t.category_id, count(*) AS n, max(t.received_at) AS last_at,
-                         string_agg(t.number, ',' ORDER BY t.received_at, t.id) AS numbers
-                       FROM tickets t
-                      WHERE t.received_at >= ?1 AND t.received_at < ?2
-                        AND t.status <> 'cancelled'
-                      GROUP BY CASE WHEN t.unit_id IS NOT NULL THEN 'u' || t.unit_id
-                                    ELSE 'l' || coalesce(t.site_id, 0) || ':'
-                                         || coalesce(t.location, '') END,
-                               t.category_id
-                     HAVING count(*) >= 2) g
-                   JOIN categories c ON c.id = g.category_id
-                   LEFT JOIN sites s ON s.id = g.site_id
-                   LEFT JOIN units u ON u.id = g.unit_id
-                  ORDER BY g.n DESC, g.last_at DESC",
-                &[&from, &end],
-            )
-            .sql(Q)?;
+        let rows = self.db.query(HOT_SPOTS_SQL, &[&from, &end]).sql(Q)?;
         rows.iter()
             .map(|r| {
                 Ok(HotSpotRow {
@@ -375,12 +384,8 @@ impl Store {
                 .sql("daily volume")?;
             Ok(out)
         };
-        let received =
-            column("SELECT received_at FROM tickets WHERE received_at >= ?1 AND received_at < ?2")?;
-        let completed = column(
-            "SELECT max(at) FROM ticket_events WHERE action = 'complete' AND at >= ?1 AND at < ?2
-              GROUP BY ticket_id",
-        )?;
+        let received = column(DAILY_RECEIVED_SQL)?;
+        let completed = column(DAILY_COMPLETED_SQL)?;
         Ok((received, completed))
     }
 }
@@ -513,6 +518,79 @@ pub(crate) fn format_g(x: f64) -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// The month report's heavy queries read the month's rows through indexes: no plan
+    /// step scans `tickets` or `ticket_events` whole (issue 12: an old month used to
+    /// replay every event written since it).
+    #[test]
+    fn month_queries_use_indexes_not_full_scans() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("office.db")).unwrap();
+        let open = format!(
+            "WITH {AT_END_CTE} SELECT count(*) FROM at_end WHERE st IN ('received', 'on_hold')"
+        );
+        let facts = format!("WITH {AT_END_CTE},{POP_CTE},{FACTS_SQL}");
+        let materials = format!("WITH {AT_END_CTE},{POP_CTE}{MATERIALS_SQL}");
+        let queries: [(&str, &str, &[&dyn super::super::db::Param]); 5] = [
+            ("open at month end", &open, &[&1i64]),
+            ("month facts", &facts, &[&1i64, &0i64, &1i64]),
+            ("month materials", &materials, &[&1i64, &0i64, &1i64]),
+            ("hot spots", HOT_SPOTS_SQL, &[&0i64, &1i64]),
+            ("daily received", DAILY_RECEIVED_SQL, &[&0i64, &1i64]),
+        ];
+        let mut all = queries.to_vec();
+        all.push(("daily completed", DAILY_COMPLETED_SQL, &[&0i64, &1i64]));
+        for (name, sql, params) in all {
+            let plan: Vec<String> = store
+                .db
+                .query(&format!("EXPLAIN QUERY PLAN {sql}"), params)
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String>(3).unwrap())
+                .collect();
+            let text = plan.join("\n");
+            // Every SCAN is of a small table or of a CTE already narrowed to the month.
+            for step in plan.iter().filter(|s| s.starts_with("SCAN ")) {
+                let what = step["SCAN ".len()..].split(' ').next().unwrap();
+                assert!(
+                    [
+                        "pop",
+                        "l",
+                        "a",
+                        "at_end",
+                        "replayed",
+                        "sla_rules",
+                        "late",
+                        "ev",
+                        "hr",
+                        "holds",
+                        "h",
+                        "g",
+                    ]
+                    .contains(&what)
+                        || what.starts_with("(subquery"),
+                    "{name}: full scan `{step}` in\n{text}"
+                );
+            }
+            assert!(
+                plan.iter().any(|s| s.contains(" USING ")),
+                "{name}: no index used in\n{text}"
+            );
+        }
+        // The month end replay finds the changed tickets by the new index.
+        assert!(
+            store
+                .db
+                .query(&format!("EXPLAIN QUERY PLAN {open}"), &[&1i64])
+                .unwrap()
+                .iter()
+                .any(|r| r
+                    .get::<String>(3)
+                    .unwrap()
+                    .contains("tickets_by_status_changed_received")),
+            "the month-end replay does not use tickets_by_status_changed_received"
+        );
+    }
 
     #[test]
     fn quantities_print_as_sqlite_printf_g_did() {
