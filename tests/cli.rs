@@ -349,7 +349,10 @@ fn backup_and_restore_round_trip() {
     assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "cancelled");
     let restored = c.ok(&["restore", copy.to_str().unwrap()], "");
     assert_eq!(restored["counters"]["received"], 1);
-    assert_eq!(restored["restore"]["backup_version"], 2);
+    assert_eq!(
+        restored["restore"]["backup_version"],
+        baoxiu::store::MIGRATIONS.len()
+    );
     let safety = restored["restore"]["safety_backup"].as_str().unwrap();
     assert!(std::path::Path::new(safety).is_file(), "{safety}");
     assert_eq!(c.ok(&["ticket", "show", &n], "")["status"], "received");
