@@ -26,8 +26,7 @@ at_end(id, st) AS (
               WHERE ev.ticket_id = l.id AND ev.at < ?1 AND ev.to_status IS NOT NULL
                 AND (ev.action = 'created' OR ev.from_status IS DISTINCT FROM ev.to_status)
               ORDER BY ev.at DESC, ev.id DESC LIMIT 1) AS st
-          FROM late l JOIN tickets t ON t.id = l.id
-         WHERE t.received_at < ?1) AS replayed
+          FROM late l) AS replayed
     UNION ALL
     SELECT id, status FROM tickets
      WHERE status IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed')
