@@ -39,12 +39,9 @@ pub fn month_detail(store: &Store, month: &str) -> Result<MonthDetail> {
     })
 }
 
-/// `2026-11` (also accepts `2026-1`) → `2026-11` / `2026-01`, by the one strict month
-/// parser in `clock`.
+/// `2026-11` (also accepts `2026-1`) → `2026-11` / `2026-01`.
 fn normalize_month(month: &str) -> Result<String> {
-    Ok(crate::clock::parse_month(month)?
-        .format("%Y-%m")
-        .to_string())
+    Ok(crate::clock::Month::parse(month)?.to_string())
 }
 
 /// Tickets open (or 待回访) at month end.

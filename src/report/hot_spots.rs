@@ -4,8 +4,8 @@ use chrono::Duration;
 
 use super::model::HotSpot;
 use super::present::home;
-use crate::clock::OfficeZone;
-use crate::error::{Error, Result};
+use crate::clock::{Month, OfficeZone};
+use crate::error::Result;
 use crate::Store;
 
 /// Days the hot-spot window looks back from month end.
@@ -17,10 +17,8 @@ pub(super) fn hot_spots(
     month: &str,
     end: i64,
 ) -> Result<Vec<HotSpot>> {
-    let first = crate::clock::parse_month(month)?;
     // The 90 local days ending with the month's last day.
-    let next = crate::clock::next_month(first)
-        .ok_or_else(|| Error::invalid(format!("月份“{month}”超出范围，请检查")))?;
+    let next = Month::parse(month)?.next()?.first_day();
     let from = zone.day_start(next - Duration::days(HOT_SPOT_DAYS))?;
     Ok(store
         .report_hot_spots(from, end)?
