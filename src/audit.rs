@@ -97,8 +97,12 @@ pub fn csv(entries: &[AuditEntry]) -> Vec<u8> {
             e.subject.clone(),
             e.detail.clone(),
         ];
-        let line: Vec<String> = cells.iter().map(|c| crate::export::csv::field(c)).collect();
-        out.push_str(&line.join(","));
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            crate::export::csv::push_field(&mut out, c);
+        }
         out.push_str("\r\n");
     }
     out.into_bytes()

@@ -94,9 +94,11 @@ impl OfficeZone {
 
     /// `[start, end)` of a local month `YYYY-MM`, as UTC epoch seconds.
     pub fn month_range(&self, month: &str) -> Result<(i64, i64)> {
-        let first = parse_month(month)?;
-        let next = next_month(first).ok_or_else(|| month_error(month))?;
-        Ok((self.day_start(first)?, self.day_start(next)?))
+        let month = Month::parse(month)?;
+        Ok((
+            self.day_start(month.first_day())?,
+            self.day_start(month.next()?.first_day())?,
+        ))
     }
 
     /// `[start, end)` of local dates `from..=to`, as UTC epoch seconds.
@@ -125,6 +127,43 @@ impl OfficeZone {
 fn four_digit_year(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() > 4 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+}
+
+/// A calendar month (`2026-11`) as the office reports it: parsed once, by the one strict
+/// month reader ([`parse_month`]), so the report, the exports and the list filter agree on
+/// what `2026-1` or `2026-13` mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Month {
+    first: NaiveDate,
+}
+
+impl Month {
+    /// `2026-11` (also `2026-1`); anything else is refused with a message saying how to
+    /// write it.
+    pub fn parse(month: &str) -> Result<Month> {
+        Ok(Month {
+            first: parse_month(month)?,
+        })
+    }
+
+    /// The month's first day.
+    pub fn first_day(self) -> NaiveDate {
+        self.first
+    }
+
+    /// The month after this one.
+    pub fn next(self) -> Result<Month> {
+        next_month(self.first)
+            .map(|first| Month { first })
+            .ok_or_else(|| month_error(&self.to_string()))
+    }
+}
+
+/// `2026-11`.
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.first.year(), self.first.month())
+    }
 }
 
 fn month_error(month: &str) -> Error {

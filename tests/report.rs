@@ -728,6 +728,92 @@ mod exports {
         );
     }
 
+    /// Formula injection (issue 10): free text that starts like a formula (`=`, `+`, `-`,
+    /// `@`) is a text cell in the XLSX and is defused with a leading `'` in the CSV, in
+    /// every free-text column; numbers stay numbers.
+    #[test]
+    fn formula_like_text_is_exported_as_text() {
+        let mut db = crate::common::db_at("2026-11-20 12:00");
+        let store = &mut db.store;
+        crate::common::add_tech(store, "张师傅", &["水路"]);
+        let payloads = [
+            "=HYPERLINK(\"http://evil.example\",\"点我\")",
+            "@SUM(1+1)",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+        ];
+        let d = baoxiu::input::TicketDraft {
+            reporter: Some(payloads[1].into()),
+            description: Some(payloads[0].into()),
+            received_at: Some("2026-11-02 09:00".into()),
+            ..crate::common::draft("2026-11-02 09:00")
+        };
+        let number = store.create_ticket(&d, "前台小李").unwrap().number;
+        for (s, when) in [
+            (super::assign("张师傅"), "2026-11-02 09:10"),
+            (baoxiu::store::Step::Start, "2026-11-02 10:00"),
+            (
+                baoxiu::store::Step::Complete(baoxiu::input::CompletionDraft {
+                    cause: Some(payloads[2].into()),
+                    measures: Some(payloads[3].into()),
+                    labour_minutes: Some(45),
+                    ..Default::default()
+                }),
+                "2026-11-02 11:00",
+            ),
+        ] {
+            store
+                .apply_step(&number, s, Some(when), "前台小李")
+                .unwrap();
+        }
+
+        let bytes = export::xlsx(store, "2026-11", &ExportOptions::default()).unwrap();
+        let mut wb = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let rows = sheet(&mut wb, "明细");
+        let col = |h: &str| rows[0].iter().position(|c| text(c) == h).unwrap();
+        let row = rows
+            .iter()
+            .find(|r| text(&r[0]) == number)
+            .expect("the ticket's row");
+        for (header, payload) in [
+            ("故障描述", payloads[0]),
+            ("报修人", payloads[1]),
+            ("故障原因", payloads[2]),
+            ("处理措施", payloads[3]),
+        ] {
+            assert_eq!(
+                row[col(header)],
+                Data::String(payload.to_string()),
+                "{header} is not the text as written"
+            );
+        }
+        assert_eq!(row[col("工时(分钟)")], Data::Float(45.0));
+        let formulas = wb.worksheet_formula("明细").unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "a 明细 cell is a formula"
+        );
+
+        let csv =
+            String::from_utf8(export::csv(store, "2026-11", &ExportOptions::default()).unwrap())
+                .unwrap();
+        let line = csv.lines().find(|l| l.starts_with(&number)).unwrap();
+        assert!(
+            line.contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"点我\"\")\","),
+            "{line}"
+        );
+        for defused in ["'@SUM(1+1)", "'+cmd|' /C calc'!A0", "'-2+3"] {
+            assert!(
+                line.contains(&format!(",{defused},")),
+                "{defused} in {line}"
+            );
+        }
+        assert!(
+            line.contains(",45,"),
+            "labour minutes stay a number: {line}"
+        );
+    }
+
     #[test]
     fn csv_has_a_bom_and_the_ledger_rows() {
         let db = november();

@@ -82,6 +82,18 @@ fn every_released_database_opens_with_its_rows_and_report_unchanged() {
             let location = crate::common::fresh_location(dir.path());
             let mut shared = crate::common::open_at(&location, dir.path());
             store.copy_into(&shared).unwrap();
+            // The planner has statistics at once (without them the month report's
+            // plans were nested loops over whole tables).
+            let url = location.to_str().unwrap();
+            let analysed: i64 = postgres::Client::connect(url, postgres::NoTls)
+                .unwrap()
+                .query_one(
+                    "SELECT count(*) FROM pg_stats WHERE tablename IN ('tickets', 'ticket_events')",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            assert!(analysed > 0, "no planner statistics after the copy");
             shared.set_now(Some(at("2026-12-03 12:00")));
             let moved =
                 serde_json::to_value(baoxiu::report::month(&shared, "2026-11").unwrap()).unwrap();

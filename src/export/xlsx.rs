@@ -205,6 +205,9 @@ pub(crate) fn render(office: &Office, d: &MonthDetail, options: &ExportOptions) 
     let (start, end) = zone.month_range(&d.report.month)?;
     let fx = Formats::new();
     let mut wb = Workbook::new();
+    // Deflate level 3: most of the saving time is compressing the 明细 XML; the file is
+    // about 6% larger than at the default level 6, in about 70% of the time.
+    wb.set_zip_compression_level(3);
     let props = rust_xlsxwriter::DocProperties::new()
         .set_title(super::title(office, d))
         .set_author("报修台 Baoxiu Desk");
@@ -557,7 +560,9 @@ fn ledger(
     tickets: &[crate::report::MonthTicket],
     options: &ExportOptions,
 ) -> Result<()> {
-    let ws = wb.add_worksheet();
+    // Rows are written strictly in order (header, tickets, totals), which is what lets
+    // the sheet stream to disk instead of holding a month's cells in memory.
+    let ws = wb.add_worksheet_with_constant_memory().map_err(xe)?;
     ws.set_name(name).map_err(xe)?;
     let widths: Vec<f64> = LEDGER.iter().map(|c| c.width).collect();
     let mut s = Sheet::new(ws, &widths);

@@ -13,11 +13,12 @@ use crate::ticket::{Channel, Kind, Satisfaction, Scope, Status, Urgency};
 /// Each ticket's status at month end (`?1`), for tickets received before it: replayed
 /// from the history for tickets whose status changed after `?1`, the current status for
 /// the rest (nothing has changed since; of those only open and 待回访 ones are listed).
+/// `status_changed_at` is the time of the ticket's last status change, so "changed
+/// after `?1`" is one range of `tickets_by_status_changed_received`, not every event
+/// written since the month (an old month would replay most of the database).
 const AT_END_CTE: &str = "
 late(id) AS (
-    SELECT DISTINCT ticket_id FROM ticket_events
-     WHERE action IN ('assign', 'start', 'hold', 'resume', 'complete', 'visit', 'cancel', 'rework')
-       AND at >= ?1
+    SELECT id FROM tickets WHERE status_changed_at >= ?1 AND received_at < ?1
 ),
 at_end(id, st) AS (
     SELECT * FROM (
@@ -26,8 +27,7 @@ at_end(id, st) AS (
               WHERE ev.ticket_id = l.id AND ev.at < ?1 AND ev.to_status IS NOT NULL
                 AND (ev.action = 'created' OR ev.from_status IS DISTINCT FROM ev.to_status)
               ORDER BY ev.at DESC, ev.id DESC LIMIT 1) AS st
-          FROM late l JOIN tickets t ON t.id = l.id
-         WHERE t.received_at < ?1) AS replayed
+          FROM late l) AS replayed
     UNION ALL
     SELECT id, status FROM tickets
      WHERE status IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed')
@@ -48,42 +48,10 @@ pop(id) AS (
      WHERE a.st IN ('received', 'assigned', 'in_progress') AND t.completion_due < ?3
 )";
 
-/// Each `pop` ticket's ledger columns and the month's facts. `pop CROSS JOIN x … WHERE
-/// x.ticket_id = pop.id` makes SQLite walk the month's tickets and look up their events,
-/// instead of scanning every event in the database (PostgreSQL plans it as a join).
-const FACTS_SQL: &str = "
-ev AS (
-    SELECT e.ticket_id AS tid,
-        min(CASE WHEN e.action = 'complete' THEN e.id END) AS c_first_id,
-        min(CASE WHEN e.action = 'complete' THEN e.at END) AS c_first_at,
-        min(CASE WHEN e.action = 'complete' AND e.at >= ?2 AND e.at < ?1 THEN e.id END) AS m_c_first_id,
-        max(CASE WHEN e.action = 'complete' AND e.at >= ?2 AND e.at < ?1 THEN e.id END) AS m_c_last_id,
-        max(CASE WHEN e.action = 'complete' AND e.at >= ?2 AND e.at < ?1 THEN e.at END) AS m_c_last_at,
-        CAST(sum(CASE WHEN e.action = 'visit' AND e.at >= ?2 AND e.at < ?1
-                      THEN 1 ELSE 0 END) AS BIGINT) AS m_visits,
-        CAST(sum(CASE WHEN e.action = 'visit' AND e.at >= ?2 AND e.at < ?1 AND
-                     CASE WHEN t.visited_at = e.at AND t.satisfaction IS NOT NULL
-                          THEN t.satisfaction IN ('very_satisfied', 'satisfied')
-                          ELSE (e.note LIKE '非常满意%' OR e.note LIKE '满意%') END
-                      THEN 1 ELSE 0 END) AS BIGINT) AS m_satisfied,
-        max(CASE WHEN e.action = 'cancel' AND e.at >= ?2 AND e.at < ?1
-                 THEN 1 ELSE 0 END) AS m_cancelled,
-        max(CASE WHEN e.action = 'rework' THEN e.id END) AS rework_last_id,
-        max(CASE WHEN e.action = 'visit' THEN e.id END) AS visit_last_id
-      FROM pop CROSS JOIN ticket_events e
-      JOIN tickets t ON t.id = pop.id
-     WHERE e.ticket_id = pop.id
-     GROUP BY e.ticket_id
-),
-hr(tid, resume_id, mins) AS (
-    SELECT holds.tid, holds.id, (holds.at - holds.hold_at) / 60 FROM (
-        SELECT e.ticket_id AS tid, e.id, e.at, e.action,
-            lag(e.action) OVER w AS prev_action, lag(e.at) OVER w AS hold_at
-          FROM pop CROSS JOIN ticket_events e
-         WHERE e.ticket_id = pop.id AND e.action IN ('hold', 'resume')
-        WINDOW w AS (PARTITION BY e.ticket_id ORDER BY e.id)) AS holds
-     WHERE holds.action = 'resume' AND holds.prev_action = 'hold'
-)
+/// Each `pop` ticket's ledger columns, oldest first. `pop CROSS JOIN tickets … WHERE
+/// t.id = pop.id` makes SQLite walk the month's tickets by primary key (PostgreSQL plans
+/// it as a join). The month's facts are replayed from [`EVENTS_SQL`] in Rust.
+const TICKETS_SQL: &str = "
 SELECT t.id, t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
     s.name, u.building, u.unit, u.room, t.location, t.scope, c.name, c.sort_order, t.urgency,
     t.description, tech.name, t.received_at, t.dispatched_at, t.arrived_at, t.completed_at,
@@ -92,50 +60,77 @@ SELECT t.id, t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
     (SELECT CAST(coalesce(sum(m.amount_fen), 0) AS BIGINT)
        FROM ticket_materials m WHERE m.ticket_id = t.id),
     t.satisfaction, t.rework_count, t.cancel_reason,
-    -- 35: first completion and the hold minutes before it
-    ev.c_first_at,
-    (SELECT CAST(coalesce(sum(h.mins), 0) AS BIGINT) FROM hr h
-      WHERE h.tid = t.id AND h.resume_id < ev.c_first_id),
-    CASE WHEN ev.m_c_first_id IS NOT NULL THEN 1 ELSE 0 END,
-    ev.m_c_last_at,
-    CASE WHEN ev.m_c_last_id IS NULL THEN NULL
-         WHEN coalesce(ev.rework_last_id, 0) < ev.m_c_last_id THEN t.completion_due
-         ELSE
-            coalesce(
-                (SELECT r.at FROM ticket_events r WHERE r.ticket_id = t.id AND r.action = 'rework'
-                    AND r.id < ev.m_c_last_id ORDER BY r.id DESC LIMIT 1),
-                CASE WHEN t.urgency = 'scheduled' AND t.appointment_at IS NOT NULL
-                     THEN t.appointment_at ELSE t.received_at END)
-            + 60 * coalesce((SELECT completion_minutes FROM sla_rules
-                    WHERE urgency = t.urgency AND (category_id = t.category_id OR category_id IS NULL)
-                    ORDER BY category_id IS NULL LIMIT 1), 0)
-            + 60 * (SELECT CAST(coalesce(sum(h.mins), 0) AS BIGINT) FROM hr h WHERE h.tid = t.id
-                    AND h.resume_id < ev.m_c_last_id
-                    AND h.resume_id > coalesce((SELECT max(r.id) FROM ticket_events r
-                        WHERE r.ticket_id = t.id AND r.action = 'rework' AND r.id < ev.m_c_last_id), 0))
-    END,
-    CASE WHEN ev.visit_last_id > ev.m_c_last_id THEN 1 ELSE 0 END,
-    CASE WHEN ev.rework_last_id > ev.m_c_first_id THEN 1 ELSE 0 END,
-    coalesce(ev.m_visits, 0), coalesce(ev.m_satisfied, 0), coalesce(ev.m_cancelled, 0),
-    -- 45: status at month end
+    -- 35
     CASE WHEN t.received_at >= ?1 THEN NULL ELSE coalesce(ae.st, t.status) END,
-    t.owner_signed, t.payment_method
+    t.owner_signed, t.payment_method, t.category_id, t.appointment_at
   FROM pop
   CROSS JOIN tickets t
   JOIN categories c ON c.id = t.category_id
   LEFT JOIN sites s ON s.id = t.site_id
   LEFT JOIN units u ON u.id = t.unit_id
   LEFT JOIN technicians tech ON tech.id = t.assignee_id
-  LEFT JOIN ev ON ev.tid = t.id
   LEFT JOIN at_end ae ON ae.id = t.id
  WHERE t.id = pop.id
  ORDER BY t.received_at, t.id";
 
-/// The materials of the `pop` tickets, in the order they were entered.
+/// The `pop` tickets' milestone events in one pass, by ticket and in the order they were
+/// recorded: what the month's facts are replayed from. The last column says whether a
+/// 回访 was rated 非常满意 or 满意 (the ticket's stored rating for its latest visit, the
+/// note's wording for earlier ones).
+const EVENTS_SQL: &str = "
+SELECT e.ticket_id, e.id, e.at, e.action,
+    CASE WHEN e.action <> 'visit' THEN 0
+         WHEN CASE WHEN t.visited_at = e.at AND t.satisfaction IS NOT NULL
+                   THEN t.satisfaction IN ('very_satisfied', 'satisfied')
+                   ELSE (e.note LIKE '非常满意%' OR e.note LIKE '满意%') END
+         THEN 1 ELSE 0 END
+  FROM pop
+  CROSS JOIN ticket_events e
+  JOIN tickets t ON t.id = e.ticket_id
+ WHERE e.ticket_id = pop.id
+   AND e.action IN ('complete', 'visit', 'cancel', 'rework', 'hold', 'resume')
+ ORDER BY e.ticket_id, e.id";
+
+/// The SLA completion minutes by (urgency, category), the category-less rule as fallback.
+const SLA_SQL: &str = "SELECT urgency, category_id, completion_minutes FROM sla_rules";
+
+/// The materials of the `pop` tickets, in the order they were entered; `CROSS JOIN`
+/// keeps SQLite from scanning every material in the database and probing `pop`.
 const MATERIALS_SQL: &str = "
 SELECT m.ticket_id, m.name, m.spec, m.quantity
-  FROM pop JOIN ticket_materials m ON m.ticket_id = pop.id
+  FROM pop CROSS JOIN ticket_materials m
+ WHERE m.ticket_id = pop.id
  ORDER BY m.ticket_id, m.position";
+
+/// Not-cancelled tickets received in `[?1, ?2)` grouped by place and category, groups of
+/// two or more.
+const HOT_SPOTS_SQL: &str =
+    "SELECT s.name, u.building, u.unit, u.room, g.location, g.scope, c.name, g.n,
+        g.last_at, g.numbers
+   FROM (
+     SELECT min(t.site_id) AS site_id, min(t.unit_id) AS unit_id,
+         min(t.location) AS location, min(t.scope) AS scope,
+         t.category_id, count(*) AS n, max(t.received_at) AS last_at,
+         string_agg(t.number, ',' ORDER BY t.received_at, t.id) AS numbers
+       FROM tickets t
+      WHERE t.received_at >= ?1 AND t.received_at < ?2
+        AND t.status <> 'cancelled'
+      GROUP BY CASE WHEN t.unit_id IS NOT NULL THEN 'u' || t.unit_id
+                    ELSE 'l' || coalesce(t.site_id, 0) || ':'
+                         || coalesce(t.location, '') END,
+               t.category_id
+     HAVING count(*) >= 2) g
+   JOIN categories c ON c.id = g.category_id
+   LEFT JOIN sites s ON s.id = g.site_id
+   LEFT JOIN units u ON u.id = g.unit_id
+  ORDER BY g.n DESC, g.last_at DESC";
+
+/// The daily volume: when each ticket received in `[?1, ?2)` was received, and when each
+/// ticket completed in it was last completed in it.
+const DAILY_RECEIVED_SQL: &str =
+    "SELECT received_at FROM tickets WHERE received_at >= ?1 AND received_at < ?2";
+const DAILY_COMPLETED_SQL: &str = "SELECT max(at) FROM ticket_events
+  WHERE action = 'complete' AND at >= ?1 AND at < ?2 GROUP BY ticket_id";
 
 /// One ticket as the month's SQL sees it. Times are epoch seconds.
 pub(crate) struct FactsRow {
@@ -254,7 +249,8 @@ impl Store {
     }
 
     /// Every ticket the month `[start, end)` touches, oldest first, with its facts;
-    /// "deadline passed" is judged at `cut`.
+    /// "deadline passed" is judged at `cut`. Three reads of the month's rows through
+    /// indexes (tickets, their milestone events, their materials), then one pass.
     pub(crate) fn report_month_facts(
         &self,
         start: i64,
@@ -264,14 +260,41 @@ impl Store {
         self.operator(Permission::Reports, None)?;
         const Q: &str = "month facts";
         let mut materials = self.report_materials(start, end, cut)?;
+        let mut events: HashMap<i64, Vec<EventRow>> = HashMap::new();
+        self.db
+            .each(
+                &format!("WITH {AT_END_CTE},{POP_CTE}{EVENTS_SQL}"),
+                &[&end, &start, &cut],
+                |r| {
+                    events.entry(r.get(0)?).or_default().push(EventRow {
+                        id: r.get(1)?,
+                        at: r.get(2)?,
+                        action: r.get(3)?,
+                        satisfied: r.get(4)?,
+                    });
+                    Ok(())
+                },
+            )
+            .sql("month events")?;
+        let mut sla: HashMap<(String, Option<i64>), i64> = HashMap::new();
+        self.db
+            .each(SLA_SQL, &[], |r| {
+                sla.insert((r.get(0)?, r.get(1)?), r.get(2)?);
+                Ok(())
+            })
+            .sql("month SLA rules")?;
         let mut out = Vec::new();
         let mut failed = None;
         self.db
             .each(
-                &format!("WITH {AT_END_CTE},{POP_CTE},{FACTS_SQL}"),
+                &format!("WITH {AT_END_CTE},{POP_CTE} {TICKETS_SQL}"),
                 &[&end, &start, &cut],
                 |r| {
-                    match facts_row(&r, &mut materials) {
+                    let row = ticket_row(&r, &mut materials).and_then(|(id, t)| {
+                        let evs = events.remove(&id).unwrap_or_default();
+                        facts_row(t, &evs, &sla, start, end)
+                    });
+                    match row {
                         Ok(row) => out.push(row),
                         Err(e) => {
                             failed.get_or_insert(e);
@@ -321,31 +344,7 @@ impl Store {
     /// public location) and category, groups of two or more, most tickets first.
     pub(crate) fn report_hot_spots(&self, from: i64, end: i64) -> Result<Vec<HotSpotRow>> {
         const Q: &str = "hot spots";
-        let rows = self
-            .db
-            .query(
-                "SELECT s.name, u.building, u.unit, u.room, g.location, g.scope, c.name, g.n,
-                        g.last_at, g.numbers
-                   FROM (
-                     SELECT min(t.site_id) AS site_id, min(t.unit_id) AS unit_id,
-                         min(t.location) AS location, min(t.scope) AS scope,
-                         t.category_id, count(*) AS n, max(t.received_at) AS last_at,
-                         string_agg(t.number, ',' ORDER BY t.received_at, t.id) AS numbers
-                       FROM tickets t
-                      WHERE t.received_at >= ?1 AND t.received_at < ?2
-                        AND t.status <> 'cancelled'
-                      GROUP BY CASE WHEN t.unit_id IS NOT NULL THEN 'u' || t.unit_id
-                                    ELSE 'l' || coalesce(t.site_id, 0) || ':'
-                                         || coalesce(t.location, '') END,
-                               t.category_id
-                     HAVING count(*) >= 2) g
-                   JOIN categories c ON c.id = g.category_id
-                   LEFT JOIN sites s ON s.id = g.site_id
-                   LEFT JOIN units u ON u.id = g.unit_id
-                  ORDER BY g.n DESC, g.last_at DESC",
-                &[&from, &end],
-            )
-            .sql(Q)?;
+        let rows = self.db.query(HOT_SPOTS_SQL, &[&from, &end]).sql(Q)?;
         rows.iter()
             .map(|r| {
                 Ok(HotSpotRow {
@@ -378,20 +377,33 @@ impl Store {
                 .sql("daily volume")?;
             Ok(out)
         };
-        let received =
-            column("SELECT received_at FROM tickets WHERE received_at >= ?1 AND received_at < ?2")?;
-        let completed = column(
-            "SELECT max(at) FROM ticket_events WHERE action = 'complete' AND at >= ?1 AND at < ?2
-              GROUP BY ticket_id",
-        )?;
+        let received = column(DAILY_RECEIVED_SQL)?;
+        let completed = column(DAILY_COMPLETED_SQL)?;
         Ok((received, completed))
     }
 }
 
-fn facts_row(r: &Row, materials: &mut HashMap<i64, String>) -> Result<FactsRow> {
+/// One milestone event of a month's ticket (see [`EVENTS_SQL`]).
+struct EventRow {
+    id: i64,
+    at: i64,
+    action: String,
+    satisfied: bool,
+}
+
+/// A ticket row before its facts are replayed: the ledger columns, and what the
+/// deadline rebuild needs.
+struct TicketRow {
+    row: FactsRow,
+    urgency_code: String,
+    category_id: i64,
+    appointment_at: Option<i64>,
+}
+
+fn ticket_row(r: &Row, materials: &mut HashMap<i64, String>) -> Result<(i64, TicketRow)> {
     const Q: &str = "month facts";
     let id: i64 = r.get(0)?;
-    Ok(FactsRow {
+    let row = FactsRow {
         number: r.get(1)?,
         kind: code(r, 2, Q, Kind::parse)?,
         status: code(r, 3, Q, Status::parse)?,
@@ -426,21 +438,126 @@ fn facts_row(r: &Row, materials: &mut HashMap<i64, String>) -> Result<FactsRow> 
         satisfaction: code_opt(r, 32, Q, Satisfaction::parse)?,
         rework_count: r.get(33)?,
         cancel_reason: r.get(34)?,
-        first_complete_at: r.get(35)?,
-        held_before_first: r.get(36)?,
-        completed_in_month: r.get(37)?,
-        last_complete_in_month: r.get(38)?,
-        deadline: r.get(39)?,
-        visited_after: r.get(40)?,
-        reworked_after: r.get(41)?,
-        visits_in_month: r.get(42)?,
-        satisfied_in_month: r.get(43)?,
-        cancelled_in_month: r.get(44)?,
-        status_at_end: code_opt(r, 45, Q, Status::parse)?,
-        owner_signed: r.get(46)?,
-        payment_method: r.get(47)?,
+        status_at_end: code_opt(r, 35, Q, Status::parse)?,
+        owner_signed: r.get(36)?,
+        payment_method: r.get(37)?,
         materials_text: materials.remove(&id),
-    })
+        // replayed from the events by `facts_row`
+        first_complete_at: None,
+        held_before_first: 0,
+        completed_in_month: false,
+        last_complete_in_month: None,
+        deadline: None,
+        visited_after: false,
+        reworked_after: false,
+        visits_in_month: 0,
+        satisfied_in_month: 0,
+        cancelled_in_month: false,
+    };
+    Ok((
+        id,
+        TicketRow {
+            row,
+            urgency_code: r.get(15)?,
+            category_id: r.get(38)?,
+            appointment_at: r.get(39)?,
+        },
+    ))
+}
+
+/// The month's facts of one ticket, replayed from its milestone events (ordered by id,
+/// the order they were recorded) — see the module notes of `report.rs` for what each
+/// means. Ids order the history; `at` is what is compared with the month.
+fn facts_row(
+    t: TicketRow,
+    events: &[EventRow],
+    sla: &HashMap<(String, Option<i64>), i64>,
+    start: i64,
+    end: i64,
+) -> Result<FactsRow> {
+    let in_month = |at: i64| at >= start && at < end;
+    let mut row = t.row;
+    let mut first_complete: Option<(i64, i64)> = None; // (min id, min at)
+    let mut month_first_id: Option<i64> = None;
+    let mut month_last: Option<(i64, i64)> = None; // (max id, max at)
+    let mut rework_last_id: Option<i64> = None;
+    let mut visit_last_id: Option<i64> = None;
+    // Hold periods as (resume id, whole minutes): a 恢复 right after a 挂起.
+    let mut holds: Vec<(i64, i64)> = Vec::new();
+    let mut hold_at: Option<i64> = None;
+    for e in events {
+        match e.action.as_str() {
+            "complete" => {
+                first_complete = Some(match first_complete {
+                    None => (e.id, e.at),
+                    Some((id, at)) => (id.min(e.id), at.min(e.at)),
+                });
+                if in_month(e.at) {
+                    month_first_id = Some(month_first_id.map_or(e.id, |id| id.min(e.id)));
+                    month_last = Some(match month_last {
+                        None => (e.id, e.at),
+                        Some((id, at)) => (id.max(e.id), at.max(e.at)),
+                    });
+                }
+            }
+            "visit" => {
+                visit_last_id = Some(visit_last_id.map_or(e.id, |id| id.max(e.id)));
+                if in_month(e.at) {
+                    row.visits_in_month += 1;
+                    row.satisfied_in_month += i64::from(e.satisfied);
+                }
+            }
+            "cancel" => row.cancelled_in_month |= in_month(e.at),
+            "rework" => rework_last_id = Some(rework_last_id.map_or(e.id, |id| id.max(e.id))),
+            "hold" => hold_at = Some(e.at),
+            "resume" => {
+                if let Some(h) = hold_at.take() {
+                    holds.push((e.id, (e.at - h) / 60));
+                }
+            }
+            _ => {}
+        }
+    }
+    let held = |after: i64, before: i64| -> i64 {
+        holds
+            .iter()
+            .filter(|(id, _)| *id > after && *id < before)
+            .map(|(_, m)| m)
+            .sum()
+    };
+    row.first_complete_at = first_complete.map(|(_, at)| at);
+    row.held_before_first = first_complete.map_or(0, |(id, _)| held(i64::MIN, id));
+    row.completed_in_month = month_first_id.is_some();
+    row.last_complete_in_month = month_last.map(|(_, at)| at);
+    row.deadline = match month_last {
+        None => None,
+        Some((last_id, _)) if rework_last_id.unwrap_or(0) < last_id => row.completion_due,
+        Some((last_id, _)) => {
+            // Reworked since: the deadline in force at that completion is rebuilt from
+            // the SLA rule, the last (re)start before it and the holds in between.
+            let rework = events
+                .iter()
+                .filter(|e| e.action == "rework" && e.id < last_id)
+                .max_by_key(|e| e.id);
+            let base = match rework {
+                Some(r) => r.at,
+                None => match (row.urgency, t.appointment_at) {
+                    (Urgency::Scheduled, Some(a)) => a,
+                    _ => row.received_at,
+                },
+            };
+            let minutes = sla
+                .get(&(t.urgency_code.clone(), Some(t.category_id)))
+                .or_else(|| sla.get(&(t.urgency_code.clone(), None)))
+                .copied()
+                .unwrap_or(0);
+            let since = rework.map_or(0, |r| r.id);
+            Some(base + 60 * minutes + 60 * held(since, last_id))
+        }
+    };
+    row.visited_after = matches!((visit_last_id, month_last), (Some(v), Some((c, _))) if v > c);
+    row.reworked_after = matches!((rework_last_id, month_first_id), (Some(r), Some(c)) if r > c);
+    Ok(row)
 }
 
 /// A quantity as SQLite's `printf('%g', x)` prints it (which the ledger always used):
@@ -516,6 +633,81 @@ pub(crate) fn format_g(x: f64) -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// The month report's heavy queries read the month's rows through indexes: no plan
+    /// step scans `tickets` or `ticket_events` whole (issue 12: an old month used to
+    /// replay every event written since it).
+    #[test]
+    fn month_queries_use_indexes_not_full_scans() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("office.db")).unwrap();
+        let open = format!(
+            "WITH {AT_END_CTE} SELECT count(*) FROM at_end WHERE st IN ('received', 'on_hold')"
+        );
+        let facts = format!("WITH {AT_END_CTE},{POP_CTE} {TICKETS_SQL}");
+        let events = format!("WITH {AT_END_CTE},{POP_CTE}{EVENTS_SQL}");
+        let materials = format!("WITH {AT_END_CTE},{POP_CTE}{MATERIALS_SQL}");
+        let queries: [(&str, &str, &[&dyn super::super::db::Param]); 6] = [
+            ("open at month end", &open, &[&1i64]),
+            ("month facts", &facts, &[&1i64, &0i64, &1i64]),
+            ("month events", &events, &[&1i64, &0i64, &1i64]),
+            ("month materials", &materials, &[&1i64, &0i64, &1i64]),
+            ("hot spots", HOT_SPOTS_SQL, &[&0i64, &1i64]),
+            ("daily received", DAILY_RECEIVED_SQL, &[&0i64, &1i64]),
+        ];
+        let mut all = queries.to_vec();
+        all.push(("daily completed", DAILY_COMPLETED_SQL, &[&0i64, &1i64]));
+        for (name, sql, params) in all {
+            let plan: Vec<String> = store
+                .db
+                .query(&format!("EXPLAIN QUERY PLAN {sql}"), params)
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String>(3).unwrap())
+                .collect();
+            let text = plan.join("\n");
+            // Every SCAN is of a small table or of a CTE already narrowed to the month.
+            for step in plan.iter().filter(|s| s.starts_with("SCAN ")) {
+                let what = step["SCAN ".len()..].split(' ').next().unwrap();
+                assert!(
+                    [
+                        "pop",
+                        "l",
+                        "a",
+                        "at_end",
+                        "replayed",
+                        "sla_rules",
+                        "late",
+                        "ev",
+                        "hr",
+                        "holds",
+                        "h",
+                        "g",
+                    ]
+                    .contains(&what)
+                        || what.starts_with("(subquery"),
+                    "{name}: full scan `{step}` in\n{text}"
+                );
+            }
+            assert!(
+                plan.iter().any(|s| s.contains(" USING ")),
+                "{name}: no index used in\n{text}"
+            );
+        }
+        // The month end replay finds the changed tickets by the new index.
+        assert!(
+            store
+                .db
+                .query(&format!("EXPLAIN QUERY PLAN {open}"), &[&1i64])
+                .unwrap()
+                .iter()
+                .any(|r| r
+                    .get::<String>(3)
+                    .unwrap()
+                    .contains("tickets_by_status_changed_received")),
+            "the month-end replay does not use tickets_by_status_changed_received"
+        );
+    }
 
     #[test]
     fn quantities_print_as_sqlite_printf_g_did() {

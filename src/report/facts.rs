@@ -1,0 +1,152 @@
+//! The month's tickets and their facts: what the store reads for a month, judged
+//! against the month (received / completed in it, overdue, status at its end).
+
+use super::aggregate::aggregate;
+use super::hot_spots::hot_spots;
+use super::model::{MonthDetail, MonthReport, MonthTicket};
+use crate::clock::OfficeZone;
+use crate::error::Result;
+use crate::store::FactsRow;
+use crate::ticket::Status;
+use crate::Store;
+
+/// The month summary for `YYYY-MM` in the office's time zone.
+pub fn month(store: &Store, month: &str) -> Result<MonthReport> {
+    Ok(month_detail(store, month)?.report)
+}
+
+/// The month summary with its ticket rows (明细, 超时工单).
+pub fn month_detail(store: &Store, month: &str) -> Result<MonthDetail> {
+    let zone = store.zone();
+    let (start, end) = zone.month_range(month)?;
+    let month = normalize_month(month)?;
+    // A month still running is judged overdue up to now, not up to its end.
+    let cut = end.min(store.now().timestamp());
+    let facts = month_facts(store, &zone, start, end, cut)?;
+    let hot_spots = hot_spots(store, &zone, &month, end)?;
+    let open = open_at_month_end(store, end)?;
+    let report = aggregate(&month, &facts, open, hot_spots)?;
+    let tickets = facts
+        .iter()
+        .filter(|t| t.received_in_month || t.completed_in_month)
+        .cloned()
+        .collect();
+    let overdue = facts.iter().filter(|t| t.overdue).cloned().collect();
+    Ok(MonthDetail {
+        report,
+        tickets,
+        overdue,
+    })
+}
+
+/// `2026-11` (also accepts `2026-1`) → `2026-11` / `2026-01`.
+fn normalize_month(month: &str) -> Result<String> {
+    Ok(crate::clock::Month::parse(month)?.to_string())
+}
+
+/// Tickets open (or 待回访) at month end.
+fn open_at_month_end(store: &Store, end: i64) -> Result<i64> {
+    store.report_open_at(end)
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
+
+/// Every ticket the month touches, with its facts replayed from the history: received,
+/// completed, visited or cancelled in the month, or still being worked on at month end
+/// past the completion deadline.
+fn month_facts(
+    store: &Store,
+    zone: &OfficeZone,
+    start: i64,
+    end: i64,
+    cut: i64,
+) -> Result<Vec<MonthTicket>> {
+    Ok(store
+        .report_month_facts(start, end, cut)?
+        .into_iter()
+        .map(|r| month_ticket(zone, start, end, cut, r))
+        .collect())
+}
+
+/// One facts row as the month judges it.
+fn month_ticket(zone: &OfficeZone, start: i64, end: i64, cut: i64, r: FactsRow) -> MonthTicket {
+    let time = |t: Option<i64>| t.map(|s| zone.from_epoch(s));
+    let received = r.received_at;
+    let received_in_month = received >= start && received < end;
+    let before_end = |t: Option<i64>| t.filter(|t| *t < end);
+    let mins = |t: Option<i64>| before_end(t).map(|t| (t - received).div_euclid(60));
+    let on_time = match (r.last_complete_in_month, r.deadline) {
+        (Some(c), Some(d)) => Some(c <= d),
+        (Some(_), None) => Some(true),
+        _ => None,
+    };
+    // Still being worked on at month end with the deadline passed (a ticket on
+    // hold has its clock paused, a 待回访 one is done).
+    let late_open = matches!(
+        r.status_at_end,
+        Some(Status::Received | Status::Assigned | Status::InProgress)
+    ) && r.completion_due.is_some_and(|d| d < cut);
+    let overdue = on_time == Some(false) || late_open;
+    MonthTicket {
+        number: r.number,
+        kind: r.kind,
+        status: r.status,
+        channel: r.channel,
+        reporter: r.reporter,
+        phone: r.phone,
+        site: r.site,
+        building: non_empty(r.building),
+        unit: non_empty(r.unit),
+        room: non_empty(r.room),
+        location: non_empty(r.location),
+        scope: r.scope,
+        category: r.category,
+        sort_order: r.category_sort_order,
+        urgency: r.urgency,
+        description: r.description,
+        assignee: r.assignee,
+        received_at: zone.from_epoch(received),
+        dispatched_at: time(r.dispatched_at),
+        arrived_at: time(r.arrived_at),
+        completed_at: time(r.completed_at),
+        visited_at: time(r.visited_at),
+        cancelled_at: time(r.cancelled_at),
+        completion_due: time(r.completion_due),
+        held_minutes: r.held_minutes,
+        cause: r.cause,
+        measures: r.measures,
+        labour_minutes: r.labour_minutes,
+        paid: r.paid,
+        fee_fen: r.fee_fen,
+        materials_fen: r.materials_fen,
+        satisfaction: r.satisfaction,
+        rework_count: r.rework_count,
+        cancel_reason: r.cancel_reason,
+        received_in_month,
+        completed_in_month: r.completed_in_month,
+        completion_minutes: mins(r.first_complete_at).map(|m| (m - r.held_before_first).max(0)),
+        overdue,
+        deadline: if on_time.is_some() {
+            time(r.deadline)
+        } else if late_open {
+            time(r.completion_due)
+        } else {
+            None
+        },
+        status_at_month_end: r.status_at_end,
+        dispatch_mins: mins(r.dispatched_at),
+        arrival_mins: mins(r.arrived_at),
+        completed_on_time: on_time,
+        visited_after: r.visited_after,
+        reworked_after: r.reworked_after,
+        visits_in_month: r.visits_in_month,
+        satisfied_in_month: r.satisfied_in_month,
+        closed_in_month: r.visits_in_month > 0,
+        cancelled_in_month: r.cancelled_in_month,
+        materials_text: r.materials_text,
+        owner_signed: r.owner_signed,
+        payment_method: r.payment_method,
+    }
+}
