@@ -106,6 +106,25 @@ pub fn dir(store: &Store) -> PathBuf {
         .join("attachments")
 }
 
+/// The file's SHA-256 as lower-case hex: its name in the store.
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Write beside, then rename: a crash never leaves a half file under the hash.
+fn write_atomically(target: &Path, sha256: &str, bytes: &[u8]) -> Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let tmp = dir.join(format!(".{sha256}.part"));
+    let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
+    f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, target).map_err(|e| Error::io(target, e))
+}
+
 pub(crate) fn stored_name(sha256: &str, file_name: &str) -> String {
     match extension(file_name) {
         Some(ext) => format!("{sha256}.{ext}"),
@@ -154,10 +173,7 @@ impl Store {
             .to_string();
         let file_name = input::required("文件名", Some(&file_name), 200, false)?;
         let bytes = std::fs::read(source).map_err(|e| Error::io(source, e))?;
-        let sha256: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = hex_sha256(&bytes);
 
         let dir = dir(self);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -165,22 +181,11 @@ impl Store {
         let target = dir.join(&stored);
         let created = !target.exists();
         if created {
-            // Write beside, then rename: a crash never leaves a half file under the hash.
-            let tmp = dir.join(format!(".{sha256}.part"));
-            let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-            f.write_all(&bytes).map_err(|e| Error::io(&tmp, e))?;
-            f.sync_all().map_err(|e| Error::io(&tmp, e))?;
-            std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
+            write_atomically(&target, &sha256, &bytes)?;
         }
 
-        let id = match self.insert_attachment(
-            &ticket,
-            kind,
-            &sha256,
-            &file_name,
-            bytes.len() as i64,
-            &operator,
-        ) {
+        let id = match self.insert_attachment(&ticket, kind, &sha256, &file_name, &bytes, &operator)
+        {
             Ok(id) => id,
             Err(e) => {
                 // Refused or failed: take back the file this call added, unless a row
@@ -212,6 +217,15 @@ impl Store {
             .attachment_row_by_id(id)?
             .ok_or_else(|| Error::NotFound(format!("附件 {id} 不存在")))?;
         let path = dir(self).join(stored_name(&a.sha256, &a.file_name));
+        if !path.is_file() {
+            // A shared office keeps the file in the database: bring it to this PC.
+            if let Some(bytes) = self.attachment_file_bytes(&a.sha256)? {
+                if hex_sha256(&bytes) == a.sha256 {
+                    write_atomically(&path, &a.sha256, &bytes)?;
+                    return Ok((a, path));
+                }
+            }
+        }
         if !path.is_file() {
             return Err(Error::NotFound(format!(
                 "附件“{}”的文件不见了（应在 {}），请从备份恢复",

@@ -242,11 +242,18 @@ fn round_trip_brings_back_the_tickets_and_the_attachment_files() {
     // After the backup: a new ticket, a cancelled one, and the photo file lost.
     let extra = new_ticket(&mut o.db.store, "2026-11-20 09:40").number;
     std::fs::remove_file(o.stored_photo()).unwrap();
-    assert_eq!(
-        o.db.store.attachment(1).unwrap_err().code(),
-        "not_found",
-        "the desk now says the file is missing"
-    );
+    if on_postgres() {
+        // A shared office keeps the file in the database too: the desk fetches it again.
+        let (_, fetched) = o.db.store.attachment(1).unwrap();
+        assert_eq!(std::fs::read(&fetched).unwrap(), o.photo_bytes);
+        std::fs::remove_file(fetched).unwrap();
+    } else {
+        assert_eq!(
+            o.db.store.attachment(1).unwrap_err().code(),
+            "not_found",
+            "the desk now says the file is missing"
+        );
+    }
 
     let done = o.db.store.restore(&out).unwrap();
     assert_eq!(dump_data(&o.db.store), before);
@@ -671,4 +678,68 @@ fn when_the_migration_copy_cannot_be_made_the_migration_does_not_run() {
         .unwrap();
     assert_eq!(version, 1, "not migrated");
     assert_eq!(raw_rows(&office), raw_rows(&v1_fixture()));
+}
+
+/// A shared office: a photo attached on one PC opens on another PC, whose own files
+/// folder never had it (the contents are kept in the database). On SQLite there is one
+/// PC and one folder; nothing to share.
+#[test]
+fn on_a_shared_office_an_attachment_opens_on_every_pc() {
+    if !on_postgres() {
+        return;
+    }
+    let o = office();
+    let other_pc_files = tempfile::tempdir().unwrap();
+    let other_pc = open_at(&o.db.path(), other_pc_files.path());
+    let a = other_pc.attachments(&o.number).unwrap().remove(0);
+    let (_, path) = other_pc.attachment(a.id).unwrap();
+    assert!(
+        path.starts_with(other_pc_files.path()),
+        "{}",
+        path.display()
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), o.photo_bytes);
+    // Lost again on that PC: fetched again.
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(
+        std::fs::read(other_pc.attachment(a.id).unwrap().1).unwrap(),
+        o.photo_bytes
+    );
+}
+
+/// Moving a one-PC office into the shared database takes its attachment files along:
+/// a PC that never had the SQLite file's folder opens them.
+#[test]
+fn migrating_to_a_shared_database_takes_the_attachment_files_along() {
+    let Some(server) = postgres_server() else {
+        return;
+    };
+    // The one-PC office: a SQLite file with a photo.
+    let dir = tempfile::tempdir().unwrap();
+    let mut local = Store::open(dir.path().join("baoxiu.db")).unwrap();
+    local.set_now(Some(at("2026-11-20 10:00")));
+    let number = new_ticket(&mut local, "2026-11-20 09:00").number;
+    let photo = dir.path().join("签字单.png");
+    std::fs::write(&photo, b"\x89PNG signed slip").unwrap();
+    local
+        .attach(&number, AttachmentKind::SignedSlip, &photo, "前台小李")
+        .unwrap();
+    // An empty shared database, opened from another PC's files folder.
+    let name = format!("t{}_share", std::process::id());
+    let mut admin =
+        postgres::Client::connect(&format!("{server}/postgres"), postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+        .unwrap();
+    let url = format!("{server}/{name}");
+    let first_pc = tempfile::tempdir().unwrap();
+    let shared = Store::open_postgres(&url, first_pc.path()).unwrap();
+    local.copy_into(&shared).unwrap();
+    let other_pc = tempfile::tempdir().unwrap();
+    let other = Store::open_postgres(&url, other_pc.path()).unwrap();
+    let a = other.attachments(&number).unwrap().remove(0);
+    assert_eq!(
+        std::fs::read(other.attachment(a.id).unwrap().1).unwrap(),
+        b"\x89PNG signed slip"
+    );
 }

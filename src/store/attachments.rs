@@ -2,9 +2,9 @@
 //! together with the ticket's `attach` history event. The files themselves (hashing,
 //! the folder, copying) are `crate::attachment`.
 
-use super::db::Row;
+use super::db::{Db, Row};
 use super::events::insert_event;
-use super::Store;
+use super::{Engine, Store};
 use crate::attachment::{is_image, stored_name, Attachment, AttachmentKind};
 use crate::error::{Error, Result, SqlContext};
 use crate::ticket::{action_label, Event, Status, Ticket};
@@ -39,9 +39,10 @@ impl Store {
         kind: AttachmentKind,
         sha256: &str,
         file_name: &str,
-        byte_size: i64,
+        bytes: &[u8],
         operator: &str,
     ) -> Result<i64> {
+        let byte_size = bytes.len() as i64;
         let at = self.now();
         let now = at.timestamp();
         let tx = self.begin()?;
@@ -86,6 +87,10 @@ impl Store {
             )
             .sql("insert attachment")?
             .get(0)?;
+        if tx.engine() == Engine::Postgres {
+            // Every PC of a shared office opens the file from here.
+            store_file(&tx, sha256, bytes)?;
+        }
         let status = Status::parse(&status)?;
         insert_event(
             &tx,
@@ -102,6 +107,21 @@ impl Store {
         )?;
         tx.commit().sql("commit attach")?;
         Ok(id)
+    }
+
+    /// The contents of a file kept in the database (a shared office), if it is there.
+    pub(crate) fn attachment_file_bytes(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        if self.engine() != Engine::Postgres {
+            return Ok(None);
+        }
+        self.db
+            .query_opt(
+                "SELECT bytes FROM attachment_files WHERE sha256 = ?1",
+                &[&sha256],
+            )
+            .sql("read attachment file")?
+            .map(|r| r.get::<Vec<u8>>(0).sql("read attachment file"))
+            .transpose()
     }
 
     /// A ticket's attachments, oldest first.
@@ -142,4 +162,15 @@ impl Store {
         }
         Ok(false)
     }
+}
+
+/// Keep a file's contents in the database (once per hash).
+pub(crate) fn store_file(db: &Db, sha256: &str, bytes: &[u8]) -> Result<()> {
+    db.execute(
+        "INSERT INTO attachment_files (sha256, bytes) VALUES (?1, ?2)
+         ON CONFLICT (sha256) DO NOTHING",
+        &[&sha256, &bytes],
+    )
+    .sql("store attachment file")?;
+    Ok(())
 }

@@ -627,6 +627,8 @@ impl Store {
             return Err(e);
         }
         self.zone = zone;
+        // A shared office: the restored attachments' files go into the database too.
+        self.share_files(&live_dir)?;
         // The restored data has its own accounts: whoever restored signs in again.
         self.sign_out();
         let tx = self.begin()?;

@@ -27,6 +27,8 @@ pub enum Value {
     Int(i64),
     Real(f64),
     Text(String),
+    /// File contents (attachments kept in a shared database).
+    Blob(Vec<u8>),
 }
 
 /// Something that can be bound as a query parameter.
@@ -79,6 +81,16 @@ impl Param for String {
         Value::Text(self.clone())
     }
 }
+impl Param for [u8] {
+    fn value(&self) -> Value {
+        Value::Blob(self.to_vec())
+    }
+}
+impl Param for Vec<u8> {
+    fn value(&self) -> Value {
+        Value::Blob(self.clone())
+    }
+}
 impl<T: Param + ?Sized> Param for &T {
     fn value(&self) -> Value {
         (**self).value()
@@ -117,7 +129,15 @@ impl FromValue for f64 {
             Value::Real(f) => Some(*f),
             Value::Int(i) => Some(*i as f64),
             Value::Text(s) => s.parse().ok(),
-            Value::Null => None,
+            Value::Null | Value::Blob(_) => None,
+        }
+    }
+}
+impl FromValue for Vec<u8> {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Blob(b) => Some(b.clone()),
+            _ => None,
         }
     }
 }
@@ -156,6 +176,7 @@ impl Row {
                 Value::Int(_) => "integer",
                 Value::Real(_) => "real",
                 Value::Text(_) => "text",
+                Value::Blob(_) => "blob",
             },
         })
     }
@@ -442,9 +463,7 @@ impl Db {
                             rusqlite::types::ValueRef::Text(t) => {
                                 Value::Text(String::from_utf8_lossy(t).into_owned())
                             }
-                            rusqlite::types::ValueRef::Blob(b) => {
-                                Value::Text(String::from_utf8_lossy(b).into_owned())
-                            }
+                            rusqlite::types::ValueRef::Blob(b) => Value::Blob(b.to_vec()),
                         });
                     }
                     f(Row(values))?;
@@ -624,6 +643,9 @@ fn pg_value(r: &postgres::Row, i: usize) -> DbResult<Value> {
     } else if ty == Type::FLOAT8 {
         r.try_get::<_, Option<f64>>(i)?
             .map_or(Value::Null, Value::Real)
+    } else if ty == Type::BYTEA {
+        r.try_get::<_, Option<Vec<u8>>>(i)?
+            .map_or(Value::Null, Value::Blob)
     } else if ty == Type::VOID {
         Value::Null
     } else if ty == Type::FLOAT4 {
@@ -643,6 +665,7 @@ impl rusqlite::ToSql for Value {
             Value::Int(i) => ValueRef::Integer(*i),
             Value::Real(f) => ValueRef::Real(*f),
             Value::Text(s) => ValueRef::Text(s.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
         }))
     }
 }
@@ -668,6 +691,7 @@ impl postgres::types::ToSql for Value {
             Value::Real(f) if *ty == Type::FLOAT4 => (*f as f32).to_sql(ty, out),
             Value::Real(f) => f.to_sql(ty, out),
             Value::Text(s) => s.to_sql(ty, out),
+            Value::Blob(b) => b.to_sql(ty, out),
         }
     }
 

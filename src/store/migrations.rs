@@ -250,6 +250,15 @@ CREATE INDEX ticket_events_by_operator_at ON ticket_events (operator, at);
     r#"
 CREATE INDEX tickets_by_status_changed_received ON tickets (status_changed_at, received_at);
 "#,
+    // 5: attachment files kept in the database itself, for a shared (PostgreSQL) office:
+    // a photo attached on one PC opens on every other. A SQLite office keeps its files in
+    // the folder beside the database and leaves this table empty.
+    r#"
+CREATE TABLE attachment_files (
+    sha256 TEXT PRIMARY KEY,
+    bytes  BLOB NOT NULL
+) STRICT;
+"#,
 ];
 
 #[cfg(test)]
@@ -326,11 +335,13 @@ mod tests {
         (430, 9626528251106437706),
         (869, 312061270818443970),
         (94, 6345394684596361225),
+        (97, 9641995571303995331),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
         (7974, 8333856258583527978),
         (382, 6171234823427830051),
         (914, 6377652815179398249),
         (94, 6345394684596361225),
+        (91, 11908515871598460330),
     ];
 }

@@ -504,6 +504,15 @@ CREATE INDEX ticket_events_by_operator_at ON ticket_events (operator, at);
     r#"
 CREATE INDEX tickets_by_status_changed_received ON tickets (status_changed_at, received_at);
 "#,
+    // 5: attachment files kept in the database itself, for a shared (PostgreSQL) office:
+    // a photo attached on one PC opens on every other. A SQLite office keeps its files in
+    // the folder beside the database and leaves this table empty.
+    r#"
+CREATE TABLE attachment_files (
+    sha256 TEXT PRIMARY KEY,
+    bytes  BYTEA NOT NULL
+);
+"#,
 ];
 
 /// The marker and version table: `baoxiu_schema` says the database is ours and how many

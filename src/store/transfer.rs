@@ -40,6 +40,7 @@ pub const TABLES: &[&str] = &[
     "ticket_materials",
     "ticket_events",
     "attachments",
+    "attachment_files",
     "accounts",
     "audit_log",
 ];
@@ -79,7 +80,43 @@ impl Store {
     /// target: a failure leaves it as it was. Row counts are compared table by table.
     pub fn copy_into(&self, target: &Store) -> Result<TransferReport> {
         self.operator(Permission::Migrate, None)?;
-        self.copy_rows_into(target)
+        let report = self.copy_rows_into(target)?;
+        // A shared office keeps attachment files in the database: every PC opens them.
+        target.share_files(&crate::attachment::dir(self))?;
+        Ok(report)
+    }
+
+    /// On a shared (PostgreSQL) office, put into the database the files of attachments
+    /// it has rows but no contents for, from `folder` (where a SQLite office or a backup
+    /// kept them). Files missing or damaged there are left out, as a backup leaves them.
+    /// Returns how many were added.
+    pub(crate) fn share_files(&self, folder: &std::path::Path) -> Result<usize> {
+        if self.engine() != Engine::Postgres {
+            return Ok(0);
+        }
+        let missing = self
+            .db
+            .query(
+                "SELECT DISTINCT a.sha256, a.file_name FROM attachments a
+                  WHERE NOT EXISTS (SELECT 1 FROM attachment_files f WHERE f.sha256 = a.sha256)",
+                &[],
+            )
+            .sql("attachments without contents")?;
+        let mut added = 0;
+        let tx = self.begin()?;
+        for r in missing {
+            let (sha256, file_name): (String, String) = (r.get(0)?, r.get(1)?);
+            let path = folder.join(crate::attachment::stored_name(&sha256, &file_name));
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            if crate::attachment::hex_sha256(&bytes) == sha256 {
+                super::attachments::store_file(&tx, &sha256, &bytes)?;
+                added += 1;
+            }
+        }
+        tx.commit().sql("commit attachment files")?;
+        Ok(added)
     }
 
     /// [`Store::copy_into`] for the store's own copies (backups of a PostgreSQL office),
