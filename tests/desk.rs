@@ -89,11 +89,56 @@ fn suggestion_prefers_skilled_active_technicians_with_least_open_work() {
         "2026-11-20 08:10",
     );
     let s = t.store.suggest_technicians("水路").unwrap();
-    let rows: Vec<(&str, i64, bool)> = s
+    let rows: Vec<(&str, i64, i64, bool)> = s
         .iter()
-        .map(|s| (s.name.as_str(), s.open_tickets, s.at_capacity))
+        .map(|s| (s.name.as_str(), s.today_load, s.open_tickets, s.at_capacity))
         .collect();
-    assert_eq!(rows, [("陈师傅", 1, false), ("张师傅", 3, true)]);
+    assert_eq!(rows, [("陈师傅", 1, 1, false), ("张师傅", 3, 3, true)]);
+
+    // Capacity means a day: yesterday's ticket still open is in 陈师傅's queue but not
+    // in today's load; a job booked for tomorrow is not today's either.
+    let old = new_ticket(&mut t.store, "2026-11-19 09:00").number;
+    step(
+        &mut t.store,
+        &old,
+        Step::Assign {
+            technician: "陈师傅".into(),
+        },
+        "2026-11-19 09:10",
+    );
+    let mut booked = draft("2026-11-20 09:30");
+    booked.urgency = Some("scheduled".into());
+    booked.appointment_at = Some("2026-11-21 14:00".into());
+    let booked = t.store.create_ticket(&booked, "前台小李").unwrap().number;
+    step(
+        &mut t.store,
+        &booked,
+        Step::Assign {
+            technician: "陈师傅".into(),
+        },
+        "2026-11-20 09:40",
+    );
+    let chen = t
+        .store
+        .suggest_technicians("水路")
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == "陈师傅")
+        .unwrap();
+    assert_eq!(
+        (chen.today_load, chen.open_tickets, chen.at_capacity),
+        (1, 3, false)
+    );
+    // Tomorrow the booked job is that day's work.
+    t.store.set_now(Some(at("2026-11-21 08:00")));
+    let chen = t
+        .store
+        .suggest_technicians("水路")
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == "陈师傅")
+        .unwrap();
+    assert_eq!(chen.today_load, 1);
     assert_eq!(t.store.suggest_technicians("电梯").unwrap().len(), 0);
     assert_eq!(
         t.store.suggest_technicians("不存在").unwrap_err().code(),

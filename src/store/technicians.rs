@@ -34,9 +34,13 @@ pub struct Suggestion {
     pub name: String,
     pub phone: String,
     pub team: String,
+    /// The open queue: assigned and not yet completed (已派单, 维修中, 挂起), any day.
     pub open_tickets: i64,
+    /// Today's work: tickets assigned to them for today (by appointment time, else by
+    /// the day they were dispatched), not cancelled.
+    pub today_load: i64,
     pub daily_capacity: i64,
-    /// Open work has reached the daily capacity: assigning more is allowed but warned.
+    /// Today's work has reached the daily capacity: assigning more is allowed but warned.
     pub at_capacity: bool,
 }
 
@@ -245,34 +249,52 @@ impl Store {
     /// first, flagged when their open work has reached their daily capacity.
     pub fn suggest_technicians(&self, category: &str) -> Result<Vec<Suggestion>> {
         let category = self.category_by_name(category)?;
-        let mut techs: Vec<Technician> = self
+        let today = self.zone.local_date(&self.now());
+        let start = self.zone.day_start(today)?;
+        let end = today
+            .succ_opt()
+            .map(|d| self.zone.day_start(d))
+            .transpose()?
+            .unwrap_or(start + 86_400);
+        let rows = self
             .db
             .query(
                 &format!(
-                    "SELECT {TECH_COLUMNS} FROM technicians t
+                    "SELECT {TECH_COLUMNS},
+                        (SELECT count(*) FROM tickets k WHERE k.assignee_id = t.id
+                           AND k.status <> 'cancelled'
+                           AND coalesce(k.appointment_at, k.dispatched_at) >= ?2
+                           AND coalesce(k.appointment_at, k.dispatched_at) < ?3)
+                     FROM technicians t
                      JOIN technician_skills s ON s.technician_id = t.id AND s.category_id = ?1
                      WHERE t.active = 1"
                 ),
-                &[&category.id],
+                &[&category.id, &start, &end],
             )
-            .sql("suggest technicians")?
-            .iter()
-            .map(tech_row)
-            .collect::<Result<_>>()?;
-        techs.sort_by(|a, b| {
-            let load = |t: &Technician| (t.open_tickets >= t.daily_capacity, t.open_tickets);
-            load(a).cmp(&load(b)).then_with(|| a.name.cmp(&b.name))
-        });
-        Ok(techs
-            .into_iter()
-            .map(|t| Suggestion {
-                at_capacity: t.open_tickets >= t.daily_capacity,
+            .sql("suggest technicians")?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let t = tech_row(r)?;
+            let today_load: i64 = r.get(r.len() - 1)?;
+            out.push(Suggestion {
+                at_capacity: today_load >= t.daily_capacity,
                 name: t.name,
                 phone: t.phone,
                 team: t.team,
                 open_tickets: t.open_tickets,
+                today_load,
                 daily_capacity: t.daily_capacity,
-            })
-            .collect())
+            });
+        }
+        // Who has room today first, then the lighter day, then the shorter queue.
+        out.sort_by(|a, b| {
+            (a.at_capacity, a.today_load, a.open_tickets, &a.name).cmp(&(
+                b.at_capacity,
+                b.today_load,
+                b.open_tickets,
+                &b.name,
+            ))
+        });
+        Ok(out)
     }
 }

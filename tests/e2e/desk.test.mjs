@@ -181,7 +181,7 @@ test('dispatch with the suggestion', async () => {
     const rows = await s.waitFor(`document.querySelector('[data-test="suggestions"]')?.innerText`)
     assert.ok(rows.includes('张师傅') && rows.includes('刘师傅'), rows)
     const tags = await s.exec(`return [...document.querySelectorAll('[data-test="suggestions"] .el-tag')].map((t) => t.innerText.trim())`)
-    assert.deepEqual(tags, ['已满负荷'], 'the capacity warning of 刘师傅')
+    assert.deepEqual(tags, ['今日已满'], 'the capacity warning of 刘师傅')
     // The least loaded technician is preselected.
     await s.waitFor(`document.querySelector('[data-test="technician"]')?.innerText.includes('张师傅')`)
     await screenshot('dispatch-suggestion')

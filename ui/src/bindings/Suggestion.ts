@@ -3,8 +3,17 @@
 /**
  * One line of the dispatch suggestion, least loaded first.
  */
-export type Suggestion = { name: string, phone: string, team: string, open_tickets: number, daily_capacity: number, 
+export type Suggestion = { name: string, phone: string, team: string, 
 /**
- * Open work has reached the daily capacity: assigning more is allowed but warned.
+ * The open queue: assigned and not yet completed (已派单, 维修中, 挂起), any day.
+ */
+open_tickets: number, 
+/**
+ * Today's work: tickets assigned to them for today (by appointment time, else by
+ * the day they were dispatched), not cancelled.
+ */
+today_load: number, daily_capacity: number, 
+/**
+ * Today's work has reached the daily capacity: assigning more is allowed but warned.
  */
 at_capacity: boolean, };
