@@ -42,6 +42,7 @@ mod tests {
             crate::account_commands::Session::export_all,
             crate::backup_commands::BackupsView::export_all,
             baoxiu::store::BackupProgress::export_all,
+            baoxiu::store::RestoreReport::export_all,
             baoxiu::account::Permission::export_all,
             baoxiu::audit::AuditEntry::export_all,
             baoxiu::audit::AuditFilter::export_all,

@@ -47,14 +47,16 @@ pub struct BackupReport {
 }
 
 /// What `Store::restore` did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RestoreReport {
     #[serde(serialize_with = "lossy")]
+    #[ts(type = "string")]
     pub restored_from: PathBuf,
     /// The backup's schema version before pending migrations were applied to it.
     pub backup_version: i64,
     /// The copy of the data as it was just before the restore (`backups/恢复前-….db`).
     #[serde(serialize_with = "lossy")]
+    #[ts(type = "string")]
     pub safety_backup: PathBuf,
     /// Attachment files copied back from the backup's folder.
     pub attachments_restored: usize,

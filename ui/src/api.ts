@@ -35,6 +35,13 @@ import type { ImportPreview } from './bindings/ImportPreview'
 import type { ImportReport } from './bindings/ImportReport'
 import type { MonthReport } from './bindings/MonthReport'
 import type { PickedFile } from './bindings/PickedFile'
+import type { Account } from './bindings/Account'
+import type { AuditEntry } from './bindings/AuditEntry'
+import type { AuditFilter } from './bindings/AuditFilter'
+import type { BackupCopy } from './bindings/BackupCopy'
+import type { BackupsView } from './bindings/BackupsView'
+import type { RestoreReport } from './bindings/RestoreReport'
+import type { Role } from './bindings/Role'
 import { operator } from './operator'
 
 /** The `{code, message}` a command rejects with; anything else becomes one. */
@@ -111,4 +118,21 @@ export const api = {
   connectionGet: () => invoke<ConnectionView>('connection_get'),
   connectionTest: (candidate: Connection) => invoke<string>('connection_test', { candidate }),
   connectionSave: (candidate: Connection) => invoke<string>('connection_save', { candidate }),
+  // 账号, 操作日志, 数据备份 (src-tauri/src/account_commands.rs, backup_commands.rs)
+  accounts: () => invoke<Account[]>('accounts'),
+  accountAdd: (name: string, role: Role, password: string) =>
+    invoke<Account>('account_add', { name, role, password }),
+  accountSetActive: (name: string, active: boolean) =>
+    invoke<Account>('account_set_active', { name, active }),
+  accountResetPassword: (name: string, password: string) =>
+    invoke<void>('account_reset_password', { name, password }),
+  auditLog: (filter: AuditFilter) => invoke<AuditEntry[]>('audit_log', { filter }),
+  auditExportPick: () => invoke<PickedFile | null>('audit_export_pick'),
+  auditExportWrite: (token: number, filter: AuditFilter) =>
+    invoke<ExportOutcome>('audit_export_write', { token, filter }),
+  backups: () => invoke<BackupsView>('backups'),
+  backupNow: () => invoke<BackupCopy>('backup_now'),
+  backupRestore: (fileName: string) => invoke<RestoreReport>('backup_restore', { fileName }),
+  backupOpenFolder: () => invoke<void>('backup_open_folder'),
+  openLogFolder: () => invoke<string>('open_log_folder'),
 }
