@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# One clean build per CI run: incremental caches only cost disk (GBs) there.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 source scripts/setup.sh
 

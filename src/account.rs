@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::clock::Time;
 use crate::error::{Error, Result};
-use crate::ticket::code_enum;
+use crate::ticket::{code_enum, EventAction};
 
 code_enum!(
     /// 角色 — what an account is for at the desk.
@@ -96,21 +96,23 @@ impl Role {
     }
 }
 
-/// The permission a workflow step (a `workflow::available` code) needs.
-pub fn step_permission(step: &str) -> Option<Permission> {
+/// The permission a workflow step (a `workflow::available` step) needs; `None` for
+/// history rows that are not steps (登记, 添加附件).
+pub fn step_permission(step: EventAction) -> Option<Permission> {
+    use EventAction as A;
     use Permission::*;
     Some(match step {
-        "assign" | "reassign" => Assign,
-        "start" => Start,
-        "hold" => Hold,
-        "resume" => Resume,
-        "complete" => Complete,
-        "visit" => Visit,
-        "cancel" => Cancel,
-        "rework" => Rework,
-        "remind" => Remind,
-        "print" | "printed" => Print,
-        _ => return None,
+        A::Assign | A::Reassign => Assign,
+        A::Start => Start,
+        A::Hold => Hold,
+        A::Resume => Resume,
+        A::Complete => Complete,
+        A::Visit => Visit,
+        A::Cancel => Cancel,
+        A::Rework => Rework,
+        A::Remind => Remind,
+        A::Print => Print,
+        A::Created | A::Attach => return None,
     })
 }
 

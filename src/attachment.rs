@@ -13,60 +13,20 @@ use crate::clock::Time;
 use crate::error::{Error, Result};
 use crate::input;
 use crate::store::Store;
-use crate::ticket::Ticket;
+use crate::ticket::{code_enum, Ticket};
 
 /// The largest file the desk may attach (a phone photo or an A4 scan is far smaller).
 pub const MAX_BYTES: u64 = 30 * 1024 * 1024;
 
-/// 附件类型 — what the file shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
-pub enum AttachmentKind {
-    /// 故障照片
-    #[serde(rename = "fault_photo")]
-    FaultPhoto,
-    /// 签字维修单 — the scan or photo of the paper slip the owner signed.
-    #[serde(rename = "signed_slip")]
-    SignedSlip,
-    #[serde(rename = "other")]
-    Other,
-}
-
-impl AttachmentKind {
-    pub const ALL: &'static [AttachmentKind] = &[
-        AttachmentKind::FaultPhoto,
-        AttachmentKind::SignedSlip,
-        AttachmentKind::Other,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AttachmentKind::FaultPhoto => "fault_photo",
-            AttachmentKind::SignedSlip => "signed_slip",
-            AttachmentKind::Other => "other",
-        }
+code_enum!(
+    /// 附件类型 — what an attached file shows.
+    AttachmentKind, "附件类型" {
+        FaultPhoto = "fault_photo" / "故障照片",
+        /// 签字维修单 — the scan or photo of the paper slip the owner signed.
+        SignedSlip = "signed_slip" / "签字维修单",
+        Other = "other" / "其他附件",
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            AttachmentKind::FaultPhoto => "故障照片",
-            AttachmentKind::SignedSlip => "签字维修单",
-            AttachmentKind::Other => "其他附件",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self> {
-        let t = s.trim();
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|k| k.code() == t || k.label() == t)
-            .ok_or_else(|| {
-                Error::invalid(format!(
-                    "附件类型“{s}”无法识别，可选：fault_photo（故障照片）、signed_slip（签字维修单）、other（其他附件）"
-                ))
-            })
-    }
-}
+);
 
 /// One attached file as the ticket detail shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -282,7 +242,7 @@ mod tests {
         assert_eq!(store.attachments(&number).unwrap(), vec![a]);
         let history = store.history(&number).unwrap();
         let last = history.last().unwrap();
-        assert_eq!(last.action, "attach");
+        assert_eq!(last.action, crate::ticket::EventAction::Attach);
         assert_eq!(last.note.as_deref(), Some("故障照片：漏水.JPG"));
     }
 

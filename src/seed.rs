@@ -11,7 +11,7 @@ use crate::error::{Error, Result, SqlContext};
 use crate::input::{CompletionDraft, MaterialDraft, TechnicianDraft, TicketDraft};
 use crate::store::{self, BulkTicket, PickLists, Step, Store};
 use crate::ticket::{
-    Channel, Deadlines, Event, Kind, Satisfaction, Scope, Status, Ticket, Urgency,
+    Channel, Deadlines, Event, EventAction, Kind, Satisfaction, Scope, Status, Ticket, Urgency,
 };
 
 const SURNAMES: &[&str] = &[
@@ -863,21 +863,35 @@ fn synthetic_ticket(
         .unwrap_or(r);
     let time = |t: i64| zone.from_epoch(t);
     let opt = |t: Option<i64>| t.map(time);
-    let event = |t: i64, action: &str, from: Option<Status>, to: Status| Event {
-        at: time(t),
-        operator: "测试数据".into(),
-        action: action.into(),
-        action_label: String::new(),
-        from_status: from,
-        to_status: Some(to),
-        note: None,
+    let event = |t: i64, action: EventAction, from: Option<Status>, to: Status| {
+        Event::new(time(t), "测试数据", action, from, Some(to), None)
     };
-    let mut events = vec![event(r, "created", None, Status::Received)];
+    let mut events = vec![event(r, EventAction::Created, None, Status::Received)];
     for (t, action, from, to) in [
-        (dispatched, "assign", Status::Received, Status::Assigned),
-        (arrived, "start", Status::Assigned, Status::InProgress),
-        (completed, "complete", Status::InProgress, Status::Completed),
-        (visited, "visit", Status::Completed, Status::Closed),
+        (
+            dispatched,
+            EventAction::Assign,
+            Status::Received,
+            Status::Assigned,
+        ),
+        (
+            arrived,
+            EventAction::Start,
+            Status::Assigned,
+            Status::InProgress,
+        ),
+        (
+            completed,
+            EventAction::Complete,
+            Status::InProgress,
+            Status::Completed,
+        ),
+        (
+            visited,
+            EventAction::Visit,
+            Status::Completed,
+            Status::Closed,
+        ),
     ] {
         if let Some(t) = t {
             events.push(event(t, action, Some(from), to));

@@ -133,27 +133,14 @@ pub fn overdue_stage(t: &Ticket, now: &Time) -> Option<Stage> {
     }
 }
 
-/// Why a ticket is on the escalation list (催办清单).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "snake_case")]
-pub enum EscalationReason {
-    /// 超时未派单
-    NotDispatched,
-    /// 派单后 2 小时无进展
-    NoProgress,
-    /// 完工超时未回访
-    NotVisited,
-}
-
-impl EscalationReason {
-    pub fn label(self) -> &'static str {
-        match self {
-            EscalationReason::NotDispatched => "超时未派单",
-            EscalationReason::NoProgress => "派单后2小时无进展",
-            EscalationReason::NotVisited => "完工超时未回访",
-        }
+crate::ticket::code_enum!(
+    /// Why a ticket is on the escalation list (催办清单).
+    EscalationReason, "催办原因" {
+        NotDispatched = "not_dispatched" / "超时未派单",
+        NoProgress = "no_progress" / "派单后2小时无进展",
+        NotVisited = "not_visited" / "完工超时未回访",
     }
-}
+);
 
 /// Whether a ticket belongs on the escalation list now, and since when it is late.
 pub fn escalation(t: &Ticket, now: &Time) -> Option<(EscalationReason, Time)> {

@@ -7,7 +7,7 @@ pub mod money;
 use std::path::Path;
 
 use printpdf::PdfPage;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::canvas::{mm_pt, pt_mm, Canvas, Color, Document, THICK, THIN};
 use crate::clock::Time;
@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::font::{font, Font};
 use crate::outfile::{self, Existing};
 use crate::store::{Settings, Store};
-use crate::ticket::{Kind, Material, Satisfaction, Scope, Status, Ticket, Urgency};
+use crate::ticket::{code_enum, Kind, Material, Satisfaction, Scope, Status, Ticket, Urgency};
 
 const A4_W: f32 = 210.0;
 const A4_H: f32 = 297.0;
@@ -23,44 +23,14 @@ const A4_H: f32 = 297.0;
 /// Printed where a long field stops on the slip and goes on in a continuation page.
 pub const CONTINUED: &str = "（未完，续见附页）";
 
-/// 版式 — how slips are laid out on paper.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
-pub enum Layout {
-    /// One slip per A4 page.
-    #[serde(rename = "a4")]
-    A4,
-    /// One A4 sheet holding two A5 parts (第一联 存根联 / 第二联 客户联) and a cut line.
-    #[serde(rename = "a5x2")]
-    A5x2,
-}
-
-impl Layout {
-    /// `a4` or `a5x2` (as in settings and on the command line).
-    pub fn parse(s: &str) -> Result<Layout> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "a4" => Ok(Layout::A4),
-            "a5x2" => Ok(Layout::A5x2),
-            _ => Err(Error::invalid(format!(
-                "维修单版式“{s}”无法识别，可选：a4（整张A4）、a5x2（A4两联）"
-            ))),
-        }
+code_enum!(
+    /// 版式 — how slips are laid out on paper: one slip per A4 page, or one A4 sheet
+    /// holding two A5 parts (第一联 存根联 / 第二联 客户联) and a cut line.
+    Layout, "维修单版式" {
+        A4 = "a4" / "整张A4",
+        A5x2 = "a5x2" / "A4两联（A5×2）",
     }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Layout::A4 => "a4",
-            Layout::A5x2 => "a5x2",
-        }
-    }
-
-    /// The Chinese name shown in the window.
-    pub fn label(self) -> &'static str {
-        match self {
-            Layout::A4 => "整张A4",
-            Layout::A5x2 => "A4两联（A5×2）",
-        }
-    }
-}
+);
 
 /// What [`print_to_file`] did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -118,7 +88,7 @@ pub fn print_to_file(
     let settings = store.settings()?;
     let layout = match layout {
         Some(l) => l,
-        None => Layout::parse(&settings.slip_layout)?,
+        None => settings.slip_layout,
     };
     let (bytes, pages) = render_counted(&tickets, layout, &settings, &store.now())?;
     let staged = outfile::stage(&out, &bytes)?;

@@ -8,13 +8,13 @@ use crate::clock::Time;
 /// Declares a closed set of codes, each with its Chinese label, parsed from either.
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal {
-        $($variant:ident = $code:literal / $label:literal),+ $(,)?
+        $($(#[$vmeta:meta])* $variant:ident = $code:literal / $label:literal),+ $(,)?
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[derive(ts_rs::TS)]
         pub enum $name {
-            $(#[serde(rename = $code)] $variant),+
+            $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
         }
 
         impl $name {
@@ -30,13 +30,13 @@ macro_rules! code_enum {
                 match self { $($name::$variant => $label),+ }
             }
 
-            /// Accepts the code or the Chinese label.
+            /// Accepts the code (in any ASCII case) or the Chinese label.
             pub fn parse(s: &str) -> $crate::error::Result<Self> {
                 let t = s.trim();
                 Self::ALL
                     .iter()
                     .copied()
-                    .find(|v| v.code() == t || v.label() == t)
+                    .find(|v| v.code().eq_ignore_ascii_case(t) || v.label() == t)
                     .ok_or_else(|| {
                         let choices: Vec<String> = Self::ALL
                             .iter()
@@ -297,14 +297,33 @@ pub fn with_suffix(value: &str, suffix: &str) -> String {
     }
 }
 
+code_enum!(
+    /// 操作 — what one row of a ticket's history records (`ticket_events.action`), and
+    /// the steps `workflow::available` offers (派单 stands for 改派 too).
+    EventAction, "操作" {
+        Created = "created" / "登记",
+        Assign = "assign" / "派单",
+        Reassign = "reassign" / "改派",
+        Start = "start" / "到场",
+        Hold = "hold" / "挂起",
+        Resume = "resume" / "恢复",
+        Complete = "complete" / "完工",
+        Visit = "visit" / "回访",
+        Cancel = "cancel" / "取消",
+        Rework = "rework" / "返修",
+        Remind = "remind" / "跟催",
+        Print = "printed" / "打印维修单",
+        Attach = "attach" / "添加附件",
+    }
+);
+
 /// One row of a ticket's append-only history (ticket_events).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Event {
     pub at: Time,
     pub operator: String,
-    /// What happened: created, assign, reassign, start, hold, resume, complete, visit,
-    /// cancel, rework, remind, printed.
-    pub action: String,
+    /// What happened.
+    pub action: EventAction,
     /// The Chinese name of `action`.
     pub action_label: String,
     pub from_status: Option<Status>,
@@ -312,22 +331,24 @@ pub struct Event {
     pub note: Option<String>,
 }
 
-/// The Chinese word for an event's action code.
-pub fn action_label(action: &str) -> &'static str {
-    match action {
-        "created" => "登记",
-        "assign" => "派单",
-        "reassign" => "改派",
-        "start" => "到场",
-        "hold" => "挂起",
-        "resume" => "恢复",
-        "complete" => "完工",
-        "visit" => "回访",
-        "cancel" => "取消",
-        "rework" => "返修",
-        "remind" => "跟催",
-        "printed" => "打印维修单",
-        "attach" => "添加附件",
-        _ => "其他",
+impl Event {
+    /// A history row, labelled from its action.
+    pub fn new(
+        at: Time,
+        operator: &str,
+        action: EventAction,
+        from_status: Option<Status>,
+        to_status: Option<Status>,
+        note: Option<String>,
+    ) -> Event {
+        Event {
+            at,
+            operator: operator.to_string(),
+            action,
+            action_label: action.label().to_string(),
+            from_status,
+            to_status,
+            note,
+        }
     }
 }

@@ -5,7 +5,7 @@
 use crate::clock::{minutes_between, Time};
 use crate::error::{Error, Result};
 use crate::sla::{self, SlaRule};
-use crate::ticket::{Event, Material, Satisfaction, Status, Ticket};
+use crate::ticket::{Event, EventAction, Material, Satisfaction, Status, Ticket};
 
 /// The technician a ticket is (re)assigned to, as the store found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,20 +59,30 @@ pub enum Action {
 }
 
 impl Action {
-    /// Event code and the Chinese verb used in refusals.
-    fn names(&self, t: &Ticket) -> (&'static str, &'static str) {
+    /// The step as `available` names it (派单 stands for 改派 too).
+    pub fn step(&self) -> EventAction {
         match self {
-            Action::Assign(_) if t.status == Status::Assigned => ("reassign", "改派"),
-            Action::Assign(_) => ("assign", "派单"),
-            Action::Start => ("start", "登记到场"),
-            Action::Hold { .. } => ("hold", "挂起"),
-            Action::Resume => ("resume", "恢复"),
-            Action::Complete(_) => ("complete", "完工"),
-            Action::Visit { .. } => ("visit", "回访"),
-            Action::Cancel { .. } => ("cancel", "取消"),
-            Action::Rework { .. } => ("rework", "返修"),
-            Action::Remind { .. } => ("remind", "跟催"),
-            Action::Print => ("printed", "打印"),
+            Action::Assign(_) => EventAction::Assign,
+            Action::Start => EventAction::Start,
+            Action::Hold { .. } => EventAction::Hold,
+            Action::Resume => EventAction::Resume,
+            Action::Complete(_) => EventAction::Complete,
+            Action::Visit { .. } => EventAction::Visit,
+            Action::Cancel { .. } => EventAction::Cancel,
+            Action::Rework { .. } => EventAction::Rework,
+            Action::Remind { .. } => EventAction::Remind,
+            Action::Print => EventAction::Print,
+        }
+    }
+
+    /// The history event's action and the Chinese verb used in refusals.
+    fn names(&self, t: &Ticket) -> (EventAction, &'static str) {
+        match self {
+            Action::Assign(_) if t.status == Status::Assigned => (EventAction::Reassign, "改派"),
+            Action::Assign(_) => (EventAction::Assign, "派单"),
+            Action::Start => (EventAction::Start, "登记到场"),
+            Action::Print => (EventAction::Print, "打印"),
+            other => (other.step(), other.step().label()),
         }
     }
 
@@ -308,65 +318,42 @@ pub fn apply(
     if t.status != from {
         t.status_changed_at = at;
     }
-    let event = Event {
-        at,
-        operator: operator.to_string(),
-        action: code.to_string(),
-        action_label: crate::ticket::action_label(code).to_string(),
-        from_status: Some(from),
-        to_status: Some(t.status),
-        note,
-    };
+    let event = Event::new(at, operator, code, Some(from), Some(t.status), note);
     Ok((t, event))
 }
 
 /// The steps the desk may take on a ticket now — the UI enables exactly these.
-pub fn available(t: &Ticket) -> Vec<&'static str> {
-    let probes: [(&str, Action); 10] = [
-        (
-            "assign",
-            Action::Assign(Assignee {
-                id: -1,
-                name: String::new(),
-                active: true,
-            }),
-        ),
-        ("start", Action::Start),
-        (
-            "hold",
-            Action::Hold {
-                reason: String::new(),
-            },
-        ),
-        ("resume", Action::Resume),
-        ("complete", Action::Complete(Completion::default())),
-        (
-            "visit",
-            Action::Visit {
-                satisfaction: Satisfaction::Satisfied,
-                note: None,
-            },
-        ),
-        (
-            "cancel",
-            Action::Cancel {
-                reason: String::new(),
-                duplicate_of: None,
-            },
-        ),
-        (
-            "rework",
-            Action::Rework {
-                reason: String::new(),
-            },
-        ),
-        ("remind", Action::Remind { note: None }),
-        ("print", Action::Print),
+pub fn available(t: &Ticket) -> Vec<EventAction> {
+    let probes = [
+        Action::Assign(Assignee {
+            id: -1,
+            name: String::new(),
+            active: true,
+        }),
+        Action::Start,
+        Action::Hold {
+            reason: String::new(),
+        },
+        Action::Resume,
+        Action::Complete(Completion::default()),
+        Action::Visit {
+            satisfaction: Satisfaction::Satisfied,
+            note: None,
+        },
+        Action::Cancel {
+            reason: String::new(),
+            duplicate_of: None,
+        },
+        Action::Rework {
+            reason: String::new(),
+        },
+        Action::Remind { note: None },
+        Action::Print,
     ];
     probes
-        .into_iter()
-        .filter(|(_, a)| a.allowed_from().0.contains(&t.status))
-        .map(|(name, _)| name)
+        .iter()
+        .filter(|a| a.allowed_from().0.contains(&t.status))
+        .map(Action::step)
         .collect()
 }
 
@@ -444,54 +431,36 @@ mod tests {
         }
     }
 
-    fn actions() -> Vec<(&'static str, Action)> {
+    fn actions() -> Vec<Action> {
         vec![
-            (
-                "assign",
-                Action::Assign(Assignee {
-                    id: 2,
-                    name: "李".into(),
-                    active: true,
-                }),
-            ),
-            ("start", Action::Start),
-            (
-                "hold",
-                Action::Hold {
-                    reason: "等料".into(),
-                },
-            ),
-            ("resume", Action::Resume),
-            (
-                "complete",
-                Action::Complete(Completion {
-                    cause: "老化".into(),
-                    measures: "更换".into(),
-                    ..Default::default()
-                }),
-            ),
-            (
-                "visit",
-                Action::Visit {
-                    satisfaction: Satisfaction::Satisfied,
-                    note: None,
-                },
-            ),
-            (
-                "cancel",
-                Action::Cancel {
-                    reason: "撤回".into(),
-                    duplicate_of: None,
-                },
-            ),
-            (
-                "rework",
-                Action::Rework {
-                    reason: "又坏".into(),
-                },
-            ),
-            ("remind", Action::Remind { note: None }),
-            ("print", Action::Print),
+            Action::Assign(Assignee {
+                id: 2,
+                name: "李".into(),
+                active: true,
+            }),
+            Action::Start,
+            Action::Hold {
+                reason: "等料".into(),
+            },
+            Action::Resume,
+            Action::Complete(Completion {
+                cause: "老化".into(),
+                measures: "更换".into(),
+                ..Default::default()
+            }),
+            Action::Visit {
+                satisfaction: Satisfaction::Satisfied,
+                note: None,
+            },
+            Action::Cancel {
+                reason: "撤回".into(),
+                duplicate_of: None,
+            },
+            Action::Rework {
+                reason: "又坏".into(),
+            },
+            Action::Remind { note: None },
+            Action::Print,
         ]
     }
 
@@ -499,60 +468,67 @@ mod tests {
     #[test]
     fn every_status_and_action_follows_the_diagram() {
         use Status::*;
-        let expected: &[(Status, &[(&str, Status)])] = &[
+        let expected: &[(Status, &[(EventAction, Status)])] = &[
             (
                 Received,
                 &[
-                    ("assign", Assigned),
-                    ("cancel", Cancelled),
-                    ("remind", Received),
-                    ("print", Received),
+                    (EventAction::Assign, Assigned),
+                    (EventAction::Cancel, Cancelled),
+                    (EventAction::Remind, Received),
+                    (EventAction::Print, Received),
                 ],
             ),
             (
                 Assigned,
                 &[
-                    ("assign", Assigned),
-                    ("start", InProgress),
-                    ("cancel", Cancelled),
-                    ("remind", Assigned),
-                    ("print", Assigned),
+                    (EventAction::Assign, Assigned),
+                    (EventAction::Start, InProgress),
+                    (EventAction::Cancel, Cancelled),
+                    (EventAction::Remind, Assigned),
+                    (EventAction::Print, Assigned),
                 ],
             ),
             (
                 InProgress,
                 &[
-                    ("hold", OnHold),
-                    ("complete", Completed),
-                    ("remind", InProgress),
-                    ("print", InProgress),
+                    (EventAction::Hold, OnHold),
+                    (EventAction::Complete, Completed),
+                    (EventAction::Remind, InProgress),
+                    (EventAction::Print, InProgress),
                 ],
             ),
             (
                 OnHold,
                 &[
-                    ("resume", InProgress),
-                    ("cancel", Cancelled),
-                    ("remind", OnHold),
-                    ("print", OnHold),
+                    (EventAction::Resume, InProgress),
+                    (EventAction::Cancel, Cancelled),
+                    (EventAction::Remind, OnHold),
+                    (EventAction::Print, OnHold),
                 ],
             ),
             (
                 Completed,
                 &[
-                    ("visit", Closed),
-                    ("rework", Assigned),
-                    ("print", Completed),
+                    (EventAction::Visit, Closed),
+                    (EventAction::Rework, Assigned),
+                    (EventAction::Print, Completed),
                 ],
             ),
-            (Closed, &[("rework", Assigned), ("print", Closed)]),
+            (
+                Closed,
+                &[
+                    (EventAction::Rework, Assigned),
+                    (EventAction::Print, Closed),
+                ],
+            ),
             (Cancelled, &[]),
         ];
         let later = t0() + chrono::Duration::minutes(90);
         for (status, allowed) in expected {
             let t = ticket(*status);
-            let mut names: Vec<&str> = Vec::new();
-            for (name, action) in actions() {
+            let mut names: Vec<EventAction> = Vec::new();
+            for action in actions() {
+                let name = action.step();
                 match apply(&t, action, later, "前台", &rule()) {
                     Ok((next, event)) => {
                         let want = allowed.iter().find(|(a, _)| *a == name).map(|(_, s)| *s);
@@ -572,8 +548,8 @@ mod tests {
                 }
             }
             let mut avail = available(&t);
-            avail.sort();
-            names.sort();
+            avail.sort_by_key(|a| a.code());
+            names.sort_by_key(|a| a.code());
             assert_eq!(
                 avail, names,
                 "available() agrees with apply() for {status:?}"

@@ -58,7 +58,7 @@ fn a_committed_step_reaches_another_desk_within_two_seconds() {
         created,
         Change {
             number: ticket.number.clone(),
-            action: "created".into(),
+            action: baoxiu::ticket::EventAction::Created,
             action_label: "登记".into(),
             operator: "前台小李".into(),
             status: Status::Received,
@@ -70,7 +70,7 @@ fn a_committed_step_reaches_another_desk_within_two_seconds() {
     let assigned = heard(&mut listener);
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(assigned.number, ticket.number);
-    assert_eq!(assigned.action, "assign");
+    assert_eq!(assigned.action.code(), "assign");
     assert_eq!(assigned.action_label, "派单");
     assert_eq!(assigned.operator, "调度王姐");
     assert_eq!(assigned.status, Status::Assigned);
@@ -84,7 +84,7 @@ fn a_refused_step_sends_nothing() {
     let (mut t, mut listener) = live_db();
     add_tech(&mut t.store, "张师傅", &["水路"]);
     let ticket = new_ticket(&mut t.store, "2026-11-20 09:50");
-    assert_eq!(heard(&mut listener).action, "created");
+    assert_eq!(heard(&mut listener).action.code(), "created");
 
     let before = t.store.dump().unwrap();
     // 到场 before 派单: the workflow refuses it.
@@ -102,7 +102,7 @@ fn a_refused_step_sends_nothing() {
 
     // The next thing heard is the next committed step, not the refused one.
     assign(&mut t, &ticket.number, "张师傅").unwrap();
-    assert_eq!(heard(&mut listener).action, "assign");
+    assert_eq!(heard(&mut listener).action.code(), "assign");
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn a_rolled_back_write_sends_nothing() {
     let (mut t, mut listener) = live_db();
     add_tech(&mut t.store, "张师傅", &["水路"]);
     let ticket = new_ticket(&mut t.store, "2026-11-20 09:50");
-    assert_eq!(heard(&mut listener).action, "created");
+    assert_eq!(heard(&mut listener).action.code(), "created");
 
     let before = t.store.dump().unwrap();
     // The print events are written (and announced) inside the transaction, then the PDF
@@ -126,7 +126,7 @@ fn a_rolled_back_write_sends_nothing() {
     assert_eq!(t.store.dump().unwrap(), before);
 
     assign(&mut t, &ticket.number, "张师傅").unwrap();
-    assert_eq!(heard(&mut listener).action, "assign");
+    assert_eq!(heard(&mut listener).action.code(), "assign");
 }
 
 #[test]
@@ -134,7 +134,7 @@ fn a_rolled_back_write_sends_nothing() {
 fn an_attachment_is_announced_like_any_step() {
     let (mut t, mut listener) = live_db();
     let ticket = new_ticket(&mut t.store, "2026-11-20 09:50");
-    assert_eq!(heard(&mut listener).action, "created");
+    assert_eq!(heard(&mut listener).action.code(), "created");
     let photo = t.dir.path().join("漏水.jpg");
     std::fs::write(&photo, b"\xFF\xD8\xFF\xE0 not really a photo").unwrap();
     t.store
@@ -146,7 +146,7 @@ fn an_attachment_is_announced_like_any_step() {
         )
         .unwrap();
     let change = heard(&mut listener);
-    assert_eq!(change.action, "attach");
+    assert_eq!(change.action.code(), "attach");
     assert_eq!(change.action_label, "添加附件");
     assert_eq!(change.status, Status::Received);
 }

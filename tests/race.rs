@@ -78,7 +78,7 @@ fn two_dispatches_at_once_are_applied_once_and_the_other_pc_is_told() {
     let history = d.store.history(&number).unwrap();
     let assigns = history
         .iter()
-        .filter(|e| e.action == "assign" || e.action == "reassign")
+        .filter(|e| e.action.code() == "assign" || e.action.code() == "reassign")
         .count();
     assert_eq!(assigns, 1, "one 派单 in the history");
 }
@@ -106,7 +106,7 @@ fn completing_while_another_pc_cancels_applies_exactly_one() {
         .history(&number)
         .unwrap()
         .iter()
-        .filter(|e| e.action == "start" || e.action == "cancel")
+        .filter(|e| e.action.code() == "start" || e.action.code() == "cancel")
         .count();
     assert_eq!(changes, 1);
 }

@@ -503,7 +503,7 @@ fn print_to_file_writes_the_pdf_and_records_a_printed_event() {
         assert_eq!(d.store.ticket(n).unwrap().print_count, 1);
         let history = d.store.history(n).unwrap();
         let last = history.last().unwrap();
-        assert_eq!(last.action, "printed");
+        assert_eq!(last.action.code(), "printed");
         assert_eq!(last.operator, "前台小李");
     }
     let json = serde_json::to_value(&done).unwrap();
@@ -580,7 +580,7 @@ fn print_to_file_refuses_a_missing_or_cancelled_ticket_before_writing() {
 fn the_default_layout_is_the_office_setting() {
     let mut d = db();
     let mut s = d.store.settings().unwrap();
-    s.slip_layout = "a5x2".into();
+    s.slip_layout = baoxiu::slip::Layout::A5x2;
     d.store.update_settings(&s).unwrap();
     let a = new_ticket(&mut d.store, "2026-11-20 09:00");
     let out = d.dir.path().join("default.pdf");

@@ -97,7 +97,7 @@ fn new_ticket_has_every_contract_key_and_defaults() {
     let history = t.store.history(&ticket.number).unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(
-        (history[0].action.as_str(), history[0].operator.as_str()),
+        (history[0].action.code(), history[0].operator.as_str()),
         ("created", "前台小李")
     );
 }

@@ -114,7 +114,7 @@ fn the_whole_happy_path_with_hold_and_materials() {
         .history(&n)
         .unwrap()
         .into_iter()
-        .map(|e| e.action)
+        .map(|e| e.action.code().to_string())
         .collect();
     assert_eq!(
         actions,
@@ -166,7 +166,7 @@ fn reassign_records_both_names_and_refuses_the_same_or_inactive_technician() {
     );
     let last = t.store.history(&n).unwrap().pop().unwrap();
     assert_eq!(
-        (last.action.as_str(), last.note.as_deref()),
+        (last.action.code(), last.note.as_deref()),
         ("reassign", Some("张师傅 → 陈师傅"))
     );
 }
@@ -370,7 +370,7 @@ fn completing_from_the_paper_slip_records_the_arrival_first() {
         .history(&n)
         .unwrap()
         .into_iter()
-        .map(|e| e.action)
+        .map(|e| e.action.code().to_string())
         .collect();
     assert_eq!(actions, ["created", "assign", "start", "complete"]);
 }
@@ -532,7 +532,7 @@ fn remind_is_an_event_and_counts() {
     assert_eq!((r.status, r.remind_count), (Status::Received, 1));
     let last = t.store.history(&n).unwrap().pop().unwrap();
     assert_eq!(
-        (last.action.as_str(), last.note.as_deref()),
+        (last.action.code(), last.note.as_deref()),
         ("remind", Some("业主来电催促"))
     );
 }

@@ -17,7 +17,7 @@ use baoxiu::store::{
     TicketFilter, TicketPage,
 };
 use baoxiu::ticket::{
-    action_label, Channel, Event, Kind, Satisfaction, Scope, Stage, Status, Ticket, Urgency,
+    Channel, Event, EventAction, Kind, Satisfaction, Scope, Stage, Status, Ticket, Urgency,
 };
 use baoxiu::{Error, Store};
 use serde::Serialize;
@@ -76,7 +76,7 @@ pub struct TicketDetail {
     pub ticket: Ticket,
     pub history: Vec<Event>,
     /// The workflow steps the core allows now; the window enables exactly these.
-    pub available: Vec<String>,
+    pub available: Vec<EventAction>,
     pub place: String,
     pub materials_total_fen: i64,
     pub attachments: Vec<Attachment>,
@@ -96,22 +96,6 @@ fn choices<T: Copy>(
 }
 
 fn labels() -> Labels {
-    let actions = [
-        "created", "assign", "reassign", "start", "hold", "resume", "complete", "visit", "cancel",
-        "rework", "remind", "printed", "attach",
-    ];
-    let mut action: Vec<Choice> = actions
-        .iter()
-        .map(|&a| Choice {
-            code: a.into(),
-            label: action_label(a).into(),
-        })
-        .collect();
-    // `available` names the print step "print"; its history event is "printed".
-    action.push(Choice {
-        code: "print".into(),
-        label: action_label("printed").into(),
-    });
     Labels {
         kind: choices(Kind::ALL, Kind::code, Kind::label),
         status: choices(Status::ALL, Status::code, Status::label),
@@ -125,7 +109,7 @@ fn labels() -> Labels {
             AttachmentKind::code,
             AttachmentKind::label,
         ),
-        action,
+        action: choices(EventAction::ALL, EventAction::code, EventAction::label),
         role: choices(Role::ALL, Role::code, Role::label),
         audit_kind: choices(AuditKind::ALL, AuditKind::code, AuditKind::label),
     }
@@ -139,11 +123,10 @@ fn detail(s: &Store, number: &str) -> Reply<TicketDetail> {
         available: baoxiu::workflow::available(&ticket)
             .into_iter()
             .filter(|step| {
-                baoxiu::account::step_permission(step)
+                baoxiu::account::step_permission(*step)
                     .map_or(Ok(true), |p| s.may(p))
                     .unwrap_or(false)
             })
-            .map(String::from)
             .collect(),
         place: ticket.place(),
         materials_total_fen: ticket.materials_total_fen(),
@@ -577,7 +560,7 @@ pub(crate) mod tests {
         let before = call(&w, "ticket_detail", json!({ "number": number })).unwrap();
         assert_eq!(
             before["available"],
-            json!(["assign", "cancel", "remind", "print"])
+            json!(["assign", "cancel", "remind", "printed"])
         );
 
         let err = call(
@@ -620,7 +603,7 @@ pub(crate) mod tests {
             .as_array()
             .unwrap()
             .iter()
-            .any(|c| c["code"] == "print" && c["label"] == "打印维修单"));
+            .any(|c| c["code"] == "printed" && c["label"] == "打印维修单"));
     }
 
     #[test]

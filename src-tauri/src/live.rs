@@ -158,7 +158,7 @@ mod tests {
     fn change(number: &str) -> Change {
         Change {
             number: number.into(),
-            action: "complete".into(),
+            action: baoxiu::ticket::EventAction::Complete,
             action_label: "完工".into(),
             operator: "张师傅".into(),
             status: Status::Completed,

@@ -662,7 +662,9 @@ fn run(cli: Cli) -> Result<()> {
             s.hotline = hotline.unwrap_or(s.hotline);
             s.number_prefix = number_prefix.unwrap_or(s.number_prefix);
             s.time_zone = time_zone.unwrap_or(s.time_zone);
-            s.slip_layout = slip_layout.unwrap_or(s.slip_layout);
+            if let Some(l) = slip_layout {
+                s.slip_layout = baoxiu::slip::Layout::parse(&l)?;
+            }
             s.idle_lock_minutes = idle_lock_minutes.unwrap_or(s.idle_lock_minutes);
             if let Some(n) = daily_backups_kept {
                 s.daily_backups_kept = baoxiu::store::check_daily_backups_kept(n)?;

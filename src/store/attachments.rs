@@ -7,7 +7,7 @@ use super::events::insert_event;
 use super::{Engine, Store};
 use crate::attachment::{is_image, stored_name, Attachment, AttachmentKind};
 use crate::error::{Error, Result, SqlContext};
-use crate::ticket::{action_label, Event, Status, Ticket};
+use crate::ticket::{Event, EventAction, Status, Ticket};
 
 const SELECT: &str =
     "SELECT id, kind, sha256, file_name, byte_size, added_at, operator FROM attachments";
@@ -95,15 +95,14 @@ impl Store {
         insert_event(
             &tx,
             ticket.id,
-            &Event {
+            &Event::new(
                 at,
-                operator: operator.to_string(),
-                action: "attach".into(),
-                action_label: action_label("attach").into(),
-                from_status: Some(status),
-                to_status: Some(status),
-                note: Some(format!("{}：{}", kind.label(), file_name)),
-            },
+                operator,
+                EventAction::Attach,
+                Some(status),
+                Some(status),
+                Some(format!("{}：{}", kind.label(), file_name)),
+            ),
         )?;
         tx.commit().sql("commit attach")?;
         Ok(id)

@@ -8,7 +8,7 @@ use crate::account::Permission;
 use crate::audit::{AuditEntry, AuditFilter, AuditKind};
 use crate::clock::{parse_date, Time};
 use crate::error::{Error, Result, SqlContext};
-use crate::ticket::action_label;
+use crate::ticket::EventAction;
 
 /// The one place an audit row is written. Pass the change's transaction (`&tx`).
 pub(crate) fn record(
@@ -155,9 +155,10 @@ impl Store {
                         Some((a, n)) => (a.to_string(), Some(n.to_string())),
                         None => (detail.clone(), None),
                     };
+                    let label = EventAction::parse(&action)?.label();
                     detail = match note {
-                        Some(n) => format!("{}：{n}", action_label(&action)),
-                        None => action_label(&action).to_string(),
+                        Some(n) => format!("{label}：{n}"),
+                        None => label.to_string(),
                     };
                 }
                 Ok(AuditEntry {

@@ -6,7 +6,7 @@ use super::notify;
 use super::Store;
 use crate::clock::OfficeZone;
 use crate::error::{Result, SqlContext};
-use crate::ticket::{action_label, Event, Status};
+use crate::ticket::{Event, EventAction, Status};
 
 /// The one place a history row is written. Pass the write's transaction (`&tx`).
 /// On PostgreSQL the same transaction announces the change to the other desks
@@ -19,7 +19,7 @@ pub(crate) fn insert_event(db: &Db, ticket_id: i64, e: &Event) -> Result<()> {
             &ticket_id,
             &e.at.timestamp(),
             &e.operator,
-            &e.action,
+            &e.action.code(),
             &e.from_status.map(|s| s.code()),
             &e.to_status.map(|s| s.code()),
             &e.note,
@@ -32,15 +32,15 @@ pub(crate) fn insert_event(db: &Db, ticket_id: i64, e: &Event) -> Result<()> {
 fn event_row(r: &Row, zone: &OfficeZone) -> Result<Event> {
     let action: String = r.get(2)?;
     let status = |v: Option<String>| v.and_then(|s| Status::parse(&s).ok());
-    Ok(Event {
-        at: zone.from_epoch(r.get(0)?),
-        operator: r.get(1)?,
-        action_label: action_label(&action).to_string(),
-        action,
-        from_status: status(r.get(3)?),
-        to_status: status(r.get(4)?),
-        note: r.get(5)?,
-    })
+    let operator: String = r.get(1)?;
+    Ok(Event::new(
+        zone.from_epoch(r.get(0)?),
+        &operator,
+        EventAction::parse(&action)?,
+        status(r.get(3)?),
+        status(r.get(4)?),
+        r.get(5)?,
+    ))
 }
 
 impl Store {

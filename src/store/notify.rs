@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::db::{Db, Engine};
 use crate::error::{Error, Result, SqlContext};
-use crate::ticket::{action_label, Event, Status};
+use crate::ticket::{Event, EventAction, Status};
 
 /// The PostgreSQL notification channel every desk listens on.
 pub const CHANNEL: &str = "baoxiu_desk";
@@ -23,8 +23,8 @@ pub const CHANNEL: &str = "baoxiu_desk";
 pub struct Change {
     /// The ticket number, e.g. BX-202611-0001.
     pub number: String,
-    /// The event's action code (created, assign, complete …).
-    pub action: String,
+    /// What was done.
+    pub action: EventAction,
     /// The Chinese name of `action` (登记, 派单, 完工 …).
     pub action_label: String,
     pub operator: String,
@@ -48,8 +48,8 @@ pub(crate) fn announce(db: &Db, ticket_id: i64, e: &Event) -> Result<()> {
     let status: String = row.get(1)?;
     let change = Change {
         number: row.get(0)?,
-        action: e.action.clone(),
-        action_label: action_label(&e.action).to_string(),
+        action: e.action,
+        action_label: e.action.label().to_string(),
         operator: e.operator.clone(),
         status: Status::parse(&status)?,
     };

@@ -8,7 +8,7 @@ use super::db::{DbError, Row};
 use super::Store;
 use crate::account::Permission;
 use crate::error::{Error, Result, SqlContext};
-use crate::ticket::{Channel, Kind, Satisfaction, Scope, Status, Urgency};
+use crate::ticket::{Channel, EventAction, Kind, Satisfaction, Scope, Status, Urgency};
 
 /// Each ticket's status at month end (`?1`), for tickets received before it: replayed
 /// from the history for tickets whose status changed after `?1`, the current status for
@@ -269,7 +269,12 @@ impl Store {
                     events.entry(r.get(0)?).or_default().push(EventRow {
                         id: r.get(1)?,
                         at: r.get(2)?,
-                        action: r.get(3)?,
+                        action: EventAction::parse(&r.get::<String>(3)?).map_err(|_| {
+                            DbError::Column {
+                                index: 3,
+                                found: "unknown code",
+                            }
+                        })?,
                         satisfied: r.get(4)?,
                     });
                     Ok(())
@@ -387,7 +392,7 @@ impl Store {
 struct EventRow {
     id: i64,
     at: i64,
-    action: String,
+    action: EventAction,
     satisfied: bool,
 }
 
@@ -486,8 +491,8 @@ fn facts_row(
     let mut holds: Vec<(i64, i64)> = Vec::new();
     let mut hold_at: Option<i64> = None;
     for e in events {
-        match e.action.as_str() {
-            "complete" => {
+        match e.action {
+            EventAction::Complete => {
                 first_complete = Some(match first_complete {
                     None => (e.id, e.at),
                     Some((id, at)) => (id.min(e.id), at.min(e.at)),
@@ -500,17 +505,19 @@ fn facts_row(
                     });
                 }
             }
-            "visit" => {
+            EventAction::Visit => {
                 visit_last_id = Some(visit_last_id.map_or(e.id, |id| id.max(e.id)));
                 if in_month(e.at) {
                     row.visits_in_month += 1;
                     row.satisfied_in_month += i64::from(e.satisfied);
                 }
             }
-            "cancel" => row.cancelled_in_month |= in_month(e.at),
-            "rework" => rework_last_id = Some(rework_last_id.map_or(e.id, |id| id.max(e.id))),
-            "hold" => hold_at = Some(e.at),
-            "resume" => {
+            EventAction::Cancel => row.cancelled_in_month |= in_month(e.at),
+            EventAction::Rework => {
+                rework_last_id = Some(rework_last_id.map_or(e.id, |id| id.max(e.id)))
+            }
+            EventAction::Hold => hold_at = Some(e.at),
+            EventAction::Resume => {
                 if let Some(h) = hold_at.take() {
                     holds.push((e.id, (e.at - h) / 60));
                 }
@@ -537,7 +544,7 @@ fn facts_row(
             // the SLA rule, the last (re)start before it and the holds in between.
             let rework = events
                 .iter()
-                .filter(|e| e.action == "rework" && e.id < last_id)
+                .filter(|e| e.action == EventAction::Rework && e.id < last_id)
                 .max_by_key(|e| e.id);
             let base = match rework {
                 Some(r) => r.at,

@@ -10,6 +10,7 @@ use crate::audit::{self, AuditKind};
 use crate::clock::OfficeZone;
 use crate::error::{Error, Result, SqlContext};
 use crate::input;
+use crate::slip::Layout;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Settings {
@@ -21,8 +22,8 @@ pub struct Settings {
     pub number_prefix: String,
     /// IANA time zone the office works in.
     pub time_zone: String,
-    /// Default slip layout: `a4` or `a5x2`.
-    pub slip_layout: String,
+    /// Default slip layout.
+    pub slip_layout: Layout,
     /// 自动锁屏: the window locks after this many idle minutes (0: never).
     #[serde(default = "default_idle_lock")]
     pub idle_lock_minutes: u32,
@@ -61,7 +62,7 @@ impl Store {
             hotline: String::new(),
             number_prefix: "BX".into(),
             time_zone: crate::clock::DEFAULT_TIME_ZONE.into(),
-            slip_layout: "a4".into(),
+            slip_layout: Layout::A4,
             idle_lock_minutes: IDLE_LOCK_DEFAULT,
             daily_backups_kept: super::DEFAULT_DAILY_BACKUPS_KEPT,
         };
@@ -77,7 +78,7 @@ impl Store {
                 "hotline" => s.hotline = v,
                 "number_prefix" => s.number_prefix = v,
                 "time_zone" => s.time_zone = v,
-                "slip_layout" => s.slip_layout = v,
+                "slip_layout" => s.slip_layout = Layout::parse(&v).unwrap_or(Layout::A4),
                 "idle_lock_minutes" => s.idle_lock_minutes = v.parse().unwrap_or(IDLE_LOCK_DEFAULT),
                 "daily_backups_kept" => {
                     if let Ok(n) = v.parse::<u32>() {
@@ -111,11 +112,6 @@ impl Store {
             ));
         }
         let zone = OfficeZone::parse(&s.time_zone)?;
-        if !matches!(s.slip_layout.as_str(), "a4" | "a5x2") {
-            return Err(Error::invalid(
-                "维修单版式只能是 a4（整张A4）或 a5x2（A4两联）",
-            ));
-        }
         if s.idle_lock_minutes > IDLE_LOCK_MAX {
             return Err(Error::invalid(format!(
                 "自动锁屏时间必须是 0（不锁屏）到 {IDLE_LOCK_MAX} 之间的分钟数"
@@ -135,7 +131,11 @@ impl Store {
             ("服务热线", before.hotline, hotline.clone()),
             ("工单号前缀", before.number_prefix, prefix.clone()),
             ("时区", before.time_zone, zone.name().to_string()),
-            ("维修单版式", before.slip_layout, s.slip_layout.clone()),
+            (
+                "维修单版式",
+                before.slip_layout.label().to_string(),
+                s.slip_layout.label().to_string(),
+            ),
             (
                 "自动锁屏分钟",
                 before.idle_lock_minutes.to_string(),
@@ -153,7 +153,7 @@ impl Store {
             ("hotline", hotline.as_str()),
             ("number_prefix", prefix.as_str()),
             ("time_zone", zone.name()),
-            ("slip_layout", s.slip_layout.as_str()),
+            ("slip_layout", s.slip_layout.code()),
             ("idle_lock_minutes", idle.as_str()),
             ("daily_backups_kept", kept.as_str()),
         ] {

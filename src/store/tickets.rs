@@ -14,7 +14,8 @@ use crate::error::{Error, Result, SqlContext};
 use crate::input::{self, CompletionDraft, TicketDraft};
 use crate::sla::{self, EscalationReason};
 use crate::ticket::{
-    Channel, Deadlines, Event, Kind, Material, Satisfaction, Scope, Status, Ticket, Urgency,
+    Channel, Deadlines, Event, EventAction, Kind, Material, Satisfaction, Scope, Status, Ticket,
+    Urgency,
 };
 use crate::workflow::{self, Action};
 
@@ -742,15 +743,14 @@ impl Store {
         insert_event(
             &tx,
             id,
-            &Event {
-                at: nt.received_at,
-                operator,
-                action: "created".into(),
-                action_label: "登记".into(),
-                from_status: None,
-                to_status: Some(Status::Received),
-                note: Some(format!("{}{}", nt.channel.label(), nt.kind.label())),
-            },
+            &Event::new(
+                nt.received_at,
+                &operator,
+                EventAction::Created,
+                None,
+                Some(Status::Received),
+                Some(format!("{}{}", nt.channel.label(), nt.kind.label())),
+            ),
         )?;
         tx.commit().sql("commit new ticket")?;
         self.ticket(&number)

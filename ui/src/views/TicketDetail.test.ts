@@ -9,6 +9,7 @@ import { setLabels } from '../labels'
 import { CHANGED, DEBOUNCE_MS, resetLive } from '../live'
 import type { Labels } from '../bindings/Labels'
 import type { TicketDetail as Detail } from '../bindings/TicketDetail'
+import type { EventAction } from '../bindings/EventAction'
 
 const labels: Labels = {
   kind: [{ code: 'repair', label: '报修' }],
@@ -36,13 +37,13 @@ const labels: Labels = {
     { code: 'cancel', label: '取消' },
     { code: 'rework', label: '返修' },
     { code: 'remind', label: '跟催' },
-    { code: 'print', label: '打印维修单' },
+    { code: 'printed', label: '打印维修单' },
   ],
 }
 
 const xss = '<img src=x onerror=alert(1)>'
 
-function detail(available: string[]): Detail {
+function detail(available: EventAction[]): Detail {
   return {
     ticket: {
       number: 'BX-202611-0007',
@@ -111,7 +112,7 @@ function detail(available: string[]): Detail {
 let calls: { cmd: string; args: Record<string, unknown> }[] = []
 
 async function render(
-  available: string[],
+  available: EventAction[],
   extra: (cmd: string, args: Record<string, unknown>) => unknown = () => undefined,
 ) {
   mockIPC((cmd, payload) => {
@@ -140,7 +141,7 @@ describe('工单详情', () => {
   })
 
   it('enables exactly the actions the core allows', async () => {
-    const w = await render(['assign', 'cancel', 'remind', 'print'])
+    const w = await render(['assign', 'cancel', 'remind', 'printed'])
     const enabled = w
       .findAll('[data-test="actions"] button')
       .filter((b) => b.attributes('disabled') === undefined)
