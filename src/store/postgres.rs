@@ -521,6 +521,9 @@ CREATE TABLE site_locations (
     name    TEXT COLLATE "C" NOT NULL,
     UNIQUE (site_id, name)
 );
+
+-- 班组长 (see the SQLite step).
+ALTER TABLE technicians ADD COLUMN team_lead BIGINT NOT NULL DEFAULT 0 CHECK (team_lead IN (0, 1));
 "#,
 ];
 
