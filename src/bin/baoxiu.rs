@@ -342,6 +342,26 @@ enum TicketCommand {
         #[command(flatten)]
         who: Who,
     },
+    /// 办结 of a 投诉/咨询 from 待派单: a 咨询 is then closed, a 投诉 waits for its 回访.
+    Resolve {
+        number: String,
+        /// 处理结果: how it was answered or handled.
+        #[arg(long)]
+        result: String,
+        /// 责任部门 that handled it (kept from a 转交 when left out).
+        #[arg(long)]
+        dept: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 转交 of a 投诉 to a 主管 or 责任部门 (stays 待派单, off the dispatch clock).
+    Handover {
+        number: String,
+        #[arg(long)]
+        dept: String,
+        #[command(flatten)]
+        who: Who,
+    },
 }
 
 #[derive(Args)]
@@ -803,6 +823,15 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
         } => step(store, &number, Step::Rework { reason }, &who, op),
         TicketCommand::Remind { number, note, who } => {
             step(store, &number, Step::Remind { note }, &who, op)
+        }
+        TicketCommand::Resolve {
+            number,
+            result,
+            dept,
+            who,
+        } => step(store, &number, Step::Resolve { result, dept }, &who, op),
+        TicketCommand::Handover { number, dept, who } => {
+            step(store, &number, Step::Handover { dept }, &who, op)
         }
     }
 }

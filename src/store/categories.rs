@@ -9,7 +9,7 @@ use crate::account::Permission;
 use crate::audit::{self, AuditKind};
 use crate::error::{Error, Result, SqlContext};
 use crate::sla::SlaRule;
-use crate::ticket::Urgency;
+use crate::ticket::{CategoryKind, Urgency};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Category {
@@ -17,6 +17,8 @@ pub struct Category {
     pub name: String,
     pub default_urgency: Urgency,
     pub active: bool,
+    /// 报修 / 投诉 / 通用 — which tickets may use it (see [`CategoryKind::fits`]).
+    pub kind: CategoryKind,
 }
 
 fn urgency_col(s: String) -> Urgency {
@@ -39,7 +41,8 @@ impl Store {
         let rows = self
             .db
             .query(
-                "SELECT id, name, default_urgency, active FROM categories ORDER BY sort_order, id",
+                "SELECT id, name, default_urgency, active, kind FROM categories
+                 ORDER BY sort_order, id",
                 &[],
             )
             .sql("list categories")?;
@@ -50,6 +53,8 @@ impl Store {
                     name: r.get(1)?,
                     default_urgency: urgency_col(r.get(2)?),
                     active: r.get(3)?,
+                    kind: CategoryKind::parse(&r.get::<String>(4)?)
+                        .unwrap_or(CategoryKind::Repair),
                 })
             })
             .collect()
