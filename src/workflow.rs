@@ -166,7 +166,10 @@ pub fn apply(
         )));
     }
     if let Some(why) = action.unfit(ticket) {
-        return Err(Error::Precondition(format!("工单 {}：{why}", ticket.number)));
+        return Err(Error::Precondition(format!(
+            "工单 {}：{why}",
+            ticket.number
+        )));
     }
     // Compared by the minute: times typed as `HH:MM` mean the start of that minute, and
     // the desk records steps of the same minute in order. A 跟催 reminder is a step like
@@ -622,8 +625,7 @@ mod tests {
             for action in actions() {
                 let name = action.step();
                 // 办结 / 转交 are not for repairs: refused as a precondition, not a status.
-                let unfit =
-                    action.allowed_from().0.contains(status) && action.unfit(&t).is_some();
+                let unfit = action.allowed_from().0.contains(status) && action.unfit(&t).is_some();
                 match apply(&t, action, later, "前台", &rule()) {
                     Ok((next, event)) => {
                         let want = allowed.iter().find(|(a, _)| *a == name).map(|(_, s)| *s);
@@ -638,7 +640,11 @@ mod tests {
                             !allowed.iter().any(|(a, _)| *a == name),
                             "{status:?} + {name} refused: {e}"
                         );
-                        let want = if unfit { "precondition" } else { "wrong_status" };
+                        let want = if unfit {
+                            "precondition"
+                        } else {
+                            "wrong_status"
+                        };
                         assert_eq!(e.code(), want, "{status:?} + {name}");
                     }
                 }

@@ -53,8 +53,7 @@ impl Store {
                     name: r.get(1)?,
                     default_urgency: urgency_col(r.get(2)?),
                     active: r.get(3)?,
-                    kind: CategoryKind::parse(&r.get::<String>(4)?)
-                        .unwrap_or(CategoryKind::Repair),
+                    kind: CategoryKind::parse(&r.get::<String>(4)?).unwrap_or(CategoryKind::Repair),
                 })
             })
             .collect()
