@@ -17,7 +17,8 @@ use baoxiu::store::{
     TicketFilter, TicketPage,
 };
 use baoxiu::ticket::{
-    Channel, Event, EventAction, Kind, Satisfaction, Scope, Stage, Status, Ticket, Urgency,
+    CategoryKind, Channel, Event, EventAction, Kind, Satisfaction, Scope, Stage, Status, Ticket,
+    Urgency,
 };
 use baoxiu::{Error, Store};
 use serde::Serialize;
@@ -68,6 +69,8 @@ pub struct Labels {
     pub role: Vec<Choice>,
     /// 操作日志 categories.
     pub audit_kind: Vec<Choice>,
+    /// 类别用途: repair / complaint / general categories.
+    pub category_kind: Vec<Choice>,
 }
 
 /// 工单详情: the ticket, its history, the steps allowed now and its attachments.
@@ -112,6 +115,7 @@ fn labels() -> Labels {
         action: choices(EventAction::ALL, EventAction::code, EventAction::label),
         role: choices(Role::ALL, Role::code, Role::label),
         audit_kind: choices(AuditKind::ALL, AuditKind::code, AuditKind::label),
+        category_kind: choices(CategoryKind::ALL, CategoryKind::code, CategoryKind::label),
     }
 }
 

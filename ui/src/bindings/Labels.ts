@@ -17,4 +17,8 @@ role: Array<Choice>,
 /**
  * 操作日志 categories.
  */
-audit_kind: Array<Choice>, };
+audit_kind: Array<Choice>, 
+/**
+ * 类别用途: repair / complaint / general categories.
+ */
+category_kind: Array<Choice>, };
