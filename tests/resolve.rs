@@ -429,3 +429,45 @@ fn the_cli_resolves_and_hands_over_with_json_out() {
     assert_eq!(code, "wrong_status");
     assert_eq!(c.dump(), before);
 }
+
+#[test]
+fn an_office_marks_its_own_complaint_category() {
+    let mut t = db();
+    t.store
+        .save_category("停车管理", baoxiu::ticket::Urgency::Normal, true)
+        .unwrap();
+    assert_eq!(
+        t.store.category_by_name("停车管理").unwrap().kind.code(),
+        "repair",
+        "a new category is a repair category until marked"
+    );
+    let c = t
+        .store
+        .set_category_kind("停车管理", baoxiu::ticket::CategoryKind::Complaint)
+        .unwrap();
+    assert_eq!(c.kind.code(), "complaint");
+    let e = t
+        .store
+        .create_ticket(
+            &TicketDraft {
+                category: Some("停车管理".into()),
+                ..draft("2026-11-20 09:00")
+            },
+            "前台小李",
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    new_report(&mut t.store, "complaint", "停车管理", "2026-11-20 09:00");
+
+    // From a script: `category kind NAME --kind 投诉类别`; an unknown kind names the choices.
+    let c = Cli::new();
+    let out = c.ok(&["category", "kind", "绿化", "--kind", "通用类别"], "");
+    assert_eq!(out["kind"], "general");
+    let before = c.dump();
+    let (code, msg) = c.refused(&["category", "kind", "绿化", "--kind", "维修"], "");
+    assert_eq!(code, "invalid_input");
+    assert!(msg.contains("complaint"), "{msg}");
+    let (code, _) = c.refused(&["category", "kind", "不存在", "--kind", "repair"], "");
+    assert_eq!(code, "not_found");
+    assert_eq!(c.dump(), before);
+}

@@ -197,6 +197,12 @@ enum TechCommand {
 #[derive(Subcommand)]
 enum CategoryCommand {
     List,
+    /// Which tickets a category is for: repair (报修), complaint (投诉) or general (通用).
+    Kind {
+        name: String,
+        #[arg(long)]
+        kind: String,
+    },
     /// SLA minutes per urgency.
     Sla,
     /// Change SLA minutes for an urgency (for one category with --category).
@@ -526,6 +532,10 @@ fn run(cli: Cli) -> Result<()> {
             print(&store.suggest_technicians(&category)?)
         }
         Command::Category(CategoryCommand::List) => print(&store.categories()?),
+        Command::Category(CategoryCommand::Kind { name, kind }) => {
+            let kind = baoxiu::ticket::CategoryKind::parse(&kind)?;
+            print(&store.set_category_kind(&name, kind)?)
+        }
         Command::Category(CategoryCommand::Sla) => print(&store.sla_rules()?),
         Command::Category(CategoryCommand::SlaSet {
             urgency,

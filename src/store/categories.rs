@@ -238,4 +238,32 @@ impl Store {
         tx.commit().sql("save category")?;
         self.category_by_name(&name)
     }
+
+    /// Say which tickets a category is for (报修 / 投诉 / 通用): an office's own complaint
+    /// category is added with [`Store::save_category`], then marked here.
+    pub fn set_category_kind(&mut self, name: &str, kind: CategoryKind) -> Result<Category> {
+        let by = self.operator(Permission::MasterData, None)?;
+        let before = self.category_by_name(name)?;
+        let now = self.now();
+        let tx = self.begin()?;
+        tx.execute(
+            "UPDATE categories SET kind = ?2 WHERE id = ?1",
+            &[&before.id, &kind.code()],
+        )
+        .sql("set category kind")?;
+        record(
+            &tx,
+            &now,
+            &by,
+            AuditKind::MasterData,
+            &format!("报修类别 {}", before.name),
+            &audit::changes(&[(
+                "类别用途",
+                before.kind.label().to_string(),
+                kind.label().to_string(),
+            )]),
+        )?;
+        tx.commit().sql("set category kind")?;
+        self.category_by_name(&before.name)
+    }
 }
