@@ -38,6 +38,7 @@ code_enum!(
         Complete = "complete" / "登记完工",
         Cancel = "cancel" / "取消工单",
         Rework = "rework" / "返修",
+        Resolve = "resolve" / "办结或转交报事",
         Contacts = "contacts" / "维护业主资料",
         Reports = "reports" / "查看和导出月度汇总",
         AuditLog = "audit_log" / "查看操作日志",
@@ -59,7 +60,10 @@ impl Role {
     pub fn may(self, p: Permission) -> bool {
         use Permission::*;
         match self {
-            Role::Desk => matches!(p, Register | Remind | Visit | Print | Attach | Contacts),
+            Role::Desk => matches!(
+                p,
+                Register | Remind | Visit | Print | Attach | Contacts | Resolve
+            ),
             Role::Engineer => matches!(
                 p,
                 Assign | Start | Hold | Resume | Complete | Print | Attach
@@ -79,6 +83,7 @@ impl Role {
                     | Complete
                     | Cancel
                     | Rework
+                    | Resolve
                     | Reports
                     | AuditLog
             ),
@@ -112,6 +117,7 @@ pub fn step_permission(step: EventAction) -> Option<Permission> {
         A::Rework => Rework,
         A::Remind => Remind,
         A::Print => Print,
+        A::Resolve | A::Handover => Resolve,
         A::Created | A::Attach => return None,
     })
 }

@@ -189,6 +189,8 @@ pub fn escalation(
     rules: &[EscalationRule],
 ) -> Option<(EscalationReason, Time)> {
     let (reason, since) = match t.status {
+        // A complaint handed to a department (转交) is theirs now, not waiting for 派单.
+        Status::Received if t.dept.is_some() => return None,
         Status::Received => (EscalationReason::NotDispatched, Some(t.received_at)),
         Status::Assigned => (EscalationReason::NoProgress, t.assigned_at),
         Status::Completed => (EscalationReason::NotVisited, t.completed_at),

@@ -124,7 +124,7 @@ fn a_whole_repair_runs_from_a_script() {
     assert_eq!(c.ok(&["tech", "list"], "").as_array().unwrap().len(), 1);
     assert_eq!(
         c.ok(&["category", "list"], "").as_array().unwrap().len(),
-        11
+        17
     );
     let t = c.ok(&["ticket", "new", "--by", "前台小李"], NEW);
     let n = t["number"].as_str().unwrap().to_string();

@@ -17,7 +17,8 @@ use baoxiu::store::{
     TicketFilter, TicketPage,
 };
 use baoxiu::ticket::{
-    Channel, Event, EventAction, Kind, Satisfaction, Scope, Stage, Status, Ticket, Urgency,
+    CategoryKind, Channel, Event, EventAction, Kind, Satisfaction, Scope, Stage, Status, Ticket,
+    Urgency,
 };
 use baoxiu::{Error, Store};
 use serde::Serialize;
@@ -70,6 +71,8 @@ pub struct Labels {
     pub audit_kind: Vec<Choice>,
     /// 催办原因.
     pub escalation_reason: Vec<Choice>,
+    /// 类别用途: repair / complaint / general categories.
+    pub category_kind: Vec<Choice>,
 }
 
 /// 工单详情: the ticket, its history, the steps allowed now and its attachments.
@@ -119,6 +122,7 @@ fn labels() -> Labels {
             EscalationReason::code,
             EscalationReason::label,
         ),
+        category_kind: choices(CategoryKind::ALL, CategoryKind::code, CategoryKind::label),
     }
 }
 

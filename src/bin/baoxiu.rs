@@ -232,6 +232,12 @@ enum SiteCommand {
 #[derive(Subcommand)]
 enum CategoryCommand {
     List,
+    /// Which tickets a category is for: repair (报修), complaint (投诉) or general (通用).
+    Kind {
+        name: String,
+        #[arg(long)]
+        kind: String,
+    },
     /// SLA minutes per urgency.
     Sla,
     /// Change SLA minutes for an urgency (for one category with --category).
@@ -374,6 +380,26 @@ enum TicketCommand {
         number: String,
         #[arg(long)]
         note: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 办结 of a 投诉/咨询 from 待派单: a 咨询 is then closed, a 投诉 waits for its 回访.
+    Resolve {
+        number: String,
+        /// 处理结果: how it was answered or handled.
+        #[arg(long)]
+        result: String,
+        /// 责任部门 that handled it (kept from a 转交 when left out).
+        #[arg(long)]
+        dept: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 转交 of a 投诉 to a 主管 or 责任部门 (stays 待派单, off the dispatch clock).
+    Handover {
+        number: String,
+        #[arg(long)]
+        dept: String,
         #[command(flatten)]
         who: Who,
     },
@@ -548,6 +574,10 @@ fn run(cli: Cli) -> Result<()> {
             print(&store.add_site_location(&site, &name)?)
         }
         Command::Category(CategoryCommand::List) => print(&store.categories()?),
+        Command::Category(CategoryCommand::Kind { name, kind }) => {
+            let kind = baoxiu::ticket::CategoryKind::parse(&kind)?;
+            print(&store.set_category_kind(&name, kind)?)
+        }
         Command::Category(CategoryCommand::Sla) => print(&store.sla_rules()?),
         Command::Category(CategoryCommand::SlaSet {
             urgency,
@@ -872,6 +902,15 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
         } => step(store, &number, Step::Rework { reason }, &who, op),
         TicketCommand::Remind { number, note, who } => {
             step(store, &number, Step::Remind { note }, &who, op)
+        }
+        TicketCommand::Resolve {
+            number,
+            result,
+            dept,
+            who,
+        } => step(store, &number, Step::Resolve { result, dept }, &who, op),
+        TicketCommand::Handover { number, dept, who } => {
+            step(store, &number, Step::Handover { dept }, &who, op)
         }
     }
 }

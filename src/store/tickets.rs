@@ -28,7 +28,7 @@ const TICKET_SELECT: &str =
     t.cause, t.measures, t.labour_minutes, t.paid, t.fee_fen, t.payment_method, t.owner_signed,
     t.satisfaction, t.visit_note, t.rework_count, t.duplicate_of_id, d.number, t.cancel_reason,
     t.print_count, t.remind_count, t.dispatch_due, t.arrival_due, t.completion_due, t.visit_due,
-    t.status_changed_at
+    t.status_changed_at, t.resolution, t.dept, t.resolved_at
   FROM tickets t
   JOIN categories c ON c.id = t.category_id
   LEFT JOIN sites s ON s.id = t.site_id
@@ -127,6 +127,9 @@ fn ticket_row(r: &Row, zone: &OfficeZone, now: &Time) -> Result<Ticket> {
             visit: t(51)?,
         },
         status_changed_at: zone.from_epoch(r.get(52)?),
+        resolution: r.get(53)?,
+        dept: r.get(54)?,
+        resolved_at: t(55)?,
         overdue: false,
         overdue_stage: None,
     };
@@ -202,10 +205,10 @@ fn ts(v: &Option<Time>) -> Option<i64> {
     v.map(|t| t.timestamp())
 }
 
-/// The columns a workflow step can change, assignee_id … status_changed_at, in the
+/// The columns a workflow step can change, assignee_id … resolved_at, in the
 /// order both the INSERT and the UPDATE below list them — said once.
 fn progress(t: &Ticket) -> Vec<Value> {
-    let cols: [&dyn Param; 30] = [
+    let cols: [&dyn Param; 33] = [
         &t.assignee_id,
         &ts(&t.dispatched_at),
         &ts(&t.assigned_at),
@@ -236,6 +239,9 @@ fn progress(t: &Ticket) -> Vec<Value> {
         &ts(&t.deadlines.completion),
         &ts(&t.deadlines.visit),
         &t.status_changed_at.timestamp(),
+        &t.resolution,
+        &t.dept,
+        &ts(&t.resolved_at),
     ];
     cols.iter().map(|p| p.value()).collect()
 }
@@ -265,10 +271,11 @@ pub(crate) fn insert_ticket(db: &Db, t: &Ticket, search_text: &str) -> Result<i6
                 closed_at, cancelled_at, hold_reason, hold_started_at, held_minutes, cause, measures,
                 labour_minutes, paid, fee_fen, payment_method, owner_signed, satisfaction, visit_note,
                 rework_count, duplicate_of_id, cancel_reason, print_count, remind_count, dispatch_due,
-                arrival_due, completion_due, visit_due, status_changed_at, search_text)
+                arrival_due, completion_due, visit_due, status_changed_at, resolution, dept,
+                resolved_at, search_text)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,
-                ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46)
+                ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49)
              RETURNING id",
             &refs(&params(
                 &[
@@ -316,7 +323,8 @@ fn write_ticket(db: &Db, t: &Ticket, materials_before: usize) -> Result<()> {
             labour_minutes = ?16, paid = ?17, fee_fen = ?18, payment_method = ?19, owner_signed = ?20,
             satisfaction = ?21, visit_note = ?22, rework_count = ?23, duplicate_of_id = ?24,
             cancel_reason = ?25, print_count = ?26, remind_count = ?27, dispatch_due = ?28,
-            arrival_due = ?29, completion_due = ?30, visit_due = ?31, status_changed_at = ?32
+            arrival_due = ?29, completion_due = ?30, visit_due = ?31, status_changed_at = ?32,
+            resolution = ?33, dept = ?34, resolved_at = ?35
          WHERE id = ?1",
         &refs(&params(&[&t.id, &t.status.code()], t, &[])),
     )
@@ -463,6 +471,15 @@ pub enum Step {
         note: Option<String>,
     },
     Print,
+    /// 办结 of a 投诉/咨询: the 处理结果 and, if it went there, the 责任部门.
+    Resolve {
+        result: String,
+        dept: Option<String>,
+    },
+    /// 转交 of a 投诉 to a 主管 or 责任部门.
+    Handover {
+        dept: String,
+    },
 }
 
 impl Step {
@@ -479,6 +496,7 @@ impl Step {
             Step::Rework { .. } => Permission::Rework,
             Step::Remind { .. } => Permission::Remind,
             Step::Print => Permission::Print,
+            Step::Resolve { .. } | Step::Handover { .. } => Permission::Resolve,
         }
     }
 }
@@ -607,6 +625,9 @@ pub struct Counters {
     pub today: i64,
 }
 
+/// A 责任部门 or 主管's name, as typed at 转交 / 办结.
+const MAX_DEPT: usize = 40;
+
 /// 重复报修提醒 looks this far either side of the draft's time.
 const DUPLICATE_WINDOW_HOURS: i64 = 72;
 
@@ -678,6 +699,14 @@ impl Store {
         let now = self.now();
         let nt = draft.check(&self.zone, &now)?;
         let category = self.category_by_name(&nt.category)?;
+        if !category.kind.fits(nt.kind) {
+            return Err(Error::invalid(format!(
+                "“{}”是{}，{}不能选用；请选择报修类别或“其他”",
+                category.name,
+                category.kind.label(),
+                nt.kind.label()
+            )));
+        }
         let urgency = nt.urgency.unwrap_or(category.default_urgency);
         if urgency == Urgency::Scheduled && nt.appointment_at.is_none() {
             return Err(Error::invalid(
@@ -775,6 +804,9 @@ impl Store {
             held_minutes: 0,
             print_count: 0,
             remind_count: 0,
+            resolution: None,
+            dept: None,
+            resolved_at: None,
             id: 0,
             category_id: category.id,
             site_id: sid,
@@ -932,6 +964,19 @@ impl Store {
                 at,
             )),
             Step::Print => steps.push((Action::Print, at)),
+            Step::Resolve { result, dept } => steps.push((
+                Action::Resolve {
+                    result: input::reason("处理结果", Some(&result))?,
+                    dept: input::text("责任部门", dept.as_deref(), MAX_DEPT, false)?,
+                },
+                at,
+            )),
+            Step::Handover { dept } => steps.push((
+                Action::Handover {
+                    dept: input::required("责任部门", Some(&dept), MAX_DEPT, false)?,
+                },
+                at,
+            )),
         }
 
         let rule = self.sla_rule(ticket.category_id, ticket.urgency)?;

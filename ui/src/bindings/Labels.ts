@@ -21,4 +21,8 @@ audit_kind: Array<Choice>,
 /**
  * 催办原因.
  */
-escalation_reason: Array<Choice>, };
+escalation_reason: Array<Choice>, 
+/**
+ * 类别用途: repair / complaint / general categories.
+ */
+category_kind: Array<Choice>, };

@@ -35,6 +35,7 @@ const labels: Labels = {
   role: [],
   audit_kind: [],
   escalation_reason: [],
+  category_kind: [],
   action: [],
 }
 
@@ -53,6 +54,7 @@ const report: MonthReport = {
   received: 12,
   completed: 7,
   closed: 5,
+  resolved: 0,
   cancelled: 1,
   open_at_month_end: 4,
   by_category: [group('水路', 8, 5, 1), group('电路', 4, 2, 0)],
