@@ -424,6 +424,25 @@ fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUni
             store.add_site_location(site, place)?;
         }
     }
+    // 收费标准: the materials the demo fits, and the labour items of paid work.
+    let labour = [
+        ("上门服务费", "次", 2000),
+        ("疏通下水道", "次", 5000),
+        ("更换锁芯人工", "次", 3000),
+    ];
+    let materials = CATEGORIES
+        .iter()
+        .flat_map(|(_, _, mats)| mats.iter())
+        .map(|(name, spec, fen)| (format!("{name} {spec}"), "件", *fen));
+    let labour = labour.map(|(name, unit, fen)| (name.to_string(), unit, fen));
+    for (name, unit, price_fen) in labour.into_iter().chain(materials) {
+        store.save_price(&store::PriceItem {
+            name,
+            unit: unit.into(),
+            price_fen,
+            active: true,
+        })?;
+    }
     Ok(units)
 }
 
