@@ -553,6 +553,9 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             Step::Visit {
                 satisfaction: sat.code().into(),
                 note: Some("电话回访".into()),
+                method: None,
+                quality: None,
+                attitude: None,
             },
             Some(&at),
             "客服小王",
@@ -719,6 +722,9 @@ fn live_desk(store: &mut Store, units: &[SeedUnit], now: &Time) -> Result<usize>
                 LiveStep::Visit => Step::Visit {
                     satisfaction: Satisfaction::Satisfied.code().into(),
                     note: Some("电话回访".into()),
+                    method: None,
+                    quality: None,
+                    attitude: None,
                 },
                 LiveStep::Cancel => Step::Cancel {
                     reason: "业主已自行处理".into(),

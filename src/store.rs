@@ -18,6 +18,7 @@ pub mod notify;
 mod places;
 pub mod postgres;
 mod reports;
+mod rounds;
 mod settings;
 mod technicians;
 mod tickets;
@@ -47,7 +48,7 @@ pub(crate) use places::{
     unit_id as places_unit_id, upsert_contact as places_upsert_contact,
 };
 pub use places::{CallerMatch, Site};
-pub(crate) use reports::FactsRow;
+pub(crate) use reports::{FactsRow, RoundCosts};
 pub use settings::{check_daily_backups_kept, Settings, DAILY_BACKUPS_KEPT_RANGE};
 pub use technicians::{Suggestion, Technician};
 pub use tickets::{Counters, Escalation, Step, TicketFilter, TicketPage};

@@ -42,6 +42,9 @@ fn visit(s: &str) -> Step {
     Step::Visit {
         satisfaction: s.into(),
         note: Some("电话回访".into()),
+        method: None,
+        quality: None,
+        attitude: None,
     }
 }
 
