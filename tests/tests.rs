@@ -16,6 +16,7 @@ mod live;
 mod outfile;
 mod race;
 mod report;
+mod rounds;
 mod search;
 mod sla;
 mod slip;

@@ -25,6 +25,15 @@ fn json(path: PathBuf) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The report's figures that the old version printed: a newer version may add figures
+/// (回访未果 …), not change the old ones.
+fn known_keys(mut now: serde_json::Value, then: &serde_json::Value) -> serde_json::Value {
+    if let (Some(now), Some(then)) = (now.as_object_mut(), then.as_object()) {
+        now.retain(|k, _| then.contains_key(k));
+    }
+    now
+}
+
 #[test]
 fn every_released_database_opens_with_its_rows_and_report_unchanged() {
     let all = fixtures();
@@ -74,7 +83,10 @@ fn every_released_database_opens_with_its_rows_and_report_unchanged() {
         }
 
         let then = json(fixture.with_extension("report-2026-11.json"));
-        let now = serde_json::to_value(baoxiu::report::month(&store, "2026-11").unwrap()).unwrap();
+        let now = known_keys(
+            serde_json::to_value(baoxiu::report::month(&store, "2026-11").unwrap()).unwrap(),
+            &then,
+        );
         assert_eq!(now, then, "the 2026-11 report of {}", fixture.display());
 
         // On the PostgreSQL pass: the old office moved into the shared database reads the same.
@@ -95,8 +107,10 @@ fn every_released_database_opens_with_its_rows_and_report_unchanged() {
                 .get(0);
             assert!(analysed > 0, "no planner statistics after the copy");
             shared.set_now(Some(at("2026-12-03 12:00")));
-            let moved =
-                serde_json::to_value(baoxiu::report::month(&shared, "2026-11").unwrap()).unwrap();
+            let moved = known_keys(
+                serde_json::to_value(baoxiu::report::month(&shared, "2026-11").unwrap()).unwrap(),
+                &then,
+            );
             assert_eq!(moved, then, "{} moved to PostgreSQL", fixture.display());
         }
     }

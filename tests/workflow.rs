@@ -523,9 +523,10 @@ fn rework_reopens_and_the_second_visit_adds_materials() {
     let done = step(s, &n, Step::Complete(again), "2026-11-16 14:30");
     assert_eq!(done.materials.len(), 3);
     assert_eq!(done.materials_total_fen(), 7999 + 300);
+    // Totals over both rounds; 有偿 is the latest round's (this one was free).
     assert_eq!(
         (done.labour_minutes, done.fee_fen, done.paid),
-        (60, 5000, true)
+        (60, 5000, false)
     );
 }
 
