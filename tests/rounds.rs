@@ -385,3 +385,41 @@ fn the_cli_shows_rounds_and_visit_attempts() {
     assert_eq!(attempts[0]["at"], "2026-11-21T09:00:00+08:00");
     assert_eq!(attempts[0]["operator"].as_str().map(|s| !s.is_empty()), Some(true));
 }
+
+/// The reprinted slip of a reworked ticket lists the earlier round compactly; the
+/// latest round fills the form as before. (Kept under /tmp/baoxiu-rounds-slip.pdf when
+/// BAOXIU_KEEP_SLIP is set, to look at.)
+#[test]
+fn the_reprinted_slip_lists_the_earlier_round() {
+    let mut db = db_at("2026-12-03 12:00");
+    let n = two_rounds(&mut db.store);
+    for layout in ["a4", "a5x2"] {
+        let out = db.dir.path().join(format!("slip-{layout}.pdf"));
+        baoxiu::slip::print_to_file(
+            &mut db.store,
+            std::slice::from_ref(&n),
+            Some(baoxiu::slip::Layout::parse(layout).unwrap()),
+            &out,
+            "前台小李",
+            baoxiu::outfile::Existing::Replace,
+        )
+        .unwrap();
+        let text = std::process::Command::new("pdftotext")
+            .args(["-layout", out.to_str().unwrap(), "-"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(text.stdout).unwrap();
+        let flat: String = text.split_whitespace().collect();
+        assert!(flat.contains("往次维修"), "{layout}: {text}");
+        assert!(
+            flat.contains("第1次维修（11-20）：原因阀门老化；措施处理阀门老化；费用50.00元（有偿）"),
+            "{layout}: {text}"
+        );
+        // The latest round is the form's own: not listed again among the earlier ones.
+        assert!(!flat.contains("第2次维修"), "{layout}: {text}");
+        assert!(flat.contains("密封圈未压紧"), "{layout}: {text}");
+        if std::env::var_os("BAOXIU_KEEP_SLIP").is_some() {
+            std::fs::copy(&out, format!("/tmp/baoxiu-rounds-slip-{layout}.pdf")).unwrap();
+        }
+    }
+}
