@@ -21,6 +21,8 @@ const labels: Labels = {
   scope: [{ code: 'in_home', label: '入户' }],
   urgency: [{ code: 'normal', label: '一般' }],
   satisfaction: [],
+  visit_method: [],
+  visit_failure: [],
   stage: [{ code: 'dispatch', label: '派单' }],
   attachment_kind: [],
   role: [],
@@ -106,6 +108,8 @@ function detail(available: EventAction[]): Detail {
     place: '翠湖苑 3栋2单元501',
     materials_total_fen: 0,
     attachments: [],
+    rounds: [],
+    visit_attempts: [],
   }
 }
 
