@@ -120,9 +120,7 @@ impl Action {
                 "只有维修中的工单可以完工，请先登记到场或恢复",
             ),
             Action::Visit(_) => (&[Completed], "只有待回访的工单可以回访"),
-            Action::VisitAttempt { .. } => {
-                (&[Completed], "只有待回访的工单可以登记回访未果")
-            }
+            Action::VisitAttempt { .. } => (&[Completed], "只有待回访的工单可以登记回访未果"),
             Action::Cancel { .. } => (
                 &[Received, Assigned, OnHold],
                 "只有待派单、已派单或挂起的工单可以取消",

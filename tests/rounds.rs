@@ -189,11 +189,21 @@ fn an_unanswered_visit_leaves_the_ticket_to_visit_and_is_listed() {
     // An attempt on a ticket no longer 待回访 is refused and changes nothing.
     let before = dump_data(s);
     let e = s
-        .apply_step(&n, attempt("拒访", None), Some("2026-11-23 09:00"), "前台小李")
+        .apply_step(
+            &n,
+            attempt("拒访", None),
+            Some("2026-11-23 09:00"),
+            "前台小李",
+        )
         .unwrap_err();
     assert_eq!(e.code(), "wrong_status");
     let e = s
-        .apply_step(&n, attempt("没人", None), Some("2026-11-23 09:00"), "前台小李")
+        .apply_step(
+            &n,
+            attempt("没人", None),
+            Some("2026-11-23 09:00"),
+            "前台小李",
+        )
         .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     assert_eq!(dump_data(s), before);
@@ -222,7 +232,12 @@ fn quality_and_attitude_are_kept_and_the_overall_is_the_lower() {
     // Nothing rated at all: refused, nothing written.
     let before = dump_data(s);
     let e = s
-        .apply_step(&n, visit("", None, None), Some("2026-11-21 09:00"), "前台小李")
+        .apply_step(
+            &n,
+            visit("", None, None),
+            Some("2026-11-21 09:00"),
+            "前台小李",
+        )
         .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     assert!(e.to_string().contains("回访未果"), "{e}");
@@ -251,7 +266,10 @@ fn quality_and_attitude_are_kept_and_the_overall_is_the_lower() {
     assert_eq!(r.visit_method, Some(VisitMethod::Visit));
     let note = s.history(&n).unwrap().last().unwrap().note.clone().unwrap();
     assert!(note.starts_with("一般"), "{note}");
-    assert!(note.contains("维修质量非常满意") && note.contains("上门回访"), "{note}");
+    assert!(
+        note.contains("维修质量非常满意") && note.contains("上门回访"),
+        "{note}"
+    );
 
     // A given overall rating stands; the method defaults to 电话.
     let n2 = done(s);
@@ -276,8 +294,8 @@ fn quality_and_attitude_are_kept_and_the_overall_is_the_lower() {
 /// round 1 for every ticket it had completed, read from that ticket's own columns.
 #[test]
 fn an_upgraded_database_has_round_one_for_every_completed_ticket() {
-    let fixture =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upgrade/v0.1.0.db");
+    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/upgrade/v0.1.0.db");
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("office.db");
     std::fs::copy(&fixture, &copy).unwrap();
@@ -313,22 +331,30 @@ fn an_upgraded_database_has_round_one_for_every_completed_ticket() {
         assert_eq!(r.satisfaction, t.satisfaction);
         assert!(!r.operator.is_empty(), "{}", t.number);
     }
-    assert!(checked > 10, "the fixture has completed tickets ({checked})");
+    assert!(
+        checked > 10,
+        "the fixture has completed tickets ({checked})"
+    );
 }
 
 #[test]
 fn the_cli_shows_rounds_and_visit_attempts() {
     let c = Cli::new();
-    c.ok(
-        &["tech", "add", "--name", "张师傅", "--skills", "水路"],
-        "",
-    );
+    c.ok(&["tech", "add", "--name", "张师傅", "--skills", "水路"], "");
     let n = c.ok(&["ticket", "new", "--by", "前台小李"], NEW)["number"]
         .as_str()
         .unwrap()
         .to_string();
     c.ok(
-        &["ticket", "assign", &n, "--tech", "张师傅", "--at", "2026-11-20 09:10"],
+        &[
+            "ticket",
+            "assign",
+            &n,
+            "--tech",
+            "张师傅",
+            "--at",
+            "2026-11-20 09:10",
+        ],
         "",
     );
     c.ok(&["ticket", "start", &n, "--at", "2026-11-20 10:00"], "");
@@ -338,7 +364,14 @@ fn the_cli_shows_rounds_and_visit_attempts() {
     );
     let t = c.ok(
         &[
-            "ticket", "visit", &n, "--unreached", "未接通", "--note", "响铃无人接", "--at",
+            "ticket",
+            "visit",
+            &n,
+            "--unreached",
+            "未接通",
+            "--note",
+            "响铃无人接",
+            "--at",
             "2026-11-21 09:00",
         ],
         "",
@@ -346,7 +379,15 @@ fn the_cli_shows_rounds_and_visit_attempts() {
     assert_eq!(t["status"], "completed");
     // --unreached and --satisfaction together is a usage error (exit 2).
     let out = c.run(
-        &["ticket", "visit", &n, "--unreached", "拒访", "--satisfaction", "满意"],
+        &[
+            "ticket",
+            "visit",
+            &n,
+            "--unreached",
+            "拒访",
+            "--satisfaction",
+            "满意",
+        ],
         "",
     );
     assert_eq!(out.status.code(), Some(2));
@@ -357,8 +398,17 @@ fn the_cli_shows_rounds_and_visit_attempts() {
     assert_eq!(c.dump(), before);
     c.ok(
         &[
-            "ticket", "visit", &n, "--quality", "满意", "--attitude", "非常满意", "--method",
-            "wechat", "--at", "2026-11-21 10:00",
+            "ticket",
+            "visit",
+            &n,
+            "--quality",
+            "满意",
+            "--attitude",
+            "非常满意",
+            "--method",
+            "wechat",
+            "--at",
+            "2026-11-21 10:00",
         ],
         "",
     );
@@ -368,7 +418,14 @@ fn the_cli_shows_rounds_and_visit_attempts() {
     let rounds = shown["rounds"].as_array().unwrap();
     assert_eq!(rounds.len(), 1);
     let r = &rounds[0];
-    for key in ["cause", "measures", "materials", "labour_minutes", "paid", "fee_fen"] {
+    for key in [
+        "cause",
+        "measures",
+        "materials",
+        "labour_minutes",
+        "paid",
+        "fee_fen",
+    ] {
         assert!(r.get(key).is_some(), "rounds[0] lacks {key}: {r}");
     }
     assert_eq!(r["cause"], "阀门老化");
@@ -383,7 +440,10 @@ fn the_cli_shows_rounds_and_visit_attempts() {
     assert_eq!(attempts[0]["result"], "no_answer");
     assert_eq!(attempts[0]["note"], "响铃无人接");
     assert_eq!(attempts[0]["at"], "2026-11-21T09:00:00+08:00");
-    assert_eq!(attempts[0]["operator"].as_str().map(|s| !s.is_empty()), Some(true));
+    assert_eq!(
+        attempts[0]["operator"].as_str().map(|s| !s.is_empty()),
+        Some(true)
+    );
 }
 
 /// The reprinted slip of a reworked ticket lists the earlier round compactly; the
@@ -412,7 +472,9 @@ fn the_reprinted_slip_lists_the_earlier_round() {
         let flat: String = text.split_whitespace().collect();
         assert!(flat.contains("往次维修"), "{layout}: {text}");
         assert!(
-            flat.contains("第1次维修（11-20）：原因阀门老化；措施处理阀门老化；费用50.00元（有偿）"),
+            flat.contains(
+                "第1次维修（11-20）：原因阀门老化；措施处理阀门老化；费用50.00元（有偿）"
+            ),
             "{layout}: {text}"
         );
         // The latest round is the form's own: not listed again among the earlier ones.

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::db::{Db, DbError, Engine, Param, Row, Value};
 use super::events::insert_event;
-use super::rounds::{insert_attempt, insert_round, record_visit};
 use super::places::{normalize_building, normalize_room, normalize_unit, site_id, unit_id};
+use super::rounds::{insert_attempt, insert_round, record_visit};
 use super::{time_opt, Store};
 use crate::account::Permission;
 use crate::clock::{check_happened, OfficeZone, Time};
