@@ -485,3 +485,83 @@ fn the_reprinted_slip_lists_the_earlier_round() {
         }
     }
 }
+
+/// Tickets written whole (the benchmark's synthetic ones) get their round 1 like an
+/// upgraded database: the month's costs read from rounds do not lose them.
+#[test]
+fn bulk_written_completed_tickets_have_their_round() {
+    let mut db = db_at("2026-12-03 12:00");
+    baoxiu::seed::synthetic(&mut db.store, 60, 7).unwrap();
+    let all = db
+        .store
+        .list_tickets(&baoxiu::store::TicketFilter {
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .unwrap()
+        .tickets;
+    let done: Vec<_> = all.iter().filter(|t| t.completed_at.is_some()).collect();
+    assert!(!done.is_empty());
+    for t in &all {
+        let rounds = db.store.rounds(&t.number).unwrap();
+        match t.completed_at {
+            Some(c) => {
+                assert_eq!(rounds.len(), 1, "{}", t.number);
+                assert_eq!(rounds[0].completed_at, c);
+                assert_eq!(Some(&rounds[0].cause), t.cause.as_ref());
+                assert_eq!(rounds[0].labour_minutes, t.labour_minutes);
+                assert_eq!(rounds[0].satisfaction, t.satisfaction);
+            }
+            None => assert!(rounds.is_empty(), "{}", t.number),
+        }
+    }
+}
+
+/// 回访未果 needs the same right as 回访: a technician's account may not record one.
+#[test]
+fn a_visit_attempt_needs_the_visit_permission() {
+    use baoxiu::account::Role;
+    let mut db = db_at("2026-11-25 12:00");
+    add_tech(&mut db.store, "张师傅", &["水路"]);
+    let s = &mut db.store;
+    let n = new_ticket(s, "2026-11-20 09:00").number;
+    step(
+        s,
+        &n,
+        Step::Assign {
+            technician: "张师傅".into(),
+        },
+        "2026-11-20 09:10",
+    );
+    step(s, &n, Step::Start, "2026-11-20 10:00");
+    step(s, &n, complete("阀门老化", None, 30, 0), "2026-11-20 11:00");
+    s.add_account("王管理", Role::Admin, "pass-admin").unwrap();
+    s.login("王管理", "pass-admin").unwrap();
+    s.add_account("老赵", Role::Engineer, "pass-eng").unwrap();
+    s.add_account("小陈", Role::Desk, "pass-desk").unwrap();
+    s.sign_out();
+    s.login("老赵", "pass-eng").unwrap();
+    let before = dump_data(s);
+    let e = s
+        .apply_step(
+            &n,
+            attempt("未接通", None),
+            Some("2026-11-21 09:00"),
+            "老赵",
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    assert_eq!(dump_data(s), before);
+    s.sign_out();
+    s.login("小陈", "pass-desk").unwrap();
+    let t = s
+        .apply_step(
+            &n,
+            attempt("未接通", None),
+            Some("2026-11-21 09:00"),
+            "小陈",
+        )
+        .unwrap();
+    assert_eq!(t.status, Status::Completed);
+    assert_eq!(s.visit_attempts(&n).unwrap()[0].operator, "小陈");
+}
