@@ -18,6 +18,7 @@ mod race;
 mod report;
 mod rounds;
 mod search;
+mod sites;
 mod sla;
 mod slip;
 mod store_open;

@@ -259,7 +259,17 @@ CREATE TABLE attachment_files (
     bytes  BLOB NOT NULL
 ) STRICT;
 "#,
-    // 6: 返修 keeps history — one row per 完工 round with its own cause, measures,
+    // 6: 公区位置 — each 小区's list of public locations (6栋一楼大堂, 地下车库B2入口 …)
+    // the intake form offers, so the same place is written the same way.
+    r#"
+CREATE TABLE site_locations (
+    id      INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites (id),
+    name    TEXT NOT NULL,
+    UNIQUE (site_id, name)
+) STRICT;
+"#,
+    // 7: 返修 keeps history — one row per 完工 round with its own cause, measures,
     // labour, fee and 有偿, the round's materials (a position range of ticket_materials)
     // and the 回访 that followed it (回访方式, 维修质量, 服务态度); and 回访未果 attempts.
     // Every ticket completed before this step gets round 1 from its own columns (the
@@ -392,6 +402,7 @@ mod tests {
         (869, 312061270818443970),
         (94, 6345394684596361225),
         (97, 9641995571303995331),
+        (180, 5738878934162527764),
         (2609, 17342874891626247311),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
@@ -400,6 +411,7 @@ mod tests {
         (914, 6377652815179398249),
         (94, 6345394684596361225),
         (91, 11908515871598460330),
+        (216, 18311400427976597187),
         (2663, 6515414674446249430),
     ];
 }
