@@ -941,10 +941,7 @@ fn parse_grid(path: &Path, grid: Grid) -> Result<ImportPreview> {
     for r in ambiguous {
         problems.push(ImportProblem {
             row: r.row,
-            reason: format!(
-                "楼栋为空：{}的其他行都填了楼栋，请补上这一户的楼栋",
-                r.site
-            ),
+            reason: format!("楼栋为空：{}的其他行都填了楼栋，请补上这一户的楼栋", r.site),
         });
     }
     problems.sort_by_key(|p| p.row);

@@ -339,7 +339,11 @@ type SeedUnit = (String, String, String, String, String, String);
 /// Sites, units with one contact each, and 8 technicians — the master data both seeds
 /// use.
 fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUnit>> {
+    // The first technician named in each team leads it (班组长).
+    let mut teams: Vec<&str> = Vec::new();
     for (name, phone, skills, team) in TECHS {
+        let lead = !teams.contains(team);
+        teams.push(team);
         store.save_technician(&TechnicianDraft {
             name: Some((*name).into()),
             phone: Some((*phone).into()),
@@ -347,6 +351,7 @@ fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUni
             team: Some((*team).into()),
             daily_capacity: Some(6),
             active: Some(true),
+            team_lead: Some(lead),
         })?;
     }
     let mut units = Vec::new();

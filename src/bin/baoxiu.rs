@@ -41,8 +41,11 @@ enum Command {
     /// 工单 tickets.
     #[command(subcommand)]
     Ticket(TicketCommand),
-    /// The escalation list (催办清单).
+    /// The escalation list (催办清单), each with whom to chase.
     Escalations,
+    /// 催办规则: how long a ticket may wait at a stage, and whom the desk chases then.
+    #[command(subcommand)]
+    EscalationRule(EscalationRuleCommand),
     /// 工作台 counters.
     Counters,
     /// 来电识别: find a caller by phone, last 4 digits, or room (3-2-501).
@@ -186,6 +189,9 @@ enum TechCommand {
         /// Mark as not active (离职/停用).
         #[arg(long)]
         inactive: bool,
+        /// 班组长 of the team (--team-lead true|false; left out: unchanged).
+        #[arg(long)]
+        team_lead: Option<bool>,
     },
     List,
     /// 派单建议 for a category, or for a ticket's category.
@@ -194,6 +200,22 @@ enum TechCommand {
         category: Option<String>,
         #[arg(long)]
         ticket: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EscalationRuleCommand {
+    /// The three rules (超时未派单, 派单后无进展, 完工后未回访).
+    List,
+    /// Change one rule: `--reason not_dispatched --minutes 5 --chase 工程主管`
+    /// (`班组长` means the lead of the assigned technician's team).
+    Set {
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        minutes: i64,
+        #[arg(long)]
+        chase: String,
     },
 }
 
@@ -514,6 +536,7 @@ fn run(cli: Cli) -> Result<()> {
             capacity,
             team,
             inactive,
+            team_lead,
         }) => print(&store.save_technician(&TechnicianDraft {
             name: Some(name),
             phone,
@@ -521,6 +544,7 @@ fn run(cli: Cli) -> Result<()> {
             team,
             daily_capacity: capacity,
             active: Some(!inactive),
+            team_lead,
         })?),
         Command::Tech(TechCommand::List) => print(&store.technicians()?),
         Command::Tech(TechCommand::Suggest { category, ticket }) => {
@@ -668,6 +692,16 @@ fn run(cli: Cli) -> Result<()> {
             })?,
         ),
         Command::Escalations => print(&store.escalations()?),
+        Command::EscalationRule(EscalationRuleCommand::List) => print(&store.escalation_rules()?),
+        Command::EscalationRule(EscalationRuleCommand::Set {
+            reason,
+            minutes,
+            chase,
+        }) => print(&store.set_escalation_rule(&baoxiu::sla::EscalationRule {
+            reason: baoxiu::sla::EscalationReason::parse(&reason)?,
+            minutes,
+            chase,
+        })?),
         Command::Counters => print(&store.counters()?),
         Command::Lookup { query } => print(&store.lookup_caller(&query)?),
         Command::Contact(c) => print(&store.save_contact(
@@ -884,6 +918,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Site(_) => "site",
         Command::Ticket(_) => "ticket",
         Command::Escalations => "escalations",
+        Command::EscalationRule(_) => "escalation-rule",
         Command::Counters => "counters",
         Command::Lookup { .. } => "lookup",
         Command::Contact(_) => "contact",

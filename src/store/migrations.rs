@@ -268,6 +268,9 @@ CREATE TABLE site_locations (
     name    TEXT NOT NULL,
     UNIQUE (site_id, name)
 ) STRICT;
+
+-- 班组长: the desk chases a team's lead when its work stalls (催办规则).
+ALTER TABLE technicians ADD COLUMN team_lead INTEGER NOT NULL DEFAULT 0 CHECK (team_lead IN (0, 1));
 "#,
     // 7: 返修 keeps history — one row per 完工 round with its own cause, measures,
     // labour, fee and 有偿, the round's materials (a position range of ticket_materials)
@@ -402,7 +405,7 @@ mod tests {
         (869, 312061270818443970),
         (94, 6345394684596361225),
         (97, 9641995571303995331),
-        (180, 5738878934162527764),
+        (363, 10276363975785456055),
         (2609, 17342874891626247311),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
@@ -411,7 +414,7 @@ mod tests {
         (914, 6377652815179398249),
         (94, 6345394684596361225),
         (91, 11908515871598460330),
-        (216, 18311400427976597187),
+        (353, 12579702616034734665),
         (2663, 6515414674446249430),
     ];
 }

@@ -521,6 +521,9 @@ CREATE TABLE site_locations (
     name    TEXT COLLATE "C" NOT NULL,
     UNIQUE (site_id, name)
 );
+
+-- 班组长 (see the SQLite step).
+ALTER TABLE technicians ADD COLUMN team_lead BIGINT NOT NULL DEFAULT 0 CHECK (team_lead IN (0, 1));
 "#,
     // 7: 返修 keeps history — one row per 完工 round with its own cause, measures,
     // labour, fee and 有偿, the round's materials (a position range of ticket_materials)

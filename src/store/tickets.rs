@@ -605,6 +605,36 @@ impl ListSql {
     }
 }
 
+/// Whom to chase for a ticket late for `reason`: the rule's role or person, or for
+/// [`sla::TEAM_LEAD`] the lead of the assigned technician's team by name.
+fn chase(
+    rules: &[sla::EscalationRule],
+    reason: EscalationReason,
+    assignee: Option<&str>,
+    technicians: &[super::technicians::Technician],
+) -> String {
+    let target = rules
+        .iter()
+        .find(|r| r.reason == reason)
+        .map_or("", |r| r.chase.as_str());
+    if target != sla::TEAM_LEAD {
+        return target.to_string();
+    }
+    let team = assignee
+        .and_then(|a| technicians.iter().find(|t| t.name == a))
+        .map_or("", |t| t.team.as_str());
+    if team.is_empty() {
+        return "班组长（维修人员未分班组）".into();
+    }
+    match technicians
+        .iter()
+        .find(|t| t.team == team && t.team_lead && t.active)
+    {
+        Some(lead) => format!("{team}班组长 {}", lead.name),
+        None => format!("{team}班组长（未指定，请在维修人员中设置）"),
+    }
+}
+
 /// One row of the 催办清单 escalation list.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Escalation {
@@ -621,6 +651,9 @@ pub struct Escalation {
     pub reporter: String,
     pub phone: String,
     pub assignee: Option<String>,
+    /// 催办对象: whom the desk chases, from the 催办规则 (the 班组长 named when the
+    /// assigned technician's team has one).
+    pub chase: String,
 }
 
 /// 工作台 counters.
@@ -1217,17 +1250,28 @@ impl Store {
     /// progress for 2 hours, completed but not visited past the visit deadline.
     pub fn escalations(&self) -> Result<Vec<Escalation>> {
         let now = self.now();
+        let rules = self.escalation_rules()?;
+        // Tickets whose stage began before now minus the rule's minutes.
+        let cut = |reason: EscalationReason| -> i64 {
+            let minutes = rules
+                .iter()
+                .find(|r| r.reason == reason)
+                .map_or(0, |r| r.minutes);
+            now.timestamp().saturating_sub(minutes.saturating_mul(60))
+        };
+        let technicians = self.technicians()?;
         let tickets = self
             .db
             .query(
                 &format!(
-                    "{TICKET_SELECT} WHERE (t.status = 'received' AND t.dispatch_due < ?1)
+                    "{TICKET_SELECT} WHERE (t.status = 'received' AND t.received_at < ?1)
                        OR (t.status = 'assigned' AND t.assigned_at < ?2)
-                       OR (t.status = 'completed' AND t.visit_due < ?1)"
+                       OR (t.status = 'completed' AND t.completed_at < ?3)"
                 ),
                 &[
-                    &now.timestamp(),
-                    &(now.timestamp() - sla::NO_PROGRESS_MINUTES * 60),
+                    &cut(EscalationReason::NotDispatched),
+                    &cut(EscalationReason::NoProgress),
+                    &cut(EscalationReason::NotVisited),
                 ],
             )
             .sql("escalations")?
@@ -1237,7 +1281,8 @@ impl Store {
         let mut out: Vec<Escalation> = tickets
             .into_iter()
             .filter_map(|t| {
-                sla::escalation(&t, &now).map(|(reason, due_at)| Escalation {
+                sla::escalation(&t, &now, &rules).map(|(reason, due_at)| Escalation {
+                    chase: chase(&rules, reason, t.assignee.as_deref(), &technicians),
                     reason_label: reason.label().to_string(),
                     overdue_minutes: crate::clock::minutes_between(&due_at, &now),
                     place: t.place(),

@@ -25,4 +25,8 @@ role: Array<Choice>,
 /**
  * 操作日志 categories.
  */
-audit_kind: Array<Choice>, };
+audit_kind: Array<Choice>, 
+/**
+ * 催办原因.
+ */
+escalation_reason: Array<Choice>, };

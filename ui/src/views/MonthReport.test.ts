@@ -36,6 +36,7 @@ const labels: Labels = {
   attachment_kind: [],
   role: [],
   audit_kind: [],
+  escalation_reason: [],
   action: [],
 }
 

@@ -27,6 +27,7 @@ const labels: Labels = {
   attachment_kind: [],
   role: [],
   audit_kind: [],
+  escalation_reason: [],
   action: [
     { code: 'created', label: '登记' },
     { code: 'assign', label: '派单' },
