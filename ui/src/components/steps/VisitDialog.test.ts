@@ -7,7 +7,7 @@ import { setLabels } from '../../labels'
 import type { Labels } from '../../bindings/Labels'
 import type { TicketDetail } from '../../bindings/TicketDetail'
 
-const labels = {
+const labels: Labels = {
   kind: [],
   status: [],
   channel: [],
@@ -17,6 +17,7 @@ const labels = {
   attachment_kind: [],
   role: [],
   audit_kind: [],
+  escalation_reason: [],
   satisfaction: [
     { code: 'very_satisfied', label: '非常满意' },
     { code: 'satisfied', label: '满意' },
@@ -37,7 +38,7 @@ const labels = {
     { code: 'visit', label: '回访' },
     { code: 'rework', label: '返修' },
   ],
-} as Labels
+}
 
 // Only what the dialog reads; the rest of the detail does not matter here.
 const detail = (satisfaction: string | null = null, available: string[] = ['visit', 'visit_attempt', 'rework']) =>
