@@ -112,7 +112,7 @@ pub fn step_permission(step: EventAction) -> Option<Permission> {
         A::Hold => Hold,
         A::Resume => Resume,
         A::Complete => Complete,
-        A::Visit => Visit,
+        A::Visit | A::VisitAttempt => Visit,
         A::Cancel => Cancel,
         A::Rework => Rework,
         A::Remind => Remind,

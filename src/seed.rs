@@ -702,6 +702,9 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             Step::Visit {
                 satisfaction: sat.code().into(),
                 note: Some("电话回访".into()),
+                method: None,
+                quality: None,
+                attitude: None,
             },
             Some(&at),
             "客服小王",
@@ -766,6 +769,9 @@ fn walk_report(
     let visit = Step::Visit {
         satisfaction: Satisfaction::Satisfied.code().into(),
         note: Some("电话回访，业主认可处理结果".into()),
+        method: None,
+        quality: None,
+        attitude: None,
     };
     store
         .apply_step(number, visit, Some(&at), "客服小王")
@@ -808,6 +814,9 @@ fn rework(
             _ => Step::Visit {
                 satisfaction: Satisfaction::Satisfied.code().into(),
                 note: Some("返修后电话回访，业主确认已修好".into()),
+                method: None,
+                quality: None,
+                attitude: None,
             },
         };
         let by = if i == 3 { "客服小王" } else { op };
@@ -955,6 +964,9 @@ fn live_desk(store: &mut Store, units: &[SeedUnit], now: &Time) -> Result<usize>
                 LiveStep::Visit => Step::Visit {
                     satisfaction: Satisfaction::Satisfied.code().into(),
                     note: Some("电话回访".into()),
+                    method: None,
+                    quality: None,
+                    attitude: None,
                 },
                 LiveStep::Cancel => Step::Cancel {
                     reason: "业主已自行处理".into(),

@@ -15,7 +15,9 @@ use crate::error::{Error, Result};
 use crate::font::{font, Font};
 use crate::outfile::{self, Existing};
 use crate::store::{Settings, Store};
-use crate::ticket::{code_enum, Kind, Material, Satisfaction, Scope, Status, Ticket, Urgency};
+use crate::ticket::{
+    code_enum, Kind, Material, Round, Satisfaction, Scope, Status, Ticket, Urgency,
+};
 
 const A4_W: f32 = 210.0;
 const A4_H: f32 = 297.0;
@@ -55,7 +57,7 @@ pub fn render(
     settings: &Settings,
     printed_at: &Time,
 ) -> Result<Vec<u8>> {
-    render_counted(tickets, layout, settings, printed_at).map(|(bytes, _)| bytes)
+    render_counted(tickets, &[], layout, settings, printed_at).map(|(bytes, _)| bytes)
 }
 
 /// 打印维修单: load `numbers`, render them in `layout` (default: the office's setting),
@@ -72,6 +74,7 @@ pub fn print_to_file(
     crate::input::name("操作员", Some(operator))?;
     let out = outfile::check(out, &["pdf"], store.path(), existing)?;
     let mut tickets: Vec<Ticket> = Vec::with_capacity(numbers.len());
+    let mut earlier: Vec<Vec<Round>> = Vec::with_capacity(numbers.len());
     for n in numbers {
         let t = store.ticket(n)?;
         if t.status == Status::Cancelled {
@@ -82,6 +85,7 @@ pub fn print_to_file(
         }
         // The same number twice in one request prints once.
         if !tickets.iter().any(|x| x.number == t.number) {
+            earlier.push(earlier_rounds(store.rounds(&t.number)?, &t));
             tickets.push(t);
         }
     }
@@ -90,7 +94,7 @@ pub fn print_to_file(
         Some(l) => l,
         None => settings.slip_layout,
     };
-    let (bytes, pages) = render_counted(&tickets, layout, &settings, &store.now())?;
+    let (bytes, pages) = render_counted(&tickets, &earlier, layout, &settings, &store.now())?;
     let staged = outfile::stage(&out, &bytes)?;
     let printed: Vec<String> = tickets.into_iter().map(|t| t.number).collect();
     // The prints are recorded only if the PDF lands in place, in the same transaction.
@@ -103,8 +107,20 @@ pub fn print_to_file(
     })
 }
 
+/// The rounds before the one the slip shows: all of them while a 返修 is under way,
+/// all but the latest once it is completed again.
+fn earlier_rounds(mut rounds: Vec<Round>, t: &Ticket) -> Vec<Round> {
+    if is_done(t) {
+        rounds.pop();
+    }
+    rounds
+}
+
+/// `tickets` with, at the same index, each one's earlier rounds (none when `earlier`
+/// is shorter).
 fn render_counted(
     tickets: &[Ticket],
+    earlier: &[Vec<Round>],
     layout: Layout,
     settings: &Settings,
     printed_at: &Time,
@@ -114,8 +130,12 @@ fn render_counted(
     }
     let font = font()?;
     check_settings(font, settings)?;
-    for t in tickets {
+    let earlier_of = |i: usize| earlier.get(i).map(Vec::as_slice).unwrap_or(&[]);
+    for (i, t) in tickets.iter().enumerate() {
         check_ticket(font, t)?;
+        for r in earlier_of(i) {
+            font.check(&format!("工单 {} 的往次维修", t.number), &round_line(r))?;
+        }
     }
     let title = match tickets {
         [one] => format!("维修单 {}", one.number),
@@ -135,8 +155,8 @@ fn render_counted(
         printed_at,
     };
     let mut pages = Vec::with_capacity(tickets.len());
-    for t in tickets {
-        pages.extend(ctx.ticket_pages(t, layout)?);
+    for (i, t) in tickets.iter().enumerate() {
+        pages.extend(ctx.ticket_pages(t, earlier_of(i), layout)?);
     }
     let count = pages.len();
     Ok((doc.save(pages, printed_at, &settings.office_name), count))
@@ -280,6 +300,22 @@ fn fmt_time(t: &Time) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// One earlier round, compact: `第1次维修（11-20）：原因 …；措施 …；费用 50.00 元（有偿）`.
+fn round_line(r: &Round) -> String {
+    let fee = if r.paid {
+        format!("{} 元（有偿）", money::yuan(r.fee_fen))
+    } else {
+        "无偿".to_string()
+    };
+    format!(
+        "第{}次维修（{}）：原因 {}；措施 {}；费用 {fee}",
+        r.round,
+        r.completed_at.format("%m-%d"),
+        r.cause,
+        r.measures
+    )
+}
+
 /// A reprint (补打): printed before, or filled in after the work is done.
 fn is_reprint(t: &Ticket) -> bool {
     t.print_count > 0 || matches!(t.status, Status::Completed | Status::Closed)
@@ -295,12 +331,13 @@ impl Context<'_> {
         self.doc.page(A4_W, A4_H)
     }
 
-    fn ticket_pages(&self, t: &Ticket, layout: Layout) -> Result<Vec<PdfPage>> {
+    fn ticket_pages(&self, t: &Ticket, earlier: &[Round], layout: Layout) -> Result<Vec<PdfPage>> {
         let mut c = self.canvas();
         let blocks = match layout {
             Layout::A4 => self.form(
                 &mut c,
                 t,
+                earlier,
                 &Part {
                     frame: Frame {
                         left: 18.0,
@@ -327,7 +364,7 @@ impl Context<'_> {
                     copy: Some("【第一联 存根联】"),
                     footer_note: note,
                 };
-                let blocks = self.form(&mut c, t, &part);
+                let blocks = self.form(&mut c, t, earlier, &part);
                 // The cut line, with the words interrupting it.
                 let cut = "✂ 沿此线裁开";
                 let cut = if cut.chars().all(|ch| self.font.has_char(ch)) {
@@ -343,7 +380,7 @@ impl Context<'_> {
                 part.frame.top = half + 7.0;
                 part.frame.bottom = A4_H - 4.0;
                 part.copy = Some("【第二联 客户联】");
-                self.form(&mut c, t, &part);
+                self.form(&mut c, t, earlier, &part);
                 blocks
             }
         };
@@ -365,7 +402,7 @@ impl Context<'_> {
     }
 
     /// Draw one form in `part.frame`; return what must continue on another page.
-    fn form(&self, c: &mut Canvas, t: &Ticket, part: &Part) -> Vec<Block> {
+    fn form(&self, c: &mut Canvas, t: &Ticket, earlier: &[Round], part: &Part) -> Vec<Block> {
         let m = part.metrics;
         let f = &part.frame;
         let (left, right) = (f.left, f.left + f.width);
@@ -453,9 +490,11 @@ impl Context<'_> {
         let mat_row_h = m.row * 0.85;
         let materials_h = mat_head_h + (m.material_rows as f32 + 1.0) * mat_row_h;
         let sign_h = m.row * 1.6;
+        let (history_lines, history_h) = self.history_lines(m, value_w, earlier, &mut blocks);
         // Rows other than 故障描述, in order, to budget the description's height.
         let fixed = 4.0 * m.row // 报修人, 报修时间, 紧急程度, 维修人员
             + place_h
+            + history_h
             + m.row // 到场/完工
             + note_rows * note_h // 故障原因, 处理措施
             + materials_h
@@ -553,6 +592,14 @@ impl Context<'_> {
         c.vline(cols[1], y, y + desc_h, THIN);
         y += desc_h;
         c.hline(left, right, y, THIN);
+        // 往次维修: the rounds before a 返修, one compact line each.
+        if history_h > 0.0 {
+            self.label(c, m, cols[0], y, l, history_h, "往次维修");
+            self.lines(c, m, cols[1], y, history_h, &history_lines, false);
+            c.vline(cols[1], y, y + history_h, THIN);
+            y += history_h;
+            c.hline(left, right, y, THIN);
+        }
         // 到场时间 | 完工时间: 年 月 日 时 分 boxes, filled when known.
         self.label(c, m, cols[0], y, l, m.row, "到场时间");
         self.date_boxes(c, m, cols[1], y, v, t.arrived_at.as_ref().filter(|_| done));
@@ -680,6 +727,37 @@ impl Context<'_> {
         foot.push_str(part.footer_note);
         c.text(left, foot_base, m.small, &foot);
         blocks
+    }
+
+    /// The 往次维修 row's lines and height (0 without earlier rounds): at most
+    /// [`Metrics::note_lines`] lines; the rest continues on the continuation page.
+    fn history_lines(
+        &self,
+        m: &Metrics,
+        width: f32,
+        earlier: &[Round],
+        blocks: &mut Vec<Block>,
+    ) -> (Vec<String>, f32) {
+        if earlier.is_empty() {
+            return (Vec::new(), 0.0);
+        }
+        let mut lines: Vec<String> = earlier
+            .iter()
+            .flat_map(|r| self.font.wrap(&round_line(r), m.body, mm_pt(width)))
+            .collect();
+        let cap = m.note_lines.max(2);
+        if lines.len() > cap {
+            let rest = lines.split_off(cap - 1);
+            lines.push(CONTINUED.to_string());
+            blocks.push(Block {
+                title: "往次维修（续）".into(),
+                lines: rest,
+                size: m.body,
+                line: m.line,
+            });
+        }
+        let h = (lines.len() as f32 * m.line + 2.0 * m.pad).max(m.row);
+        (lines, h)
     }
 
     /// The materials table: 序号 材料名称 规格型号 数量 单价 金额, then 合计 in figures

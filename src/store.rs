@@ -19,6 +19,7 @@ mod places;
 pub mod postgres;
 mod prices;
 mod reports;
+mod rounds;
 mod settings;
 mod technicians;
 mod tickets;
@@ -49,7 +50,7 @@ pub(crate) use places::{
 };
 pub use places::{CallerMatch, Site};
 pub use prices::PriceItem;
-pub(crate) use reports::FactsRow;
+pub(crate) use reports::{FactsRow, RoundCosts};
 pub use settings::{check_daily_backups_kept, Settings, DAILY_BACKUPS_KEPT_RANGE};
 pub use technicians::{Suggestion, Technician};
 pub use tickets::{Counters, Escalation, Step, TicketFilter, TicketPage};

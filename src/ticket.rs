@@ -124,6 +124,24 @@ code_enum!(
 );
 
 code_enum!(
+    /// 回访方式 — how the return visit reached the owner.
+    VisitMethod, "回访方式" {
+        Phone = "phone" / "电话",
+        Visit = "visit" / "上门",
+        Wechat = "wechat" / "微信",
+    }
+);
+
+code_enum!(
+    /// 回访未果 — why a visit attempt got no answer; the ticket stays 待回访.
+    VisitFailure, "回访未果原因" {
+        NoAnswer = "no_answer" / "未接通",
+        Refused = "refused" / "拒访",
+        WrongNumber = "wrong_number" / "号码错误",
+    }
+);
+
+code_enum!(
     /// SLA stages a ticket can be late for (超时).
     Stage, "时限环节" {
         Dispatch = "dispatch" / "派单",
@@ -166,6 +184,18 @@ impl Satisfaction {
     /// 非常满意 and 满意 count as satisfied in the monthly rate.
     pub fn is_satisfied(self) -> bool {
         matches!(self, Satisfaction::VerySatisfied | Satisfaction::Satisfied)
+    }
+
+    /// The overall 满意度 of a visit rated 维修质量 `quality` and 服务态度 `attitude`:
+    /// the lower of the two (an owner unhappy with either is not satisfied overall).
+    pub fn overall(quality: Satisfaction, attitude: Satisfaction) -> Satisfaction {
+        // ALL lists the ratings best first, so the lower rating is the later one.
+        let rank = |s: Satisfaction| Satisfaction::ALL.iter().position(|v| *v == s);
+        if rank(quality) >= rank(attitude) {
+            quality
+        } else {
+            attitude
+        }
     }
 }
 
@@ -371,6 +401,7 @@ code_enum!(
         Resume = "resume" / "恢复",
         Complete = "complete" / "完工",
         Visit = "visit" / "回访",
+        VisitAttempt = "visit_attempt" / "回访未果",
         Cancel = "cancel" / "取消",
         Rework = "rework" / "返修",
         Remind = "remind" / "跟催",
@@ -380,6 +411,54 @@ code_enum!(
         Handover = "handover" / "转交",
     }
 );
+
+/// 第N次维修 — one completion round: what the 完工 of round `round` recorded, and the
+/// 回访 that followed it. A 返修 starts the next round; earlier rounds are kept as they
+/// were (the ticket's own columns hold the latest round and the totals).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Round {
+    /// 1 for the first 完工, 2 after the first 返修 …
+    pub round: i64,
+    pub completed_at: Time,
+    pub operator: String,
+    pub cause: String,
+    pub measures: String,
+    /// The materials used in this round only.
+    pub materials: Vec<Material>,
+    pub labour_minutes: i64,
+    /// 有偿 for this round.
+    pub paid: bool,
+    pub fee_fen: i64,
+    pub payment_method: Option<String>,
+    pub owner_signed: bool,
+    /// The 回访 of this round, once made.
+    pub visited_at: Option<Time>,
+    pub visit_method: Option<VisitMethod>,
+    /// 维修质量
+    pub quality: Option<Satisfaction>,
+    /// 服务态度
+    pub attitude: Option<Satisfaction>,
+    /// 总体满意度 (given, or the lower of quality and attitude).
+    pub satisfaction: Option<Satisfaction>,
+    pub visit_note: Option<String>,
+}
+
+impl Round {
+    pub fn materials_total_fen(&self) -> i64 {
+        self.materials.iter().map(|m| m.amount_fen).sum()
+    }
+}
+
+/// 回访未果 — one visit attempt that reached nobody.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct VisitAttempt {
+    pub at: Time,
+    pub result: VisitFailure,
+    /// The Chinese name of `result`.
+    pub result_label: String,
+    pub note: Option<String>,
+    pub operator: String,
+}
 
 /// One row of a ticket's append-only history (ticket_events).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]

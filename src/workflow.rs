@@ -5,7 +5,9 @@
 use crate::clock::{minutes_between, Time};
 use crate::error::{Error, Result};
 use crate::sla::{self, SlaRule};
-use crate::ticket::{Event, EventAction, Kind, Material, Satisfaction, Status, Ticket};
+use crate::ticket::{
+    Event, EventAction, Kind, Material, Satisfaction, Status, Ticket, VisitFailure, VisitMethod,
+};
 
 /// The technician a ticket is (re)assigned to, as the store found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,19 @@ pub struct Completion {
     pub owner_signed: bool,
 }
 
+/// 回访 — what the owner said, as the desk records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitOutcome {
+    /// 总体满意度: given, or [`Satisfaction::overall`] of quality and attitude.
+    pub satisfaction: Satisfaction,
+    pub method: VisitMethod,
+    /// 维修质量
+    pub quality: Option<Satisfaction>,
+    /// 服务态度
+    pub attitude: Option<Satisfaction>,
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// 派单, or 改派 when already assigned.
@@ -40,9 +55,11 @@ pub enum Action {
     Resume,
     /// 完工
     Complete(Completion),
-    /// 回访
-    Visit {
-        satisfaction: Satisfaction,
+    /// 回访 that reached the owner.
+    Visit(VisitOutcome),
+    /// 回访未果: nobody answered; the ticket stays 待回访.
+    VisitAttempt {
+        result: VisitFailure,
         note: Option<String>,
     },
     /// 取消, optionally as 重复 of another ticket (id, number).
@@ -74,7 +91,8 @@ impl Action {
             Action::Hold { .. } => EventAction::Hold,
             Action::Resume => EventAction::Resume,
             Action::Complete(_) => EventAction::Complete,
-            Action::Visit { .. } => EventAction::Visit,
+            Action::Visit(_) => EventAction::Visit,
+            Action::VisitAttempt { .. } => EventAction::VisitAttempt,
             Action::Cancel { .. } => EventAction::Cancel,
             Action::Rework { .. } => EventAction::Rework,
             Action::Remind { .. } => EventAction::Remind,
@@ -127,7 +145,8 @@ impl Action {
                 &[InProgress],
                 "只有维修中的工单可以完工，请先登记到场或恢复",
             ),
-            Action::Visit { .. } => (&[Completed], "只有待回访的工单可以回访"),
+            Action::Visit(_) => (&[Completed], "只有待回访的工单可以回访"),
+            Action::VisitAttempt { .. } => (&[Completed], "只有待回访的工单可以登记回访未果"),
             Action::Cancel { .. } => (
                 &[Received, Assigned, OnHold],
                 "只有待派单、已派单或挂起的工单可以取消",
@@ -283,28 +302,48 @@ pub fn apply(
                 .iter()
                 .try_fold(0i64, |sum, m| sum.checked_add(m.amount_fen))
                 .ok_or_else(|| too_big("材料金额"))?;
-            t.paid = t.paid || c.paid;
-            if c.payment_method.is_some() {
-                t.payment_method = c.payment_method;
-            }
+            // 有偿 belongs to its round: the ticket shows the latest round's (the
+            // earlier rounds keep theirs in completion_rounds).
+            t.paid = c.paid;
+            t.payment_method = c.payment_method;
             t.owner_signed = c.owner_signed;
             t.completed_at = Some(at);
             t.deadlines.visit = Some(sla::visit_due(&at, rule)?);
             t.status = Status::Completed;
         }
-        Action::Visit {
-            satisfaction,
-            note: n,
-        } => {
-            note = Some(match &n {
-                Some(n) => format!("{}：{n}", satisfaction.label()),
-                None => satisfaction.label().to_string(),
-            });
+        Action::Visit(v) => {
+            let satisfaction = v.satisfaction;
+            // The note starts with the overall rating: the month report reads earlier
+            // visits' ratings from it.
+            let mut text = satisfaction.label().to_string();
+            let parts: Vec<String> = [
+                v.quality.map(|q| format!("维修质量{}", q.label())),
+                v.attitude.map(|a| format!("服务态度{}", a.label())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if !parts.is_empty() {
+                text.push_str(&format!("（{}）", parts.join("，")));
+            }
+            if v.method != VisitMethod::Phone {
+                text.push_str(&format!("，{}回访", v.method.label()));
+            }
+            if let Some(n) = &v.note {
+                text.push_str(&format!("：{n}"));
+            }
+            note = Some(text);
             t.satisfaction = Some(satisfaction);
-            t.visit_note = n;
+            t.visit_note = v.note;
             t.visited_at = Some(at);
             t.closed_at = Some(at);
             t.status = Status::Closed;
+        }
+        Action::VisitAttempt { result, note: n } => {
+            note = Some(match n {
+                Some(n) => format!("{}：{n}", result.label()),
+                None => result.label().to_string(),
+            });
         }
         Action::Cancel {
             reason,
@@ -414,8 +453,15 @@ pub fn available(t: &Ticket) -> Vec<EventAction> {
         },
         Action::Resume,
         Action::Complete(Completion::default()),
-        Action::Visit {
+        Action::Visit(VisitOutcome {
             satisfaction: Satisfaction::Satisfied,
+            method: VisitMethod::Phone,
+            quality: None,
+            attitude: None,
+            note: None,
+        }),
+        Action::VisitAttempt {
+            result: VisitFailure::NoAnswer,
             note: None,
         },
         Action::Cancel {
@@ -536,8 +582,15 @@ mod tests {
                 measures: "更换".into(),
                 ..Default::default()
             }),
-            Action::Visit {
+            Action::Visit(VisitOutcome {
                 satisfaction: Satisfaction::Satisfied,
+                method: VisitMethod::Phone,
+                quality: None,
+                attitude: None,
+                note: None,
+            }),
+            Action::VisitAttempt {
+                result: VisitFailure::NoAnswer,
                 note: None,
             },
             Action::Cancel {
@@ -605,6 +658,7 @@ mod tests {
                 Completed,
                 &[
                     (EventAction::Visit, Closed),
+                    (EventAction::VisitAttempt, Completed),
                     (EventAction::Rework, Assigned),
                     (EventAction::Print, Completed),
                 ],

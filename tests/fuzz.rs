@@ -602,7 +602,13 @@ fn step() -> impl Strategy<Value = (Step, Option<String>)> {
             prop_oneof![3 => Just("satisfied".to_string()), 1 => payload()],
             proptest::option::of(payload())
         )
-            .prop_map(|(satisfaction, note)| Step::Visit { satisfaction, note }),
+            .prop_map(|(satisfaction, note)| Step::Visit {
+                satisfaction,
+                note,
+                method: None,
+                quality: None,
+                attitude: None,
+            }),
         1 => (or_real("业主已自行修好"), proptest::option::weighted(0.2, payload()))
             .prop_map(|(reason, duplicate_of)| Step::Cancel { reason, duplicate_of }),
         1 => or_real("又漏水").prop_map(|reason| Step::Rework { reason }),

@@ -42,6 +42,9 @@ fn visit(s: &str) -> Step {
     Step::Visit {
         satisfaction: s.into(),
         note: Some("电话回访".into()),
+        method: None,
+        quality: None,
+        attitude: None,
     }
 }
 
@@ -469,6 +472,7 @@ fn json_keys_are_the_contract() {
         "satisfaction_rate",
         "rework_rate",
         "resolved",
+        "visit_attempts",
         "materials_fen",
         "fees_fen",
         "labour_minutes",

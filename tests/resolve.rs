@@ -138,6 +138,9 @@ fn a_complaint_is_handed_over_resolved_then_closed_by_its_visit() {
         Step::Visit {
             satisfaction: "满意".into(),
             note: None,
+            method: None,
+            quality: None,
+            attitude: None,
         },
         "2026-11-21 10:00",
     );
@@ -262,6 +265,9 @@ fn the_month_counts_resolved_apart_from_cancelled_and_from_completed() {
         Step::Visit {
             satisfaction: "满意".into(),
             note: None,
+            method: None,
+            quality: None,
+            attitude: None,
         },
         "2026-11-12 10:00",
     );

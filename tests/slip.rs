@@ -145,6 +145,9 @@ fn completed(store: &mut Store) -> Ticket {
         Step::Visit {
             satisfaction: "满意".into(),
             note: None,
+            method: None,
+            quality: None,
+            attitude: None,
         },
         "2026-11-20 09:50",
     )

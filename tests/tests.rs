@@ -17,6 +17,7 @@ mod outfile;
 mod race;
 mod report;
 mod resolve;
+mod rounds;
 mod search;
 mod sites;
 mod sla;

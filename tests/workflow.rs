@@ -101,6 +101,9 @@ fn the_whole_happy_path_with_hold_and_materials() {
         Step::Visit {
             satisfaction: "very_satisfied".into(),
             note: Some("业主表示感谢".into()),
+            method: None,
+            quality: None,
+            attitude: None,
         },
         "2026-11-19 10:00",
     );
@@ -198,6 +201,9 @@ fn steps_from_the_wrong_status_are_refused_and_change_nothing() {
         Step::Visit {
             satisfaction: "satisfied".into(),
             note: None,
+            method: None,
+            quality: None,
+            attitude: None,
         },
         "2026-11-19 12:00",
     );
@@ -215,6 +221,9 @@ fn steps_from_the_wrong_status_are_refused_and_change_nothing() {
     let visit = || Step::Visit {
         satisfaction: "satisfied".into(),
         note: None,
+        method: None,
+        quality: None,
+        attitude: None,
     };
     let refused: Vec<(&str, Step)> = vec![
         (&received, Step::Start),
@@ -471,6 +480,9 @@ fn rework_reopens_and_the_second_visit_adds_materials() {
         Step::Visit {
             satisfaction: "dissatisfied".into(),
             note: Some("还在滴水".into()),
+            method: None,
+            quality: None,
+            attitude: None,
         },
         "2026-11-16 10:00",
     );
@@ -511,9 +523,10 @@ fn rework_reopens_and_the_second_visit_adds_materials() {
     let done = step(s, &n, Step::Complete(again), "2026-11-16 14:30");
     assert_eq!(done.materials.len(), 3);
     assert_eq!(done.materials_total_fen(), 7999 + 300);
+    // Totals over both rounds; 有偿 is the latest round's (this one was free).
     assert_eq!(
         (done.labour_minutes, done.fee_fen, done.paid),
-        (60, 5000, true)
+        (60, 5000, false)
     );
 }
 
@@ -692,7 +705,10 @@ fn any_typed_step_time_is_accepted_in_range_or_refused_cleanly() {
         Just(Step::Complete(completion())),
         Just(Step::Visit {
             satisfaction: "satisfied".into(),
-            note: None
+            note: None,
+            method: None,
+            quality: None,
+            attitude: None,
         }),
         Just(Step::Rework {
             reason: "又漏".into()

@@ -17,8 +17,8 @@ use baoxiu::store::{
     Technician, TicketFilter, TicketPage,
 };
 use baoxiu::ticket::{
-    CategoryKind, Channel, Event, EventAction, Kind, Satisfaction, Scope, Stage, Status, Ticket,
-    Urgency,
+    CategoryKind, Channel, Event, EventAction, Kind, Round, Satisfaction, Scope, Stage, Status,
+    Ticket, Urgency, VisitAttempt, VisitFailure, VisitMethod,
 };
 use baoxiu::{Error, Store};
 use serde::Serialize;
@@ -61,6 +61,10 @@ pub struct Labels {
     pub scope: Vec<Choice>,
     pub urgency: Vec<Choice>,
     pub satisfaction: Vec<Choice>,
+    /// 回访方式 电话/上门/微信.
+    pub visit_method: Vec<Choice>,
+    /// 回访未果 未接通/拒访/号码错误.
+    pub visit_failure: Vec<Choice>,
     pub stage: Vec<Choice>,
     pub attachment_kind: Vec<Choice>,
     /// Workflow steps (`workflow::available` codes) and history actions.
@@ -85,6 +89,10 @@ pub struct TicketDetail {
     pub place: String,
     pub materials_total_fen: i64,
     pub attachments: Vec<Attachment>,
+    /// 维修轮次: one per 完工, oldest first.
+    pub rounds: Vec<Round>,
+    /// 回访未果 attempts, oldest first.
+    pub visit_attempts: Vec<VisitAttempt>,
 }
 
 fn choices<T: Copy>(
@@ -108,6 +116,8 @@ fn labels() -> Labels {
         scope: choices(Scope::ALL, Scope::code, Scope::label),
         urgency: choices(Urgency::ALL, Urgency::code, Urgency::label),
         satisfaction: choices(Satisfaction::ALL, Satisfaction::code, Satisfaction::label),
+        visit_method: choices(VisitMethod::ALL, VisitMethod::code, VisitMethod::label),
+        visit_failure: choices(VisitFailure::ALL, VisitFailure::code, VisitFailure::label),
         stage: choices(Stage::ALL, Stage::code, Stage::label),
         attachment_kind: choices(
             AttachmentKind::ALL,
@@ -130,6 +140,8 @@ fn detail(s: &Store, number: &str) -> Reply<TicketDetail> {
     let ticket = s.ticket(number)?;
     Ok(TicketDetail {
         history: s.history(&ticket.number)?,
+        rounds: s.rounds(&ticket.number)?,
+        visit_attempts: s.visit_attempts(&ticket.number)?,
         // The steps the rules allow now, less those the signed-in role may not take.
         available: baoxiu::workflow::available(&ticket)
             .into_iter()

@@ -369,11 +369,24 @@ enum TicketCommand {
         #[command(flatten)]
         who: Who,
     },
-    /// 回访.
+    /// 回访: --satisfaction, or --quality and --attitude (overall = the lower of the two);
+    /// --unreached 未接通|拒访|号码错误 records an attempt and leaves it 待回访.
     Visit {
         number: String,
-        #[arg(long)]
-        satisfaction: String,
+        #[arg(long, required_unless_present_any = ["unreached", "quality", "attitude"])]
+        satisfaction: Option<String>,
+        /// 维修质量 (a satisfaction).
+        #[arg(long, conflicts_with = "unreached")]
+        quality: Option<String>,
+        /// 服务态度 (a satisfaction).
+        #[arg(long, conflicts_with = "unreached")]
+        attitude: Option<String>,
+        /// 回访方式: phone (default), visit, wechat.
+        #[arg(long, conflicts_with = "unreached")]
+        method: Option<String>,
+        /// 回访未果: 未接通 (no_answer), 拒访 (refused), 号码错误 (wrong_number).
+        #[arg(long, conflicts_with = "satisfaction")]
+        unreached: Option<String>,
         #[arg(long)]
         note: Option<String>,
         #[command(flatten)]
@@ -853,10 +866,15 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
                 #[serde(flatten)]
                 ticket: baoxiu::ticket::Ticket,
                 history: Vec<baoxiu::ticket::Event>,
+                /// One per 完工, oldest first.
+                rounds: Vec<baoxiu::ticket::Round>,
+                visit_attempts: Vec<baoxiu::ticket::VisitAttempt>,
             }
             print(&Shown {
                 ticket: store.ticket(&number)?,
                 history: store.history(&number)?,
+                rounds: store.rounds(&number)?,
+                visit_attempts: store.visit_attempts(&number)?,
             })
         }
         TicketCommand::History { number } => print(&store.history(&number)?),
@@ -911,9 +929,25 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
         TicketCommand::Visit {
             number,
             satisfaction,
+            quality,
+            attitude,
+            method,
+            unreached,
             note,
             who,
-        } => step(store, &number, Step::Visit { satisfaction, note }, &who, op),
+        } => {
+            let s = match unreached {
+                Some(result) => Step::VisitAttempt { result, note },
+                None => Step::Visit {
+                    satisfaction: satisfaction.unwrap_or_default(),
+                    note,
+                    method,
+                    quality,
+                    attitude,
+                },
+            };
+            step(store, &number, s, &who, op)
+        }
         TicketCommand::Cancel {
             number,
             reason,

@@ -78,8 +78,8 @@ impl Acc {
         self.satisfied += t.satisfied_in_month;
         if t.completed_in_month {
             self.reworked += i64::from(t.reworked_after);
-            self.labour += t.labour_minutes;
         }
+        self.labour += t.month_costs.labour.total;
     }
 
     fn row(self, key: String) -> GroupRow {
@@ -156,10 +156,11 @@ pub(super) fn aggregate(
     let collect = |f: fn(&MonthTicket) -> Option<i64>| -> Vec<i64> {
         received.iter().filter_map(|t| f(t)).collect()
     };
-    let sum_split = |f: fn(&MonthTicket) -> i64| Split {
-        total: completed.iter().map(|t| f(t)).sum(),
-        paid: completed.iter().filter(|t| t.paid).map(|t| f(t)).sum(),
-        unpaid: completed.iter().filter(|t| !t.paid).map(|t| f(t)).sum(),
+    // Every round completed in the month, once, split by its own 有偿.
+    let sum_split = |f: fn(&MonthTicket) -> &Split| Split {
+        total: facts.iter().map(|t| f(t).total).sum(),
+        paid: facts.iter().map(|t| f(t).paid).sum(),
+        unpaid: facts.iter().map(|t| f(t).unpaid).sum(),
     };
     let count = |f: fn(&MonthTicket) -> bool| facts.iter().filter(|t| f(t)).count() as i64;
     let n_completed = completed.len() as i64;
@@ -274,9 +275,10 @@ pub(super) fn aggregate(
             completed.iter().filter(|t| t.reworked_after).count() as i64,
             n_completed,
         ),
-        materials_fen: sum_split(|t| t.materials_fen),
-        fees_fen: sum_split(|t| t.fee_fen),
-        labour_minutes: sum_split(|t| t.labour_minutes),
+        materials_fen: sum_split(|t| &t.month_costs.materials),
+        fees_fen: sum_split(|t| &t.month_costs.fees),
+        labour_minutes: sum_split(|t| &t.month_costs.labour),
+        visit_attempts: 0,
         hot_spots,
     })
 }

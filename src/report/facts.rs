@@ -25,7 +25,8 @@ pub fn month_detail(store: &Store, month: &str) -> Result<MonthDetail> {
     let facts = month_facts(store, &zone, start, end, cut)?;
     let hot_spots = hot_spots(store, &zone, &month, end)?;
     let open = open_at_month_end(store, end)?;
-    let report = aggregate(&month, &facts, open, hot_spots)?;
+    let mut report = aggregate(&month, &facts, open, hot_spots)?;
+    report.visit_attempts = store.report_visit_attempts(start, end)?;
     let tickets = facts
         .iter()
         .filter(|t| t.received_in_month || t.completed_in_month)
@@ -149,5 +150,6 @@ fn month_ticket(zone: &OfficeZone, start: i64, end: i64, cut: i64, r: FactsRow) 
         materials_text: r.materials_text,
         owner_signed: r.owner_signed,
         payment_method: r.payment_method,
+        month_costs: r.month_costs,
     }
 }

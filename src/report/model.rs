@@ -105,6 +105,8 @@ pub struct MonthReport {
     pub visit_rate: Option<f64>,
     pub satisfaction_rate: Option<f64>,
     pub rework_rate: Option<f64>,
+    /// 回访未果: visit attempts that reached nobody, recorded in the month.
+    pub visit_attempts: i64,
     pub materials_fen: Split,
     pub fees_fen: Split,
     pub labour_minutes: Split,
@@ -188,6 +190,10 @@ pub struct MonthTicket {
     pub(super) cancelled_in_month: bool,
     #[serde(skip)]
     pub(super) resolved_in_month: bool,
+    /// The costs of the rounds completed in the month (a 返修 round counts in its own
+    /// month, each round once).
+    #[serde(skip)]
+    pub(super) month_costs: crate::store::RoundCosts,
 }
 
 impl MonthTicket {

@@ -88,6 +88,11 @@ pub fn kpi_lines(r: &MonthReport) -> Vec<(&'static str, String, Kpi)> {
         ),
         ("rework_rate", "返修率".into(), Kpi::Rate(r.rework_rate)),
         (
+            "visit_attempts",
+            "回访未果（次）".into(),
+            Kpi::Count(r.visit_attempts),
+        ),
+        (
             "materials_fen",
             "材料费".into(),
             Kpi::Money(r.materials_fen.clone()),

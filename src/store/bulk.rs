@@ -5,6 +5,7 @@
 
 use super::db::Row;
 use super::events::insert_event;
+use super::rounds::backfill_round;
 use super::tickets::{insert_ticket, next_number, search_text};
 use super::Store;
 use crate::error::{Result, SqlContext};
@@ -92,6 +93,8 @@ impl Store {
             for e in &b.events {
                 insert_event(&tx, id, e)?;
             }
+            // A ticket written completed gets its round 1 as an upgraded one does.
+            backfill_round(&tx, id)?;
         }
         tx.commit().sql("commit bulk tickets")
     }

@@ -299,6 +299,62 @@ CREATE TABLE price_items (
     active    INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
 ) STRICT;
 "#,
+    // 9: 返修 keeps history — one row per 完工 round with its own cause, measures,
+    // labour, fee and 有偿, the round's materials (a position range of ticket_materials)
+    // and the 回访 that followed it (回访方式, 维修质量, 服务态度); and 回访未果 attempts.
+    // Every ticket completed before this step gets round 1 from its own columns (the
+    // totals of any earlier reworks included: their split was not kept).
+    r#"
+CREATE TABLE completion_rounds (
+    id              INTEGER PRIMARY KEY,
+    ticket_id       INTEGER NOT NULL REFERENCES tickets(id),
+    round           INTEGER NOT NULL CHECK (round >= 1),
+    completed_at    INTEGER NOT NULL,
+    operator        TEXT NOT NULL,
+    cause           TEXT NOT NULL,
+    measures        TEXT NOT NULL,
+    materials_from  INTEGER NOT NULL CHECK (materials_from >= 1),
+    materials_count INTEGER NOT NULL CHECK (materials_count >= 0),
+    labour_minutes  INTEGER NOT NULL CHECK (labour_minutes >= 0),
+    paid            INTEGER NOT NULL CHECK (paid IN (0, 1)),
+    fee_fen         INTEGER NOT NULL CHECK (fee_fen >= 0),
+    payment_method  TEXT,
+    owner_signed    INTEGER NOT NULL CHECK (owner_signed IN (0, 1)),
+    visited_at      INTEGER,
+    visit_method    TEXT CHECK (visit_method IN ('phone', 'visit', 'wechat')),
+    quality         TEXT CHECK (quality IN ('very_satisfied', 'satisfied', 'neutral', 'dissatisfied')),
+    attitude        TEXT CHECK (attitude IN ('very_satisfied', 'satisfied', 'neutral', 'dissatisfied')),
+    satisfaction    TEXT CHECK (satisfaction IN ('very_satisfied', 'satisfied', 'neutral', 'dissatisfied')),
+    visit_note      TEXT,
+    UNIQUE (ticket_id, round)
+) STRICT;
+CREATE INDEX completion_rounds_by_completed ON completion_rounds (completed_at);
+
+INSERT INTO completion_rounds (ticket_id, round, completed_at, operator, cause, measures,
+    materials_from, materials_count, labour_minutes, paid, fee_fen, payment_method,
+    owner_signed, visited_at, visit_method, satisfaction, visit_note)
+SELECT t.id, 1, coalesce(t.completed_at, e.at, t.status_changed_at), coalesce(e.operator, ''),
+    coalesce(t.cause, ''), coalesce(t.measures, ''), 1,
+    (SELECT count(*) FROM ticket_materials m WHERE m.ticket_id = t.id),
+    t.labour_minutes, t.paid, t.fee_fen, t.payment_method, t.owner_signed,
+    t.visited_at, CASE WHEN t.visited_at IS NOT NULL THEN 'phone' END, t.satisfaction,
+    t.visit_note
+  FROM tickets t
+  LEFT JOIN ticket_events e ON e.id = (
+    SELECT max(x.id) FROM ticket_events x WHERE x.ticket_id = t.id AND x.action = 'complete')
+ WHERE t.completed_at IS NOT NULL OR t.cause IS NOT NULL;
+
+CREATE TABLE visit_attempts (
+    id        INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    at        INTEGER NOT NULL,
+    result    TEXT NOT NULL CHECK (result IN ('no_answer', 'refused', 'wrong_number')),
+    note      TEXT,
+    operator  TEXT NOT NULL
+) STRICT;
+CREATE INDEX visit_attempts_by_ticket ON visit_attempts (ticket_id, id);
+CREATE INDEX visit_attempts_by_at ON visit_attempts (at);
+"#,
 ];
 
 #[cfg(test)]
@@ -379,6 +435,7 @@ mod tests {
         (363, 10276363975785456055),
         (669, 13719049491218019865),
         (259, 5648749744752162775),
+        (2609, 17342874891626247311),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
         (7974, 8333856258583527978),
@@ -389,5 +446,6 @@ mod tests {
         (353, 12579702616034734665),
         (663, 10882186722898571123),
         (294, 13725797962693508421),
+        (2663, 6515414674446249430),
     ];
 }

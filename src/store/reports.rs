@@ -8,6 +8,7 @@ use super::db::{DbError, Row};
 use super::Store;
 use crate::account::Permission;
 use crate::error::{Error, Result, SqlContext};
+use crate::report::Split;
 use crate::ticket::{Channel, EventAction, Kind, Satisfaction, Scope, Status, Urgency};
 
 /// Each ticket's status at month end (`?1`), for tickets received before it: replayed
@@ -90,6 +91,17 @@ SELECT e.ticket_id, e.id, e.at, e.action,
  WHERE e.ticket_id = pop.id
    AND e.action IN ('complete', 'visit', 'cancel', 'resolve', 'rework', 'hold', 'resume')
  ORDER BY e.ticket_id, e.id";
+
+/// The rounds completed in the month (`[?2, ?1)`) of the `pop` tickets, each with its
+/// own 有偿, fee, labour and the amount of its own materials: the month's costs count
+/// every round once, in the month it was completed.
+const ROUNDS_SQL: &str = "
+SELECT r.ticket_id, r.paid, r.fee_fen, r.labour_minutes,
+    (SELECT CAST(coalesce(sum(m.amount_fen), 0) AS BIGINT) FROM ticket_materials m
+      WHERE m.ticket_id = r.ticket_id AND m.position >= r.materials_from
+        AND m.position < r.materials_from + r.materials_count)
+  FROM pop CROSS JOIN completion_rounds r
+ WHERE r.ticket_id = pop.id AND r.completed_at >= ?2 AND r.completed_at < ?1";
 
 /// The SLA completion minutes by (urgency, category), the category-less rule as fallback.
 const SLA_SQL: &str = "SELECT urgency, category_id, completion_minutes FROM sla_rules";
@@ -194,6 +206,34 @@ pub(crate) struct FactsRow {
     pub materials_text: Option<String>,
     pub owner_signed: bool,
     pub payment_method: Option<String>,
+    /// The costs of the rounds completed in the month.
+    pub month_costs: RoundCosts,
+}
+
+/// 材料费, 收费 and 工时 of a ticket's rounds completed in a month, split by each
+/// round's own 有偿.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct RoundCosts {
+    pub materials: Split,
+    pub fees: Split,
+    pub labour: Split,
+}
+
+impl RoundCosts {
+    fn add(&mut self, paid: bool, materials: i64, fee: i64, labour: i64) {
+        for (split, v) in [
+            (&mut self.materials, materials),
+            (&mut self.fees, fee),
+            (&mut self.labour, labour),
+        ] {
+            split.total += v;
+            if paid {
+                split.paid += v;
+            } else {
+                split.unpaid += v;
+            }
+        }
+    }
 }
 
 /// One hot-spot group as the SQL sees it.
@@ -262,6 +302,22 @@ impl Store {
         self.operator(Permission::Reports, None)?;
         const Q: &str = "month facts";
         let mut materials = self.report_materials(start, end, cut)?;
+        let mut costs: HashMap<i64, RoundCosts> = HashMap::new();
+        self.db
+            .each(
+                &format!("WITH {AT_END_CTE},{POP_CTE}{ROUNDS_SQL}"),
+                &[&end, &start, &cut],
+                |r| {
+                    costs.entry(r.get(0)?).or_default().add(
+                        r.get(1)?,
+                        r.get(4)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                    );
+                    Ok(())
+                },
+            )
+            .sql("month rounds")?;
         let mut events: HashMap<i64, Vec<EventRow>> = HashMap::new();
         self.db
             .each(
@@ -297,8 +353,9 @@ impl Store {
                 &format!("WITH {AT_END_CTE},{POP_CTE} {TICKETS_SQL}"),
                 &[&end, &start, &cut],
                 |r| {
-                    let row = ticket_row(&r, &mut materials).and_then(|(id, t)| {
+                    let row = ticket_row(&r, &mut materials).and_then(|(id, mut t)| {
                         let evs = events.remove(&id).unwrap_or_default();
+                        t.row.month_costs = costs.remove(&id).unwrap_or_default();
                         facts_row(t, &evs, &sla, start, end)
                     });
                     match row {
@@ -315,6 +372,19 @@ impl Store {
             Some(e) => Err(e),
             None => Ok(out),
         }
+    }
+
+    /// 回访未果 attempts recorded in `[start, end)`.
+    pub(crate) fn report_visit_attempts(&self, start: i64, end: i64) -> Result<i64> {
+        self.operator(Permission::Reports, None)?;
+        Ok(self
+            .db
+            .query_one(
+                "SELECT count(*) FROM visit_attempts WHERE at >= ?1 AND at < ?2",
+                &[&start, &end],
+            )
+            .sql("month visit attempts")?
+            .get(0)?)
     }
 
     /// 材料明细 of the month's tickets by ticket id.
@@ -449,6 +519,7 @@ fn ticket_row(r: &Row, materials: &mut HashMap<i64, String>) -> Result<(i64, Tic
         owner_signed: r.get(36)?,
         payment_method: r.get(37)?,
         materials_text: materials.remove(&id),
+        month_costs: RoundCosts::default(),
         // replayed from the events by `facts_row`
         first_complete_at: None,
         held_before_first: 0,

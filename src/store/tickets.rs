@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::db::{Db, DbError, Engine, Param, Row, Value};
 use super::events::insert_event;
 use super::places::{known_site_id, normalize_building, normalize_room, normalize_unit, unit_id};
+use super::rounds::{insert_attempt, insert_round, record_visit};
 use super::{time_opt, Store};
 use crate::account::Permission;
 use crate::clock::{check_happened, OfficeZone, Time};
@@ -15,9 +16,9 @@ use crate::input::{self, CompletionDraft, TicketDraft};
 use crate::sla::{self, EscalationReason};
 use crate::ticket::{
     similar_locations, Channel, Deadlines, Event, EventAction, Kind, Material, Satisfaction, Scope,
-    Status, Ticket, Urgency,
+    Status, Ticket, Urgency, VisitFailure, VisitMethod,
 };
-use crate::workflow::{self, Action};
+use crate::workflow::{self, Action, VisitOutcome};
 
 const TICKET_SELECT: &str =
     "SELECT t.id, t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
@@ -456,8 +457,26 @@ pub enum Step {
     },
     Resume,
     Complete(CompletionDraft),
+    /// 回访 that reached the owner. `satisfaction` (总体满意度) may be left empty when
+    /// `quality` and `attitude` are given: it is then the lower of the two.
     Visit {
+        #[serde(default)]
         satisfaction: String,
+        note: Option<String>,
+        /// 回访方式 phone (default) / visit / wechat.
+        #[serde(default)]
+        method: Option<String>,
+        /// 维修质量
+        #[serde(default)]
+        quality: Option<String>,
+        /// 服务态度
+        #[serde(default)]
+        attitude: Option<String>,
+    },
+    /// 回访未果: 未接通 / 拒访 / 号码错误; the ticket stays 待回访.
+    VisitAttempt {
+        result: String,
+        #[serde(default)]
         note: Option<String>,
     },
     Cancel {
@@ -491,7 +510,7 @@ impl Step {
             Step::Hold { .. } => Permission::Hold,
             Step::Resume => Permission::Resume,
             Step::Complete(_) => Permission::Complete,
-            Step::Visit { .. } => Permission::Visit,
+            Step::Visit { .. } | Step::VisitAttempt { .. } => Permission::Visit,
             Step::Cancel { .. } => Permission::Cancel,
             Step::Rework { .. } => Permission::Rework,
             Step::Remind { .. } => Permission::Remind,
@@ -499,6 +518,47 @@ impl Step {
             Step::Resolve { .. } | Step::Handover { .. } => Permission::Resolve,
         }
     }
+}
+
+/// A 回访 as typed: the overall rating given, or computed from 维修质量 and 服务态度.
+fn visit_outcome(
+    satisfaction: &str,
+    note: Option<&str>,
+    method: Option<&str>,
+    quality: Option<&str>,
+    attitude: Option<&str>,
+) -> Result<VisitOutcome> {
+    let rating = |what: &str, v: Option<&str>| -> Result<Option<Satisfaction>> {
+        match v.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Satisfaction::parse(s)
+                .map(Some)
+                .map_err(|e| Error::invalid(format!("{what}：{e}"))),
+            None => Ok(None),
+        }
+    };
+    let quality = rating("维修质量", quality)?;
+    let attitude = rating("服务态度", attitude)?;
+    let satisfaction = match (rating("满意度", Some(satisfaction))?, quality, attitude) {
+        (Some(s), _, _) => s,
+        (None, Some(q), Some(a)) => Satisfaction::overall(q, a),
+        (None, Some(one), None) | (None, None, Some(one)) => one,
+        (None, None, None) => {
+            return Err(Error::invalid(
+                "回访需填写满意度（或维修质量和服务态度）；未接通请登记为回访未果",
+            ))
+        }
+    };
+    let method = match method.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(m) => VisitMethod::parse(m)?,
+        None => VisitMethod::Phone,
+    };
+    Ok(VisitOutcome {
+        satisfaction,
+        method,
+        quality,
+        attitude,
+        note: input::note("回访记录", note)?,
+    })
 }
 
 /// Filters for the ticket list; every field optional. Text values are checked here
@@ -907,9 +967,25 @@ impl Store {
                 }
                 steps.push((Action::Complete(completion), at));
             }
-            Step::Visit { satisfaction, note } => steps.push((
-                Action::Visit {
-                    satisfaction: Satisfaction::parse(&satisfaction)?,
+            Step::Visit {
+                satisfaction,
+                note,
+                method,
+                quality,
+                attitude,
+            } => steps.push((
+                Action::Visit(visit_outcome(
+                    &satisfaction,
+                    note.as_deref(),
+                    method.as_deref(),
+                    quality.as_deref(),
+                    attitude.as_deref(),
+                )?),
+                at,
+            )),
+            Step::VisitAttempt { result, note } => steps.push((
+                Action::VisitAttempt {
+                    result: VisitFailure::parse(&result)?,
                     note: input::note("回访记录", note.as_deref())?,
                 },
                 at,
@@ -983,9 +1059,17 @@ impl Store {
         let mut current = ticket;
         for (action, when) in steps {
             let before = current.materials.len();
-            let (next, event) = workflow::apply(&current, action, when, &operator, &rule)?;
+            let (next, event) = workflow::apply(&current, action.clone(), when, &operator, &rule)?;
             write_ticket(&tx, &next, before)?;
             insert_event(&tx, next.id, &event)?;
+            match &action {
+                Action::Complete(c) => insert_round(&tx, next.id, c, before, &when, &operator)?,
+                Action::Visit(v) => record_visit(&tx, next.id, &when, v)?,
+                Action::VisitAttempt { result, note } => {
+                    insert_attempt(&tx, next.id, &when, *result, note, &operator)?
+                }
+                _ => {}
+            }
             current = next;
         }
         tx.commit().sql("commit step")?;

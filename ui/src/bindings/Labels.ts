@@ -5,7 +5,15 @@ import type { Choice } from "./Choice";
  * Every closed set of codes with its Chinese labels, from the core's enums — the
  * window never spells a label itself.
  */
-export type Labels = { kind: Array<Choice>, status: Array<Choice>, channel: Array<Choice>, scope: Array<Choice>, urgency: Array<Choice>, satisfaction: Array<Choice>, stage: Array<Choice>, attachment_kind: Array<Choice>, 
+export type Labels = { kind: Array<Choice>, status: Array<Choice>, channel: Array<Choice>, scope: Array<Choice>, urgency: Array<Choice>, satisfaction: Array<Choice>, 
+/**
+ * 回访方式 电话/上门/微信.
+ */
+visit_method: Array<Choice>, 
+/**
+ * 回访未果 未接通/拒访/号码错误.
+ */
+visit_failure: Array<Choice>, stage: Array<Choice>, attachment_kind: Array<Choice>, 
 /**
  * Workflow steps (`workflow::available` codes) and history actions.
  */

@@ -4,4 +4,16 @@ import type { CompletionDraft } from "./CompletionDraft";
 /**
  * A workflow step as the CLI and the window request it: names, not ids.
  */
-export type Step = { "action": "assign", "args": { technician: string, } } | { "action": "start" } | { "action": "hold", "args": { reason: string, } } | { "action": "resume" } | { "action": "complete", "args": CompletionDraft } | { "action": "visit", "args": { satisfaction: string, note: string | null, } } | { "action": "cancel", "args": { reason: string, duplicate_of: string | null, } } | { "action": "rework", "args": { reason: string, } } | { "action": "remind", "args": { note: string | null, } } | { "action": "print" } | { "action": "resolve", "args": { result: string, dept: string | null, } } | { "action": "handover", "args": { dept: string, } };
+export type Step = { "action": "assign", "args": { technician: string, } } | { "action": "start" } | { "action": "hold", "args": { reason: string, } } | { "action": "resume" } | { "action": "complete", "args": CompletionDraft } | { "action": "visit", "args": { satisfaction: string, note: string | null, 
+/**
+ * 回访方式 phone (default) / visit / wechat.
+ */
+method: string | null, 
+/**
+ * 维修质量
+ */
+quality: string | null, 
+/**
+ * 服务态度
+ */
+attitude: string | null, } } | { "action": "visit_attempt", "args": { result: string, note: string | null, } } | { "action": "cancel", "args": { reason: string, duplicate_of: string | null, } } | { "action": "rework", "args": { reason: string, } } | { "action": "remind", "args": { note: string | null, } } | { "action": "print" } | { "action": "resolve", "args": { result: string, dept: string | null, } } | { "action": "handover", "args": { dept: string, } };

@@ -2,7 +2,9 @@
 import type { Attachment } from "./Attachment";
 import type { Event } from "./Event";
 import type { EventAction } from "./EventAction";
+import type { Round } from "./Round";
 import type { Ticket } from "./Ticket";
+import type { VisitAttempt } from "./VisitAttempt";
 
 /**
  * 工单详情: the ticket, its history, the steps allowed now and its attachments.
@@ -11,4 +13,12 @@ export type TicketDetail = { ticket: Ticket, history: Array<Event>,
 /**
  * The workflow steps the core allows now; the window enables exactly these.
  */
-available: Array<EventAction>, place: string, materials_total_fen: number, attachments: Array<Attachment>, };
+available: Array<EventAction>, place: string, materials_total_fen: number, attachments: Array<Attachment>, 
+/**
+ * 维修轮次: one per 完工, oldest first.
+ */
+rounds: Array<Round>, 
+/**
+ * 回访未果 attempts, oldest first.
+ */
+visit_attempts: Array<VisitAttempt>, };

@@ -7,7 +7,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import MonthReportView from './MonthReport.vue'
 import { setLabels } from '../labels'
 import type { DayRow } from '../bindings/DayRow'
-import type { Labels } from '../bindings/Labels'
+import { labelsWith } from '../testing'
 import type { MonthReport } from '../bindings/MonthReport'
 
 // jsdom has no canvas: the chart is replaced by a stub that shows what it was given.
@@ -20,24 +20,12 @@ vi.mock('vue-echarts', () => ({
   }),
 }))
 
-const labels: Labels = {
-  kind: [],
-  status: [],
-  channel: [],
+const labels = labelsWith({
   scope: [
     { code: 'in_home', label: '入户' },
     { code: 'public', label: '公区' },
   ],
-  urgency: [],
-  satisfaction: [],
-  stage: [],
-  attachment_kind: [],
-  role: [],
-  audit_kind: [],
-  escalation_reason: [],
-  category_kind: [],
-  action: [],
-}
+})
 
 const xss = '<img src=x onerror=alert(1)>'
 
@@ -96,6 +84,7 @@ const report: MonthReport = {
   visit_rate: 0.7143,
   satisfaction_rate: 0.8,
   rework_rate: null,
+  visit_attempts: 3,
   materials_fen: { total: 12345, paid: 10000, unpaid: 2345 },
   fees_fen: { total: 5000, paid: 5000, unpaid: 0 },
   labour_minutes: { total: 420, paid: 120, unpaid: 300 },
@@ -169,6 +158,7 @@ describe('月度报表', () => {
     expect(kpi(w, 'satisfaction_rate')).toBe('80.00%')
     // No denominator: the core says null, the page says so.
     expect(kpi(w, 'rework_rate')).toBe('—')
+    expect(w.find('[data-kpi="visit_rate"]').text()).toContain('另有回访未果 3 次')
     expect(kpi(w, 'materials_fen')).toBe('123.45')
     expect(kpi(w, 'labour_minutes')).toBe('420')
     expect(w.find('[data-kpi="materials_fen"]').text()).toContain('有偿 100.00 / 无偿 23.45')

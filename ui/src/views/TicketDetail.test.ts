@@ -8,11 +8,11 @@ import TicketDetail from './TicketDetail.vue'
 import ResolveDialog from '../components/steps/ResolveDialog.vue'
 import { setLabels } from '../labels'
 import { CHANGED, DEBOUNCE_MS, resetLive } from '../live'
-import type { Labels } from '../bindings/Labels'
+import { labelsWith } from '../testing'
 import type { TicketDetail as Detail } from '../bindings/TicketDetail'
 import type { EventAction } from '../bindings/EventAction'
 
-const labels: Labels = {
+const labels = labelsWith({
   kind: [{ code: 'repair', label: '报修' }],
   status: [
     { code: 'received', label: '待派单' },
@@ -21,13 +21,7 @@ const labels: Labels = {
   channel: [{ code: 'phone', label: '电话' }],
   scope: [{ code: 'in_home', label: '入户' }],
   urgency: [{ code: 'normal', label: '一般' }],
-  satisfaction: [],
   stage: [{ code: 'dispatch', label: '派单' }],
-  attachment_kind: [],
-  role: [],
-  audit_kind: [],
-  escalation_reason: [],
-  category_kind: [],
   action: [
     { code: 'created', label: '登记' },
     { code: 'assign', label: '派单' },
@@ -44,7 +38,7 @@ const labels: Labels = {
     { code: 'resolve', label: '办结' },
     { code: 'handover', label: '转交' },
   ],
-}
+})
 
 const xss = '<img src=x onerror=alert(1)>'
 
@@ -114,6 +108,8 @@ function detail(available: EventAction[]): Detail {
     place: '翠湖苑 3栋2单元501',
     materials_total_fen: 0,
     attachments: [],
+    rounds: [],
+    visit_attempts: [],
   }
 }
 

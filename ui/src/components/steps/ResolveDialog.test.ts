@@ -5,28 +5,16 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import ResolveDialog from './ResolveDialog.vue'
 import HandoverDialog from './HandoverDialog.vue'
 import { setLabels } from '../../labels'
-import type { Labels } from '../../bindings/Labels'
+import { labelsWith } from '../../testing'
 import type { Ticket } from '../../bindings/Ticket'
 import type { TicketDetail } from '../../bindings/TicketDetail'
 
-const labels: Labels = {
-  kind: [],
-  status: [],
-  channel: [],
-  scope: [],
-  urgency: [],
-  satisfaction: [],
-  stage: [],
-  attachment_kind: [],
-  role: [],
-  audit_kind: [],
-  escalation_reason: [],
-  category_kind: [],
+const labels = labelsWith({
   action: [
     { code: 'resolve', label: '办结' },
     { code: 'handover', label: '转交' },
   ],
-}
+})
 
 function detail(kind: 'complaint' | 'inquiry', dept: string | null = null): TicketDetail {
   const ticket = {
@@ -44,6 +32,8 @@ function detail(kind: 'complaint' | 'inquiry', dept: string | null = null): Tick
     place: '',
     materials_total_fen: 0,
     attachments: [],
+    rounds: [],
+    visit_attempts: [],
   }
 }
 
