@@ -38,6 +38,9 @@ code_enum!(
         Complete = "complete" / "登记完工",
         Cancel = "cancel" / "取消工单",
         Rework = "rework" / "返修",
+        Edit = "edit" / "更正工单",
+        EditClosed = "edit_closed" / "更正已完工工单的类别和紧急程度",
+        Reschedule = "reschedule" / "改约",
         Contacts = "contacts" / "维护业主资料",
         Reports = "reports" / "查看和导出月度汇总",
         AuditLog = "audit_log" / "查看操作日志",
@@ -59,10 +62,13 @@ impl Role {
     pub fn may(self, p: Permission) -> bool {
         use Permission::*;
         match self {
-            Role::Desk => matches!(p, Register | Remind | Visit | Print | Attach | Contacts),
+            Role::Desk => matches!(
+                p,
+                Register | Remind | Visit | Print | Attach | Contacts | Edit | Reschedule
+            ),
             Role::Engineer => matches!(
                 p,
-                Assign | Start | Hold | Resume | Complete | Print | Attach
+                Assign | Start | Hold | Resume | Complete | Print | Attach | Reschedule
             ),
             Role::Supervisor => matches!(
                 p,
@@ -79,6 +85,9 @@ impl Role {
                     | Complete
                     | Cancel
                     | Rework
+                    | Edit
+                    | EditClosed
+                    | Reschedule
                     | Reports
                     | AuditLog
             ),
@@ -112,6 +121,8 @@ pub fn step_permission(step: EventAction) -> Option<Permission> {
         A::Rework => Rework,
         A::Remind => Remind,
         A::Print => Print,
+        A::Edit => Edit,
+        A::Reschedule => Reschedule,
         A::Created | A::Attach => return None,
     })
 }
@@ -202,6 +213,9 @@ mod tests {
         assert!(!Role::Engineer.may(Register) && !Role::Engineer.may(Cancel));
         assert!(Role::Supervisor.may(Cancel) && Role::Supervisor.may(Rework));
         assert!(Role::Supervisor.may(Reports) && !Role::Supervisor.may(Settings));
+        assert!(Role::Desk.may(Edit) && !Role::Desk.may(EditClosed));
+        assert!(Role::Supervisor.may(EditClosed) && !Role::Engineer.may(Edit));
+        assert!(Role::Desk.may(Reschedule) && Role::Engineer.may(Reschedule));
         assert!(!Role::Supervisor.may(Accounts) && !Role::Supervisor.may(Restore));
         assert!(Permission::ALL.iter().all(|p| Role::Admin.may(*p)));
     }

@@ -947,6 +947,7 @@ fn synthetic_ticket(
         held_minutes: 0,
         print_count: 0,
         remind_count: 0,
+        reschedule_count: 0,
         id: 0,
         category_id,
         site_id: Some(site_id),

@@ -232,6 +232,8 @@ pub struct Ticket {
     pub print_count: i64,
     /// How many times the ticket was chased (跟催).
     pub remind_count: i64,
+    /// How many times the appointment was moved (改约), counted from the history.
+    pub reschedule_count: i64,
 
     // ---- internal keys, not part of the JSON ----
     #[serde(skip)]
@@ -314,8 +316,21 @@ code_enum!(
         Remind = "remind" / "跟催",
         Print = "printed" / "打印维修单",
         Attach = "attach" / "添加附件",
+        Edit = "edit" / "更正",
+        Reschedule = "reschedule" / "改约",
     }
 );
+
+/// 改约 — one move of a ticket's appointment, as `ticket show` lists it (`reschedules`).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Reschedule {
+    pub at: Time,
+    /// The appointment before; `None` when the ticket had none.
+    pub from: Option<Time>,
+    pub to: Time,
+    pub reason: String,
+    pub operator: String,
+}
 
 /// One row of a ticket's append-only history (ticket_events).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]

@@ -56,6 +56,8 @@ pub enum Action {
     Remind { note: Option<String> },
     /// 打印维修单
     Print,
+    /// 改约: the appointment moves (业主不在家, 业主改时间, 材料未到 …).
+    Reschedule { appointment: Time, reason: String },
 }
 
 impl Action {
@@ -72,6 +74,7 @@ impl Action {
             Action::Rework { .. } => EventAction::Rework,
             Action::Remind { .. } => EventAction::Remind,
             Action::Print => EventAction::Print,
+            Action::Reschedule { .. } => EventAction::Reschedule,
         }
     }
 
@@ -114,6 +117,12 @@ impl Action {
             Action::Print => (
                 &[Received, Assigned, InProgress, OnHold, Completed, Closed],
                 "已取消的工单不能打印维修单",
+            ),
+            // Once the technician is there (维修中, 挂起) the arrival is behind; a hold
+            // pauses the clock and 恢复 brings the technician back.
+            Action::Reschedule { .. } => (
+                &[Received, Assigned],
+                "只有待派单或已派单（尚未到场）的工单可以改约",
             ),
         }
     }
@@ -314,12 +323,52 @@ pub fn apply(
         Action::Print => {
             t.print_count = t.print_count.saturating_add(1);
         }
+        Action::Reschedule {
+            appointment,
+            reason,
+        } => {
+            if t.appointment_at == Some(appointment) {
+                return Err(Error::Precondition(format!(
+                    "新的预约时间与原预约时间相同（{}），请填写改约后的时间",
+                    appointment.format(TIME_FORMAT)
+                )));
+            }
+            crate::input::check_appointment(&appointment, &at, "改约时间")?;
+            note = Some(reschedule_note(t.appointment_at.as_ref(), &appointment, &reason));
+            t.appointment_at = Some(appointment);
+            t.deadlines = sla::reschedule(&t.deadlines, &appointment, rule)?;
+            t.reschedule_count = t.reschedule_count.saturating_add(1);
+        }
     }
     if t.status != from {
         t.status_changed_at = at;
     }
     let event = Event::new(at, operator, code, Some(from), Some(t.status), note);
     Ok((t, event))
+}
+
+/// How a 改约 event's note writes an appointment (office time, to the minute).
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
+/// The note's word for "no appointment before".
+const NO_APPOINTMENT: &str = "未预约";
+
+/// A 改约 event's note: `2026-11-21 10:00 → 2026-11-22 09:00（业主不在家）`, read back
+/// by [`parse_reschedule_note`] — the history is the one record of each move.
+fn reschedule_note(from: Option<&Time>, to: &Time, reason: &str) -> String {
+    let from = from.map_or(NO_APPOINTMENT.to_string(), |f| {
+        f.format(TIME_FORMAT).to_string()
+    });
+    format!("{from} → {}（{reason}）", to.format(TIME_FORMAT))
+}
+
+/// The (from, to, reason) of a 改约 note as [`reschedule_note`] wrote it, the times as
+/// typed text; `None` for a note in any other shape.
+pub fn parse_reschedule_note(note: &str) -> Option<(Option<&str>, &str, &str)> {
+    let (from, rest) = note.split_once(" → ")?;
+    let (to, rest) = rest.split_once('（')?;
+    let reason = rest.strip_suffix('）')?;
+    let from = (from != NO_APPOINTMENT).then_some(from);
+    Some((from, to, reason))
 }
 
 /// The steps the desk may take on a ticket now — the UI enables exactly these.
@@ -349,12 +398,22 @@ pub fn available(t: &Ticket) -> Vec<EventAction> {
         },
         Action::Remind { note: None },
         Action::Print,
+        Action::Reschedule {
+            appointment: t.received_at,
+            reason: String::new(),
+        },
     ];
-    probes
+    let mut steps: Vec<EventAction> = probes
         .iter()
         .filter(|a| a.allowed_from().0.contains(&t.status))
         .map(Action::step)
-        .collect()
+        .collect();
+    // 更正 is not a workflow step (it changes what was registered, not where the ticket
+    // stands); after completion only a 主管 may correct (see `Store::edit_ticket`).
+    if t.status != Status::Cancelled {
+        steps.push(EventAction::Edit);
+    }
+    steps
 }
 
 #[cfg(test)]
@@ -419,6 +478,7 @@ mod tests {
             held_minutes: 0,
             print_count: 0,
             remind_count: 0,
+            reschedule_count: 0,
             id: 1,
             category_id: 1,
             site_id: None,
@@ -461,6 +521,10 @@ mod tests {
             },
             Action::Remind { note: None },
             Action::Print,
+            Action::Reschedule {
+                appointment: t0() + chrono::Duration::days(1),
+                reason: "业主不在家".into(),
+            },
         ]
     }
 
@@ -476,6 +540,7 @@ mod tests {
                     (EventAction::Cancel, Cancelled),
                     (EventAction::Remind, Received),
                     (EventAction::Print, Received),
+                    (EventAction::Reschedule, Received),
                 ],
             ),
             (
@@ -486,6 +551,7 @@ mod tests {
                     (EventAction::Cancel, Cancelled),
                     (EventAction::Remind, Assigned),
                     (EventAction::Print, Assigned),
+                    (EventAction::Reschedule, Assigned),
                 ],
             ),
             (
@@ -547,6 +613,9 @@ mod tests {
                     }
                 }
             }
+            if *status != Cancelled {
+                names.push(EventAction::Edit);
+            }
             let mut avail = available(&t);
             avail.sort_by_key(|a| a.code());
             names.sort_by_key(|a| a.code());
@@ -555,6 +624,23 @@ mod tests {
                 "available() agrees with apply() for {status:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_reschedule_note_reads_back_as_written() {
+        let to = t0() + chrono::Duration::days(1);
+        let note = reschedule_note(None, &to, "业主不在家（出差）");
+        assert_eq!(note, "未预约 → 2026-11-21 08:00（业主不在家（出差））");
+        assert_eq!(
+            parse_reschedule_note(&note),
+            Some((None, "2026-11-21 08:00", "业主不在家（出差）"))
+        );
+        let again = reschedule_note(Some(&to), &t0(), "改时间");
+        assert_eq!(
+            parse_reschedule_note(&again),
+            Some((Some("2026-11-21 08:00"), "2026-11-20 08:00", "改时间"))
+        );
+        assert_eq!(parse_reschedule_note("随便写的"), None);
     }
 
     #[test]

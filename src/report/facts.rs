@@ -25,7 +25,8 @@ pub fn month_detail(store: &Store, month: &str) -> Result<MonthDetail> {
     let facts = month_facts(store, &zone, start, end, cut)?;
     let hot_spots = hot_spots(store, &zone, &month, end)?;
     let open = open_at_month_end(store, end)?;
-    let report = aggregate(&month, &facts, open, hot_spots)?;
+    let reschedules = store.report_reschedules(start, end)?;
+    let report = aggregate(&month, &facts, open, reschedules, hot_spots)?;
     let tickets = facts
         .iter()
         .filter(|t| t.received_in_month || t.completed_in_month)

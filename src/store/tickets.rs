@@ -11,7 +11,7 @@ use super::{time_opt, Store};
 use crate::account::Permission;
 use crate::clock::{check_happened, OfficeZone, Time};
 use crate::error::{Error, Result, SqlContext};
-use crate::input::{self, CompletionDraft, TicketDraft};
+use crate::input::{self, CompletionDraft, NewTicket, TicketDraft, TicketPatch};
 use crate::sla::{self, EscalationReason};
 use crate::ticket::{
     Channel, Deadlines, Event, EventAction, Kind, Material, Satisfaction, Scope, Status, Ticket,
@@ -28,7 +28,8 @@ const TICKET_SELECT: &str =
     t.cause, t.measures, t.labour_minutes, t.paid, t.fee_fen, t.payment_method, t.owner_signed,
     t.satisfaction, t.visit_note, t.rework_count, t.duplicate_of_id, d.number, t.cancel_reason,
     t.print_count, t.remind_count, t.dispatch_due, t.arrival_due, t.completion_due, t.visit_due,
-    t.status_changed_at
+    t.status_changed_at,
+    (SELECT count(*) FROM ticket_events re WHERE re.ticket_id = t.id AND re.action = 'reschedule')
   FROM tickets t
   JOIN categories c ON c.id = t.category_id
   LEFT JOIN sites s ON s.id = t.site_id
@@ -127,6 +128,7 @@ fn ticket_row(r: &Row, zone: &OfficeZone, now: &Time) -> Result<Ticket> {
             visit: t(51)?,
         },
         status_changed_at: zone.from_epoch(r.get(52)?),
+        reschedule_count: r.get(53)?,
         overdue: false,
         overdue_stage: None,
     };
@@ -324,6 +326,141 @@ fn write_ticket(db: &Db, t: &Ticket, materials_before: usize) -> Result<()> {
     insert_materials(db, t.id, &t.materials, materials_before)
 }
 
+/// The urgency a checked ticket gets (typed, else the category's default); a 预约 needs
+/// its appointment.
+fn urgency_of(nt: &NewTicket, default: Urgency) -> Result<Urgency> {
+    let urgency = nt.urgency.unwrap_or(default);
+    if urgency == Urgency::Scheduled && nt.appointment_at.is_none() {
+        return Err(Error::invalid(
+            "预约报修需填写预约时间，请与业主约定上门时间",
+        ));
+    }
+    Ok(urgency)
+}
+
+/// The site and unit ids of a checked ticket's place, created if new (in `tx`).
+fn place_ids(tx: &Db, nt: &NewTicket) -> Result<(Option<i64>, Option<i64>)> {
+    let sid = nt.site.as_deref().map(|s| site_id(tx, s)).transpose()?;
+    let uid = match (nt.scope, sid, nt.room.as_deref()) {
+        (Scope::InHome, Some(sid), Some(room)) => Some(unit_id(
+            tx,
+            sid,
+            nt.building.as_deref().unwrap_or(""),
+            nt.unit.as_deref().unwrap_or(""),
+            room,
+        )?),
+        _ => None,
+    };
+    Ok((sid, uid))
+}
+
+/// The building, unit and room a checked ticket keeps, as they read back from `units`
+/// (normalised; none for a public area).
+fn kept_home(nt: &NewTicket) -> [Option<String>; 3] {
+    let kept = |v: &Option<String>, norm: fn(&str) -> String| match nt.scope {
+        Scope::InHome => v.as_deref().map(norm).filter(|s| !s.is_empty()),
+        Scope::PublicArea => None,
+    };
+    [
+        kept(&nt.building, normalize_building),
+        kept(&nt.unit, normalize_unit),
+        kept(&nt.room, normalize_room),
+    ]
+}
+
+/// The keyword search's text of a ticket: only what the ticket keeps is searchable (a
+/// public-area ticket has no room).
+fn ticket_search_text(number: &str, nt: &NewTicket) -> String {
+    let home = |v: &Option<String>| match nt.scope {
+        Scope::InHome => v.clone().unwrap_or_default(),
+        Scope::PublicArea => String::new(),
+    };
+    let place = [
+        nt.site.clone().unwrap_or_default(),
+        home(&nt.building),
+        home(&nt.unit),
+        home(&nt.room),
+        nt.location.clone().unwrap_or_default(),
+    ]
+    .join(" ");
+    search_text(&[number, &nt.reporter, &nt.phone, &place, &nt.description])
+}
+
+/// A stored ticket as the draft it would be registered from (for 更正).
+fn draft_of(t: &Ticket) -> TicketDraft {
+    TicketDraft {
+        kind: Some(t.kind.code().into()),
+        channel: Some(t.channel.code().into()),
+        reporter: Some(t.reporter.clone()),
+        phone: Some(t.phone.clone()),
+        site: t.site.clone(),
+        building: t.building.clone(),
+        unit: t.unit.clone(),
+        room: t.room.clone(),
+        location: t.location.clone(),
+        scope: Some(t.scope.code().into()),
+        category: Some(t.category.clone()),
+        urgency: Some(t.urgency.code().into()),
+        appointment_at: t.appointment_at.map(|a| a.to_rfc3339()),
+        description: Some(t.description.clone()),
+        received_at: Some(t.received_at.to_rfc3339()),
+    }
+}
+
+/// One field a 更正 changes: its Chinese name, before and after as the desk reads them.
+struct Change {
+    field: &'static str,
+    before: String,
+    after: String,
+}
+
+/// 更正 after completion (待回访, 已完结) may only touch these, and only by a 主管.
+const CLOSED_EDITABLE: &[&str] = &["类别", "紧急程度"];
+
+/// The fields that differ between `old` and the corrected ticket, in form order.
+fn changes(
+    old: &Ticket,
+    nt: &NewTicket,
+    category: &str,
+    urgency: Urgency,
+) -> Vec<Change> {
+    let shown = |v: Option<&str>| v.filter(|s| !s.is_empty()).unwrap_or("（空）").to_string();
+    let time = |v: Option<&Time>| {
+        v.map_or("（空）".to_string(), |t| {
+            t.format("%Y-%m-%d %H:%M").to_string()
+        })
+    };
+    let [building, unit, room] = kept_home(nt);
+    let pairs: [(&'static str, String, String); 13] = [
+        ("工单类型", old.kind.label().into(), nt.kind.label().into()),
+        ("报修人", old.reporter.clone(), nt.reporter.clone()),
+        ("电话", shown(Some(&old.phone)), shown(Some(&nt.phone))),
+        ("小区", shown(old.site.as_deref()), shown(nt.site.as_deref())),
+        ("报修范围", old.scope.label().into(), nt.scope.label().into()),
+        ("楼栋", shown(old.building.as_deref()), shown(building.as_deref())),
+        ("单元", shown(old.unit.as_deref()), shown(unit.as_deref())),
+        ("房号", shown(old.room.as_deref()), shown(room.as_deref())),
+        ("报修位置", shown(old.location.as_deref()), shown(nt.location.as_deref())),
+        ("类别", old.category.clone(), category.to_string()),
+        ("紧急程度", old.urgency.label().into(), urgency.label().into()),
+        (
+            "预约时间",
+            time(old.appointment_at.as_ref()),
+            time(nt.appointment_at.as_ref()),
+        ),
+        ("故障描述", old.description.clone(), nt.description.clone()),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(field, before, after)| Change {
+            field,
+            before,
+            after,
+        })
+        .collect()
+}
+
 /// WHERE clauses with positional parameters: [`Filter::param`] binds the next value and
 /// names its `?N`, so the numbering lives here alone.
 #[derive(Default)]
@@ -463,6 +600,11 @@ pub enum Step {
         note: Option<String>,
     },
     Print,
+    /// 改约: the new appointment (`YYYY-MM-DD HH:MM`) and why.
+    Reschedule {
+        appointment: String,
+        reason: String,
+    },
 }
 
 impl Step {
@@ -479,6 +621,7 @@ impl Step {
             Step::Rework { .. } => Permission::Rework,
             Step::Remind { .. } => Permission::Remind,
             Step::Print => Permission::Print,
+            Step::Reschedule { .. } => Permission::Reschedule,
         }
     }
 }
@@ -645,12 +788,7 @@ impl Store {
         let now = self.now();
         let nt = draft.check(&self.zone, &now)?;
         let category = self.category_by_name(&nt.category)?;
-        let urgency = nt.urgency.unwrap_or(category.default_urgency);
-        if urgency == Urgency::Scheduled && nt.appointment_at.is_none() {
-            return Err(Error::invalid(
-                "预约报修需填写预约时间，请与业主约定上门时间",
-            ));
-        }
+        let urgency = urgency_of(&nt, category.default_urgency)?;
         let rule = self.sla_rule(category.id, urgency)?;
         let appointment = nt.appointment_at.filter(|_| urgency == Urgency::Scheduled);
         let deadlines = sla::initial(&nt.received_at, appointment.as_ref(), &rule)?;
@@ -658,32 +796,9 @@ impl Store {
         let month = self.zone.month_key(&nt.received_at);
 
         let tx = self.begin()?;
-        let sid = nt.site.as_deref().map(|s| site_id(&tx, s)).transpose()?;
-        let uid = match (nt.scope, sid, nt.room.as_deref()) {
-            (Scope::InHome, Some(sid), Some(room)) => Some(unit_id(
-                &tx,
-                sid,
-                nt.building.as_deref().unwrap_or(""),
-                nt.unit.as_deref().unwrap_or(""),
-                room,
-            )?),
-            _ => None,
-        };
+        let (sid, uid) = place_ids(&tx, &nt)?;
         let number = next_number(&tx, &prefix, &month)?;
-        // Only what the ticket keeps is searchable: a public-area ticket has no room.
-        let home = |v: &Option<String>| match nt.scope {
-            Scope::InHome => v.clone().unwrap_or_default(),
-            Scope::PublicArea => String::new(),
-        };
-        let place = [
-            nt.site.clone().unwrap_or_default(),
-            home(&nt.building),
-            home(&nt.unit),
-            home(&nt.room),
-            nt.location.clone().unwrap_or_default(),
-        ]
-        .join(" ");
-        let search = search_text(&[&number, &nt.reporter, &nt.phone, &place, &nt.description]);
+        let search = ticket_search_text(&number, &nt);
         let ticket = Ticket {
             number: number.clone(),
             kind: nt.kind,
@@ -729,6 +844,7 @@ impl Store {
             held_minutes: 0,
             print_count: 0,
             remind_count: 0,
+            reschedule_count: 0,
             id: 0,
             category_id: category.id,
             site_id: sid,
@@ -754,6 +870,134 @@ impl Store {
         )?;
         tx.commit().sql("commit new ticket")?;
         self.ticket(&number)
+    }
+
+    /// 更正: change what was registered — the patch's fields, checked as `ticket new`
+    /// checks them — with one `edit` event listing each field before → after, and the
+    /// deadlines recomputed for the new category/urgency (and appointment) as if the
+    /// ticket had been received with them. Refused for a cancelled ticket, for a patch
+    /// that changes nothing, and after completion (待回访, 已完结) for anything but the
+    /// category and urgency, which then need [`Permission::EditClosed`] (主管).
+    pub fn edit_ticket(
+        &mut self,
+        number: &str,
+        patch: &TicketPatch,
+        operator: &str,
+    ) -> Result<Ticket> {
+        let operator = self.operator(Permission::Edit, Some(operator))?;
+        let now = self.now();
+        let tx = self.begin()?;
+        let old = self.ticket_for_update(&tx, number)?;
+        if old.status == Status::Cancelled {
+            return Err(Error::WrongStatus(format!(
+                "工单 {} 已取消，不能更正；如需处理请重新登记",
+                old.number
+            )));
+        }
+        let nt = patch.over(&draft_of(&old)).check(&self.zone, &now)?;
+        let category = self.category_by_name(&nt.category)?;
+        let urgency = urgency_of(&nt, category.default_urgency)?;
+        let changed = changes(&old, &nt, &category.name, urgency);
+        if changed.is_empty() {
+            return Err(Error::invalid(format!(
+                "更正的内容与工单 {} 现有内容相同，没有需要保存的修改",
+                old.number
+            )));
+        }
+        if matches!(old.status, Status::Completed | Status::Closed) {
+            if let Some(c) = changed
+                .iter()
+                .find(|c| !CLOSED_EDITABLE.contains(&c.field))
+            {
+                return Err(Error::WrongStatus(format!(
+                    "工单 {} 已完工（{}），不能再更正{}；完工后只能由主管更正类别和紧急程度",
+                    old.number,
+                    old.status.label(),
+                    c.field
+                )));
+            }
+            self.operator(Permission::EditClosed, Some(&operator))?;
+        }
+
+        // The clock's base: the appointment for a 预约 (or once 改约 set one), else the
+        // call — unchanged after a 返修, whose restart time the deadlines already hold.
+        let base = |appointment: Option<Time>, urgency: Urgency| match appointment {
+            Some(a)
+                if old.rework_count == 0
+                    && (urgency == Urgency::Scheduled || old.reschedule_count > 0) =>
+            {
+                a
+            }
+            _ => old.received_at,
+        };
+        let old_rule = self.sla_rule(old.category_id, old.urgency)?;
+        let new_rule = self.sla_rule(category.id, urgency)?;
+        let deadlines = sla::recompute(
+            &old.deadlines,
+            &base(old.appointment_at, old.urgency),
+            &base(nt.appointment_at, urgency),
+            &old_rule,
+            &new_rule,
+        )?;
+        let (sid, uid) = place_ids(&tx, &nt)?;
+        let search = ticket_search_text(&old.number, &nt);
+        tx.execute(
+            "UPDATE tickets SET kind = ?2, reporter = ?3, phone = ?4, site_id = ?5, unit_id = ?6,
+                location = ?7, scope = ?8, category_id = ?9, urgency = ?10, appointment_at = ?11,
+                description = ?12, dispatch_due = ?13, arrival_due = ?14, completion_due = ?15,
+                visit_due = ?16, search_text = ?17
+             WHERE id = ?1",
+            &[
+                &old.id,
+                &nt.kind.code(),
+                &nt.reporter,
+                &nt.phone,
+                &sid,
+                &uid,
+                &nt.location,
+                &nt.scope.code(),
+                &category.id,
+                &urgency.code(),
+                &ts(&nt.appointment_at),
+                &nt.description,
+                &ts(&deadlines.dispatch),
+                &ts(&deadlines.arrival),
+                &ts(&deadlines.completion),
+                &ts(&deadlines.visit),
+                &search,
+            ],
+        )
+        .sql("edit ticket")?;
+        // SQLite's FTS5 row is separate (see insert_ticket); PostgreSQL's index follows
+        // search_text by itself.
+        if tx.engine() == Engine::Sqlite {
+            tx.execute("DELETE FROM ticket_search WHERE rowid = ?1", &[&old.id])
+                .sql("unindex ticket")?;
+            tx.execute(
+                "INSERT INTO ticket_search (rowid, chars) VALUES (?1, ?2)",
+                &[&old.id, &spaced_chars(&search)],
+            )
+            .sql("index ticket")?;
+        }
+        let note = changed
+            .iter()
+            .map(|c| format!("{}：{} → {}", c.field, c.before, c.after))
+            .collect::<Vec<_>>()
+            .join("；");
+        insert_event(
+            &tx,
+            old.id,
+            &Event::new(
+                now,
+                &operator,
+                EventAction::Edit,
+                Some(old.status),
+                Some(old.status),
+                Some(note),
+            ),
+        )?;
+        tx.commit().sql("commit edit")?;
+        self.ticket(&old.number)
     }
 
     /// Take one workflow step on a ticket at `at` (default now) by `operator`: load,
@@ -886,6 +1130,16 @@ impl Store {
                 at,
             )),
             Step::Print => steps.push((Action::Print, at)),
+            Step::Reschedule {
+                appointment,
+                reason,
+            } => steps.push((
+                Action::Reschedule {
+                    appointment: self.zone.parse_input("预约时间", &appointment)?,
+                    reason: input::reason("改约原因", Some(&reason))?,
+                },
+                at,
+            )),
         }
 
         let rule = self.sla_rule(ticket.category_id, ticket.urgency)?;
