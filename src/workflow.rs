@@ -334,7 +334,11 @@ pub fn apply(
                 )));
             }
             crate::input::check_appointment(&appointment, &at, "改约时间")?;
-            note = Some(reschedule_note(t.appointment_at.as_ref(), &appointment, &reason));
+            note = Some(reschedule_note(
+                t.appointment_at.as_ref(),
+                &appointment,
+                &reason,
+            ));
             t.appointment_at = Some(appointment);
             t.deadlines = sla::reschedule(&t.deadlines, &appointment, rule)?;
             t.reschedule_count = t.reschedule_count.saturating_add(1);

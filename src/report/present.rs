@@ -55,7 +55,11 @@ pub fn kpi_lines(r: &MonthReport) -> Vec<(&'static str, String, Kpi)> {
             "月末未完结（结转）".into(),
             Kpi::Count(r.open_at_month_end),
         ),
-        ("reschedules", "本月改约（次）".into(), Kpi::Count(r.reschedules)),
+        (
+            "reschedules",
+            "本月改约（次）".into(),
+            Kpi::Count(r.reschedules),
+        ),
         (
             "dispatch_minutes",
             "派单用时（分钟）".into(),

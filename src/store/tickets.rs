@@ -309,7 +309,8 @@ pub(crate) fn insert_ticket(db: &Db, t: &Ticket, search_text: &str) -> Result<i6
     Ok(id)
 }
 
-/// Write every field the workflow can change, and the materials added since load.
+/// Write every field the workflow can change (改约 moves the appointment too), and the
+/// materials added since load.
 fn write_ticket(db: &Db, t: &Ticket, materials_before: usize) -> Result<()> {
     db.execute(
         "UPDATE tickets SET status = ?2, assignee_id = ?3, dispatched_at = ?4, assigned_at = ?5,
@@ -318,9 +319,14 @@ fn write_ticket(db: &Db, t: &Ticket, materials_before: usize) -> Result<()> {
             labour_minutes = ?16, paid = ?17, fee_fen = ?18, payment_method = ?19, owner_signed = ?20,
             satisfaction = ?21, visit_note = ?22, rework_count = ?23, duplicate_of_id = ?24,
             cancel_reason = ?25, print_count = ?26, remind_count = ?27, dispatch_due = ?28,
-            arrival_due = ?29, completion_due = ?30, visit_due = ?31, status_changed_at = ?32
+            arrival_due = ?29, completion_due = ?30, visit_due = ?31, status_changed_at = ?32,
+            appointment_at = ?33
          WHERE id = ?1",
-        &refs(&params(&[&t.id, &t.status.code()], t, &[])),
+        &refs(&params(
+            &[&t.id, &t.status.code()],
+            t,
+            &[&ts(&t.appointment_at)],
+        )),
     )
     .sql("update ticket")?;
     insert_materials(db, t.id, &t.materials, materials_before)
@@ -418,12 +424,7 @@ struct Change {
 const CLOSED_EDITABLE: &[&str] = &["类别", "紧急程度"];
 
 /// The fields that differ between `old` and the corrected ticket, in form order.
-fn changes(
-    old: &Ticket,
-    nt: &NewTicket,
-    category: &str,
-    urgency: Urgency,
-) -> Vec<Change> {
+fn changes(old: &Ticket, nt: &NewTicket, category: &str, urgency: Urgency) -> Vec<Change> {
     let shown = |v: Option<&str>| v.filter(|s| !s.is_empty()).unwrap_or("（空）").to_string();
     let time = |v: Option<&Time>| {
         v.map_or("（空）".to_string(), |t| {
@@ -435,14 +436,34 @@ fn changes(
         ("工单类型", old.kind.label().into(), nt.kind.label().into()),
         ("报修人", old.reporter.clone(), nt.reporter.clone()),
         ("电话", shown(Some(&old.phone)), shown(Some(&nt.phone))),
-        ("小区", shown(old.site.as_deref()), shown(nt.site.as_deref())),
-        ("报修范围", old.scope.label().into(), nt.scope.label().into()),
-        ("楼栋", shown(old.building.as_deref()), shown(building.as_deref())),
+        (
+            "小区",
+            shown(old.site.as_deref()),
+            shown(nt.site.as_deref()),
+        ),
+        (
+            "报修范围",
+            old.scope.label().into(),
+            nt.scope.label().into(),
+        ),
+        (
+            "楼栋",
+            shown(old.building.as_deref()),
+            shown(building.as_deref()),
+        ),
         ("单元", shown(old.unit.as_deref()), shown(unit.as_deref())),
         ("房号", shown(old.room.as_deref()), shown(room.as_deref())),
-        ("报修位置", shown(old.location.as_deref()), shown(nt.location.as_deref())),
+        (
+            "报修位置",
+            shown(old.location.as_deref()),
+            shown(nt.location.as_deref()),
+        ),
         ("类别", old.category.clone(), category.to_string()),
-        ("紧急程度", old.urgency.label().into(), urgency.label().into()),
+        (
+            "紧急程度",
+            old.urgency.label().into(),
+            urgency.label().into(),
+        ),
         (
             "预约时间",
             time(old.appointment_at.as_ref()),
@@ -905,10 +926,7 @@ impl Store {
             )));
         }
         if matches!(old.status, Status::Completed | Status::Closed) {
-            if let Some(c) = changed
-                .iter()
-                .find(|c| !CLOSED_EDITABLE.contains(&c.field))
-            {
+            if let Some(c) = changed.iter().find(|c| !CLOSED_EDITABLE.contains(&c.field)) {
                 return Err(Error::WrongStatus(format!(
                     "工单 {} 已完工（{}），不能再更正{}；完工后只能由主管更正类别和紧急程度",
                     old.number,
