@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::clock::Time;
 use crate::error::{Error, Result};
-use crate::ticket::{code_enum, EventAction};
+use crate::ticket::{code_enum, EventAction, Status};
 
 code_enum!(
     /// 角色 — what an account is for at the desk.
@@ -125,6 +125,12 @@ pub fn step_permission(step: EventAction) -> Option<Permission> {
         A::Reschedule => Reschedule,
         A::Created | A::Attach => return None,
     })
+}
+
+/// What a 更正 of a ticket in `status` needs beyond [`Permission::Edit`]: after
+/// completion (待回访, 已完结) only a 主管 corrects, and only the category and urgency.
+pub fn edit_closed_permission(status: Status) -> Option<Permission> {
+    matches!(status, Status::Completed | Status::Closed).then_some(Permission::EditClosed)
 }
 
 /// 5 wrong passwords in a row lock an account for 15 minutes.

@@ -893,6 +893,28 @@ impl Store {
         self.ticket(&number)
     }
 
+    /// The steps the desk may take on `t` now: what the workflow allows
+    /// ([`workflow::available`]) less what the signed-in role may not do — the window
+    /// enables exactly these.
+    pub fn available_steps(&self, t: &Ticket) -> Result<Vec<EventAction>> {
+        let mut out = Vec::new();
+        for step in workflow::available(t) {
+            let mut needs: Vec<Permission> =
+                crate::account::step_permission(step).into_iter().collect();
+            if step == EventAction::Edit {
+                needs.extend(crate::account::edit_closed_permission(t.status));
+            }
+            let mut allowed = true;
+            for p in needs {
+                allowed &= self.may(p)?;
+            }
+            if allowed {
+                out.push(step);
+            }
+        }
+        Ok(out)
+    }
+
     /// 更正: change what was registered — the patch's fields, checked as `ticket new`
     /// checks them — with one `edit` event listing each field before → after, and the
     /// deadlines recomputed for the new category/urgency (and appointment) as if the
@@ -925,7 +947,7 @@ impl Store {
                 old.number
             )));
         }
-        if matches!(old.status, Status::Completed | Status::Closed) {
+        if let Some(closed) = crate::account::edit_closed_permission(old.status) {
             if let Some(c) = changed.iter().find(|c| !CLOSED_EDITABLE.contains(&c.field)) {
                 return Err(Error::WrongStatus(format!(
                     "工单 {} 已完工（{}），不能再更正{}；完工后只能由主管更正类别和紧急程度",
@@ -934,7 +956,7 @@ impl Store {
                     c.field
                 )));
             }
-            self.operator(Permission::EditClosed, Some(&operator))?;
+            self.operator(closed, Some(&operator))?;
         }
 
         // The clock's base: the appointment for a 预约 (or once 改约 set one), else the

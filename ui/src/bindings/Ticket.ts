@@ -33,4 +33,8 @@ print_count: number,
 /**
  * How many times the ticket was chased (跟催).
  */
-remind_count: number, };
+remind_count: number, 
+/**
+ * How many times the appointment was moved (改约), counted from the history.
+ */
+reschedule_count: number, };
