@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "settings",
     "update_settings",
     "sites",
+    "site_add",
+    "site_location_add",
     "save_contact",
     "attach_pick",
     "attachment_bytes",

@@ -205,6 +205,7 @@ mod tests {
     fn store_with_ticket() -> (tempfile::TempDir, Store, String) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path().join("baoxiu.db")).unwrap();
+        store.add_site("翠湖苑").unwrap();
         let draft = TicketDraft {
             reporter: Some("王女士".into()),
             phone: Some("13800138000".into()),

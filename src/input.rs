@@ -211,6 +211,15 @@ pub fn phone(field: &str, raw: &str) -> Result<String> {
     }
 }
 
+/// A phone number checked like [`phone`] but kept the way it was written
+/// (`0571-88886666` stays so on the ticket and the slip); only full-width characters are
+/// folded and the ends trimmed. Where numbers are matched (contacts, 来电识别) the
+/// digits from [`phone`] are the key.
+pub fn phone_as_written(field: &str, raw: &str) -> Result<String> {
+    phone(field, raw)?;
+    Ok(fold_width(raw).trim().to_string())
+}
+
 fn choice<T>(value: Option<&str>, parse: fn(&str) -> Result<T>) -> Result<Option<T>> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         Some(v) => parse(v).map(Some),
@@ -350,7 +359,7 @@ impl TicketDraft {
         let reporter = printed_name("报修人", self.reporter.as_deref())?;
         let phone_text = text("联系电话", self.phone.as_deref(), MAX_NAME, false)?;
         let phone = match phone_text {
-            Some(p) => phone("联系电话", &p)?,
+            Some(p) => phone_as_written("联系电话", &p)?,
             None if channel == Channel::Inspection => String::new(),
             None => return Err(Error::invalid("联系电话不能为空，请填写报修人的电话")),
         };

@@ -287,10 +287,11 @@ fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUni
 
 fn ensure_empty(store: &Store) -> Result<()> {
     let size = store.office_size()?;
-    let (tickets, people, places) = (size.tickets, size.technicians, size.sites);
-    if tickets + people + places > 0 {
+    // Declared 小区 alone (no rooms yet) are not an office's data: the demo adds to them.
+    let (tickets, people, units) = (size.tickets, size.technicians, size.units);
+    if tickets + people + units > 0 {
         return Err(Error::Precondition(format!(
-            "数据库里已有数据（工单 {tickets} 张、维修人员 {people} 名、小区 {places} 个）；演示数据只能写入空数据库，请用 --db 指定一个新文件"
+            "数据库里已有数据（工单 {tickets} 张、维修人员 {people} 名、房屋 {units} 户）；演示数据只能写入空数据库，请用 --db 指定一个新文件"
         )));
     }
     Ok(())

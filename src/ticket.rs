@@ -290,6 +290,43 @@ impl Ticket {
     }
 }
 
+/// Whether two public-area location texts likely name the same spot, for the 重复报修
+/// warning: 6栋大堂 and 6栋一楼大堂, 地下车库B2入口 and B2车库入口. Compared without
+/// spaces and punctuation, in any width and case: one contains the other, or they share
+/// at least half of their two-character pieces (Dice coefficient of bigrams ≥ 0.5).
+pub fn similar_locations(a: &str, b: &str) -> bool {
+    let clean = |s: &str| -> Vec<char> {
+        crate::input::fold_width(s)
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    };
+    let (a, b) = (clean(a), clean(b));
+    if a.is_empty() || b.is_empty() {
+        return a == b;
+    }
+    let text = |v: &[char]| v.iter().collect::<String>();
+    let (sa, sb) = (text(&a), text(&b));
+    if sa.contains(&sb) || sb.contains(&sa) {
+        return true;
+    }
+    let pairs = |v: &[char]| -> Vec<(char, char)> { v.windows(2).map(|w| (w[0], w[1])).collect() };
+    let (pa, mut pb) = (pairs(&a), pairs(&b));
+    let total = pa.len() + pb.len();
+    if total == 0 {
+        return false;
+    }
+    let mut shared = 0;
+    for p in &pa {
+        if let Some(i) = pb.iter().position(|q| q == p) {
+            pb.swap_remove(i);
+            shared += 1;
+        }
+    }
+    2 * shared * 2 >= total
+}
+
 /// `3` → `3栋`, while `3栋` or `A座` stay as written.
 pub fn with_suffix(value: &str, suffix: &str) -> String {
     if value.chars().all(|c| c.is_ascii_alphanumeric()) {

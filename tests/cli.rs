@@ -13,7 +13,18 @@ pub(crate) struct Cli {
 }
 
 impl Cli {
+    /// An office that has declared the fixtures' 小区 (`site add`), as every office
+    /// does before its first ticket.
     pub(crate) fn new() -> Cli {
+        let c = Cli::empty();
+        for site in crate::common::SITES {
+            c.ok(&["site", "add", site], "");
+        }
+        c
+    }
+
+    /// A database nobody has opened yet.
+    pub(crate) fn empty() -> Cli {
         let dir = tempfile::tempdir().unwrap();
         let location = match crate::common::postgres_server() {
             Some(_) => crate::common::fresh_location(dir.path()),

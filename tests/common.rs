@@ -115,12 +115,24 @@ pub fn at(s: &str) -> Time {
         .unwrap()
 }
 
+/// The 小区 every fresh test database knows.
+pub const SITES: [&str; 2] = ["枫林湾", "翠湖苑"];
+
+/// Declare the 小区 the fixtures' tickets name, as an office does in 基础资料 before its
+/// first ticket.
+pub fn declare_sites(store: &mut Store) {
+    for site in SITES {
+        store.add_site(site).unwrap();
+    }
+}
+
 /// A fresh database whose clock is pinned at `now` (office local time).
 pub fn db_at(now: &str) -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let location = fresh_location(dir.path());
     let mut store = open_at(&location, dir.path());
     store.set_now(Some(at(now)));
+    declare_sites(&mut store);
     TestDb {
         dir,
         store,

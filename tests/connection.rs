@@ -59,6 +59,7 @@ fn a_saved_choice_is_tested_then_opened_and_holds_what_was_written() {
     assert_eq!(saved, choice);
     let mut store = saved.open(dir.path()).unwrap();
     store.set_now(Some(at("2026-11-20 10:00")));
+    crate::common::declare_sites(&mut store);
     let number = new_ticket(&mut store, "2026-11-20 09:30").number;
     drop(store);
 

@@ -50,21 +50,22 @@ fn every_field_edit_is_one_event_with_before_and_after() {
     let mut t = db();
     let n = new_ticket(&mut t.store, "2026-11-20 09:00").number;
 
+    // The phone is kept as written (0571-88886666 stays so).
     let e = edit(
         &mut t.store,
         &n,
-        r#"{"phone":"138-0013-8001","category":"电路"}"#,
+        r#"{"phone":"0571-8888 6666","category":"电路"}"#,
     );
-    assert_eq!(e.phone, "13800138001");
+    assert_eq!(e.phone, "0571-8888 6666");
     assert_eq!(e.category, "电路");
     assert_eq!(
         last_edit_note(&t.store, &n),
-        "电话：13800138000 → 13800138001；类别：水路 → 电路"
+        "电话：13800138000 → 0571-8888 6666；类别：水路 → 电路"
     );
 
     let cases: &[(&str, &str)] = &[
         (r#"{"reporter":"王建军"}"#, "报修人：王建国 → 王建军"),
-        (r#"{"site":"翠湖苑二期"}"#, "小区：翠湖苑 → 翠湖苑二期"),
+        (r#"{"site":"枫林湾"}"#, "小区：翠湖苑 → 枫林湾"),
         (r#"{"building":"5栋"}"#, "楼栋：3 → 5"),
         (r#"{"unit":"1"}"#, "单元：2 → 1"),
         (r#"{"room":"502"}"#, "房号：501 → 502"),
@@ -89,8 +90,8 @@ fn every_field_edit_is_one_event_with_before_and_after() {
     }
     let now = t.store.ticket(&n).unwrap();
     assert_eq!(now.reporter, "王建军");
-    assert_eq!(now.site.as_deref(), Some("翠湖苑二期"));
-    assert_eq!(now.place(), "翠湖苑二期 5栋电梯厅");
+    assert_eq!(now.site.as_deref(), Some("枫林湾"));
+    assert_eq!(now.place(), "枫林湾 5栋电梯厅");
     assert_eq!(now.description, "卫生间漏水");
     assert_eq!(rfc(now.appointment_at), "2026-11-21T14:00:00+08:00");
     assert_eq!(now.kind.code(), "complaint");
@@ -280,7 +281,7 @@ fn a_cancelled_ticket_and_a_patch_that_changes_nothing_are_refused() {
     let before = t.store.dump().unwrap();
     for json in [
         r#"{}"#,
-        r#"{"phone":"138 0013 8000","building":"3栋","room":"501室","category":"水路"}"#,
+        r#"{"phone":"13800138000","building":"3栋","room":"501室","category":"水路"}"#,
     ] {
         let e = t
             .store
@@ -330,6 +331,8 @@ fn a_correction_is_checked_like_a_new_ticket_and_a_refusal_changes_nothing() {
         (r#"{"reporter":""}"#, "invalid_input", "报修人"),
         (r#"{"room":""}"#, "invalid_input", "房号"),
         (r#"{"category":"不存在"}"#, "not_found", "不存在"),
+        // A 小区 comes from 基础资料, never from a ticket form.
+        (r#"{"site":"翠湖苑二期"}"#, "not_found", "已有小区"),
         (r#"{"urgency":"scheduled"}"#, "invalid_input", "预约时间"),
         (
             r#"{"appointment_at":"2026-11-19 09:00"}"#,
@@ -385,13 +388,18 @@ fn search_finds_the_corrected_text_and_not_the_old() {
     edit(
         &mut t.store,
         &n,
-        r#"{"reporter":"赵丽","phone":"13911112222","description":"阳台地漏返味"}"#,
+        r#"{"reporter":"赵丽","phone":"139-1111-2222","description":"阳台地漏返味"}"#,
     );
     assert!(find(&t.store, "王建国").is_empty());
     assert!(find(&t.store, "13800138000").is_empty());
     assert!(find(&t.store, "水槽").is_empty());
     assert_eq!(find(&t.store, "赵丽"), vec![n.clone()]);
-    assert_eq!(find(&t.store, "13911112222"), vec![n.clone()]);
+    assert_eq!(find(&t.store, "139-1111-2222"), vec![n.clone()]);
+    assert_eq!(
+        find(&t.store, "13911112222"),
+        vec![n.clone()],
+        "by its digits too"
+    );
     assert_eq!(find(&t.store, "地漏"), vec![n.clone()]);
 }
 

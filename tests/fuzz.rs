@@ -79,6 +79,7 @@ impl Lab {
         };
         let mut store = Store::open(dir.path().join("fuzz.db")).unwrap();
         store.set_now(Some(at("2026-11-20 10:00")));
+        crate::common::declare_sites(&mut store);
         crate::common::add_tech(&mut store, "张师傅", &["水路"]);
         crate::common::add_tech(&mut store, "李师傅", &["水路", "电路"]);
         Lab {

@@ -181,7 +181,7 @@ fn a4_slip_has_the_fields_an_embedded_subset_font_and_a_scannable_qr() {
         "不满意",
         "业主签字",
         "维修人签字",
-        "服务热线：057188886666",
+        "服务热线：0571-88886666",
     ] {
         assert!(text.contains(want), "missing {want:?} in:\n{text}");
     }

@@ -18,6 +18,7 @@ mod outfile;
 mod race;
 mod report;
 mod search;
+mod sites;
 mod sla;
 mod slip;
 mod store_open;

@@ -35,7 +35,7 @@ pub async fn connection_save(
 mod tests {
     use serde_json::{json, Value};
 
-    use crate::commands::tests::{call, window};
+    use crate::commands::tests::{call, declare_site, window};
     use crate::desk::Desk;
 
     fn new_ticket() -> Value {
@@ -87,6 +87,7 @@ mod tests {
         assert_eq!(info["db_path"], json!(local));
         assert_eq!(info["backend"], "local");
         assert_eq!(info["backend_label"], "本机数据库");
+        declare_site(&w);
         call(&w, "create_ticket", new_ticket()).unwrap();
         assert_eq!(
             std::fs::read_to_string(&file)
@@ -100,6 +101,7 @@ mod tests {
     fn a_refused_server_changes_neither_the_file_nor_the_desk() {
         let dir = tempfile::tempdir().unwrap();
         let (_app, w) = window(Desk::open_in(dir.path()));
+        declare_site(&w);
         call(&w, "create_ticket", new_ticket()).unwrap();
         let before = call(&w, "app_info", json!({})).unwrap();
         let port = closed_port();
@@ -253,6 +255,7 @@ mod tests {
             info["db_path"],
             json!(format!("postgres://postgres:***@127.0.0.1:{port}/{name}"))
         );
+        declare_site(&w);
         let t = call(&w, "create_ticket", new_ticket()).unwrap();
         let mut there =
             postgres::Client::connect(&format!("{server}/{name}"), postgres::NoTls).unwrap();

@@ -348,6 +348,9 @@ mod tests {
                 "description": "厨房水管漏水"
             }))
             .unwrap();
+            if s.sites().unwrap().is_empty() {
+                s.add_site("翠湖苑").unwrap();
+            }
             s.create_ticket(&draft, "张师傅").unwrap().number
         };
 

@@ -135,6 +135,7 @@ mod tests {
             "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
         }))
         .unwrap();
+        s.add_site("翠湖苑").unwrap();
         s.create_ticket(&draft, "前台").unwrap();
         s.set_now(Some(at("2026-11-09 09:00")));
         Arc::new(Mutex::new(s))

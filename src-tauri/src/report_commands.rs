@@ -207,7 +207,7 @@ mod tests {
     use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
     use tauri::WebviewWindow;
 
-    use crate::commands::tests::call;
+    use crate::commands::tests::{call, declare_site};
     use crate::desk::Desk;
     use crate::picker::Picker;
 
@@ -225,6 +225,7 @@ mod tests {
                 super::import_preview,
                 super::import_commit,
                 crate::commands::create_ticket,
+                crate::commands::site_add,
             ])
             .build(mock_context(noop_assets()))
             .unwrap();
@@ -254,6 +255,7 @@ mod tests {
             "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑", "building": "3",
             "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
         });
+        declare_site(&w);
         call(
             &w,
             "create_ticket",

@@ -35,6 +35,9 @@ enum Command {
     /// 报修类别 categories.
     #[command(subcommand)]
     Category(CategoryCommand),
+    /// 小区 sites: the office declares them before tickets name them.
+    #[command(subcommand)]
+    Site(SiteCommand),
     /// 工单 tickets.
     #[command(subcommand)]
     Ticket(TicketCommand),
@@ -192,6 +195,16 @@ enum TechCommand {
         #[arg(long)]
         ticket: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum SiteCommand {
+    /// Add a 小区.
+    Add { name: String },
+    /// Every 小区 with its number of units and its public locations.
+    List,
+    /// Add a 公区位置 (6栋一楼大堂, 地下车库B2入口 …) the intake form offers for a 小区.
+    Location { site: String, name: String },
 }
 
 #[derive(Subcommand)]
@@ -518,6 +531,11 @@ fn run(cli: Cli) -> Result<()> {
             };
             print(&store.suggest_technicians(&category)?)
         }
+        Command::Site(SiteCommand::Add { name }) => print(&store.add_site(&name)?),
+        Command::Site(SiteCommand::List) => print(&store.sites()?),
+        Command::Site(SiteCommand::Location { site, name }) => {
+            print(&store.add_site_location(&site, &name)?)
+        }
         Command::Category(CategoryCommand::List) => print(&store.categories()?),
         Command::Category(CategoryCommand::Sla) => print(&store.sla_rules()?),
         Command::Category(CategoryCommand::SlaSet {
@@ -720,7 +738,24 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
             if at.is_some() {
                 draft.received_at = at;
             }
-            print(&store.create_ticket(&draft, op)?)
+            /// A new ticket, and the open tickets it may repeat (重复报修提醒): the
+            /// desk registers it anyway and decides (取消为重复单 is a later step).
+            #[derive(Serialize)]
+            struct Created {
+                #[serde(flatten)]
+                ticket: baoxiu::ticket::Ticket,
+                #[serde(skip_serializing_if = "Vec::is_empty")]
+                duplicates: Vec<String>,
+            }
+            let duplicates = store
+                .possible_duplicates(&draft)?
+                .into_iter()
+                .map(|t| t.number)
+                .collect();
+            print(&Created {
+                ticket: store.create_ticket(&draft, op)?,
+                duplicates,
+            })
         }
         TicketCommand::Duplicates => {
             let draft = TicketDraft::from_json(&stdin_text("报修登记")?)?;
@@ -846,6 +881,7 @@ fn command_name(c: &Command) -> &'static str {
     match c {
         Command::Tech(_) => "tech",
         Command::Category(_) => "category",
+        Command::Site(_) => "site",
         Command::Ticket(_) => "ticket",
         Command::Escalations => "escalations",
         Command::Counters => "counters",

@@ -10,12 +10,13 @@ use super::Store;
 use crate::error::{Result, SqlContext};
 use crate::ticket::{Event, Ticket};
 
-/// Rows that make a database an office already: tickets, technicians, sites.
+/// Rows that make a database an office already: tickets, technicians, sites, units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OfficeSize {
     pub tickets: i64,
     pub technicians: i64,
     pub sites: i64,
+    pub units: i64,
 }
 
 /// What synthetic tickets are drawn from.
@@ -43,7 +44,7 @@ impl Store {
             .db
             .query_one(
                 "SELECT (SELECT count(*) FROM tickets), (SELECT count(*) FROM technicians),
-                        (SELECT count(*) FROM sites)",
+                        (SELECT count(*) FROM sites), (SELECT count(*) FROM units)",
                 &[],
             )
             .sql("count office data")?;
@@ -51,6 +52,7 @@ impl Store {
             tickets: r.get(0)?,
             technicians: r.get(1)?,
             sites: r.get(2)?,
+            units: r.get(3)?,
         })
     }
 

@@ -259,6 +259,16 @@ CREATE TABLE attachment_files (
     bytes  BLOB NOT NULL
 ) STRICT;
 "#,
+    // 6: 公区位置 — each 小区's list of public locations (6栋一楼大堂, 地下车库B2入口 …)
+    // the intake form offers, so the same place is written the same way.
+    r#"
+CREATE TABLE site_locations (
+    id      INTEGER PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites (id),
+    name    TEXT NOT NULL,
+    UNIQUE (site_id, name)
+) STRICT;
+"#,
 ];
 
 #[cfg(test)]
@@ -336,6 +346,7 @@ mod tests {
         (869, 312061270818443970),
         (94, 6345394684596361225),
         (97, 9641995571303995331),
+        (180, 5738878934162527764),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
         (7974, 8333856258583527978),
@@ -343,5 +354,6 @@ mod tests {
         (914, 6377652815179398249),
         (94, 6345394684596361225),
         (91, 11908515871598460330),
+        (216, 18311400427976597187),
     ];
 }

@@ -15,6 +15,8 @@ use crate::input;
 pub struct Site {
     pub name: String,
     pub units: i64,
+    /// 公区位置 the intake form offers for this 小区.
+    pub locations: Vec<String>,
 }
 
 /// A caller (or a room) the desk can fill the intake form from.
@@ -57,8 +59,35 @@ fn strip_number_suffix(s: &str, suffixes: &[&str]) -> String {
     t.to_string()
 }
 
-/// The id of the site with this name, created if new. Call inside the write's
-/// transaction (`&tx`).
+/// The id of a 小区 the office has declared. A name not on file is refused with the
+/// list of known ones: a typo must not start a new 小区 and split the month's figures.
+/// New 小区 come only from 基础资料 ([`Store::add_site`]), the ledger import or the demo.
+pub(crate) fn known_site_id(db: &Db, name: &str) -> Result<i64> {
+    let name = name.trim();
+    if let Some(r) = db
+        .query_opt("SELECT id FROM sites WHERE name = ?1", &[&name])
+        .sql("find site")?
+    {
+        return Ok(r.get(0)?);
+    }
+    let known = db
+        .query("SELECT name FROM sites ORDER BY name", &[])
+        .sql("list sites")?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<std::result::Result<Vec<String>, _>>()?;
+    Err(Error::NotFound(if known.is_empty() {
+        format!("小区“{name}”不存在：还没有登记任何小区，请先在「基础资料」中添加小区")
+    } else {
+        format!(
+            "小区“{name}”不存在，已有小区：{}。请选择已有小区；新小区请先在「基础资料」中添加",
+            known.join("、")
+        )
+    }))
+}
+
+/// The id of the site with this name, created if new (the demo, the ledger import and
+/// 基础资料 only). Call inside the write's transaction (`&tx`).
 pub(crate) fn site_id(db: &Db, name: &str) -> Result<i64> {
     Ok(db
         .query_one(
@@ -140,21 +169,112 @@ fn match_row(r: &Row) -> Result<CallerMatch> {
 
 impl Store {
     pub fn sites(&self) -> Result<Vec<Site>> {
-        self.db
+        let mut sites = self
+            .db
             .query(
-                "SELECT s.name, (SELECT count(*) FROM units u WHERE u.site_id = s.id)
+                "SELECT s.id, s.name, (SELECT count(*) FROM units u WHERE u.site_id = s.id)
                  FROM sites s ORDER BY s.name",
                 &[],
             )
             .sql("list sites")?
             .iter()
             .map(|r| {
-                Ok(Site {
-                    name: r.get(0)?,
-                    units: r.get(1)?,
-                })
+                Ok((
+                    r.get::<i64>(0)?,
+                    Site {
+                        name: r.get(1)?,
+                        units: r.get(2)?,
+                        locations: Vec::new(),
+                    },
+                ))
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        for row in self
+            .db
+            .query(
+                "SELECT site_id, name FROM site_locations ORDER BY site_id, name",
+                &[],
+            )
+            .sql("list site locations")?
+        {
+            let sid: i64 = row.get(0)?;
+            if let Some((_, site)) = sites.iter_mut().find(|(id, _)| *id == sid) {
+                site.locations.push(row.get(1)?);
+            }
+        }
+        Ok(sites.into_iter().map(|(_, s)| s).collect())
+    }
+
+    fn site(&self, name: &str) -> Result<Site> {
+        self.sites()?
+            .into_iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| Error::NotFound(format!("小区“{name}”不存在")))
+    }
+
+    /// 基础资料 › 添加小区: the office declares a 小区 before tickets name it.
+    pub fn add_site(&mut self, name: &str) -> Result<Site> {
+        let by = self.operator(Permission::MasterData, None)?;
+        let name = input::printed_name("小区", Some(name))?;
+        let now = self.now();
+        let tx = self.begin()?;
+        if tx
+            .query_opt("SELECT 1 FROM sites WHERE name = ?1", &[&name])
+            .sql("find site")?
+            .is_some()
+        {
+            return Err(Error::invalid(format!("小区“{name}”已存在，无需重复添加")));
+        }
+        tx.execute("INSERT INTO sites (name) VALUES (?1)", &[&name])
+            .sql("add site")?;
+        record(
+            &tx,
+            &now,
+            &by,
+            AuditKind::MasterData,
+            &format!("小区 {name}"),
+            "新增小区",
+        )?;
+        tx.commit().sql("add site")?;
+        self.site(&name)
+    }
+
+    /// 基础资料 › 公区位置: a public location of a 小区 the intake form offers
+    /// (6栋一楼大堂, 地下车库B2入口 …). Free text stays possible on a ticket.
+    pub fn add_site_location(&mut self, site: &str, location: &str) -> Result<Site> {
+        let by = self.operator(Permission::MasterData, None)?;
+        let location = input::printed_name("公区位置", Some(location))?;
+        let now = self.now();
+        let tx = self.begin()?;
+        let sid = known_site_id(&tx, site)?;
+        if tx
+            .query_opt(
+                "SELECT 1 FROM site_locations WHERE site_id = ?1 AND name = ?2",
+                &[&sid, &location],
+            )
+            .sql("find site location")?
+            .is_some()
+        {
+            return Err(Error::invalid(format!(
+                "小区“{}”已有公区位置“{location}”",
+                site.trim()
+            )));
+        }
+        tx.execute(
+            "INSERT INTO site_locations (site_id, name) VALUES (?1, ?2)",
+            &[&sid, &location],
+        )
+        .sql("add site location")?;
+        record(
+            &tx,
+            &now,
+            &by,
+            AuditKind::MasterData,
+            &format!("小区 {}", site.trim()),
+            &format!("新增公区位置 {location}"),
+        )?;
+        tx.commit().sql("add site location")?;
+        self.site(site.trim())
     }
 
     /// Add (or update) a contact at a room, creating the site and unit if new.
@@ -179,7 +299,7 @@ impl Store {
             .map(|p| input::phone("电话", p))
             .collect::<Result<Vec<_>>>()?;
         let tx = self.begin()?;
-        let sid = site_id(&tx, &site)?;
+        let sid = known_site_id(&tx, &site)?;
         let uid = unit_id(&tx, sid, &building, &unit, &room_clean)?;
         upsert_contact(&tx, uid, &name, &phones)?;
         let now = self.now();

@@ -101,7 +101,7 @@ impl Store {
         let office_name = input::required("服务中心名称", Some(&s.office_name), 40, false)?;
         input::printable("服务中心名称", &office_name)?;
         let hotline = match input::text("服务热线", Some(&s.hotline), 30, false)? {
-            Some(h) => input::phone("服务热线", &h)?,
+            Some(h) => input::phone_as_written("服务热线", &h)?,
             None => String::new(),
         };
         let prefix = s.number_prefix.trim().to_string();

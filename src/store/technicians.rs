@@ -130,7 +130,7 @@ impl Store {
             Err(e) => return Err(e),
         };
         let phone = match input::text("维修人员电话", draft.phone.as_deref(), 30, false)? {
-            Some(p) => input::phone("维修人员电话", &p)?,
+            Some(p) => input::phone_as_written("维修人员电话", &p)?,
             None => existing
                 .as_ref()
                 .map(|t| t.phone.clone())

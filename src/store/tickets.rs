@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::db::{Db, DbError, Engine, Param, Row, Value};
 use super::events::insert_event;
-use super::places::{normalize_building, normalize_room, normalize_unit, site_id, unit_id};
+use super::places::{known_site_id, normalize_building, normalize_room, normalize_unit, unit_id};
 use super::{time_opt, Store};
 use crate::account::Permission;
 use crate::clock::{check_happened, OfficeZone, Time};
@@ -14,8 +14,8 @@ use crate::error::{Error, Result, SqlContext};
 use crate::input::{self, CompletionDraft, NewTicket, TicketDraft, TicketPatch};
 use crate::sla::{self, EscalationReason};
 use crate::ticket::{
-    Channel, Deadlines, Event, EventAction, Kind, Material, Satisfaction, Scope, Status, Ticket,
-    Urgency,
+    similar_locations, Channel, Deadlines, Event, EventAction, Kind, Material, Satisfaction, Scope,
+    Status, Ticket, Urgency,
 };
 use crate::workflow::{self, Action};
 
@@ -344,9 +344,14 @@ fn urgency_of(nt: &NewTicket, default: Urgency) -> Result<Urgency> {
     Ok(urgency)
 }
 
-/// The site and unit ids of a checked ticket's place, created if new (in `tx`).
+/// The site and unit ids of a checked ticket's place (in `tx`): the 小区 must be a known
+/// one (refused with the list otherwise), the unit is created if new.
 fn place_ids(tx: &Db, nt: &NewTicket) -> Result<(Option<i64>, Option<i64>)> {
-    let sid = nt.site.as_deref().map(|s| site_id(tx, s)).transpose()?;
+    let sid = nt
+        .site
+        .as_deref()
+        .map(|s| known_site_id(tx, s))
+        .transpose()?;
     let uid = match (nt.scope, sid, nt.room.as_deref()) {
         (Scope::InHome, Some(sid), Some(room)) => Some(unit_id(
             tx,
@@ -389,7 +394,16 @@ fn ticket_search_text(number: &str, nt: &NewTicket) -> String {
         nt.location.clone().unwrap_or_default(),
     ]
     .join(" ");
-    search_text(&[number, &nt.reporter, &nt.phone, &place, &nt.description])
+    // The phone as written (0571-88886666) and as digits, so 88886666 finds it too.
+    let digits: String = nt.phone.chars().filter(char::is_ascii_digit).collect();
+    search_text(&[
+        number,
+        &nt.reporter,
+        &nt.phone,
+        &digits,
+        &place,
+        &nt.description,
+    ])
 }
 
 /// A stored ticket as the draft it would be registered from (for 更正).
@@ -1454,8 +1468,9 @@ impl Store {
         Ok(out)
     }
 
-    /// 重复报修提醒: open tickets of the same category at the same unit (or the same
-    /// public location) received within 72 hours of the draft's time. An incomplete
+    /// 重复报修提醒: open tickets of the same category at the same unit (or a similar
+    /// public location of the same 小区 — see [`similar_locations`]) received within 72
+    /// hours of the draft's time. An incomplete
     /// draft has no duplicates yet.
     pub fn possible_duplicates(&self, draft: &TicketDraft) -> Result<Vec<Ticket>> {
         let now = self.now();
@@ -1488,13 +1503,10 @@ impl Store {
                     ],
                 )
             }
+            // The same 小区's public area; the location text is compared below.
             Scope::PublicArea => (
-                "t.unit_id IS NULL AND t.location = ?4
-                   AND coalesce(t.site_id, 0) = coalesce(CAST(?5 AS BIGINT), 0)",
-                vec![
-                    Value::Text(nt.location.clone().unwrap_or_default()),
-                    site.map_or(Value::Null, Value::Int),
-                ],
+                "t.unit_id IS NULL AND coalesce(t.site_id, 0) = coalesce(CAST(?4 AS BIGINT), 0)",
+                vec![site.map_or(Value::Null, Value::Int)],
             ),
         };
         let mut all: Vec<Value> = vec![Value::Int(category.id), Value::Int(from), Value::Int(to)];
@@ -1512,6 +1524,13 @@ impl Store {
             .sql("possible duplicates")?
             .iter()
             .map(|r| ticket_row(r, &self.zone, &now))
+            .filter(|t| match (nt.scope, t) {
+                (Scope::PublicArea, Ok(t)) => similar_locations(
+                    t.location.as_deref().unwrap_or(""),
+                    nt.location.as_deref().unwrap_or(""),
+                ),
+                _ => true,
+            })
             .collect()
     }
 

@@ -243,6 +243,8 @@ test('数据库连接: a wrong port is refused in Chinese, the right server is t
   assert.equal(statSync(saved).mode & 0o777, 0o600)
   await screenshot('saved')
 
+  // The office declares its 小区 (基础资料) before a ticket names it.
+  await s.invoke('site_add', { name: '共享苑' })
   // Register a ticket in the window, by keyboard and clicks.
   await s.go('#/intake')
   await s.waitFor(`document.activeElement?.closest('[data-field="lookup"]')`, {
@@ -422,6 +424,7 @@ test('after switching to another server database, its changes reach the window a
     category: '电路',
     description: '客厅插座没电',
   }
+  cli('--db', `${server}/${database2}`, 'site', 'add', '共享苑')
   const t = JSON.parse(
     cli({ input: JSON.stringify(draft) }, '--db', `${server}/${database2}`, 'ticket', 'new'),
   )

@@ -90,7 +90,8 @@ before(async () => {
   await screenshot('new-office-asks-for-its-administrator')
   await signIn(s, '王管理', 'e2e-admin-1', { create: true })
   await screenshot('signed-in-as-the-new-administrator')
-  // The office's master data, through the app's own commands.
+  // The office's master data, through the app's own commands: its 小区 first.
+  await s.invoke('site_add', { name: '翠湖苑' })
   await s.invoke('save_contact', {
     site: '翠湖苑', building: '3', unit: '2', room: '501', name: '王秀英', phones: ['13812348000'],
   })
@@ -365,6 +366,28 @@ test('the dashboard shows counters, escalations and today', async () => {
   const today = Number(await text('[data-test="counter-today"] .card-value'))
   assert.ok(today >= 5, `today: ${today}`)
   await screenshot('dashboard')
+})
+
+test('基础资料: a new 小区 and its public locations are declared there; a ticket may not invent one', async () => {
+  await s.go('#/master')
+  await s.waitFor(`document.querySelector('[data-test="site-table"]')?.innerText.includes('翠湖苑')`)
+  const name = await s.find('[data-test="new-site"] input, input[data-test="new-site"]')
+  await name.sendKeys('枫林湾')
+  await (await s.find('[data-test="add-site"]')).click()
+  await s.waitFor(`document.querySelector('[data-test="site-table"]')?.innerText.includes('枫林湾')`)
+  await s.invoke('site_location_add', { site: '枫林湾', name: '6栋一楼大堂' })
+  await s.go('#/tickets')
+  await s.go('#/master')
+  await s.waitFor(`document.querySelector('[data-test="site-table"]')?.innerText.includes('6栋一楼大堂')`)
+  await screenshot('master-data-sites-and-locations')
+  // The core refuses a 小区 nobody declared, naming the known ones.
+  await assert.rejects(
+    s.invoke('create_ticket', {
+      draft: { reporter: '王秀英', phone: '0571-88886666', site: '翠湖园', building: '3', unit: '2', room: '501', category: '水路', description: '漏水' },
+      operator: '测试',
+    }),
+    /not_found.*已有小区：枫林湾、翠湖苑/,
+  )
 })
 
 /** A small RGB PNG (a blue-to-orange gradient), so the test needs no image tools. */

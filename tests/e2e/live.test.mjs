@@ -44,6 +44,7 @@ before(async () => {
   // The office's accounts: this window's 王管理, and 张师傅 working from another PC.
   baoxiu(['user', 'add', '王管理', '--role', 'admin'], 'e2e-admin-1\n')
   baoxiu(['user', 'add', '张师傅', '--role', 'supervisor', '--by', '王管理'], 'e2e-zhang-1\n')
+  baoxiu(['site', 'add', '翠湖苑', '--by', '王管理'])
   driver = await startDriver({ port, nativePort: port + 1, env, log: join(shots, 'live-app.log') })
   s = await Session.create(driver.base, app)
   await signIn(s, '王管理', 'e2e-admin-1')

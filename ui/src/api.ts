@@ -90,6 +90,8 @@ export const api = {
   settings: () => invoke<Settings>('settings'),
   updateSettings: (settings: Settings) => invoke<Settings>('update_settings', { settings }),
   sites: () => invoke<Site[]>('sites'),
+  siteAdd: (name: string) => invoke<Site>('site_add', { name }),
+  siteLocationAdd: (site: string, name: string) => invoke<Site>('site_location_add', { site, name }),
   saveContact: (c: {
     site: string
     building: string
