@@ -634,6 +634,7 @@ pub(crate) mod tests {
             "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑", "building": "3",
             "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
         });
+        declare_site(&w);
         let t = call(
             &w,
             "create_ticket",

@@ -19,7 +19,7 @@ async function render(status: Status, reply: (cmd: string) => unknown = () => un
         { id: 1, name: '水路', default_urgency: 'normal', active: true },
         { id: 2, name: '电路', default_urgency: 'normal', active: true },
       ]
-    if (cmd === 'sites') return [{ name: '翠湖苑', units: 12 }]
+    if (cmd === 'sites') return [{ name: '翠湖苑', units: 12, locations: [] }]
     const r = reply(cmd)
     if (r !== undefined) return r
     throw new Error(`unexpected ${cmd}`)
