@@ -718,6 +718,7 @@ fn migrating_to_a_shared_database_takes_the_attachment_files_along() {
     let dir = tempfile::tempdir().unwrap();
     let mut local = Store::open(dir.path().join("baoxiu.db")).unwrap();
     local.set_now(Some(at("2026-11-20 10:00")));
+    declare_sites(&mut local);
     let number = new_ticket(&mut local, "2026-11-20 09:00").number;
     let photo = dir.path().join("签字单.png");
     std::fs::write(&photo, b"\x89PNG signed slip").unwrap();
