@@ -202,8 +202,11 @@ pub fn escalation(t: &Ticket, now: &Time) -> Option<(EscalationReason, Time)> {
             .dispatch
             .filter(|d| d < now)
             .map(|d| (EscalationReason::NotDispatched, d)),
+        // Nobody expects progress before the appointment (预约, 改约): the 2 hours count
+        // from the later of the (re)dispatch and the appointment.
         Status::Assigned => t
             .assigned_at
+            .map(|a| t.appointment_at.filter(|ap| *ap > a).unwrap_or(a))
             .and_then(|a| plus_opt(&a, NO_PROGRESS_MINUTES))
             .filter(|d| d < now)
             .map(|d| (EscalationReason::NoProgress, d)),

@@ -479,6 +479,40 @@ fn a_reschedule_moves_the_arrival_deadline_and_clears_a_late_arrival() {
 }
 
 #[test]
+fn a_rescheduled_ticket_is_not_chased_for_progress_before_its_appointment() {
+    let mut t = db_at("2026-11-20 12:00");
+    add_tech(&mut t.store, "张师傅", &["水路"]);
+    let n = new_ticket(&mut t.store, "2026-11-20 08:00").number;
+    step(
+        &mut t.store,
+        &n,
+        Step::Assign {
+            technician: "张师傅".into(),
+        },
+        "2026-11-20 08:10",
+    );
+    let chased = |s: &Store| s.escalations().unwrap().iter().any(|e| e.number == n);
+    assert!(chased(&t.store), "no progress since 08:10");
+    step(
+        &mut t.store,
+        &n,
+        Step::Reschedule {
+            appointment: "2026-11-21 09:00".into(),
+            reason: "业主不在家".into(),
+        },
+        "2026-11-20 11:50",
+    );
+    assert!(!chased(&t.store), "the owner is expected tomorrow at 09:00");
+    t.store.set_now(Some(at("2026-11-21 10:59")));
+    assert!(!chased(&t.store));
+    t.store.set_now(Some(at("2026-11-21 11:01")));
+    assert!(
+        chased(&t.store),
+        "2 hours after the appointment, still no progress"
+    );
+}
+
+#[test]
 fn a_reschedule_is_refused_once_the_technician_is_there_or_without_a_reason() {
     let mut t = db();
     add_tech(&mut t.store, "张师傅", &["水路"]);
