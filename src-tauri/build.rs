@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "save_category",
     "sla_rules",
     "set_sla_rule",
+    "escalation_rules",
+    "set_escalation_rule",
     "settings",
     "update_settings",
     "sites",

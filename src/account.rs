@@ -41,6 +41,7 @@ code_enum!(
         Edit = "edit" / "更正工单",
         EditClosed = "edit_closed" / "更正已完工工单的类别和紧急程度",
         Reschedule = "reschedule" / "改约",
+        Resolve = "resolve" / "办结或转交报事",
         Contacts = "contacts" / "维护业主资料",
         Reports = "reports" / "查看和导出月度汇总",
         AuditLog = "audit_log" / "查看操作日志",
@@ -64,7 +65,7 @@ impl Role {
         match self {
             Role::Desk => matches!(
                 p,
-                Register | Remind | Visit | Print | Attach | Contacts | Edit | Reschedule
+                Register | Remind | Visit | Print | Attach | Contacts | Resolve | Edit | Reschedule
             ),
             Role::Engineer => matches!(
                 p,
@@ -88,6 +89,7 @@ impl Role {
                     | Edit
                     | EditClosed
                     | Reschedule
+                    | Resolve
                     | Reports
                     | AuditLog
             ),
@@ -123,6 +125,7 @@ pub fn step_permission(step: EventAction) -> Option<Permission> {
         A::Print => Print,
         A::Edit => Edit,
         A::Reschedule => Reschedule,
+        A::Resolve | A::Handover => Resolve,
         A::Created | A::Attach => return None,
     })
 }

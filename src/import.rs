@@ -928,6 +928,23 @@ fn parse_grid(path: &Path, grid: Grid) -> Result<ImportPreview> {
             Err(reason) => problems.push(ImportProblem { row: row.n, reason }),
         }
     }
+    // A room without 楼栋 where the same 小区's other rows have one would become a unit
+    // nobody can tell apart (which 501?): listed as a problem, not imported.
+    let with_building: std::collections::HashSet<String> = rows
+        .iter()
+        .filter(|r| !r.building.is_empty())
+        .map(|r| r.site.clone())
+        .collect();
+    let (ambiguous, rows): (Vec<ImportRow>, Vec<ImportRow>) = rows
+        .into_iter()
+        .partition(|r| r.building.is_empty() && with_building.contains(&r.site));
+    for r in ambiguous {
+        problems.push(ImportProblem {
+            row: r.row,
+            reason: format!("楼栋为空：{}的其他行都填了楼栋，请补上这一户的楼栋", r.site),
+        });
+    }
+    problems.sort_by_key(|p| p.row);
     Ok(ImportPreview {
         file,
         sheet: grid.sheet,

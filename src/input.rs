@@ -584,6 +584,8 @@ pub struct TechnicianDraft {
     pub team: Option<String>,
     pub daily_capacity: Option<i64>,
     pub active: Option<bool>,
+    /// 班组长 of `team`.
+    pub team_lead: Option<bool>,
 }
 
 /// The largest number a draft takes in place of text: 12 digits (a landline with area

@@ -163,18 +163,118 @@ const CATEGORIES: &[CategoryData] = &[
     ),
 ];
 
+/// 公区位置 every demo 小区 declares (基础资料), which public-area tickets pick from.
 const PUBLIC_PLACES: &[&str] = &[
-    "电梯厅",
+    "1栋一楼大堂",
+    "2栋电梯厅",
+    "3栋楼道",
+    "地下车库B2入口",
     "地下车库B区",
-    "小区东门",
-    "楼道",
-    "一楼大堂",
+    "小区东门岗亭",
     "中心花园",
     "垃圾房",
     "消防通道",
-    "地下车库入口",
     "屋顶平台",
 ];
+
+/// What the technician found and did, per category: the 故障原因 and 处理措施 of a
+/// completed demo ticket fit its fault (no 管道堵塞 for a 门禁).
+pub const REMEDIES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "水路",
+        &[
+            ("下水管接口密封圈老化", "更换密封圈并紧固接口，试水无渗漏"),
+            ("地漏被毛发杂物堵塞", "疏通地漏并清理存水弯，排水通畅"),
+            ("马桶进水阀损坏", "更换马桶进水阀，水位调整正常"),
+            ("龙头阀芯磨损", "更换阀芯，开关正常不滴水"),
+        ],
+    ),
+    (
+        "电路",
+        &[
+            ("插座线路短路，空开跳闸", "更换插座并重新接线，送电正常"),
+            ("漏电开关老化误动作", "更换漏电开关，试跳正常"),
+            ("灯具镇流器损坏", "更换灯管及镇流器，照明恢复"),
+        ],
+    ),
+    (
+        "燃气",
+        &[
+            ("燃气软管老化龟裂", "更换燃气软管并检漏，无泄漏"),
+            ("灶具点火针积碳", "清理点火针及火盖，点火正常"),
+        ],
+    ),
+    (
+        "门窗锁具",
+        &[
+            ("锁芯磨损卡涩", "更换C级锁芯，配钥匙3把"),
+            ("合页螺丝松脱", "重新固定合页，门窗开关顺畅"),
+            ("推拉门滑轮损坏", "更换滑轮并调整轨道"),
+        ],
+    ),
+    (
+        "墙地面",
+        &[
+            ("窗边防水胶老化开裂", "铲除旧胶，重新打防水玻璃胶"),
+            ("地砖粘结层空鼓", "起砖重新铺贴，勾缝处理"),
+        ],
+    ),
+    (
+        "空调暖通",
+        &[
+            ("冷凝水管脱落", "重新连接冷凝水管并固定"),
+            ("暖气片内有空气", "排气并调整阀门，暖气片恢复发热"),
+        ],
+    ),
+    (
+        "电梯",
+        &[
+            ("层门门锁触点接触不良", "清洁调整门锁触点，运行正常"),
+            ("召唤按钮损坏", "更换召唤按钮，测试正常"),
+        ],
+    ),
+    (
+        "消防",
+        &[
+            ("烟感探测器积尘误报", "清洁烟感探测器，复位正常"),
+            ("应急灯电池老化", "更换应急灯，测试供电正常"),
+        ],
+    ),
+    (
+        "弱电门禁",
+        &[
+            ("读卡器接线松动", "重新压接读卡器线路，刷卡正常"),
+            ("门禁卡数据丢失", "重新写卡并测试开门"),
+            ("对讲分机线路故障", "检修对讲线路，通话恢复"),
+        ],
+    ),
+    (
+        "公共设施",
+        &[
+            ("声控灯模块损坏", "更换声控灯，声控正常"),
+            ("道闸电机限位偏移", "调整道闸限位，抬杆正常"),
+            ("设施固定螺栓松动", "紧固并更换锈蚀螺栓，消除隐患"),
+        ],
+    ),
+    (
+        "其他",
+        &[("快递柜门锁电磁阀卡滞", "联系快递柜厂家远程复位，柜门可开")],
+    ),
+];
+
+/// The (cause, measures) pairs that fit a category.
+pub fn remedies(category: &str) -> &'static [(&'static str, &'static str)] {
+    REMEDIES
+        .iter()
+        .find(|(c, _)| *c == category)
+        .map_or(REMEDIES[0].1, |(_, l)| *l)
+}
+
+/// A (cause, measures) that fits the category.
+fn remedy(category: &str, rng: &mut fastrand::Rng) -> (&'static str, &'static str) {
+    let list = remedies(category);
+    list[rng.usize(..list.len())]
+}
 
 const TECHS: &[(&str, &str, &[&str], &str)] = &[
     ("张国强", "13911110001", &["水路", "燃气"], "水电班"),
@@ -239,7 +339,11 @@ type SeedUnit = (String, String, String, String, String, String);
 /// Sites, units with one contact each, and 8 technicians — the master data both seeds
 /// use.
 fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUnit>> {
+    // The first technician named in each team leads it (班组长).
+    let mut teams: Vec<&str> = Vec::new();
     for (name, phone, skills, team) in TECHS {
+        let lead = !teams.contains(team);
+        teams.push(team);
         store.save_technician(&TechnicianDraft {
             name: Some((*name).into()),
             phone: Some((*phone).into()),
@@ -247,6 +351,7 @@ fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUni
             team: Some((*team).into()),
             daily_capacity: Some(6),
             active: Some(true),
+            team_lead: Some(lead),
         })?;
     }
     let mut units = Vec::new();
@@ -282,6 +387,11 @@ fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUni
         }
     }
     tx.commit().sql("seed master data")?;
+    for (site, ..) in SITES {
+        for place in PUBLIC_PLACES {
+            store.add_site_location(site, place)?;
+        }
+    }
     Ok(units)
 }
 
@@ -408,13 +518,7 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             building: (!public).then(|| u.1.clone()),
             unit: (!public).then(|| u.2.clone()),
             room: (!public).then(|| u.3.clone()),
-            location: public.then(|| {
-                format!(
-                    "{}栋{}",
-                    u.1,
-                    PUBLIC_PLACES[rng.usize(..PUBLIC_PLACES.len())]
-                )
-            }),
+            location: public.then(|| PUBLIC_PLACES[rng.usize(..PUBLIC_PLACES.len())].to_string()),
             scope: Some(if public { "public_area" } else { "in_home" }.into()),
             category: Some(cat.into()),
             urgency: (!urgency.is_empty()).then(|| urgency.into()),
@@ -440,8 +544,9 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             }
             continue;
         }
-        // Some recent calls are still waiting for dispatch.
-        if now - received < Duration::days(2) && rng.u8(0..100) < 30 {
+        // Calls of the last hour or two may still be waiting for dispatch; older ones
+        // were dispatched within the hour (a live office, not a backlog).
+        if now - received < Duration::minutes(90) && rng.u8(0..100) < 50 {
             continue;
         }
         let techs: Vec<String> = store
@@ -452,7 +557,7 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         let Some(tech) = techs.first().cloned() else {
             continue;
         };
-        let Some(at) = advance(&mut clock, &now, rng, 2, 50) else {
+        let Some(at) = advance(&mut clock, &now, rng, 2, 25) else {
             continue;
         };
         store.apply_step(&t.number, Step::Assign { technician: tech }, Some(&at), op)?;
@@ -461,7 +566,7 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
                 clock = a;
                 (a <= now).then(|| fmt(&a))
             }
-            _ => advance(&mut clock, &now, rng, 10, 600),
+            _ => advance(&mut clock, &now, rng, 10, 100),
         };
         let Some(at) = arrive else { continue };
         store.apply_step(&t.number, Step::Start, Some(&at), op)?;
@@ -477,17 +582,16 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
                 Some(&at),
                 op,
             )?;
-            if rng.u8(0..100) < 25 {
+            // The part arrives within a few days; a hold only lasts while it is recent.
+            let Some(at) = advance(&mut clock, &now, rng, 600, 5000) else {
                 continue; // still waiting for the part
-            }
-            let Some(at) = advance(&mut clock, &now, rng, 600, 3000) else {
-                continue;
             };
             store.apply_step(&t.number, Step::Resume, Some(&at), op)?;
         }
-        let Some(at) = advance(&mut clock, &now, rng, 20, 300) else {
+        let Some(at) = advance(&mut clock, &now, rng, 20, 240) else {
             continue;
         };
+        let (cause, measures) = remedy(cat, rng);
         let paid = rng.u8(0..100) < 30 && !mats.is_empty();
         let materials: Vec<MaterialDraft> = (0..rng.usize(0..3).min(mats.len()))
             .map(|i| {
@@ -503,25 +607,8 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         store.apply_step(
             &t.number,
             Step::Complete(CompletionDraft {
-                cause: Some(
-                    [
-                        "配件老化损坏",
-                        "使用不当",
-                        "安装不规范",
-                        "管道堵塞",
-                        "线路老化",
-                    ][rng.usize(..5)]
-                    .into(),
-                ),
-                measures: Some(
-                    [
-                        "更换配件，试用正常",
-                        "疏通管道，恢复正常",
-                        "重新安装紧固",
-                        "更换线路及开关",
-                    ][rng.usize(..4)]
-                    .into(),
-                ),
+                cause: Some(cause.into()),
+                measures: Some(measures.into()),
                 materials,
                 labour_minutes: Some(rng.i64(20..150)),
                 paid: Some(paid),
@@ -534,10 +621,8 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             Some(&at),
             op,
         )?;
-        if rng.u8(0..100) < 8 {
-            continue; // never visited: shows up as 完工超时未回访
-        }
-        let Some(at) = advance(&mut clock, &now, rng, 600, 4000) else {
+        // The 回访 call within a day or so; the last day's completions still wait for it.
+        let Some(at) = advance(&mut clock, &now, rng, 120, 1800) else {
             continue;
         };
         let sat = [
@@ -559,16 +644,7 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             "客服小王",
         )?;
         if sat == Satisfaction::Dissatisfied && rng.bool() {
-            if let Some(at) = advance(&mut clock, &now, rng, 30, 600) {
-                store.apply_step(
-                    &t.number,
-                    Step::Rework {
-                        reason: "业主反映问题未解决".into(),
-                    },
-                    Some(&at),
-                    op,
-                )?;
-            }
+            rework(store, &t.number, cat, &mut clock, &now, rng)?;
         }
     }
     made += live_desk(store, &units, &now)?;
@@ -579,6 +655,50 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         technicians: TECHS.len(),
         tickets: made,
     })
+}
+
+/// 返修 after an unhappy visit: the technician goes back, a second round is completed
+/// and the owner is called again — each step as far as the clock allows.
+fn rework(
+    store: &mut Store,
+    number: &str,
+    category: &str,
+    clock: &mut Time,
+    now: &Time,
+    rng: &mut fastrand::Rng,
+) -> Result<()> {
+    let op = "前台";
+    let steps = [(30, 600), (30, 240), (30, 240), (120, 1800)];
+    for (i, (lo, hi)) in steps.into_iter().enumerate() {
+        let Some(at) = advance(clock, now, rng, lo, hi) else {
+            return Ok(());
+        };
+        let step = match i {
+            0 => Step::Rework {
+                reason: "业主反映问题未解决".into(),
+            },
+            1 => Step::Start,
+            2 => {
+                let (cause, measures) = remedy(category, rng);
+                Step::Complete(CompletionDraft {
+                    cause: Some(format!("返修：{cause}")),
+                    measures: Some(measures.into()),
+                    labour_minutes: Some(rng.i64(20..90)),
+                    paid: Some(false),
+                    fee_fen: Some(0),
+                    owner_signed: Some(true),
+                    ..Default::default()
+                })
+            }
+            _ => Step::Visit {
+                satisfaction: Satisfaction::Satisfied.code().into(),
+                note: Some("返修后电话回访，业主确认已修好".into()),
+            },
+        };
+        let by = if i == 3 { "客服小王" } else { op };
+        store.apply_step(number, step, Some(&at), by)?;
+    }
+    Ok(())
 }
 
 /// How far a "live desk" ticket has got; each step happens a fixed number of minutes
@@ -709,8 +829,8 @@ fn live_desk(store: &mut Store, units: &[SeedUnit], now: &Time) -> Result<usize>
                     reason: "等待材料到货".into(),
                 },
                 LiveStep::Complete => Step::Complete(CompletionDraft {
-                    cause: Some("配件老化损坏".into()),
-                    measures: Some("更换配件，试用正常".into()),
+                    cause: Some(remedies(live.category)[0].0.into()),
+                    measures: Some(remedies(live.category)[0].1.into()),
                     labour_minutes: Some(40),
                     paid: Some(false),
                     fee_fen: Some(0),
@@ -949,6 +1069,9 @@ fn synthetic_ticket(
         print_count: 0,
         remind_count: 0,
         reschedule_count: 0,
+        resolution: None,
+        dept: None,
+        resolved_at: None,
         id: 0,
         category_id,
         site_id: Some(site_id),

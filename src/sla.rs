@@ -47,9 +47,6 @@ pub fn default_rules() -> [SlaRule; 3] {
     ]
 }
 
-/// A ticket with no progress this long after (re)dispatch is escalated.
-pub const NO_PROGRESS_MINUTES: i64 = 120;
-
 /// `t` plus `minutes`, or `None` when the result would leave chrono's range (an
 /// absurd year typed somewhere). Never panics.
 fn plus_opt(t: &Time, minutes: i64) -> Option<Time> {
@@ -189,34 +186,83 @@ crate::ticket::code_enum!(
     /// Why a ticket is on the escalation list (催办清单).
     EscalationReason, "催办原因" {
         NotDispatched = "not_dispatched" / "超时未派单",
-        NoProgress = "no_progress" / "派单后2小时无进展",
-        NotVisited = "not_visited" / "完工超时未回访",
+        NoProgress = "no_progress" / "派单后无进展",
+        NotVisited = "not_visited" / "完工后未回访",
     }
 );
 
-/// Whether a ticket belongs on the escalation list now, and since when it is late.
-pub fn escalation(t: &Ticket, now: &Time) -> Option<(EscalationReason, Time)> {
-    match t.status {
-        Status::Received => t
-            .deadlines
-            .dispatch
-            .filter(|d| d < now)
-            .map(|d| (EscalationReason::NotDispatched, d)),
-        // Nobody expects progress before the appointment (预约, 改约): the 2 hours count
+/// 催办规则: how long a ticket may wait at a stage before the desk chases someone, and
+/// whom. The minutes count from when the stage began: received (未派单), the latest
+/// (re)dispatch (无进展) or completion (未回访).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct EscalationRule {
+    pub reason: EscalationReason,
+    pub minutes: i64,
+    /// Whom the desk chases: a role or a person (工程主管, 客服主管, 张经理).
+    /// [`TEAM_LEAD`] means the lead of the assigned technician's team.
+    pub chase: String,
+}
+
+/// The chase target that stands for "the lead of the assigned technician's team".
+pub const TEAM_LEAD: &str = "班组长";
+
+/// The office's process (报事报修流程 3.1.3, 3.1.8, 3.1.9): no dispatch within 5
+/// minutes goes to the 工程主管 whatever the urgency; no progress within 2 hours of
+/// dispatch goes to the dispatching team's 班组长; a visit not made within 2 days of
+/// completion goes to the 客服主管.
+pub fn default_escalation_rules() -> [EscalationRule; 3] {
+    [
+        EscalationRule {
+            reason: EscalationReason::NotDispatched,
+            minutes: 5,
+            chase: "工程主管".into(),
+        },
+        EscalationRule {
+            reason: EscalationReason::NoProgress,
+            minutes: 120,
+            chase: TEAM_LEAD.into(),
+        },
+        EscalationRule {
+            reason: EscalationReason::NotVisited,
+            minutes: 2880,
+            chase: "客服主管".into(),
+        },
+    ]
+}
+
+/// The minutes a rule allows: 1 minute to 30 days.
+pub const ESCALATION_MINUTES: std::ops::RangeInclusive<i64> = 1..=43_200;
+
+/// Whether a ticket belongs on the escalation list now under `rules`, and since when it
+/// is late (a reason without a rule uses the default).
+pub fn escalation(
+    t: &Ticket,
+    now: &Time,
+    rules: &[EscalationRule],
+) -> Option<(EscalationReason, Time)> {
+    let (reason, since) = match t.status {
+        // A complaint handed to a department (转交) is theirs now, not waiting for 派单.
+        Status::Received if t.dept.is_some() => return None,
+        Status::Received => (EscalationReason::NotDispatched, Some(t.received_at)),
+        // Nobody expects progress before the appointment (预约, 改约): the minutes count
         // from the later of the (re)dispatch and the appointment.
-        Status::Assigned => t
-            .assigned_at
-            .map(|a| t.appointment_at.filter(|ap| *ap > a).unwrap_or(a))
-            .and_then(|a| plus_opt(&a, NO_PROGRESS_MINUTES))
-            .filter(|d| d < now)
-            .map(|d| (EscalationReason::NoProgress, d)),
-        Status::Completed => t
-            .deadlines
-            .visit
-            .filter(|d| d < now)
-            .map(|d| (EscalationReason::NotVisited, d)),
-        _ => None,
-    }
+        Status::Assigned => (
+            EscalationReason::NoProgress,
+            t.assigned_at
+                .map(|a| t.appointment_at.filter(|ap| *ap > a).unwrap_or(a)),
+        ),
+        Status::Completed => (EscalationReason::NotVisited, t.completed_at),
+        _ => return None,
+    };
+    let minutes = rules
+        .iter()
+        .chain(default_escalation_rules().iter())
+        .find(|r| r.reason == reason)
+        .map_or(0, |r| r.minutes);
+    since
+        .and_then(|s| plus_opt(&s, minutes))
+        .filter(|d| d < now)
+        .map(|d| (reason, d))
 }
 
 #[cfg(test)]

@@ -133,6 +133,25 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// 类别用途 — which tickets a 类别 is for: repair categories (水路, 电路 …) for 报修,
+    /// complaint categories (服务态度, 保洁 …) for 投诉, and 通用 (其他) for any ticket.
+    CategoryKind, "类别用途" {
+        Repair = "repair" / "报修类别",
+        Complaint = "complaint" / "投诉类别",
+        General = "general" / "通用类别",
+    }
+);
+
+impl CategoryKind {
+    /// Whether a ticket of `kind` may be filed under a category of this use. A 报修 is
+    /// a fault, so never under a complaint category; a 投诉 may also be about a fault
+    /// (电梯总坏), and a 咨询 about anything.
+    pub fn fits(self, kind: Kind) -> bool {
+        !(kind == Kind::Repair && self == CategoryKind::Complaint)
+    }
+}
+
 impl Status {
     /// Open work: counts towards a technician's load and can still change.
     pub fn is_open(self) -> bool {
@@ -234,6 +253,12 @@ pub struct Ticket {
     pub remind_count: i64,
     /// How many times the appointment was moved (改约), counted from the history.
     pub reschedule_count: i64,
+    /// 处理结果 of a 投诉/咨询 closed by 办结 (no technician, no 故障原因).
+    pub resolution: Option<String>,
+    /// 责任部门 (or 主管) a 投诉 was handed to (转交), or named at 办结.
+    pub dept: Option<String>,
+    /// When the 投诉/咨询 was 办结.
+    pub resolved_at: Option<Time>,
 
     // ---- internal keys, not part of the JSON ----
     #[serde(skip)]
@@ -355,6 +380,8 @@ code_enum!(
         Attach = "attach" / "添加附件",
         Edit = "edit" / "更正",
         Reschedule = "reschedule" / "改约",
+        Resolve = "resolve" / "办结",
+        Handover = "handover" / "转交",
     }
 );
 

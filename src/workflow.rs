@@ -5,7 +5,7 @@
 use crate::clock::{minutes_between, Time};
 use crate::error::{Error, Result};
 use crate::sla::{self, SlaRule};
-use crate::ticket::{Event, EventAction, Material, Satisfaction, Status, Ticket};
+use crate::ticket::{Event, EventAction, Kind, Material, Satisfaction, Status, Ticket};
 
 /// The technician a ticket is (re)assigned to, as the store found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +58,13 @@ pub enum Action {
     Print,
     /// 改约: the appointment moves (业主不在家, 业主改时间, 材料未到 …).
     Reschedule { appointment: Time, reason: String },
+    /// 办结 of a 投诉/咨询 with its 处理结果, optionally naming the 责任部门 that handled it.
+    Resolve {
+        result: String,
+        dept: Option<String>,
+    },
+    /// 转交 of a 投诉 to a 主管 or 责任部门: it stays 待派单, off the dispatch clock.
+    Handover { dept: String },
 }
 
 impl Action {
@@ -75,6 +82,25 @@ impl Action {
             Action::Remind { .. } => EventAction::Remind,
             Action::Print => EventAction::Print,
             Action::Reschedule { .. } => EventAction::Reschedule,
+            Action::Resolve { .. } => EventAction::Resolve,
+            Action::Handover { .. } => EventAction::Handover,
+        }
+    }
+
+    /// Why the step does not fit this ticket's kind (or its path so far), whatever its
+    /// status: 办结 and 转交 are for 报事, not repairs; a 办结 报事 has no repair to redo.
+    fn unfit(&self, t: &Ticket) -> Option<&'static str> {
+        match self {
+            Action::Resolve { .. } if t.kind == Kind::Repair => {
+                Some("报修工单由维修人员登记完工，不能办结；办结只用于投诉和咨询")
+            }
+            Action::Handover { .. } if t.kind != Kind::Complaint => {
+                Some("只有投诉可以转交责任部门；咨询请直接办结（可填写转交部门）")
+            }
+            Action::Rework { .. } if t.resolution.is_some() => {
+                Some("办结的投诉或咨询没有维修可返修；如需再处理，请重新登记工单")
+            }
+            _ => None,
         }
     }
 
@@ -124,6 +150,8 @@ impl Action {
                 &[Received, Assigned],
                 "只有待派单或已派单（尚未到场）的工单可以改约",
             ),
+            Action::Resolve { .. } => (&[Received], "只有待派单的投诉或咨询可以办结"),
+            Action::Handover { .. } => (&[Received], "只有待派单的投诉可以转交"),
         }
     }
 }
@@ -144,6 +172,12 @@ pub fn apply(
             "工单 {} 当前状态为“{}”，不能{verb}：{hint}",
             ticket.number,
             ticket.status.label()
+        )));
+    }
+    if let Some(why) = action.unfit(ticket) {
+        return Err(Error::Precondition(format!(
+            "工单 {}：{why}",
+            ticket.number
         )));
     }
     // Compared by the minute: times typed as `HH:MM` mean the start of that minute, and
@@ -343,6 +377,50 @@ pub fn apply(
             t.deadlines = sla::reschedule(&t.deadlines, &appointment, rule)?;
             t.reschedule_count = t.reschedule_count.saturating_add(1);
         }
+        Action::Resolve { result, dept } => {
+            if result.trim().is_empty() {
+                return Err(Error::Precondition(
+                    "办结需填写处理结果（如何答复或处理的），请填写后再办结".into(),
+                ));
+            }
+            if let Some(d) = dept {
+                t.dept = Some(d);
+            }
+            note = Some(match &t.dept {
+                Some(d) => format!("{d}：{result}"),
+                None => result.clone(),
+            });
+            t.resolution = Some(result);
+            t.resolved_at = Some(at);
+            // A 咨询 answered is done; a 投诉 still gets its 回访, which closes it.
+            if t.kind == Kind::Inquiry {
+                t.closed_at = Some(at);
+                t.status = Status::Closed;
+            } else {
+                t.deadlines.visit = Some(sla::visit_due(&at, rule)?);
+                t.status = Status::Completed;
+            }
+        }
+        Action::Handover { dept } => {
+            if dept.trim().is_empty() {
+                return Err(Error::Precondition(
+                    "转交需填写责任部门或主管，请填写后再转交".into(),
+                ));
+            }
+            if t.dept.as_deref() == Some(dept.as_str()) {
+                return Err(Error::Precondition(format!(
+                    "工单 {} 已转交“{dept}”，如需改交请填写其他部门",
+                    t.number
+                )));
+            }
+            note = Some(match &t.dept {
+                Some(old) => format!("{old} → {dept}"),
+                None => dept.clone(),
+            });
+            t.dept = Some(dept);
+            // Handed over is handled: no longer 超时未派单 (nor on the 催办清单 for it).
+            t.deadlines.dispatch = None;
+        }
     }
     if t.status != from {
         t.status_changed_at = at;
@@ -406,10 +484,17 @@ pub fn available(t: &Ticket) -> Vec<EventAction> {
             appointment: t.received_at,
             reason: String::new(),
         },
+        Action::Resolve {
+            result: String::new(),
+            dept: None,
+        },
+        Action::Handover {
+            dept: String::new(),
+        },
     ];
     let mut steps: Vec<EventAction> = probes
         .iter()
-        .filter(|a| a.allowed_from().0.contains(&t.status))
+        .filter(|a| a.allowed_from().0.contains(&t.status) && a.unfit(t).is_none())
         .map(Action::step)
         .collect();
     // 更正 is not a workflow step (it changes what was registered, not where the ticket
@@ -483,6 +568,9 @@ mod tests {
             print_count: 0,
             remind_count: 0,
             reschedule_count: 0,
+            resolution: None,
+            dept: None,
+            resolved_at: None,
             id: 1,
             category_id: 1,
             site_id: None,
@@ -528,6 +616,13 @@ mod tests {
             Action::Reschedule {
                 appointment: t0() + chrono::Duration::days(1),
                 reason: "业主不在家".into(),
+            },
+            Action::Resolve {
+                result: "已电话答复".into(),
+                dept: None,
+            },
+            Action::Handover {
+                dept: "秩序部".into(),
             },
         ]
     }
@@ -599,6 +694,8 @@ mod tests {
             let mut names: Vec<EventAction> = Vec::new();
             for action in actions() {
                 let name = action.step();
+                // 办结 / 转交 are not for repairs: refused as a precondition, not a status.
+                let unfit = action.allowed_from().0.contains(status) && action.unfit(&t).is_some();
                 match apply(&t, action, later, "前台", &rule()) {
                     Ok((next, event)) => {
                         let want = allowed.iter().find(|(a, _)| *a == name).map(|(_, s)| *s);
@@ -613,7 +710,12 @@ mod tests {
                             !allowed.iter().any(|(a, _)| *a == name),
                             "{status:?} + {name} refused: {e}"
                         );
-                        assert_eq!(e.code(), "wrong_status", "{status:?} + {name}");
+                        let want = if unfit {
+                            "precondition"
+                        } else {
+                            "wrong_status"
+                        };
+                        assert_eq!(e.code(), want, "{status:?} + {name}");
                     }
                 }
             }
@@ -628,6 +730,68 @@ mod tests {
                 "available() agrees with apply() for {status:?}"
             );
         }
+    }
+
+    /// 报事: a 咨询 is closed by 办结, a 投诉 waits for its 回访; 转交 keeps it 待派单 and
+    /// off the dispatch clock; a 办结 报事 cannot be reworked.
+    #[test]
+    fn complaints_and_inquiries_take_their_own_path() {
+        let later = t0() + chrono::Duration::minutes(90);
+        let resolve = || Action::Resolve {
+            result: "已电话答复".into(),
+            dept: None,
+        };
+        let mut inquiry = ticket(Status::Received);
+        inquiry.kind = Kind::Inquiry;
+        assert!(available(&inquiry).contains(&EventAction::Resolve));
+        assert!(!available(&inquiry).contains(&EventAction::Handover));
+        let (closed, event) = apply(&inquiry, resolve(), later, "前台", &rule()).unwrap();
+        assert_eq!(closed.status, Status::Closed);
+        assert_eq!(closed.closed_at, Some(later));
+        assert_eq!(closed.deadlines.visit, None);
+        assert_eq!(event.action, EventAction::Resolve);
+        assert_eq!(event.note.as_deref(), Some("已电话答复"));
+
+        let mut complaint = ticket(Status::Received);
+        complaint.kind = Kind::Complaint;
+        complaint.deadlines.dispatch = Some(t0() + chrono::Duration::minutes(30));
+        let handover = Action::Handover {
+            dept: "秩序部".into(),
+        };
+        let (handed, event) = apply(&complaint, handover, later, "主管", &rule()).unwrap();
+        assert_eq!(handed.status, Status::Received);
+        assert_eq!(handed.dept.as_deref(), Some("秩序部"));
+        assert_eq!(handed.deadlines.dispatch, None);
+        assert_eq!(crate::sla::overdue_stage(&handed, &later), None);
+        assert_eq!(
+            crate::sla::escalation(&handed, &later, &crate::sla::default_escalation_rules()),
+            None
+        );
+        assert_eq!(event.to_status, Some(Status::Received));
+        let (done, event) = apply(&handed, resolve(), later, "主管", &rule()).unwrap();
+        assert_eq!(done.status, Status::Completed);
+        assert!(done.deadlines.visit.is_some());
+        assert_eq!(done.completed_at, None, "no technician completed it");
+        assert_eq!(event.note.as_deref(), Some("秩序部：已电话答复"));
+        assert!(!available(&done).contains(&EventAction::Rework));
+        let e = apply(
+            &done,
+            Action::Rework {
+                reason: "又来投诉".into(),
+            },
+            later,
+            "主管",
+            &rule(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "precondition");
+
+        let blank = Action::Resolve {
+            result: "  ".into(),
+            dept: None,
+        };
+        let e = apply(&complaint, blank, later, "前台", &rule()).unwrap_err();
+        assert_eq!(e.code(), "precondition");
     }
 
     #[test]

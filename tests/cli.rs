@@ -2,6 +2,8 @@
 //! on refusal, exit 2 on usage errors.
 
 use std::io::Write;
+
+use crate::common::at;
 use std::process::{Command, Output, Stdio};
 
 /// Every CLI run sees this as "now" (office time), whatever the hour the suite runs at.
@@ -122,7 +124,7 @@ fn a_whole_repair_runs_from_a_script() {
     assert_eq!(c.ok(&["tech", "list"], "").as_array().unwrap().len(), 1);
     assert_eq!(
         c.ok(&["category", "list"], "").as_array().unwrap().len(),
-        11
+        17
     );
     let t = c.ok(&["ticket", "new", "--by", "前台小李"], NEW);
     let n = t["number"].as_str().unwrap().to_string();
@@ -343,6 +345,59 @@ fn demo_seed_fills_an_empty_database_with_every_status() {
         code, "precondition",
         "demo data only goes into an empty database"
     );
+}
+
+/// The demo opens like a live office (issue 11): open work is from the last days, not
+/// a backlog since September; a handful of escalations; work under way; and every
+/// completed ticket's cause fits its fault.
+#[test]
+fn the_demo_looks_like_a_live_office() {
+    let c = Cli::empty();
+    c.ok(&["seed", "--demo"], "");
+    let store = baoxiu::Store::open(c.db()).unwrap();
+    let now = at(CLI_NOW);
+    let all = store
+        .list_tickets(&baoxiu::store::TicketFilter {
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .unwrap()
+        .tickets;
+    assert_eq!(all.len(), 600);
+    for t in &all {
+        if t.status.is_open() || t.status == baoxiu::ticket::Status::Completed {
+            assert!(
+                now - t.received_at < chrono::Duration::days(7),
+                "{} {} since {}",
+                t.number,
+                t.status.label(),
+                t.received_at
+            );
+        }
+        if let Some(cause) = &t.cause {
+            let cause = cause.trim_start_matches("返修：");
+            assert!(
+                baoxiu::seed::remedies(&t.category)
+                    .iter()
+                    .any(|(c, _)| *c == cause),
+                "{} {}: {cause}",
+                t.number,
+                t.category
+            );
+        }
+    }
+    let in_progress = all
+        .iter()
+        .filter(|t| t.status == baoxiu::ticket::Status::InProgress)
+        .count();
+    assert!(in_progress >= 2, "维修中 {in_progress}");
+    let escalations = c.ok(&["escalations", "--by", "管理员"], "");
+    let n = escalations.as_array().unwrap().len();
+    assert!((1..=10).contains(&n), "{n} escalations");
+    // A few reworks that were finished in a second round.
+    assert!(all
+        .iter()
+        .any(|t| t.rework_count > 0 && t.status == baoxiu::ticket::Status::Closed));
 }
 
 #[test]

@@ -331,6 +331,8 @@ fn a_correction_is_checked_like_a_new_ticket_and_a_refusal_changes_nothing() {
         (r#"{"reporter":""}"#, "invalid_input", "报修人"),
         (r#"{"room":""}"#, "invalid_input", "房号"),
         (r#"{"category":"不存在"}"#, "not_found", "不存在"),
+        // A 报修 keeps a repair category.
+        (r#"{"category":"服务态度"}"#, "invalid_input", "服务态度"),
         // A 小区 comes from 基础资料, never from a ticket form.
         (r#"{"site":"翠湖苑二期"}"#, "not_found", "已有小区"),
         (r#"{"urgency":"scheduled"}"#, "invalid_input", "预约时间"),

@@ -845,6 +845,7 @@ fn technicians_and_residents_with_hostile_names() {
                     team: Some("一组".into()),
                     daily_capacity: Some(5),
                     active: Some(true),
+                    team_lead: None,
                 };
                 let names: &[&str] = match slot {
                     0 | 3 => {

@@ -243,6 +243,35 @@ fn xlsx_with_a_bad_row_imports_the_good_ones_only() {
     );
 }
 
+/// A room without 楼栋 in a 小区 whose other rows have one is a problem row (which 301?),
+/// not an ambiguous unit; a 小区 that has no 楼栋 at all (villas) imports as is.
+#[test]
+fn a_room_without_building_beside_rows_with_one_is_a_problem_row() {
+    let mut t = db();
+    let path = made_xlsx(
+        t.dir.path(),
+        &[
+            ["阳光花园", "", "1", "101", "周一", "13800138000"],
+            ["阳光花园", "", "1", "102", "吴二", "13800138001"],
+            ["阳光花园", "", "1", "301", "郑三", "13800138002"],
+            ["别墅区", "", "", "8号", "王四", "13800138003"],
+        ],
+    );
+    let before = t.store.dump().unwrap();
+    let p = import::preview(&t.store, &path).unwrap();
+    assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+    assert_eq!(p.problems[0].row, 5);
+    assert_eq!(
+        p.problems[0].reason,
+        "楼栋为空：阳光花园的其他行都填了楼栋，请补上这一户的楼栋"
+    );
+    assert_eq!(p.rows_ok, 3, "the merged 5栋 rows and the villa");
+    assert_eq!(t.store.dump().unwrap(), before, "a preview writes nothing");
+    let r = import::commit(&mut t.store, &path).unwrap();
+    assert_eq!(r.rows_imported, 3);
+    assert!(t.store.lookup_caller("13800138002").unwrap().is_empty());
+}
+
 #[test]
 fn a_failed_import_leaves_the_database_unchanged() {
     let mut t = db();

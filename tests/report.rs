@@ -469,6 +469,7 @@ fn json_keys_are_the_contract() {
         "visit_rate",
         "satisfaction_rate",
         "rework_rate",
+        "resolved",
         "materials_fen",
         "fees_fen",
         "labour_minutes",

@@ -162,19 +162,24 @@ fn overdue_filter_and_escalation_list_agree_with_each_ticket() {
         "2026-11-15 09:00",
     ); // visit due 11-17 09:00
     let esc = s.escalations().unwrap();
-    let reasons: Vec<(String, &str)> = esc
+    let reasons: Vec<(String, &str, &str)> = esc
         .iter()
-        .map(|e| (e.number.clone(), e.reason_label.as_str()))
+        .map(|e| (e.number.clone(), e.reason_label.as_str(), e.chase.as_str()))
         .collect();
+    // The default 催办规则: 5 minutes without dispatch → 工程主管 (whatever the
+    // urgency's SLA), 2 hours without progress → the team's 班组长, 2 days without a
+    // visit → 客服主管.
     assert_eq!(
         reasons,
         [
-            (unvisited.clone(), "完工超时未回访"),
-            (stuck.clone(), "派单后2小时无进展"),
-            (waiting.clone(), "超时未派单"),
+            (unvisited.clone(), "完工后未回访", "客服主管"),
+            (waiting.clone(), "超时未派单", "工程主管"),
+            (stuck.clone(), "派单后无进展", "班组长（维修人员未分班组）"),
+            (fresh.clone(), "超时未派单", "工程主管"),
         ]
     );
-    assert_eq!(esc[2].overdue_minutes, 30);
+    assert_eq!(esc[1].overdue_minutes, 55);
+    assert_eq!(esc[3].overdue_minutes, 5);
     let overdue = s
         .list_tickets(&TicketFilter {
             overdue: true,
@@ -189,8 +194,84 @@ fn overdue_filter_and_escalation_list_agree_with_each_ticket() {
         "stuck is late for escalation, not yet for its arrival deadline"
     );
     assert!(overdue.tickets.iter().all(|t| t.overdue));
-    assert!(!s.ticket(&fresh).unwrap().overdue);
+    assert!(
+        !s.ticket(&fresh).unwrap().overdue,
+        "chased after 5 minutes, overdue only after its SLA's 30"
+    );
     assert_eq!(s.counters().unwrap().overdue, 2);
+}
+
+/// 催办规则 are the office's: the minutes and whom to chase change in 基础资料 (by the
+/// 管理员, logged before → after), and 班组长 names the lead of the assigned
+/// technician's team.
+#[test]
+fn escalation_rules_name_whom_to_chase_and_are_the_offices_to_change() {
+    use baoxiu::input::TechnicianDraft;
+    use baoxiu::sla::{EscalationReason, EscalationRule};
+    let mut t = db_at("2026-11-20 12:00");
+    let s = &mut t.store;
+    for (name, lead) in [("李建华", true), ("张国强", false)] {
+        s.save_technician(&TechnicianDraft {
+            name: Some(name.into()),
+            skills: vec!["水路".into()],
+            team: Some("水电班".into()),
+            team_lead: Some(lead),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    let n = new_ticket(s, "2026-11-20 09:00").number;
+    step(
+        s,
+        &n,
+        Step::Assign {
+            technician: "张国强".into(),
+        },
+        "2026-11-20 09:03",
+    );
+    let esc = s.escalations().unwrap();
+    assert_eq!(esc.len(), 1);
+    assert_eq!(esc[0].chase, "水电班班组长 李建华");
+    assert_eq!(esc[0].overdue_minutes, 57);
+
+    // Four hours' grace for 无进展, chased to a named person: off the list until then.
+    let before = s.dump().unwrap();
+    for bad in [0, 43_201] {
+        let e = s
+            .set_escalation_rule(&EscalationRule {
+                reason: EscalationReason::NoProgress,
+                minutes: bad,
+                chase: "张经理".into(),
+            })
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "{bad}");
+    }
+    assert_eq!(s.dump().unwrap(), before);
+    let rule = s
+        .set_escalation_rule(&EscalationRule {
+            reason: EscalationReason::NoProgress,
+            minutes: 240,
+            chase: " 张经理 ".into(),
+        })
+        .unwrap();
+    assert_eq!(rule.chase, "张经理");
+    assert!(s.escalations().unwrap().is_empty());
+    s.set_now(Some(at("2026-11-20 13:10")));
+    let esc = s.escalations().unwrap();
+    assert_eq!(
+        (esc[0].chase.as_str(), esc[0].overdue_minutes),
+        ("张经理", 7)
+    );
+    let rules = s.escalation_rules().unwrap();
+    assert_eq!(rules.len(), 3);
+    assert_eq!((rules[1].minutes, rules[1].chase.as_str()), (240, "张经理"));
+    let log = s.audit_log(&baoxiu::audit::AuditFilter::default()).unwrap();
+    assert!(
+        log.iter().any(|e| e.subject == "催办规则 派单后无进展"
+            && e.detail.contains("时限（分钟）：120 → 240")
+            && e.detail.contains("催办对象：班组长 → 张经理")),
+        "{log:?}"
+    );
 }
 
 #[test]

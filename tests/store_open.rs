@@ -27,7 +27,13 @@ fn first_open_creates_zh_cn_defaults() {
             "消防",
             "弱电门禁",
             "公共设施",
-            "其他"
+            "其他",
+            "服务态度",
+            "保洁",
+            "秩序",
+            "绿化",
+            "收费",
+            "噪音"
         ]
     );
     let gas = t.store.category_by_name("燃气").unwrap();
@@ -165,7 +171,7 @@ fn concurrent_first_opens_of_a_new_file_all_succeed() {
     numbers.sort();
     let expected: Vec<String> = (1..=8).map(|i| format!("BX-202611-{i:04}")).collect();
     assert_eq!(numbers, expected);
-    assert_eq!(Store::open(&path).unwrap().categories().unwrap().len(), 11);
+    assert_eq!(Store::open(&path).unwrap().categories().unwrap().len(), 17);
 }
 
 /// The shared server restarted (or the network dropped) between two commands: the next

@@ -17,6 +17,7 @@ mod live;
 mod outfile;
 mod race;
 mod report;
+mod resolve;
 mod search;
 mod sites;
 mod sla;

@@ -611,6 +611,7 @@ fn saving_a_technician_again_keeps_what_was_not_given() {
             team: Some("水电班".into()),
             daily_capacity: Some(3),
             active: Some(false),
+            ..Default::default()
         })
         .unwrap();
     let again = t

@@ -47,6 +47,7 @@ mod tests {
             baoxiu::account::Permission::export_all,
             baoxiu::audit::AuditEntry::export_all,
             baoxiu::audit::AuditFilter::export_all,
+            baoxiu::sla::EscalationRule::export_all,
         ];
         for f in all {
             if let Err(e) = f(&cfg) {

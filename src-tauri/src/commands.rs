@@ -10,14 +10,15 @@ use baoxiu::audit::AuditKind;
 use baoxiu::connection::Backend;
 use baoxiu::input::{TechnicianDraft, TicketDraft, TicketPatch};
 use baoxiu::outfile::Existing;
-use baoxiu::sla::SlaRule;
+use baoxiu::sla::{EscalationReason, EscalationRule, SlaRule};
 use baoxiu::slip::{self, Layout};
 use baoxiu::store::{
     CallerMatch, Category, Counters, Escalation, Settings, Site, Step, Suggestion, Technician,
     TicketFilter, TicketPage,
 };
 use baoxiu::ticket::{
-    Channel, Event, EventAction, Kind, Satisfaction, Scope, Stage, Status, Ticket, Urgency,
+    CategoryKind, Channel, Event, EventAction, Kind, Satisfaction, Scope, Stage, Status, Ticket,
+    Urgency,
 };
 use baoxiu::{Error, Store};
 use serde::Serialize;
@@ -68,6 +69,10 @@ pub struct Labels {
     pub role: Vec<Choice>,
     /// 操作日志 categories.
     pub audit_kind: Vec<Choice>,
+    /// 催办原因.
+    pub escalation_reason: Vec<Choice>,
+    /// 类别用途: repair / complaint / general categories.
+    pub category_kind: Vec<Choice>,
 }
 
 /// 工单详情: the ticket, its history, the steps allowed now and its attachments.
@@ -112,6 +117,12 @@ fn labels() -> Labels {
         action: choices(EventAction::ALL, EventAction::code, EventAction::label),
         role: choices(Role::ALL, Role::code, Role::label),
         audit_kind: choices(AuditKind::ALL, AuditKind::code, AuditKind::label),
+        escalation_reason: choices(
+            EscalationReason::ALL,
+            EscalationReason::code,
+            EscalationReason::label,
+        ),
+        category_kind: choices(CategoryKind::ALL, CategoryKind::code, CategoryKind::label),
     }
 }
 
@@ -276,6 +287,20 @@ pub async fn set_sla_rule(
 ) -> Reply<SlaRule> {
     desk.run(move |s| s.set_sla_rule(category.as_deref(), &rule))
         .await
+}
+
+/// 催办规则: how long a ticket may wait at a stage, and whom the desk chases then.
+#[tauri::command]
+pub async fn escalation_rules(desk: State<'_, Desk>) -> Reply<Vec<EscalationRule>> {
+    desk.run(|s| s.escalation_rules()).await
+}
+
+#[tauri::command]
+pub async fn set_escalation_rule(
+    desk: State<'_, Desk>,
+    rule: EscalationRule,
+) -> Reply<EscalationRule> {
+    desk.run(move |s| s.set_escalation_rule(&rule)).await
 }
 
 #[tauri::command]
@@ -478,6 +503,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         save_category,
         sla_rules,
         set_sla_rule,
+        escalation_rules,
+        set_escalation_rule,
         settings,
         update_settings,
         sites,

@@ -41,8 +41,11 @@ enum Command {
     /// 工单 tickets.
     #[command(subcommand)]
     Ticket(TicketCommand),
-    /// The escalation list (催办清单).
+    /// The escalation list (催办清单), each with whom to chase.
     Escalations,
+    /// 催办规则: how long a ticket may wait at a stage, and whom the desk chases then.
+    #[command(subcommand)]
+    EscalationRule(EscalationRuleCommand),
     /// 工作台 counters.
     Counters,
     /// 来电识别: find a caller by phone, last 4 digits, or room (3-2-501).
@@ -186,6 +189,9 @@ enum TechCommand {
         /// Mark as not active (离职/停用).
         #[arg(long)]
         inactive: bool,
+        /// 班组长 of the team (--team-lead true|false; left out: unchanged).
+        #[arg(long)]
+        team_lead: Option<bool>,
     },
     List,
     /// 派单建议 for a category, or for a ticket's category.
@@ -194,6 +200,22 @@ enum TechCommand {
         category: Option<String>,
         #[arg(long)]
         ticket: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EscalationRuleCommand {
+    /// The three rules (超时未派单, 派单后无进展, 完工后未回访).
+    List,
+    /// Change one rule: `--reason not_dispatched --minutes 5 --chase 工程主管`
+    /// (`班组长` means the lead of the assigned technician's team).
+    Set {
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        minutes: i64,
+        #[arg(long)]
+        chase: String,
     },
 }
 
@@ -210,6 +232,12 @@ enum SiteCommand {
 #[derive(Subcommand)]
 enum CategoryCommand {
     List,
+    /// Which tickets a category is for: repair (报修), complaint (投诉) or general (通用).
+    Kind {
+        name: String,
+        #[arg(long)]
+        kind: String,
+    },
     /// SLA minutes per urgency.
     Sla,
     /// Change SLA minutes for an urgency (for one category with --category).
@@ -368,6 +396,26 @@ enum TicketCommand {
         #[command(flatten)]
         who: Who,
     },
+    /// 办结 of a 投诉/咨询 from 待派单: a 咨询 is then closed, a 投诉 waits for its 回访.
+    Resolve {
+        number: String,
+        /// 处理结果: how it was answered or handled.
+        #[arg(long)]
+        result: String,
+        /// 责任部门 that handled it (kept from a 转交 when left out).
+        #[arg(long)]
+        dept: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 转交 of a 投诉 to a 主管 or 责任部门 (stays 待派单, off the dispatch clock).
+    Handover {
+        number: String,
+        #[arg(long)]
+        dept: String,
+        #[command(flatten)]
+        who: Who,
+    },
 }
 
 #[derive(Args)]
@@ -514,6 +562,7 @@ fn run(cli: Cli) -> Result<()> {
             capacity,
             team,
             inactive,
+            team_lead,
         }) => print(&store.save_technician(&TechnicianDraft {
             name: Some(name),
             phone,
@@ -521,6 +570,7 @@ fn run(cli: Cli) -> Result<()> {
             team,
             daily_capacity: capacity,
             active: Some(!inactive),
+            team_lead,
         })?),
         Command::Tech(TechCommand::List) => print(&store.technicians()?),
         Command::Tech(TechCommand::Suggest { category, ticket }) => {
@@ -537,6 +587,10 @@ fn run(cli: Cli) -> Result<()> {
             print(&store.add_site_location(&site, &name)?)
         }
         Command::Category(CategoryCommand::List) => print(&store.categories()?),
+        Command::Category(CategoryCommand::Kind { name, kind }) => {
+            let kind = baoxiu::ticket::CategoryKind::parse(&kind)?;
+            print(&store.set_category_kind(&name, kind)?)
+        }
         Command::Category(CategoryCommand::Sla) => print(&store.sla_rules()?),
         Command::Category(CategoryCommand::SlaSet {
             urgency,
@@ -668,6 +722,16 @@ fn run(cli: Cli) -> Result<()> {
             })?,
         ),
         Command::Escalations => print(&store.escalations()?),
+        Command::EscalationRule(EscalationRuleCommand::List) => print(&store.escalation_rules()?),
+        Command::EscalationRule(EscalationRuleCommand::Set {
+            reason,
+            minutes,
+            chase,
+        }) => print(&store.set_escalation_rule(&baoxiu::sla::EscalationRule {
+            reason: baoxiu::sla::EscalationReason::parse(&reason)?,
+            minutes,
+            chase,
+        })?),
         Command::Counters => print(&store.counters()?),
         Command::Lookup { query } => print(&store.lookup_caller(&query)?),
         Command::Contact(c) => print(&store.save_contact(
@@ -873,6 +937,15 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
             &who,
             op,
         ),
+        TicketCommand::Resolve {
+            number,
+            result,
+            dept,
+            who,
+        } => step(store, &number, Step::Resolve { result, dept }, &who, op),
+        TicketCommand::Handover { number, dept, who } => {
+            step(store, &number, Step::Handover { dept }, &who, op)
+        }
     }
 }
 
@@ -884,6 +957,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Site(_) => "site",
         Command::Ticket(_) => "ticket",
         Command::Escalations => "escalations",
+        Command::EscalationRule(_) => "escalation-rule",
         Command::Counters => "counters",
         Command::Lookup { .. } => "lookup",
         Command::Contact(_) => "contact",

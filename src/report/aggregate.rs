@@ -234,6 +234,7 @@ pub(super) fn aggregate(
         received: received.len() as i64,
         completed: n_completed,
         closed: count(|t| t.closed_in_month),
+        resolved: count(|t| t.resolved_in_month),
         cancelled: count(|t| t.cancelled_in_month),
         open_at_month_end,
         reschedules,

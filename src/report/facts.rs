@@ -146,6 +146,7 @@ fn month_ticket(zone: &OfficeZone, start: i64, end: i64, cut: i64, r: FactsRow) 
         satisfied_in_month: r.satisfied_in_month,
         closed_in_month: r.visits_in_month > 0,
         cancelled_in_month: r.cancelled_in_month,
+        resolved_in_month: r.resolved_in_month,
         materials_text: r.materials_text,
         owner_signed: r.owner_signed,
         payment_method: r.payment_method,

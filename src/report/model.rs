@@ -86,6 +86,9 @@ pub struct MonthReport {
     pub received: i64,
     pub completed: i64,
     pub closed: i64,
+    /// 办结: 投诉/咨询 closed in the month without a technician — counted apart from
+    /// 取消 and never as a technician's 完工.
+    pub resolved: i64,
     pub cancelled: i64,
     pub open_at_month_end: i64,
     /// 改约 recorded in the month (every move of an appointment counts).
@@ -185,6 +188,8 @@ pub struct MonthTicket {
     pub(super) closed_in_month: bool,
     #[serde(skip)]
     pub(super) cancelled_in_month: bool,
+    #[serde(skip)]
+    pub(super) resolved_in_month: bool,
 }
 
 impl MonthTicket {

@@ -49,6 +49,11 @@ pub fn kpi_lines(r: &MonthReport) -> Vec<(&'static str, String, Kpi)> {
         ("received", "本月受理".into(), Kpi::Count(r.received)),
         ("completed", "本月完工".into(), Kpi::Count(r.completed)),
         ("closed", "本月回访完结".into(), Kpi::Count(r.closed)),
+        (
+            "resolved",
+            "本月办结（投诉/咨询）".into(),
+            Kpi::Count(r.resolved),
+        ),
         ("cancelled", "本月取消".into(), Kpi::Count(r.cancelled)),
         (
             "open_at_month_end",

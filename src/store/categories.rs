@@ -9,7 +9,7 @@ use crate::account::Permission;
 use crate::audit::{self, AuditKind};
 use crate::error::{Error, Result, SqlContext};
 use crate::sla::SlaRule;
-use crate::ticket::Urgency;
+use crate::ticket::{CategoryKind, Urgency};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Category {
@@ -17,6 +17,8 @@ pub struct Category {
     pub name: String,
     pub default_urgency: Urgency,
     pub active: bool,
+    /// 报修 / 投诉 / 通用 — which tickets may use it (see [`CategoryKind::fits`]).
+    pub kind: CategoryKind,
 }
 
 fn urgency_col(s: String) -> Urgency {
@@ -39,7 +41,8 @@ impl Store {
         let rows = self
             .db
             .query(
-                "SELECT id, name, default_urgency, active FROM categories ORDER BY sort_order, id",
+                "SELECT id, name, default_urgency, active, kind FROM categories
+                 ORDER BY sort_order, id",
                 &[],
             )
             .sql("list categories")?;
@@ -50,6 +53,7 @@ impl Store {
                     name: r.get(1)?,
                     default_urgency: urgency_col(r.get(2)?),
                     active: r.get(3)?,
+                    kind: CategoryKind::parse(&r.get::<String>(4)?).unwrap_or(CategoryKind::Repair),
                 })
             })
             .collect()
@@ -233,5 +237,33 @@ impl Store {
         )?;
         tx.commit().sql("save category")?;
         self.category_by_name(&name)
+    }
+
+    /// Say which tickets a category is for (报修 / 投诉 / 通用): an office's own complaint
+    /// category is added with [`Store::save_category`], then marked here.
+    pub fn set_category_kind(&mut self, name: &str, kind: CategoryKind) -> Result<Category> {
+        let by = self.operator(Permission::MasterData, None)?;
+        let before = self.category_by_name(name)?;
+        let now = self.now();
+        let tx = self.begin()?;
+        tx.execute(
+            "UPDATE categories SET kind = ?2 WHERE id = ?1",
+            &[&before.id, &kind.code()],
+        )
+        .sql("set category kind")?;
+        record(
+            &tx,
+            &now,
+            &by,
+            AuditKind::MasterData,
+            &format!("报修类别 {}", before.name),
+            &audit::changes(&[(
+                "类别用途",
+                before.kind.label().to_string(),
+                kind.label().to_string(),
+            )]),
+        )?;
+        tx.commit().sql("set category kind")?;
+        self.category_by_name(&before.name)
     }
 }

@@ -268,6 +268,26 @@ CREATE TABLE site_locations (
     name    TEXT NOT NULL,
     UNIQUE (site_id, name)
 ) STRICT;
+
+-- 班组长: the desk chases a team's lead when its work stalls (催办规则).
+ALTER TABLE technicians ADD COLUMN team_lead INTEGER NOT NULL DEFAULT 0 CHECK (team_lead IN (0, 1));
+"#,
+    // 7: 报事 (投诉/咨询) closed by 办结 without a technician — its 处理结果, the 责任部门
+    // it was handed to, when it was done — and complaint categories beside the repair
+    // ones (其他 serves every kind). An office's own category of the same name is kept.
+    r#"
+ALTER TABLE tickets ADD COLUMN resolution TEXT;
+ALTER TABLE tickets ADD COLUMN dept TEXT;
+ALTER TABLE tickets ADD COLUMN resolved_at INTEGER;
+ALTER TABLE categories ADD COLUMN kind TEXT NOT NULL DEFAULT 'repair'
+    CHECK (kind IN ('repair', 'complaint', 'general'));
+UPDATE categories SET kind = 'general' WHERE name = '其他';
+INSERT INTO categories (name, default_urgency, sort_order, kind)
+SELECT v.column1, 'normal', (SELECT coalesce(max(sort_order), 0) FROM categories) + v.column2,
+       'complaint'
+  FROM (VALUES ('服务态度', 1), ('保洁', 2), ('秩序', 3), ('绿化', 4), ('收费', 5), ('噪音', 6)) AS v
+ WHERE true
+ON CONFLICT (name) DO NOTHING;
 "#,
 ];
 
@@ -346,7 +366,8 @@ mod tests {
         (869, 312061270818443970),
         (94, 6345394684596361225),
         (97, 9641995571303995331),
-        (180, 5738878934162527764),
+        (363, 10276363975785456055),
+        (669, 13719049491218019865),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
         (7974, 8333856258583527978),
@@ -354,6 +375,7 @@ mod tests {
         (914, 6377652815179398249),
         (94, 6345394684596361225),
         (91, 11908515871598460330),
-        (216, 18311400427976597187),
+        (353, 12579702616034734665),
+        (663, 10882186722898571123),
     ];
 }

@@ -521,6 +521,26 @@ CREATE TABLE site_locations (
     name    TEXT COLLATE "C" NOT NULL,
     UNIQUE (site_id, name)
 );
+
+-- 班组长 (see the SQLite step).
+ALTER TABLE technicians ADD COLUMN team_lead BIGINT NOT NULL DEFAULT 0 CHECK (team_lead IN (0, 1));
+"#,
+    // 7: 报事 (投诉/咨询) closed by 办结 without a technician — its 处理结果, the 责任部门
+    // it was handed to, when it was done — and complaint categories beside the repair
+    // ones (其他 serves every kind). An office's own category of the same name is kept.
+    r#"
+ALTER TABLE tickets ADD COLUMN resolution TEXT;
+ALTER TABLE tickets ADD COLUMN dept TEXT;
+ALTER TABLE tickets ADD COLUMN resolved_at BIGINT;
+ALTER TABLE categories ADD COLUMN kind TEXT NOT NULL DEFAULT 'repair'
+    CHECK (kind IN ('repair', 'complaint', 'general'));
+UPDATE categories SET kind = 'general' WHERE name = '其他';
+INSERT INTO categories (name, default_urgency, sort_order, kind)
+SELECT v.name, 'normal', (SELECT coalesce(max(sort_order), 0) FROM categories) + v.n,
+       'complaint'
+  FROM (VALUES ('服务态度', 1), ('保洁', 2), ('秩序', 3), ('绿化', 4), ('收费', 5), ('噪音', 6))
+       AS v(name, n)
+ON CONFLICT (name) DO NOTHING;
 "#,
 ];
 

@@ -35,14 +35,14 @@ at_end(id, st) AS (
 )";
 
 /// The tickets the month touches (`?2` month start, `?1` month end, `?3` the cut-off
-/// for "deadline passed"): received, completed, visited or cancelled in the month, or
+/// for "deadline passed"): received, completed, visited, resolved or cancelled in the month, or
 /// still being worked on at month end past the completion deadline.
 const POP_CTE: &str = "
 pop(id) AS (
     SELECT id FROM tickets WHERE received_at >= ?2 AND received_at < ?1
     UNION
     SELECT ticket_id FROM ticket_events
-     WHERE action IN ('complete', 'visit', 'cancel') AND at >= ?2 AND at < ?1
+     WHERE action IN ('complete', 'visit', 'cancel', 'resolve') AND at >= ?2 AND at < ?1
     UNION
     SELECT a.id FROM at_end a JOIN tickets t ON t.id = a.id
      WHERE a.st IN ('received', 'assigned', 'in_progress') AND t.completion_due < ?3
@@ -88,7 +88,7 @@ SELECT e.ticket_id, e.id, e.at, e.action,
   CROSS JOIN ticket_events e
   JOIN tickets t ON t.id = e.ticket_id
  WHERE e.ticket_id = pop.id
-   AND e.action IN ('complete', 'visit', 'cancel', 'rework', 'hold', 'resume')
+   AND e.action IN ('complete', 'visit', 'cancel', 'resolve', 'rework', 'hold', 'resume')
  ORDER BY e.ticket_id, e.id";
 
 /// The SLA completion minutes by (urgency, category), the category-less rule as fallback.
@@ -186,6 +186,8 @@ pub(crate) struct FactsRow {
     pub visits_in_month: i64,
     pub satisfied_in_month: i64,
     pub cancelled_in_month: bool,
+    /// 办结 (a 投诉/咨询 closed without a technician) in the month.
+    pub resolved_in_month: bool,
     /// Status when the month ended (None if received after it).
     pub status_at_end: Option<Status>,
     /// 材料明细: `三角阀×1；PPR管(20mm)×2`, None without materials.
@@ -472,6 +474,7 @@ fn ticket_row(r: &Row, materials: &mut HashMap<i64, String>) -> Result<(i64, Tic
         visits_in_month: 0,
         satisfied_in_month: 0,
         cancelled_in_month: false,
+        resolved_in_month: false,
     };
     Ok((
         id,
@@ -527,6 +530,7 @@ fn facts_row(
                 }
             }
             EventAction::Cancel => row.cancelled_in_month |= in_month(e.at),
+            EventAction::Resolve => row.resolved_in_month |= in_month(e.at),
             EventAction::Rework => {
                 rework_last_id = Some(rework_last_id.map_or(e.id, |id| id.max(e.id)))
             }

@@ -10,6 +10,7 @@ use crate::audit::{self, AuditKind};
 use crate::clock::OfficeZone;
 use crate::error::{Error, Result, SqlContext};
 use crate::input;
+use crate::sla::{self, EscalationReason, EscalationRule};
 use crate::slip::Layout;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -167,5 +168,95 @@ impl Store {
         tx.commit().sql("update settings")?;
         self.zone = zone;
         self.settings()
+    }
+
+    /// 催办规则, one per reason; a reason the office never changed has its default.
+    pub fn escalation_rules(&self) -> Result<Vec<EscalationRule>> {
+        let stored: Vec<(String, String)> = self
+            .db
+            .query(
+                "SELECT key, value FROM settings WHERE key LIKE 'escalation.%'",
+                &[],
+            )
+            .sql("escalation rules")?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            .collect::<Result<_>>()?;
+        let get = |reason: EscalationReason, field: &str| {
+            let key = format!("escalation.{}.{field}", reason.code());
+            stored
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone())
+        };
+        Ok(sla::default_escalation_rules()
+            .into_iter()
+            .map(|d| EscalationRule {
+                minutes: get(d.reason, "minutes")
+                    .and_then(|v| v.parse().ok())
+                    .filter(|m| sla::ESCALATION_MINUTES.contains(m))
+                    .unwrap_or(d.minutes),
+                chase: get(d.reason, "chase").unwrap_or(d.chase),
+                reason: d.reason,
+            })
+            .collect())
+    }
+
+    /// Change one 催办规则 (管理员, like the 时限): its minutes and whom to chase.
+    pub fn set_escalation_rule(&mut self, rule: &EscalationRule) -> Result<EscalationRule> {
+        let by = self.operator(Permission::Sla, None)?;
+        if !sla::ESCALATION_MINUTES.contains(&rule.minutes) {
+            return Err(Error::invalid(format!(
+                "催办时限“{}”分钟超出范围，请填写 {}–{} 之间的分钟数",
+                rule.minutes,
+                sla::ESCALATION_MINUTES.start(),
+                sla::ESCALATION_MINUTES.end()
+            )));
+        }
+        let chase = input::printed_name("催办对象", Some(&rule.chase))?;
+        if chase.chars().count() > 20 {
+            return Err(Error::invalid(
+                "催办对象最多 20 个字，请填写角色或姓名（如 工程主管、班组长、张经理）",
+            ));
+        }
+        let before = self
+            .escalation_rules()?
+            .into_iter()
+            .find(|r| r.reason == rule.reason)
+            .ok_or_else(|| Error::NotFound("找不到这条催办规则".into()))?;
+        let now = self.now();
+        let tx = self.begin()?;
+        let detail = audit::changes(&[
+            (
+                "时限（分钟）",
+                before.minutes.to_string(),
+                rule.minutes.to_string(),
+            ),
+            ("催办对象", before.chase, chase.clone()),
+        ]);
+        record(
+            &tx,
+            &now,
+            &by,
+            AuditKind::Sla,
+            &format!("催办规则 {}", rule.reason.label()),
+            &detail,
+        )?;
+        let code = rule.reason.code();
+        let minutes = rule.minutes.to_string();
+        for (field, value) in [("minutes", minutes.as_str()), ("chase", chase.as_str())] {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&format!("escalation.{code}.{field}"), &value],
+            )
+            .sql("set escalation rule")?;
+        }
+        tx.commit().sql("set escalation rule")?;
+        Ok(EscalationRule {
+            reason: rule.reason,
+            minutes: rule.minutes,
+            chase,
+        })
     }
 }

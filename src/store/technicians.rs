@@ -22,6 +22,8 @@ pub struct Technician {
     /// Tickets a day this technician can take on.
     pub daily_capacity: i64,
     pub active: bool,
+    /// 班组长: the lead of `team`, whom the desk chases when the team's work stalls.
+    pub team_lead: bool,
     /// Tickets assigned and not yet completed (已派单, 维修中, 挂起).
     pub open_tickets: i64,
     #[serde(skip)]
@@ -48,7 +50,8 @@ const TECH_COLUMNS: &str = "t.id, t.name, t.phone, t.team, t.daily_capacity, t.a
     (SELECT count(*) FROM tickets k WHERE k.assignee_id = t.id
        AND k.status IN ('assigned', 'in_progress', 'on_hold')),
     coalesce((SELECT string_agg(c.name, ',' ORDER BY s.category_id) FROM technician_skills s
-       JOIN categories c ON c.id = s.category_id WHERE s.technician_id = t.id), '')";
+       JOIN categories c ON c.id = s.category_id WHERE s.technician_id = t.id), ''),
+    t.team_lead";
 
 fn tech_row(r: &Row) -> Result<Technician> {
     let skills: String = r.get(7)?;
@@ -59,6 +62,7 @@ fn tech_row(r: &Row) -> Result<Technician> {
         team: r.get(3)?,
         daily_capacity: r.get(4)?,
         active: r.get(5)?,
+        team_lead: r.get(8)?,
         open_tickets: r.get(6)?,
         skills: skills
             .split(',')
@@ -147,6 +151,15 @@ impl Store {
             .active
             .or(existing.as_ref().map(|t| t.active))
             .unwrap_or(true);
+        let team_lead = draft
+            .team_lead
+            .or(existing.as_ref().map(|t| t.team_lead))
+            .unwrap_or(false);
+        if team_lead && team.trim().is_empty() {
+            return Err(Error::invalid(
+                "班组长需要先填写班组（如 水电班），请填写班组",
+            ));
+        }
         let capacity = draft
             .daily_capacity
             .or(existing.as_ref().map(|t| t.daily_capacity))
@@ -177,12 +190,13 @@ impl Store {
         }
         let id: i64 = tx
             .query_one(
-                "INSERT INTO technicians (name, phone, team, daily_capacity, active)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO technicians (name, phone, team, daily_capacity, active, team_lead)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (name) DO UPDATE SET phone = excluded.phone, team = excluded.team,
-                   daily_capacity = excluded.daily_capacity, active = excluded.active
+                   daily_capacity = excluded.daily_capacity, active = excluded.active,
+                   team_lead = excluded.team_lead
                  RETURNING id",
-                &[&name, &phone, &team, &capacity, &active],
+                &[&name, &phone, &team, &capacity, &active, &team_lead],
             )
             .sql("save technician")?
             .get(0)?;
@@ -206,6 +220,7 @@ impl Store {
                 t.skills.join("、"),
                 t.daily_capacity.to_string(),
                 if t.active { "在岗" } else { "停用" }.to_string(),
+                if t.team_lead { "是" } else { "否" }.to_string(),
             ],
             None => Default::default(),
         };
@@ -216,18 +231,20 @@ impl Store {
             skills: skill_names,
             daily_capacity: capacity,
             active,
+            team_lead,
             open_tickets: 0,
             id,
         };
-        let changed: Vec<(&str, String, String)> = ["电话", "班组", "技能", "每日上限", "状态"]
-            .into_iter()
-            .zip(
-                fields(existing.as_ref())
-                    .into_iter()
-                    .zip(fields(Some(&after))),
-            )
-            .map(|(n, (o, a))| (n, o, a))
-            .collect();
+        let changed: Vec<(&str, String, String)> =
+            ["电话", "班组", "技能", "每日上限", "状态", "班组长"]
+                .into_iter()
+                .zip(
+                    fields(existing.as_ref())
+                        .into_iter()
+                        .zip(fields(Some(&after))),
+                )
+                .map(|(n, (o, a))| (n, o, a))
+                .collect();
         let detail = match existing {
             Some(_) => audit::changes(&changed),
             None => format!("新增维修人员；{}", audit::changes(&changed)),

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::categories::Category;
 use super::db::{Db, DbError, Engine, Param, Row, Value};
 use super::events::insert_event;
 use super::places::{known_site_id, normalize_building, normalize_room, normalize_unit, unit_id};
@@ -28,7 +29,7 @@ const TICKET_SELECT: &str =
     t.cause, t.measures, t.labour_minutes, t.paid, t.fee_fen, t.payment_method, t.owner_signed,
     t.satisfaction, t.visit_note, t.rework_count, t.duplicate_of_id, d.number, t.cancel_reason,
     t.print_count, t.remind_count, t.dispatch_due, t.arrival_due, t.completion_due, t.visit_due,
-    t.status_changed_at,
+    t.status_changed_at, t.resolution, t.dept, t.resolved_at,
     (SELECT count(*) FROM ticket_events re WHERE re.ticket_id = t.id AND re.action = 'reschedule')
   FROM tickets t
   JOIN categories c ON c.id = t.category_id
@@ -128,7 +129,10 @@ fn ticket_row(r: &Row, zone: &OfficeZone, now: &Time) -> Result<Ticket> {
             visit: t(51)?,
         },
         status_changed_at: zone.from_epoch(r.get(52)?),
-        reschedule_count: r.get(53)?,
+        resolution: r.get(53)?,
+        dept: r.get(54)?,
+        resolved_at: t(55)?,
+        reschedule_count: r.get(56)?,
         overdue: false,
         overdue_stage: None,
     };
@@ -204,10 +208,10 @@ fn ts(v: &Option<Time>) -> Option<i64> {
     v.map(|t| t.timestamp())
 }
 
-/// The columns a workflow step can change, assignee_id … status_changed_at, in the
+/// The columns a workflow step can change, assignee_id … resolved_at, in the
 /// order both the INSERT and the UPDATE below list them — said once.
 fn progress(t: &Ticket) -> Vec<Value> {
-    let cols: [&dyn Param; 30] = [
+    let cols: [&dyn Param; 33] = [
         &t.assignee_id,
         &ts(&t.dispatched_at),
         &ts(&t.assigned_at),
@@ -238,6 +242,9 @@ fn progress(t: &Ticket) -> Vec<Value> {
         &ts(&t.deadlines.completion),
         &ts(&t.deadlines.visit),
         &t.status_changed_at.timestamp(),
+        &t.resolution,
+        &t.dept,
+        &ts(&t.resolved_at),
     ];
     cols.iter().map(|p| p.value()).collect()
 }
@@ -267,10 +274,11 @@ pub(crate) fn insert_ticket(db: &Db, t: &Ticket, search_text: &str) -> Result<i6
                 closed_at, cancelled_at, hold_reason, hold_started_at, held_minutes, cause, measures,
                 labour_minutes, paid, fee_fen, payment_method, owner_signed, satisfaction, visit_note,
                 rework_count, duplicate_of_id, cancel_reason, print_count, remind_count, dispatch_due,
-                arrival_due, completion_due, visit_due, status_changed_at, search_text)
+                arrival_due, completion_due, visit_due, status_changed_at, resolution, dept,
+                resolved_at, search_text)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,
-                ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46)
+                ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49)
              RETURNING id",
             &refs(&params(
                 &[
@@ -320,7 +328,7 @@ fn write_ticket(db: &Db, t: &Ticket, materials_before: usize) -> Result<()> {
             satisfaction = ?21, visit_note = ?22, rework_count = ?23, duplicate_of_id = ?24,
             cancel_reason = ?25, print_count = ?26, remind_count = ?27, dispatch_due = ?28,
             arrival_due = ?29, completion_due = ?30, visit_due = ?31, status_changed_at = ?32,
-            appointment_at = ?33
+            resolution = ?33, dept = ?34, resolved_at = ?35, appointment_at = ?36
          WHERE id = ?1",
         &refs(&params(
             &[&t.id, &t.status.code()],
@@ -342,6 +350,19 @@ fn urgency_of(nt: &NewTicket, default: Urgency) -> Result<Urgency> {
         ));
     }
     Ok(urgency)
+}
+
+/// A 报修 may not use a complaint category (服务态度, 保洁 …); 投诉 and 咨询 may use any.
+fn category_fits(category: &Category, kind: Kind) -> Result<()> {
+    if category.kind.fits(kind) {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "“{}”是{}，{}不能选用；请选择报修类别或“其他”",
+        category.name,
+        category.kind.label(),
+        kind.label()
+    )))
 }
 
 /// The site and unit ids of a checked ticket's place (in `tx`): the 小区 must be a known
@@ -640,6 +661,15 @@ pub enum Step {
         appointment: String,
         reason: String,
     },
+    /// 办结 of a 投诉/咨询: the 处理结果 and, if it went there, the 责任部门.
+    Resolve {
+        result: String,
+        dept: Option<String>,
+    },
+    /// 转交 of a 投诉 to a 主管 or 责任部门.
+    Handover {
+        dept: String,
+    },
 }
 
 impl Step {
@@ -657,6 +687,7 @@ impl Step {
             Step::Remind { .. } => Permission::Remind,
             Step::Print => Permission::Print,
             Step::Reschedule { .. } => Permission::Reschedule,
+            Step::Resolve { .. } | Step::Handover { .. } => Permission::Resolve,
         }
     }
 }
@@ -723,6 +754,36 @@ impl ListSql {
     }
 }
 
+/// Whom to chase for a ticket late for `reason`: the rule's role or person, or for
+/// [`sla::TEAM_LEAD`] the lead of the assigned technician's team by name.
+fn chase(
+    rules: &[sla::EscalationRule],
+    reason: EscalationReason,
+    assignee: Option<&str>,
+    technicians: &[super::technicians::Technician],
+) -> String {
+    let target = rules
+        .iter()
+        .find(|r| r.reason == reason)
+        .map_or("", |r| r.chase.as_str());
+    if target != sla::TEAM_LEAD {
+        return target.to_string();
+    }
+    let team = assignee
+        .and_then(|a| technicians.iter().find(|t| t.name == a))
+        .map_or("", |t| t.team.as_str());
+    if team.is_empty() {
+        return "班组长（维修人员未分班组）".into();
+    }
+    match technicians
+        .iter()
+        .find(|t| t.team == team && t.team_lead && t.active)
+    {
+        Some(lead) => format!("{team}班组长 {}", lead.name),
+        None => format!("{team}班组长（未指定，请在维修人员中设置）"),
+    }
+}
+
 /// One row of the 催办清单 escalation list.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Escalation {
@@ -739,6 +800,9 @@ pub struct Escalation {
     pub reporter: String,
     pub phone: String,
     pub assignee: Option<String>,
+    /// 催办对象: whom the desk chases, from the 催办规则 (the 班组长 named when the
+    /// assigned technician's team has one).
+    pub chase: String,
 }
 
 /// 工作台 counters.
@@ -751,6 +815,9 @@ pub struct Counters {
     pub to_visit: i64,
     pub today: i64,
 }
+
+/// A 责任部门 or 主管's name, as typed at 转交 / 办结.
+const MAX_DEPT: usize = 40;
 
 /// 重复报修提醒 looks this far either side of the draft's time.
 const DUPLICATE_WINDOW_HOURS: i64 = 72;
@@ -823,6 +890,7 @@ impl Store {
         let now = self.now();
         let nt = draft.check(&self.zone, &now)?;
         let category = self.category_by_name(&nt.category)?;
+        category_fits(&category, nt.kind)?;
         let urgency = urgency_of(&nt, category.default_urgency)?;
         let rule = self.sla_rule(category.id, urgency)?;
         let appointment = nt.appointment_at.filter(|_| urgency == Urgency::Scheduled);
@@ -880,6 +948,9 @@ impl Store {
             print_count: 0,
             remind_count: 0,
             reschedule_count: 0,
+            resolution: None,
+            dept: None,
+            resolved_at: None,
             id: 0,
             category_id: category.id,
             site_id: sid,
@@ -953,6 +1024,7 @@ impl Store {
         }
         let nt = patch.over(&draft_of(&old)).check(&self.zone, &now)?;
         let category = self.category_by_name(&nt.category)?;
+        category_fits(&category, nt.kind)?;
         let urgency = urgency_of(&nt, category.default_urgency)?;
         let changed = changes(&old, &nt, &category.name, urgency);
         if changed.is_empty() {
@@ -1194,6 +1266,19 @@ impl Store {
                 },
                 at,
             )),
+            Step::Resolve { result, dept } => steps.push((
+                Action::Resolve {
+                    result: input::reason("处理结果", Some(&result))?,
+                    dept: input::text("责任部门", dept.as_deref(), MAX_DEPT, false)?,
+                },
+                at,
+            )),
+            Step::Handover { dept } => steps.push((
+                Action::Handover {
+                    dept: input::required("责任部门", Some(&dept), MAX_DEPT, false)?,
+                },
+                at,
+            )),
         }
 
         let rule = self.sla_rule(ticket.category_id, ticket.urgency)?;
@@ -1428,17 +1513,28 @@ impl Store {
     /// progress for 2 hours, completed but not visited past the visit deadline.
     pub fn escalations(&self) -> Result<Vec<Escalation>> {
         let now = self.now();
+        let rules = self.escalation_rules()?;
+        // Tickets whose stage began before now minus the rule's minutes.
+        let cut = |reason: EscalationReason| -> i64 {
+            let minutes = rules
+                .iter()
+                .find(|r| r.reason == reason)
+                .map_or(0, |r| r.minutes);
+            now.timestamp().saturating_sub(minutes.saturating_mul(60))
+        };
+        let technicians = self.technicians()?;
         let tickets = self
             .db
             .query(
                 &format!(
-                    "{TICKET_SELECT} WHERE (t.status = 'received' AND t.dispatch_due < ?1)
+                    "{TICKET_SELECT} WHERE (t.status = 'received' AND t.received_at < ?1)
                        OR (t.status = 'assigned' AND t.assigned_at < ?2)
-                       OR (t.status = 'completed' AND t.visit_due < ?1)"
+                       OR (t.status = 'completed' AND t.completed_at < ?3)"
                 ),
                 &[
-                    &now.timestamp(),
-                    &(now.timestamp() - sla::NO_PROGRESS_MINUTES * 60),
+                    &cut(EscalationReason::NotDispatched),
+                    &cut(EscalationReason::NoProgress),
+                    &cut(EscalationReason::NotVisited),
                 ],
             )
             .sql("escalations")?
@@ -1448,7 +1544,8 @@ impl Store {
         let mut out: Vec<Escalation> = tickets
             .into_iter()
             .filter_map(|t| {
-                sla::escalation(&t, &now).map(|(reason, due_at)| Escalation {
+                sla::escalation(&t, &now, &rules).map(|(reason, due_at)| Escalation {
+                    chase: chase(&rules, reason, t.assignee.as_deref(), &technicians),
                     reason_label: reason.label().to_string(),
                     overdue_minutes: crate::clock::minutes_between(&due_at, &now),
                     place: t.place(),

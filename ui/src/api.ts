@@ -4,6 +4,7 @@ import { invoke } from '@tauri-apps/api/core'
 import type { AppInfo } from './bindings/AppInfo'
 import type { Attachment } from './bindings/Attachment'
 import type { AttachmentKind } from './bindings/AttachmentKind'
+import type { EscalationRule } from './bindings/EscalationRule'
 import type { CallerMatch } from './bindings/CallerMatch'
 import type { Category } from './bindings/Category'
 import type { Connection } from './bindings/Connection'
@@ -87,6 +88,8 @@ export const api = {
   slaRules: () => invoke<SlaRule[]>('sla_rules'),
   setSlaRule: (rule: SlaRule, category: string | null = null) =>
     invoke<SlaRule>('set_sla_rule', { category, rule }),
+  escalationRules: () => invoke<EscalationRule[]>('escalation_rules'),
+  setEscalationRule: (rule: EscalationRule) => invoke<EscalationRule>('set_escalation_rule', { rule }),
   settings: () => invoke<Settings>('settings'),
   updateSettings: (settings: Settings) => invoke<Settings>('update_settings', { settings }),
   sites: () => invoke<Site[]>('sites'),

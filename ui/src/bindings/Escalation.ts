@@ -10,4 +10,9 @@ export type Escalation = { number: string, reason: EscalationReason, reason_labe
 /**
  * When it became late.
  */
-due_at: string, overdue_minutes: number, status: Status, urgency: Urgency, category: string, place: string, reporter: string, phone: string, assignee: string | null, };
+due_at: string, overdue_minutes: number, status: Status, urgency: Urgency, category: string, place: string, reporter: string, phone: string, assignee: string | null, 
+/**
+ * 催办对象: whom the desk chases, from the 催办规则 (the 班组长 named when the
+ * assigned technician's team has one).
+ */
+chase: string, };

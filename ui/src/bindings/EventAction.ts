@@ -5,3 +5,4 @@
  * the steps `workflow::available` offers (派单 stands for 改派 too).
  */
 export type EventAction = "created" | "assign" | "reassign" | "start" | "hold" | "resume" | "complete" | "visit" | "cancel" | "rework" | "remind" | "printed" | "attach" | "edit" | "reschedule";
+export type EventAction = "created" | "assign" | "reassign" | "start" | "hold" | "resume" | "complete" | "visit" | "cancel" | "rework" | "remind" | "printed" | "attach" | "resolve" | "handover";

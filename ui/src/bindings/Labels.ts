@@ -17,4 +17,12 @@ role: Array<Choice>,
 /**
  * 操作日志 categories.
  */
-audit_kind: Array<Choice>, };
+audit_kind: Array<Choice>, 
+/**
+ * 催办原因.
+ */
+escalation_reason: Array<Choice>, 
+/**
+ * 类别用途: repair / complaint / general categories.
+ */
+category_kind: Array<Choice>, };

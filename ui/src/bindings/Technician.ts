@@ -10,6 +10,10 @@ skills: Array<string>,
  */
 daily_capacity: number, active: boolean, 
 /**
+ * 班组长: the lead of `team`, whom the desk chases when the team's work stalls.
+ */
+team_lead: boolean, 
+/**
  * Tickets assigned and not yet completed (已派单, 维修中, 挂起).
  */
 open_tickets: number, };

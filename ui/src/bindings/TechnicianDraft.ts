@@ -3,4 +3,8 @@
 /**
  * 维修人员 as typed.
  */
-export type TechnicianDraft = { name?: string | null, phone?: string | null, skills: Array<string>, team?: string | null, daily_capacity?: number | null, active?: boolean | null, };
+export type TechnicianDraft = { name?: string | null, phone?: string | null, skills: Array<string>, team?: string | null, daily_capacity?: number | null, active?: boolean | null, 
+/**
+ * 班组长 of `team`.
+ */
+team_lead?: boolean | null, };

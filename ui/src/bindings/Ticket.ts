@@ -38,3 +38,14 @@ remind_count: number,
  * How many times the appointment was moved (改约), counted from the history.
  */
 reschedule_count: number, };
+ * 处理结果 of a 投诉/咨询 closed by 办结 (no technician, no 故障原因).
+ */
+resolution: string | null, 
+/**
+ * 责任部门 (or 主管) a 投诉 was handed to (转交), or named at 办结.
+ */
+dept: string | null, 
+/**
+ * When the 投诉/咨询 was 办结.
+ */
+resolved_at: string | null, };

@@ -34,6 +34,8 @@ const labels: Labels = {
   attachment_kind: [],
   role: [],
   audit_kind: [],
+  escalation_reason: [],
+  category_kind: [],
   action: [],
 }
 
@@ -52,6 +54,7 @@ const report: MonthReport = {
   received: 12,
   completed: 7,
   closed: 5,
+  resolved: 0,
   cancelled: 1,
   open_at_month_end: 4,
   reschedules: 3,

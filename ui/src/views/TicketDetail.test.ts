@@ -5,6 +5,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import TicketDetail from './TicketDetail.vue'
+import ResolveDialog from '../components/steps/ResolveDialog.vue'
 import { setLabels } from '../labels'
 import { CHANGED, DEBOUNCE_MS, resetLive } from '../live'
 import type { Labels } from '../bindings/Labels'
@@ -25,6 +26,8 @@ const labels: Labels = {
   attachment_kind: [],
   role: [],
   audit_kind: [],
+  escalation_reason: [],
+  category_kind: [],
   action: [
     { code: 'created', label: '登记' },
     { code: 'assign', label: '派单' },
@@ -38,6 +41,8 @@ const labels: Labels = {
     { code: 'rework', label: '返修' },
     { code: 'remind', label: '跟催' },
     { code: 'printed', label: '打印维修单' },
+    { code: 'resolve', label: '办结' },
+    { code: 'handover', label: '转交' },
   ],
 }
 
@@ -91,6 +96,9 @@ function detail(available: EventAction[]): Detail {
       print_count: 0,
       remind_count: 0,
       reschedule_count: 0,
+      resolution: null,
+      dept: null,
+      resolved_at: null,
     },
     history: [
       {
@@ -165,6 +173,21 @@ describe('工单详情', () => {
     await flushPromises()
     expect(w.find('[data-test="edit-dialog"]').isVisible()).toBe(true)
     expect(calls.map((c) => c.cmd)).toContain('categories')
+  })
+
+  it('offers 办结 and 转交 only when the core allows them (报事, not repairs)', async () => {
+    const repair = await render(['assign', 'remind'])
+    expect(repair.find('[data-test="action-resolve"]').exists()).toBe(false)
+    expect(repair.find('[data-test="action-handover"]').exists()).toBe(false)
+    repair.unmount()
+    const w = await render(['remind', 'handover', 'resolve'])
+    expect(w.find('[data-test="action-handover"]').text()).toBe('转交')
+    await w.find('[data-test="action-resolve"]').trigger('click')
+    await flushPromises()
+    const dialog = w.findComponent(ResolveDialog)
+    expect(dialog.props('open')).toBe(true)
+    expect(dialog.props('detail').ticket.number).toBe('BX-202611-0007')
+    w.unmount()
   })
 
   it('renders owner-entered text as text', async () => {
