@@ -16,8 +16,8 @@ async function render(status: Status, reply: (cmd: string) => unknown = () => un
     calls.push({ cmd, args })
     if (cmd === 'categories')
       return [
-        { id: 1, name: '水路', default_urgency: 'normal', active: true },
-        { id: 2, name: '电路', default_urgency: 'normal', active: true },
+        { id: 1, name: '水路', default_urgency: 'normal', active: true, kind: 'repair' },
+        { id: 2, name: '电路', default_urgency: 'normal', active: true, kind: 'repair' },
       ]
     if (cmd === 'sites') return [{ name: '翠湖苑', units: 12, locations: [] }]
     const r = reply(cmd)

@@ -26,6 +26,8 @@ export const stepLabels: Labels = {
   attachment_kind: [],
   role: [],
   audit_kind: [],
+  escalation_reason: [],
+  category_kind: [],
   action: [
     { code: 'edit', label: '更正' },
     { code: 'reschedule', label: '改约' },
@@ -80,6 +82,9 @@ export function ticketDetail(status: Status = 'received'): TicketDetail {
       print_count: 0,
       remind_count: 0,
       reschedule_count: 0,
+      resolution: null,
+      dept: null,
+      resolved_at: null,
     },
     history: [],
     available: [],
