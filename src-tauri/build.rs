@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "update_settings",
     "sites",
     "site_add",
+    "prices",
+    "save_price",
     "site_location_add",
     "save_contact",
     "attach_pick",

@@ -163,6 +163,38 @@ const CATEGORIES: &[CategoryData] = &[
     ),
 ];
 
+/// 投诉 by category (the complaint categories every office starts with).
+const COMPLAINTS: &[(&str, &[&str])] = &[
+    (
+        "服务态度",
+        &["前台接电话态度不好，没说完就挂了", "维修师傅上门没穿鞋套"],
+    ),
+    ("保洁", &["楼道垃圾两天没人清理", "电梯轿厢地面很脏"]),
+    (
+        "秩序",
+        &["外来车辆占用消防通道", "晚上有人在小区里大声喧哗"],
+    ),
+    (
+        "绿化",
+        &["楼下绿化带杂草很久没修剪", "草坪浇水把人行道弄湿了"],
+    ),
+    ("收费", &["物业费账单金额和去年不一样，要求解释"]),
+    (
+        "噪音",
+        &[
+            "楼上装修噪音太大，周末一早就开始",
+            "地下车库风机噪音影响休息",
+        ],
+    ),
+];
+
+/// 咨询 the desk answers on the phone.
+const INQUIRIES: &[&str] = &[
+    "咨询装修申请需要哪些材料",
+    "咨询物业费的缴费方式",
+    "咨询停车月卡怎么办理",
+];
+
 /// 公区位置 every demo 小区 declares (基础资料), which public-area tickets pick from.
 const PUBLIC_PLACES: &[&str] = &[
     "1栋一楼大堂",
@@ -392,6 +424,25 @@ fn master_data(store: &mut Store, rng: &mut fastrand::Rng) -> Result<Vec<SeedUni
             store.add_site_location(site, place)?;
         }
     }
+    // 收费标准: the materials the demo fits, and the labour items of paid work.
+    let labour = [
+        ("上门服务费", "次", 2000),
+        ("疏通下水道", "次", 5000),
+        ("更换锁芯人工", "次", 3000),
+    ];
+    let materials = CATEGORIES
+        .iter()
+        .flat_map(|(_, _, mats)| mats.iter())
+        .map(|(name, spec, fen)| (format!("{name} {spec}"), "件", *fen));
+    let labour = labour.map(|(name, unit, fen)| (name.to_string(), unit, fen));
+    for (name, unit, price_fen) in labour.into_iter().chain(materials) {
+        store.save_price(&store::PriceItem {
+            name,
+            unit: unit.into(),
+            price_fen,
+            active: true,
+        })?;
+    }
     Ok(units)
 }
 
@@ -472,14 +523,22 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
     let op = "前台";
     let mut made = 0;
     for received in times {
-        let (cat, descs, mats) = CATEGORIES[weighted_category(rng)];
-        let public = cat == "电梯" || cat == "公共设施" || cat == "消防" || rng.u8(0..10) == 0;
-        let u = &units[rng.usize(..units.len())];
         let kind = match rng.u8(0..100) {
             0..=6 => "complaint",
             7..=9 => "inquiry",
             _ => "repair",
         };
+        // 报事: a complaint under its own category, an inquiry under 其他.
+        let (cat, descs, mats) = match kind {
+            "complaint" => {
+                let (c, d) = COMPLAINTS[rng.usize(..COMPLAINTS.len())];
+                (c, d, &[][..])
+            }
+            "inquiry" => ("其他", INQUIRIES, &[][..]),
+            _ => CATEGORIES[weighted_category(rng)],
+        };
+        let public = cat == "电梯" || cat == "公共设施" || cat == "消防" || rng.u8(0..10) == 0;
+        let u = &units[rng.usize(..units.len())];
         let channel = [
             "phone",
             "phone",
@@ -530,6 +589,10 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         made += 1;
         // Walk the ticket forward as long as each step's time has already passed.
         let mut clock = received;
+        if kind != "repair" {
+            walk_report(store, &t.number, kind, &mut clock, &now, rng)?;
+            continue;
+        }
         if rng.u8(0..100) < 4 {
             if let Some(at) = advance(&mut clock, &now, rng, 3, 30) {
                 store.apply_step(
@@ -655,6 +718,58 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         technicians: TECHS.len(),
         tickets: made,
     })
+}
+
+/// 报事 the desk handles without a technician: an inquiry answered on the phone (办结
+/// at once), a complaint handed to the department in charge (转交) or taken by the 主管,
+/// resolved with its outcome (办结) and called back (回访).
+fn walk_report(
+    store: &mut Store,
+    number: &str,
+    kind: &str,
+    clock: &mut Time,
+    now: &Time,
+    rng: &mut fastrand::Rng,
+) -> Result<()> {
+    if kind == "inquiry" {
+        if let Some(at) = advance(clock, now, rng, 2, 15) {
+            let answer = [
+                "已电话答复业主",
+                "已电话告知办理流程",
+                "已告知业主到服务中心前台办理",
+            ][rng.usize(..3)];
+            let step = Step::Resolve {
+                result: answer.into(),
+                dept: None,
+            };
+            store.apply_step(number, step, Some(&at), "前台")?;
+        }
+        return Ok(());
+    }
+    let dept = ["保洁部", "秩序部", "绿化部", "客服主管"][rng.usize(..4)];
+    let Some(at) = advance(clock, now, rng, 5, 30) else {
+        return Ok(());
+    };
+    let handover = Step::Handover { dept: dept.into() };
+    store.apply_step(number, handover, Some(&at), "前台")?;
+    let Some(at) = advance(clock, now, rng, 60, 600) else {
+        return Ok(());
+    };
+    let resolve = Step::Resolve {
+        result: format!("{dept}已现场处理并向业主说明情况"),
+        dept: Some(dept.into()),
+    };
+    store.apply_step(number, resolve, Some(&at), "主管")?;
+    let Some(at) = advance(clock, now, rng, 120, 1800) else {
+        return Ok(());
+    };
+    let visit = Step::Visit {
+        satisfaction: Satisfaction::Satisfied.code().into(),
+        note: Some("电话回访，业主认可处理结果".into()),
+    };
+    store
+        .apply_step(number, visit, Some(&at), "客服小王")
+        .map(|_| ())
 }
 
 /// 返修 after an unhappy visit: the technician goes back, a second round is completed

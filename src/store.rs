@@ -17,6 +17,7 @@ mod migrations;
 pub mod notify;
 mod places;
 pub mod postgres;
+mod prices;
 mod reports;
 mod settings;
 mod technicians;
@@ -47,6 +48,7 @@ pub(crate) use places::{
     unit_id as places_unit_id, upsert_contact as places_upsert_contact,
 };
 pub use places::{CallerMatch, Site};
+pub use prices::PriceItem;
 pub(crate) use reports::FactsRow;
 pub use settings::{check_daily_backups_kept, Settings, DAILY_BACKUPS_KEPT_RANGE};
 pub use technicians::{Suggestion, Technician};

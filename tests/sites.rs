@@ -193,3 +193,90 @@ fn the_cli_declares_sites_and_ticket_new_warns_of_duplicates() {
     assert_eq!(code, "not_found");
     assert!(msg.contains("已有小区：翠湖苑"), "{msg}");
 }
+
+/// 收费标准: the 管理员 keeps the price list; a price that is not one is refused and
+/// nothing changes; changes are logged before → after.
+#[test]
+fn the_price_list_is_kept_in_master_data_and_from_the_cli() {
+    let c = Cli::new();
+    let item = c.ok(
+        &[
+            "price",
+            "add",
+            "--name",
+            "更换三角阀",
+            "--unit",
+            "个",
+            "--price-fen",
+            "3500",
+        ],
+        "",
+    );
+    assert_eq!(item["price_fen"], 3500);
+    c.ok(
+        &[
+            "price",
+            "add",
+            "--name",
+            "上门服务费",
+            "--unit",
+            "次",
+            "--price-fen",
+            "2000",
+        ],
+        "",
+    );
+    let (code, msg) = c.refused(
+        &[
+            "price",
+            "add",
+            "--name",
+            "疏通",
+            "--unit",
+            "次",
+            "--price-fen",
+            "-1",
+        ],
+        "",
+    );
+    assert_eq!(code, "invalid_input");
+    assert!(msg.contains("单价必须在 0 到"), "{msg}");
+    c.ok(
+        &[
+            "price",
+            "add",
+            "--name",
+            "更换三角阀",
+            "--unit",
+            "个",
+            "--price-fen",
+            "4000",
+        ],
+        "",
+    );
+    let list = c.ok(&["price", "list"], "");
+    let names: Vec<(&str, i64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap(),
+                p["price_fen"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(names, [("上门服务费", 2000), ("更换三角阀", 4000)]);
+    let log = c.ok(&["log", "--kind", "master_data"], "");
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["subject"] == "收费标准 更换三角阀"
+                && e["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("单价：35.00 元 → 40.00 元")),
+        "{log}"
+    );
+}

@@ -48,6 +48,7 @@ mod tests {
             baoxiu::audit::AuditEntry::export_all,
             baoxiu::audit::AuditFilter::export_all,
             baoxiu::sla::EscalationRule::export_all,
+            baoxiu::store::PriceItem::export_all,
         ];
         for f in all {
             if let Err(e) = f(&cfg) {

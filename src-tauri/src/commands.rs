@@ -13,8 +13,8 @@ use baoxiu::outfile::Existing;
 use baoxiu::sla::{EscalationReason, EscalationRule, SlaRule};
 use baoxiu::slip::{self, Layout};
 use baoxiu::store::{
-    CallerMatch, Category, Counters, Escalation, Settings, Site, Step, Suggestion, Technician,
-    TicketFilter, TicketPage,
+    CallerMatch, Category, Counters, Escalation, PriceItem, Settings, Site, Step, Suggestion,
+    Technician, TicketFilter, TicketPage,
 };
 use baoxiu::ticket::{
     CategoryKind, Channel, Event, EventAction, Kind, Satisfaction, Scope, Stage, Status, Ticket,
@@ -318,6 +318,18 @@ pub async fn sites(desk: State<'_, Desk>) -> Reply<Vec<Site>> {
     desk.run(|s| s.sites()).await
 }
 
+/// 收费标准.
+#[tauri::command]
+pub async fn prices(desk: State<'_, Desk>) -> Reply<Vec<PriceItem>> {
+    desk.run(|s| s.prices()).await
+}
+
+/// 基础资料 › 收费标准: add or change an item.
+#[tauri::command]
+pub async fn save_price(desk: State<'_, Desk>, item: PriceItem) -> Reply<PriceItem> {
+    desk.run(move |s| s.save_price(&item)).await
+}
+
 /// 基础资料 › 添加小区.
 #[tauri::command]
 pub async fn site_add(desk: State<'_, Desk>, name: String) -> Reply<Site> {
@@ -509,6 +521,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         update_settings,
         sites,
         site_add,
+        prices,
+        save_price,
         site_location_add,
         save_contact,
         attach_pick,

@@ -38,6 +38,9 @@ enum Command {
     /// 小区 sites: the office declares them before tickets name them.
     #[command(subcommand)]
     Site(SiteCommand),
+    /// 收费标准: the price list of paid work.
+    #[command(subcommand)]
+    Price(PriceCommand),
     /// 工单 tickets.
     #[command(subcommand)]
     Ticket(TicketCommand),
@@ -217,6 +220,25 @@ enum EscalationRuleCommand {
         #[arg(long)]
         chase: String,
     },
+}
+
+#[derive(Subcommand)]
+enum PriceCommand {
+    /// Add an item, or change the one with the same name.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        unit: String,
+        /// 单价 in 分 (3500 = 35.00 元).
+        #[arg(long, allow_negative_numbers = true)]
+        price_fen: i64,
+        /// No longer offered (kept for the history).
+        #[arg(long)]
+        inactive: bool,
+    },
+    /// The price list, offered items first.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -583,6 +605,18 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Site(SiteCommand::Add { name }) => print(&store.add_site(&name)?),
         Command::Site(SiteCommand::List) => print(&store.sites()?),
+        Command::Price(PriceCommand::Add {
+            name,
+            unit,
+            price_fen,
+            inactive,
+        }) => print(&store.save_price(&baoxiu::store::PriceItem {
+            name,
+            unit,
+            price_fen,
+            active: !inactive,
+        })?),
+        Command::Price(PriceCommand::List) => print(&store.prices()?),
         Command::Site(SiteCommand::Location { site, name }) => {
             print(&store.add_site_location(&site, &name)?)
         }
@@ -955,6 +989,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Tech(_) => "tech",
         Command::Category(_) => "category",
         Command::Site(_) => "site",
+        Command::Price(_) => "price",
         Command::Ticket(_) => "ticket",
         Command::Escalations => "escalations",
         Command::EscalationRule(_) => "escalation-rule",

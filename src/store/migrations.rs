@@ -289,6 +289,16 @@ SELECT v.column1, 'normal', (SELECT coalesce(max(sort_order), 0) FROM categories
  WHERE true
 ON CONFLICT (name) DO NOTHING;
 "#,
+    // 8: 收费标准 — the office's price list of paid work (materials and labour items).
+    r#"
+CREATE TABLE price_items (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL UNIQUE,
+    unit      TEXT NOT NULL,
+    price_fen INTEGER NOT NULL CHECK (price_fen >= 0),
+    active    INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+"#,
 ];
 
 #[cfg(test)]
@@ -368,6 +378,7 @@ mod tests {
         (97, 9641995571303995331),
         (363, 10276363975785456055),
         (669, 13719049491218019865),
+        (259, 5648749744752162775),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
         (7974, 8333856258583527978),
@@ -377,5 +388,6 @@ mod tests {
         (91, 11908515871598460330),
         (353, 12579702616034734665),
         (663, 10882186722898571123),
+        (294, 13725797962693508421),
     ];
 }

@@ -5,6 +5,7 @@ import type { AppInfo } from './bindings/AppInfo'
 import type { Attachment } from './bindings/Attachment'
 import type { AttachmentKind } from './bindings/AttachmentKind'
 import type { EscalationRule } from './bindings/EscalationRule'
+import type { PriceItem } from './bindings/PriceItem'
 import type { CallerMatch } from './bindings/CallerMatch'
 import type { Category } from './bindings/Category'
 import type { Connection } from './bindings/Connection'
@@ -94,6 +95,8 @@ export const api = {
   updateSettings: (settings: Settings) => invoke<Settings>('update_settings', { settings }),
   sites: () => invoke<Site[]>('sites'),
   siteAdd: (name: string) => invoke<Site>('site_add', { name }),
+  prices: () => invoke<PriceItem[]>('prices'),
+  savePrice: (item: PriceItem) => invoke<PriceItem>('save_price', { item }),
   siteLocationAdd: (site: string, name: string) => invoke<Site>('site_location_add', { site, name }),
   saveContact: (c: {
     site: string
