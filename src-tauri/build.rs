@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "create_ticket",
     "possible_duplicates",
     "apply_step",
+    "edit_ticket",
     "lookup_caller",
     "suggest_technicians",
     "technicians",

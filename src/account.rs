@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::clock::Time;
 use crate::error::{Error, Result};
-use crate::ticket::{code_enum, EventAction};
+use crate::ticket::{code_enum, EventAction, Status};
 
 code_enum!(
     /// 角色 — what an account is for at the desk.
@@ -38,6 +38,9 @@ code_enum!(
         Complete = "complete" / "登记完工",
         Cancel = "cancel" / "取消工单",
         Rework = "rework" / "返修",
+        Edit = "edit" / "更正工单",
+        EditClosed = "edit_closed" / "更正已完工工单的类别和紧急程度",
+        Reschedule = "reschedule" / "改约",
         Resolve = "resolve" / "办结或转交报事",
         Contacts = "contacts" / "维护业主资料",
         Reports = "reports" / "查看和导出月度汇总",
@@ -62,11 +65,11 @@ impl Role {
         match self {
             Role::Desk => matches!(
                 p,
-                Register | Remind | Visit | Print | Attach | Contacts | Resolve
+                Register | Remind | Visit | Print | Attach | Contacts | Resolve | Edit | Reschedule
             ),
             Role::Engineer => matches!(
                 p,
-                Assign | Start | Hold | Resume | Complete | Print | Attach
+                Assign | Start | Hold | Resume | Complete | Print | Attach | Reschedule
             ),
             Role::Supervisor => matches!(
                 p,
@@ -83,6 +86,9 @@ impl Role {
                     | Complete
                     | Cancel
                     | Rework
+                    | Edit
+                    | EditClosed
+                    | Reschedule
                     | Resolve
                     | Reports
                     | AuditLog
@@ -117,9 +123,17 @@ pub fn step_permission(step: EventAction) -> Option<Permission> {
         A::Rework => Rework,
         A::Remind => Remind,
         A::Print => Print,
+        A::Edit => Edit,
+        A::Reschedule => Reschedule,
         A::Resolve | A::Handover => Resolve,
         A::Created | A::Attach => return None,
     })
+}
+
+/// What a 更正 of a ticket in `status` needs beyond [`Permission::Edit`]: after
+/// completion (待回访, 已完结) only a 主管 corrects, and only the category and urgency.
+pub fn edit_closed_permission(status: Status) -> Option<Permission> {
+    matches!(status, Status::Completed | Status::Closed).then_some(Permission::EditClosed)
 }
 
 /// 5 wrong passwords in a row lock an account for 15 minutes.
@@ -208,6 +222,9 @@ mod tests {
         assert!(!Role::Engineer.may(Register) && !Role::Engineer.may(Cancel));
         assert!(Role::Supervisor.may(Cancel) && Role::Supervisor.may(Rework));
         assert!(Role::Supervisor.may(Reports) && !Role::Supervisor.may(Settings));
+        assert!(Role::Desk.may(Edit) && !Role::Desk.may(EditClosed));
+        assert!(Role::Supervisor.may(EditClosed) && !Role::Engineer.may(Edit));
+        assert!(Role::Desk.may(Reschedule) && Role::Engineer.may(Reschedule));
         assert!(!Role::Supervisor.may(Accounts) && !Role::Supervisor.may(Restore));
         assert!(Permission::ALL.iter().all(|p| Role::Admin.may(*p)));
     }

@@ -249,6 +249,79 @@ pub struct TicketDraft {
     pub received_at: Option<String>,
 }
 
+/// A JSON object whose fields are all text, numbers taken as their text (see
+/// [`TicketDraft::from_json`]).
+fn text_fields_from_json<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Result<T> {
+    let mut value: serde_json::Value = from_json(what, json)?;
+    if let Some(map) = value.as_object_mut() {
+        for (key, v) in map.iter_mut() {
+            if let serde_json::Value::Number(n) = v {
+                match n.as_u64().filter(|&n| n <= MAX_JSON_NUMBER) {
+                    Some(n) => *v = serde_json::Value::String(n.to_string()),
+                    None => {
+                        return Err(Error::invalid(format!(
+                            "{what}：字段“{key}”的数字 {n} 不是 12 位以内的非负整数，\
+                             请写成文本（加引号，如 \"{key}\": \"501\"）"
+                        )))
+                    }
+                }
+            }
+        }
+    }
+    serde_json::from_value(value).map_err(|e| json_error(what, &e))
+}
+
+/// 更正 — the fields of a registered ticket to change, named as in [`TicketDraft`]; a
+/// field left out (or `null`) stays as it is, an empty text clears it. The corrected
+/// ticket is checked by [`TicketDraft::check`] like a new one.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
+#[serde(deny_unknown_fields)]
+pub struct TicketPatch {
+    pub kind: Option<String>,
+    pub reporter: Option<String>,
+    pub phone: Option<String>,
+    pub site: Option<String>,
+    pub building: Option<String>,
+    pub unit: Option<String>,
+    pub room: Option<String>,
+    pub location: Option<String>,
+    pub scope: Option<String>,
+    pub category: Option<String>,
+    pub urgency: Option<String>,
+    pub appointment_at: Option<String>,
+    pub description: Option<String>,
+}
+
+impl TicketPatch {
+    /// Parse a patch from JSON (numbers taken as text, as for a new ticket).
+    pub fn from_json(json: &str) -> Result<TicketPatch> {
+        text_fields_from_json("更正工单", json)
+    }
+
+    /// `draft` with this patch's fields written over it.
+    pub fn over(&self, draft: &TicketDraft) -> TicketDraft {
+        let pick = |p: &Option<String>, d: &Option<String>| p.clone().or_else(|| d.clone());
+        TicketDraft {
+            kind: pick(&self.kind, &draft.kind),
+            reporter: pick(&self.reporter, &draft.reporter),
+            phone: pick(&self.phone, &draft.phone),
+            site: pick(&self.site, &draft.site),
+            building: pick(&self.building, &draft.building),
+            unit: pick(&self.unit, &draft.unit),
+            room: pick(&self.room, &draft.room),
+            location: pick(&self.location, &draft.location),
+            scope: pick(&self.scope, &draft.scope),
+            category: pick(&self.category, &draft.category),
+            urgency: pick(&self.urgency, &draft.urgency),
+            appointment_at: pick(&self.appointment_at, &draft.appointment_at),
+            description: pick(&self.description, &draft.description),
+            channel: draft.channel.clone(),
+            received_at: draft.received_at.clone(),
+        }
+    }
+}
+
 /// A checked new ticket. `category` is still a name: the store resolves it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewTicket {
@@ -277,23 +350,7 @@ impl TicketDraft {
     /// Only whole non-negative numbers of at most 12 digits are taken (a room, a phone):
     /// `5.01`, `-3` or `18446744073709551616` would be stored as something nobody typed.
     pub fn from_json(json: &str) -> Result<TicketDraft> {
-        let mut value: serde_json::Value = from_json("报修登记", json)?;
-        if let Some(map) = value.as_object_mut() {
-            for (key, v) in map.iter_mut() {
-                if let serde_json::Value::Number(n) = v {
-                    match n.as_u64().filter(|&n| n <= MAX_JSON_NUMBER) {
-                        Some(n) => *v = serde_json::Value::String(n.to_string()),
-                        None => {
-                            return Err(Error::invalid(format!(
-                                "报修登记：字段“{key}”的数字 {n} 不是 12 位以内的非负整数，\
-                                 请写成文本（加引号，如 \"{key}\": \"501\"）"
-                            )))
-                        }
-                    }
-                }
-            }
-        }
-        serde_json::from_value(value).map_err(|e| json_error("报修登记", &e))
+        text_fields_from_json("报修登记", json)
     }
 
     pub fn check(&self, zone: &OfficeZone, now: &Time) -> Result<NewTicket> {
@@ -359,7 +416,7 @@ impl TicketDraft {
             ));
         }
         if let Some(a) = &appointment_at {
-            check_appointment(a, &received_at)?;
+            check_appointment(a, &received_at, "报修时间")?;
         }
         Ok(NewTicket {
             kind,
@@ -381,20 +438,20 @@ impl TicketDraft {
     }
 }
 
-/// A 预约 appointment is after the call (a minute earlier is tolerated, as in
-/// [`check_happened`]; compared by the minute, since typed times have no seconds) and
-/// at most a year after it.
-fn check_appointment(a: &Time, received_at: &Time) -> Result<()> {
+/// A 预约 appointment is after the call, or the 改约 that sets it (`since`, named
+/// `since_name`; a minute earlier is tolerated, as in [`check_happened`]; compared by
+/// the minute, since typed times have no seconds) and at most a year after it.
+pub(crate) fn check_appointment(a: &Time, since: &Time, since_name: &str) -> Result<()> {
     let shown = a.format("%Y-%m-%d %H:%M");
-    if a.timestamp().div_euclid(60) < received_at.timestamp().div_euclid(60) - 1 {
+    if a.timestamp().div_euclid(60) < since.timestamp().div_euclid(60) - 1 {
         return Err(Error::invalid(format!(
-            "预约时间 {shown} 已经过去，请填写报修时间之后的时间"
+            "预约时间 {shown} 已经过去，请填写{since_name}之后的时间"
         )));
     }
-    let latest = received_at.checked_add_months(chrono::Months::new(APPOINTMENT_MONTHS_AHEAD));
+    let latest = since.checked_add_months(chrono::Months::new(APPOINTMENT_MONTHS_AHEAD));
     if latest.is_none_or(|latest| *a > latest) {
         return Err(Error::invalid(format!(
-            "预约时间 {shown} 距报修时间超过一年，请填写一年以内的上门时间"
+            "预约时间 {shown} 距{since_name}超过一年，请填写一年以内的上门时间"
         )));
     }
     Ok(())

@@ -44,6 +44,8 @@
 //!   labour accumulate across reworks); 有偿 = the ticket is marked paid.
 //! - Hot spots: not-cancelled tickets received in the 90 local days ending at month
 //!   end, grouped by unit (入户) or by site + location text (公区) and category.
+//! - `reschedules`: 改约 events recorded in the month (each move of an appointment counts,
+//!   so a ticket moved twice counts twice).
 //! - A month still running is reported as of now (its "month end" figures are today's).
 //! - The JSON has exactly the keys; the month itself is not repeated in it.
 //!

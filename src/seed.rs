@@ -1195,6 +1195,7 @@ fn synthetic_ticket(
         held_minutes: 0,
         print_count: 0,
         remind_count: 0,
+        reschedule_count: 0,
         resolution: None,
         dept: None,
         resolved_at: None,

@@ -90,6 +90,58 @@ pub fn restart(d: &Deadlines, at: &Time, rule: &SlaRule) -> Result<Deadlines> {
     })
 }
 
+/// 改约: the arrival and completion clocks start at the new appointment, as they do at
+/// intake for a 预约 (the owner is not at home before it, whatever the urgency).
+pub fn reschedule(d: &Deadlines, appointment: &Time, rule: &SlaRule) -> Result<Deadlines> {
+    Ok(Deadlines {
+        arrival: Some(plus(appointment, rule.arrival_minutes, "到场时限")?),
+        completion: Some(plus(appointment, rule.completion_minutes, "完工时限")?),
+        ..d.clone()
+    })
+}
+
+/// 更正: the deadlines as if the ticket had been received with the new rule and clock
+/// base. Each deadline moves by the change of its rule's minutes (and arrival and
+/// completion by the move of their base, `new_base - old_base`), so what already moved
+/// it — hold time, a 返修 restart, the completion that set the visit clock — is kept.
+pub fn recompute(
+    d: &Deadlines,
+    old_base: &Time,
+    new_base: &Time,
+    old: &SlaRule,
+    new: &SlaRule,
+) -> Result<Deadlines> {
+    let shift = (*new_base - *old_base).num_minutes();
+    let moved = |due: Option<Time>, extra: i64, what: &str| -> Result<Option<Time>> {
+        due.map(|t| plus(&t, extra, what)).transpose()
+    };
+    Ok(Deadlines {
+        dispatch: moved(
+            d.dispatch,
+            new.dispatch_minutes.saturating_sub(old.dispatch_minutes),
+            "派单时限",
+        )?,
+        arrival: moved(
+            d.arrival,
+            shift.saturating_add(new.arrival_minutes.saturating_sub(old.arrival_minutes)),
+            "到场时限",
+        )?,
+        completion: moved(
+            d.completion,
+            shift.saturating_add(
+                new.completion_minutes
+                    .saturating_sub(old.completion_minutes),
+            ),
+            "完工时限",
+        )?,
+        visit: moved(
+            d.visit,
+            new.visit_minutes.saturating_sub(old.visit_minutes),
+            "回访时限",
+        )?,
+    })
+}
+
 /// Resuming after a hold pushes the completion deadline back by the time held.
 pub fn extend_completion(d: &Deadlines, held_minutes: i64) -> Result<Deadlines> {
     Ok(Deadlines {
@@ -192,7 +244,13 @@ pub fn escalation(
         // A complaint handed to a department (转交) is theirs now, not waiting for 派单.
         Status::Received if t.dept.is_some() => return None,
         Status::Received => (EscalationReason::NotDispatched, Some(t.received_at)),
-        Status::Assigned => (EscalationReason::NoProgress, t.assigned_at),
+        // Nobody expects progress before the appointment (预约, 改约): the minutes count
+        // from the later of the (re)dispatch and the appointment.
+        Status::Assigned => (
+            EscalationReason::NoProgress,
+            t.assigned_at
+                .map(|a| t.appointment_at.filter(|ap| *ap > a).unwrap_or(a)),
+        ),
         Status::Completed => (EscalationReason::NotVisited, t.completed_at),
         _ => return None,
     };

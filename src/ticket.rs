@@ -281,6 +281,8 @@ pub struct Ticket {
     pub print_count: i64,
     /// How many times the ticket was chased (跟催).
     pub remind_count: i64,
+    /// How many times the appointment was moved (改约), counted from the history.
+    pub reschedule_count: i64,
     /// 处理结果 of a 投诉/咨询 closed by 办结 (no technician, no 故障原因).
     pub resolution: Option<String>,
     /// 责任部门 (or 主管) a 投诉 was handed to (转交), or named at 办结.
@@ -407,6 +409,8 @@ code_enum!(
         Remind = "remind" / "跟催",
         Print = "printed" / "打印维修单",
         Attach = "attach" / "添加附件",
+        Edit = "edit" / "更正",
+        Reschedule = "reschedule" / "改约",
         Resolve = "resolve" / "办结",
         Handover = "handover" / "转交",
     }
@@ -457,6 +461,17 @@ pub struct VisitAttempt {
     /// The Chinese name of `result`.
     pub result_label: String,
     pub note: Option<String>,
+    pub operator: String,
+}
+
+/// 改约 — one move of a ticket's appointment, as `ticket show` lists it (`reschedules`).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Reschedule {
+    pub at: Time,
+    /// The appointment before; `None` when the ticket had none.
+    pub from: Option<Time>,
+    pub to: Time,
+    pub reason: String,
     pub operator: String,
 }
 

@@ -73,6 +73,8 @@ pub enum Action {
     Remind { note: Option<String> },
     /// 打印维修单
     Print,
+    /// 改约: the appointment moves (业主不在家, 业主改时间, 材料未到 …).
+    Reschedule { appointment: Time, reason: String },
     /// 办结 of a 投诉/咨询 with its 处理结果, optionally naming the 责任部门 that handled it.
     Resolve {
         result: String,
@@ -97,6 +99,7 @@ impl Action {
             Action::Rework { .. } => EventAction::Rework,
             Action::Remind { .. } => EventAction::Remind,
             Action::Print => EventAction::Print,
+            Action::Reschedule { .. } => EventAction::Reschedule,
             Action::Resolve { .. } => EventAction::Resolve,
             Action::Handover { .. } => EventAction::Handover,
         }
@@ -159,6 +162,12 @@ impl Action {
             Action::Print => (
                 &[Received, Assigned, InProgress, OnHold, Completed, Closed],
                 "已取消的工单不能打印维修单",
+            ),
+            // Once the technician is there (维修中, 挂起) the arrival is behind; a hold
+            // pauses the clock and 恢复 brings the technician back.
+            Action::Reschedule { .. } => (
+                &[Received, Assigned],
+                "只有待派单或已派单（尚未到场）的工单可以改约",
             ),
             Action::Resolve { .. } => (&[Received], "只有待派单的投诉或咨询可以办结"),
             Action::Handover { .. } => (&[Received], "只有待派单的投诉可以转交"),
@@ -387,6 +396,26 @@ pub fn apply(
         Action::Print => {
             t.print_count = t.print_count.saturating_add(1);
         }
+        Action::Reschedule {
+            appointment,
+            reason,
+        } => {
+            if t.appointment_at == Some(appointment) {
+                return Err(Error::Precondition(format!(
+                    "新的预约时间与原预约时间相同（{}），请填写改约后的时间",
+                    appointment.format(TIME_FORMAT)
+                )));
+            }
+            crate::input::check_appointment(&appointment, &at, "改约时间")?;
+            note = Some(reschedule_note(
+                t.appointment_at.as_ref(),
+                &appointment,
+                &reason,
+            ));
+            t.appointment_at = Some(appointment);
+            t.deadlines = sla::reschedule(&t.deadlines, &appointment, rule)?;
+            t.reschedule_count = t.reschedule_count.saturating_add(1);
+        }
         Action::Resolve { result, dept } => {
             if result.trim().is_empty() {
                 return Err(Error::Precondition(
@@ -439,6 +468,30 @@ pub fn apply(
     Ok((t, event))
 }
 
+/// How a 改约 event's note writes an appointment (office time, to the minute).
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
+/// The note's word for "no appointment before".
+const NO_APPOINTMENT: &str = "未预约";
+
+/// A 改约 event's note: `2026-11-21 10:00 → 2026-11-22 09:00（业主不在家）`, read back
+/// by [`parse_reschedule_note`] — the history is the one record of each move.
+fn reschedule_note(from: Option<&Time>, to: &Time, reason: &str) -> String {
+    let from = from.map_or(NO_APPOINTMENT.to_string(), |f| {
+        f.format(TIME_FORMAT).to_string()
+    });
+    format!("{from} → {}（{reason}）", to.format(TIME_FORMAT))
+}
+
+/// The (from, to, reason) of a 改约 note as [`reschedule_note`] wrote it, the times as
+/// typed text; `None` for a note in any other shape.
+pub fn parse_reschedule_note(note: &str) -> Option<(Option<&str>, &str, &str)> {
+    let (from, rest) = note.split_once(" → ")?;
+    let (to, rest) = rest.split_once('（')?;
+    let reason = rest.strip_suffix('）')?;
+    let from = (from != NO_APPOINTMENT).then_some(from);
+    Some((from, to, reason))
+}
+
 /// The steps the desk may take on a ticket now — the UI enables exactly these.
 pub fn available(t: &Ticket) -> Vec<EventAction> {
     let probes = [
@@ -473,6 +526,10 @@ pub fn available(t: &Ticket) -> Vec<EventAction> {
         },
         Action::Remind { note: None },
         Action::Print,
+        Action::Reschedule {
+            appointment: t.received_at,
+            reason: String::new(),
+        },
         Action::Resolve {
             result: String::new(),
             dept: None,
@@ -481,11 +538,17 @@ pub fn available(t: &Ticket) -> Vec<EventAction> {
             dept: String::new(),
         },
     ];
-    probes
+    let mut steps: Vec<EventAction> = probes
         .iter()
         .filter(|a| a.allowed_from().0.contains(&t.status) && a.unfit(t).is_none())
         .map(Action::step)
-        .collect()
+        .collect();
+    // 更正 is not a workflow step (it changes what was registered, not where the ticket
+    // stands); after completion only a 主管 may correct (see `Store::edit_ticket`).
+    if t.status != Status::Cancelled {
+        steps.push(EventAction::Edit);
+    }
+    steps
 }
 
 #[cfg(test)]
@@ -550,6 +613,7 @@ mod tests {
             held_minutes: 0,
             print_count: 0,
             remind_count: 0,
+            reschedule_count: 0,
             resolution: None,
             dept: None,
             resolved_at: None,
@@ -602,6 +666,10 @@ mod tests {
             },
             Action::Remind { note: None },
             Action::Print,
+            Action::Reschedule {
+                appointment: t0() + chrono::Duration::days(1),
+                reason: "业主不在家".into(),
+            },
             Action::Resolve {
                 result: "已电话答复".into(),
                 dept: None,
@@ -624,6 +692,7 @@ mod tests {
                     (EventAction::Cancel, Cancelled),
                     (EventAction::Remind, Received),
                     (EventAction::Print, Received),
+                    (EventAction::Reschedule, Received),
                 ],
             ),
             (
@@ -634,6 +703,7 @@ mod tests {
                     (EventAction::Cancel, Cancelled),
                     (EventAction::Remind, Assigned),
                     (EventAction::Print, Assigned),
+                    (EventAction::Reschedule, Assigned),
                 ],
             ),
             (
@@ -702,6 +772,9 @@ mod tests {
                         assert_eq!(e.code(), want, "{status:?} + {name}");
                     }
                 }
+            }
+            if *status != Cancelled {
+                names.push(EventAction::Edit);
             }
             let mut avail = available(&t);
             avail.sort_by_key(|a| a.code());
@@ -773,6 +846,23 @@ mod tests {
         };
         let e = apply(&complaint, blank, later, "前台", &rule()).unwrap_err();
         assert_eq!(e.code(), "precondition");
+    }
+
+    #[test]
+    fn a_reschedule_note_reads_back_as_written() {
+        let to = t0() + chrono::Duration::days(1);
+        let note = reschedule_note(None, &to, "业主不在家（出差）");
+        assert_eq!(note, "未预约 → 2026-11-21 08:00（业主不在家（出差））");
+        assert_eq!(
+            parse_reschedule_note(&note),
+            Some((None, "2026-11-21 08:00", "业主不在家（出差）"))
+        );
+        let again = reschedule_note(Some(&to), &t0(), "改时间");
+        assert_eq!(
+            parse_reschedule_note(&again),
+            Some((Some("2026-11-21 08:00"), "2026-11-20 08:00", "改时间"))
+        );
+        assert_eq!(parse_reschedule_note("随便写的"), None);
     }
 
     #[test]

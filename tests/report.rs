@@ -457,6 +457,7 @@ fn json_keys_are_the_contract() {
         "closed",
         "cancelled",
         "open_at_month_end",
+        "reschedules",
         "by_category",
         "by_site",
         "by_building",

@@ -686,3 +686,24 @@ fn a_public_area_complaint_shows_its_location_and_kind() {
     }
     assert_eq!(qr_codes(&pdf, 1).len(), 2);
 }
+
+#[test]
+fn a_rescheduled_ticket_prints_the_new_appointment() {
+    let mut d = db();
+    let mut draft = draft("2026-11-20 08:00");
+    draft.urgency = Some("scheduled".into());
+    draft.appointment_at = Some("2026-11-21 10:00".into());
+    let n = d.store.create_ticket(&draft, "前台").unwrap().number;
+    let t = step(
+        &mut d.store,
+        &n,
+        Step::Reschedule {
+            appointment: "2026-11-22 15:30".into(),
+            reason: "业主不在家".into(),
+        },
+        "2026-11-20 09:00",
+    );
+    let text = text_of(&render_to(&d, "rescheduled.pdf", &[t], Layout::A4));
+    assert!(text.contains("2026-11-22 15:30"), "{text}");
+    assert!(!text.contains("2026-11-21 10:00"), "{text}");
+}

@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod connection;
 mod desk;
+mod edit;
 mod fuzz;
 mod import;
 mod live;

@@ -33,6 +33,7 @@ mod tests {
             baoxiu::store::Settings::export_all,
             baoxiu::store::Site::export_all,
             baoxiu::input::TicketDraft::export_all,
+            baoxiu::input::TicketPatch::export_all,
             baoxiu::input::TechnicianDraft::export_all,
             baoxiu::error::ErrorBody::export_all,
             baoxiu::connection::Connection::export_all,

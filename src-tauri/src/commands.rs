@@ -8,7 +8,7 @@ use baoxiu::account::Role;
 use baoxiu::attachment::{Attachment, AttachmentKind};
 use baoxiu::audit::AuditKind;
 use baoxiu::connection::Backend;
-use baoxiu::input::{TechnicianDraft, TicketDraft};
+use baoxiu::input::{TechnicianDraft, TicketDraft, TicketPatch};
 use baoxiu::outfile::Existing;
 use baoxiu::sla::{EscalationReason, EscalationRule, SlaRule};
 use baoxiu::slip::{self, Layout};
@@ -142,15 +142,7 @@ fn detail(s: &Store, number: &str) -> Reply<TicketDetail> {
         history: s.history(&ticket.number)?,
         rounds: s.rounds(&ticket.number)?,
         visit_attempts: s.visit_attempts(&ticket.number)?,
-        // The steps the rules allow now, less those the signed-in role may not take.
-        available: baoxiu::workflow::available(&ticket)
-            .into_iter()
-            .filter(|step| {
-                baoxiu::account::step_permission(*step)
-                    .map_or(Ok(true), |p| s.may(p))
-                    .unwrap_or(false)
-            })
-            .collect(),
+        available: s.available_steps(&ticket)?,
         place: ticket.place(),
         materials_total_fen: ticket.materials_total_fen(),
         attachments: s.attachments(&ticket.number)?,
@@ -235,6 +227,21 @@ pub async fn apply_step(
 ) -> Reply<TicketDetail> {
     desk.run(move |s| {
         let t = s.apply_step_seen(&number, step, at.as_deref(), &operator, seen)?;
+        detail(s, &t.number)
+    })
+    .await
+}
+
+/// 更正: only the changed fields travel (a [`TicketPatch`]).
+#[tauri::command]
+pub async fn edit_ticket(
+    desk: State<'_, Desk>,
+    number: String,
+    patch: TicketPatch,
+    operator: String,
+) -> Reply<TicketDetail> {
+    desk.run(move |s| {
+        let t = s.edit_ticket(&number, &patch, &operator)?;
         detail(s, &t.number)
     })
     .await
@@ -511,6 +518,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         create_ticket,
         possible_duplicates,
         apply_step,
+        edit_ticket,
         lookup_caller,
         suggest_technicians,
         technicians,
@@ -638,7 +646,14 @@ pub(crate) mod tests {
         let before = call(&w, "ticket_detail", json!({ "number": number })).unwrap();
         assert_eq!(
             before["available"],
-            json!(["assign", "cancel", "remind", "printed"])
+            json!([
+                "assign",
+                "cancel",
+                "remind",
+                "printed",
+                "reschedule",
+                "edit"
+            ])
         );
 
         let err = call(
@@ -662,6 +677,57 @@ pub(crate) mod tests {
             call(&w, "ticket_detail", json!({ "number": number })).unwrap(),
             before
         );
+    }
+
+    #[test]
+    fn a_correction_sends_only_the_changed_fields_and_a_reschedule_is_a_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = window(Desk::open(&dir.path().join("baoxiu.db")));
+        let draft = json!({
+            "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑", "building": "3",
+            "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
+        });
+        declare_site(&w);
+        let t = call(
+            &w,
+            "create_ticket",
+            json!({ "draft": draft, "operator": "前台" }),
+        )
+        .unwrap();
+        let number = t["number"].as_str().unwrap().to_string();
+        let d = call(
+            &w,
+            "edit_ticket",
+            json!({ "number": number, "patch": { "phone": "13812348001" }, "operator": "前台" }),
+        )
+        .unwrap();
+        assert_eq!(d["ticket"]["phone"], "13812348001");
+        assert_eq!(d["ticket"]["reporter"], "王秀英");
+        let last = d["history"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["action"], "edit");
+        assert_eq!(last["note"], "电话：13812348000 → 13812348001");
+
+        let err = call(
+            &w,
+            "edit_ticket",
+            json!({ "number": number, "patch": { "phone": "13812348001" }, "operator": "前台" }),
+        )
+        .unwrap_err();
+        assert_eq!(err["code"], "invalid_input");
+
+        let d = call(
+            &w,
+            "apply_step",
+            json!({
+                "number": number,
+                "step": { "action": "reschedule",
+                          "args": { "appointment": "2099-01-02 09:00", "reason": "业主改时间" } },
+                "at": null,
+                "operator": "前台"
+            }),
+        );
+        // More than a year after now: refused with the reason, as the core says.
+        assert_eq!(d.unwrap_err()["code"], "invalid_input");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use baoxiu::input::{from_json, CompletionDraft, TechnicianDraft, TicketDraft};
+use baoxiu::input::{from_json, CompletionDraft, TechnicianDraft, TicketDraft, TicketPatch};
 use baoxiu::outfile::Existing;
 use baoxiu::store::{Step, TicketFilter};
 use baoxiu::{Error, Result, Store};
@@ -415,6 +415,19 @@ enum TicketCommand {
         number: String,
         #[arg(long)]
         note: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// 更正: a JSON object on stdin with only the fields to change (names as in `new`).
+    Edit { number: String },
+    /// 改约: move the appointment, with the reason (业主不在家, 业主改时间, 材料未到 …).
+    Reschedule {
+        number: String,
+        /// The new appointment, "YYYY-MM-DD HH:MM" (office time).
+        #[arg(long)]
+        appointment: String,
+        #[arg(long)]
+        reason: String,
         #[command(flatten)]
         who: Who,
     },
@@ -865,6 +878,7 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
             struct Shown {
                 #[serde(flatten)]
                 ticket: baoxiu::ticket::Ticket,
+                reschedules: Vec<baoxiu::ticket::Reschedule>,
                 history: Vec<baoxiu::ticket::Event>,
                 /// One per 完工, oldest first.
                 rounds: Vec<baoxiu::ticket::Round>,
@@ -872,6 +886,7 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
             }
             print(&Shown {
                 ticket: store.ticket(&number)?,
+                reschedules: store.reschedules(&number)?,
                 history: store.history(&number)?,
                 rounds: store.rounds(&number)?,
                 visit_attempts: store.visit_attempts(&number)?,
@@ -971,6 +986,25 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
         TicketCommand::Remind { number, note, who } => {
             step(store, &number, Step::Remind { note }, &who, op)
         }
+        TicketCommand::Edit { number } => {
+            let patch = TicketPatch::from_json(&stdin_text("更正工单")?)?;
+            print(&store.edit_ticket(&number, &patch, op)?)
+        }
+        TicketCommand::Reschedule {
+            number,
+            appointment,
+            reason,
+            who,
+        } => step(
+            store,
+            &number,
+            Step::Reschedule {
+                appointment,
+                reason,
+            },
+            &who,
+            op,
+        ),
         TicketCommand::Resolve {
             number,
             result,

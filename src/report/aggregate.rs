@@ -149,6 +149,7 @@ pub(super) fn aggregate(
     month: &str,
     facts: &[MonthTicket],
     open_at_month_end: i64,
+    reschedules: i64,
     hot_spots: Vec<HotSpot>,
 ) -> Result<MonthReport> {
     let received: Vec<&MonthTicket> = facts.iter().filter(|t| t.received_in_month).collect();
@@ -237,6 +238,7 @@ pub(super) fn aggregate(
         resolved: count(|t| t.resolved_in_month),
         cancelled: count(|t| t.cancelled_in_month),
         open_at_month_end,
+        reschedules,
         by_category,
         by_site,
         by_building,

@@ -25,7 +25,8 @@ pub fn month_detail(store: &Store, month: &str) -> Result<MonthDetail> {
     let facts = month_facts(store, &zone, start, end, cut)?;
     let hot_spots = hot_spots(store, &zone, &month, end)?;
     let open = open_at_month_end(store, end)?;
-    let mut report = aggregate(&month, &facts, open, hot_spots)?;
+    let reschedules = store.report_reschedules(start, end)?;
+    let mut report = aggregate(&month, &facts, open, reschedules, hot_spots)?;
     report.visit_attempts = store.report_visit_attempts(start, end)?;
     let tickets = facts
         .iter()

@@ -91,6 +91,8 @@ pub struct MonthReport {
     pub resolved: i64,
     pub cancelled: i64,
     pub open_at_month_end: i64,
+    /// 改约 recorded in the month (every move of an appointment counts).
+    pub reschedules: i64,
     pub by_category: Vec<GroupRow>,
     pub by_site: Vec<GroupRow>,
     pub by_building: Vec<GroupRow>,

@@ -61,6 +61,11 @@ pub fn kpi_lines(r: &MonthReport) -> Vec<(&'static str, String, Kpi)> {
             Kpi::Count(r.open_at_month_end),
         ),
         (
+            "reschedules",
+            "本月改约（次）".into(),
+            Kpi::Count(r.reschedules),
+        ),
+        (
             "dispatch_minutes",
             "派单用时（分钟）".into(),
             Kpi::Timing(t(&r.dispatch_minutes)),

@@ -6,7 +6,7 @@ use super::notify;
 use super::Store;
 use crate::clock::OfficeZone;
 use crate::error::{Result, SqlContext};
-use crate::ticket::{Event, EventAction, Status};
+use crate::ticket::{Event, EventAction, Reschedule, Status};
 
 /// The one place a history row is written. Pass the write's transaction (`&tx`).
 /// On PostgreSQL the same transaction announces the change to the other desks
@@ -57,5 +57,27 @@ impl Store {
             .iter()
             .map(|r| event_row(r, &self.zone))
             .collect()
+    }
+
+    /// 改约 of a ticket, oldest first, read from its history (each `reschedule` event's
+    /// note, as the workflow writes it).
+    pub fn reschedules(&self, number: &str) -> Result<Vec<Reschedule>> {
+        Ok(self
+            .history(number)?
+            .into_iter()
+            .filter(|e| e.action == EventAction::Reschedule)
+            .filter_map(|e| {
+                let note = e.note.as_deref()?;
+                let (from, to, reason) = crate::workflow::parse_reschedule_note(note)?;
+                let time = |s: &str| self.zone.parse_input("预约时间", s).ok();
+                Some(Reschedule {
+                    at: e.at,
+                    from: from.and_then(time),
+                    to: time(to)?,
+                    reason: reason.to_string(),
+                    operator: e.operator.clone(),
+                })
+            })
+            .collect())
     }
 }

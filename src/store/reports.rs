@@ -290,6 +290,20 @@ impl Store {
             .sql("open at month end")
     }
 
+    /// 改约 events recorded in `[start, end)`.
+    pub(crate) fn report_reschedules(&self, start: i64, end: i64) -> Result<i64> {
+        const Q: &str = "month reschedules";
+        self.db
+            .query_one(
+                "SELECT count(*) FROM ticket_events
+                  WHERE action = 'reschedule' AND at >= ?1 AND at < ?2",
+                &[&start, &end],
+            )
+            .sql(Q)?
+            .get::<i64>(0)
+            .sql(Q)
+    }
+
     /// Every ticket the month `[start, end)` touches, oldest first, with its facts;
     /// "deadline passed" is judged at `cut`. Three reads of the month's rows through
     /// indexes (tickets, their milestone events, their materials), then one pass.

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::categories::Category;
 use super::db::{Db, DbError, Engine, Param, Row, Value};
 use super::events::insert_event;
 use super::places::{known_site_id, normalize_building, normalize_room, normalize_unit, unit_id};
@@ -12,7 +13,7 @@ use super::{time_opt, Store};
 use crate::account::Permission;
 use crate::clock::{check_happened, OfficeZone, Time};
 use crate::error::{Error, Result, SqlContext};
-use crate::input::{self, CompletionDraft, TicketDraft};
+use crate::input::{self, CompletionDraft, NewTicket, TicketDraft, TicketPatch};
 use crate::sla::{self, EscalationReason};
 use crate::ticket::{
     similar_locations, Channel, Deadlines, Event, EventAction, Kind, Material, Satisfaction, Scope,
@@ -29,7 +30,8 @@ const TICKET_SELECT: &str =
     t.cause, t.measures, t.labour_minutes, t.paid, t.fee_fen, t.payment_method, t.owner_signed,
     t.satisfaction, t.visit_note, t.rework_count, t.duplicate_of_id, d.number, t.cancel_reason,
     t.print_count, t.remind_count, t.dispatch_due, t.arrival_due, t.completion_due, t.visit_due,
-    t.status_changed_at, t.resolution, t.dept, t.resolved_at
+    t.status_changed_at, t.resolution, t.dept, t.resolved_at,
+    (SELECT count(*) FROM ticket_events re WHERE re.ticket_id = t.id AND re.action = 'reschedule')
   FROM tickets t
   JOIN categories c ON c.id = t.category_id
   LEFT JOIN sites s ON s.id = t.site_id
@@ -131,6 +133,7 @@ fn ticket_row(r: &Row, zone: &OfficeZone, now: &Time) -> Result<Ticket> {
         resolution: r.get(53)?,
         dept: r.get(54)?,
         resolved_at: t(55)?,
+        reschedule_count: r.get(56)?,
         overdue: false,
         overdue_stage: None,
     };
@@ -315,7 +318,8 @@ pub(crate) fn insert_ticket(db: &Db, t: &Ticket, search_text: &str) -> Result<i6
     Ok(id)
 }
 
-/// Write every field the workflow can change, and the materials added since load.
+/// Write every field the workflow can change (改约 moves the appointment too), and the
+/// materials added since load.
 fn write_ticket(db: &Db, t: &Ticket, materials_before: usize) -> Result<()> {
     db.execute(
         "UPDATE tickets SET status = ?2, assignee_id = ?3, dispatched_at = ?4, assigned_at = ?5,
@@ -325,12 +329,193 @@ fn write_ticket(db: &Db, t: &Ticket, materials_before: usize) -> Result<()> {
             satisfaction = ?21, visit_note = ?22, rework_count = ?23, duplicate_of_id = ?24,
             cancel_reason = ?25, print_count = ?26, remind_count = ?27, dispatch_due = ?28,
             arrival_due = ?29, completion_due = ?30, visit_due = ?31, status_changed_at = ?32,
-            resolution = ?33, dept = ?34, resolved_at = ?35
+            resolution = ?33, dept = ?34, resolved_at = ?35, appointment_at = ?36
          WHERE id = ?1",
-        &refs(&params(&[&t.id, &t.status.code()], t, &[])),
+        &refs(&params(
+            &[&t.id, &t.status.code()],
+            t,
+            &[&ts(&t.appointment_at)],
+        )),
     )
     .sql("update ticket")?;
     insert_materials(db, t.id, &t.materials, materials_before)
+}
+
+/// The urgency a checked ticket gets (typed, else the category's default); a 预约 needs
+/// its appointment.
+fn urgency_of(nt: &NewTicket, default: Urgency) -> Result<Urgency> {
+    let urgency = nt.urgency.unwrap_or(default);
+    if urgency == Urgency::Scheduled && nt.appointment_at.is_none() {
+        return Err(Error::invalid(
+            "预约报修需填写预约时间，请与业主约定上门时间",
+        ));
+    }
+    Ok(urgency)
+}
+
+/// A 报修 may not use a complaint category (服务态度, 保洁 …); 投诉 and 咨询 may use any.
+fn category_fits(category: &Category, kind: Kind) -> Result<()> {
+    if category.kind.fits(kind) {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "“{}”是{}，{}不能选用；请选择报修类别或“其他”",
+        category.name,
+        category.kind.label(),
+        kind.label()
+    )))
+}
+
+/// The site and unit ids of a checked ticket's place (in `tx`): the 小区 must be a known
+/// one (refused with the list otherwise), the unit is created if new.
+fn place_ids(tx: &Db, nt: &NewTicket) -> Result<(Option<i64>, Option<i64>)> {
+    let sid = nt
+        .site
+        .as_deref()
+        .map(|s| known_site_id(tx, s))
+        .transpose()?;
+    let uid = match (nt.scope, sid, nt.room.as_deref()) {
+        (Scope::InHome, Some(sid), Some(room)) => Some(unit_id(
+            tx,
+            sid,
+            nt.building.as_deref().unwrap_or(""),
+            nt.unit.as_deref().unwrap_or(""),
+            room,
+        )?),
+        _ => None,
+    };
+    Ok((sid, uid))
+}
+
+/// The building, unit and room a checked ticket keeps, as they read back from `units`
+/// (normalised; none for a public area).
+fn kept_home(nt: &NewTicket) -> [Option<String>; 3] {
+    let kept = |v: &Option<String>, norm: fn(&str) -> String| match nt.scope {
+        Scope::InHome => v.as_deref().map(norm).filter(|s| !s.is_empty()),
+        Scope::PublicArea => None,
+    };
+    [
+        kept(&nt.building, normalize_building),
+        kept(&nt.unit, normalize_unit),
+        kept(&nt.room, normalize_room),
+    ]
+}
+
+/// The keyword search's text of a ticket: only what the ticket keeps is searchable (a
+/// public-area ticket has no room).
+fn ticket_search_text(number: &str, nt: &NewTicket) -> String {
+    let home = |v: &Option<String>| match nt.scope {
+        Scope::InHome => v.clone().unwrap_or_default(),
+        Scope::PublicArea => String::new(),
+    };
+    let place = [
+        nt.site.clone().unwrap_or_default(),
+        home(&nt.building),
+        home(&nt.unit),
+        home(&nt.room),
+        nt.location.clone().unwrap_or_default(),
+    ]
+    .join(" ");
+    // The phone as written (0571-88886666) and as digits, so 88886666 finds it too.
+    let digits: String = nt.phone.chars().filter(char::is_ascii_digit).collect();
+    search_text(&[
+        number,
+        &nt.reporter,
+        &nt.phone,
+        &digits,
+        &place,
+        &nt.description,
+    ])
+}
+
+/// A stored ticket as the draft it would be registered from (for 更正).
+fn draft_of(t: &Ticket) -> TicketDraft {
+    TicketDraft {
+        kind: Some(t.kind.code().into()),
+        channel: Some(t.channel.code().into()),
+        reporter: Some(t.reporter.clone()),
+        phone: Some(t.phone.clone()),
+        site: t.site.clone(),
+        building: t.building.clone(),
+        unit: t.unit.clone(),
+        room: t.room.clone(),
+        location: t.location.clone(),
+        scope: Some(t.scope.code().into()),
+        category: Some(t.category.clone()),
+        urgency: Some(t.urgency.code().into()),
+        appointment_at: t.appointment_at.map(|a| a.to_rfc3339()),
+        description: Some(t.description.clone()),
+        received_at: Some(t.received_at.to_rfc3339()),
+    }
+}
+
+/// One field a 更正 changes: its Chinese name, before and after as the desk reads them.
+struct Change {
+    field: &'static str,
+    before: String,
+    after: String,
+}
+
+/// 更正 after completion (待回访, 已完结) may only touch these, and only by a 主管.
+const CLOSED_EDITABLE: &[&str] = &["类别", "紧急程度"];
+
+/// The fields that differ between `old` and the corrected ticket, in form order.
+fn changes(old: &Ticket, nt: &NewTicket, category: &str, urgency: Urgency) -> Vec<Change> {
+    let shown = |v: Option<&str>| v.filter(|s| !s.is_empty()).unwrap_or("（空）").to_string();
+    let time = |v: Option<&Time>| {
+        v.map_or("（空）".to_string(), |t| {
+            t.format("%Y-%m-%d %H:%M").to_string()
+        })
+    };
+    let [building, unit, room] = kept_home(nt);
+    let pairs: [(&'static str, String, String); 13] = [
+        ("工单类型", old.kind.label().into(), nt.kind.label().into()),
+        ("报修人", old.reporter.clone(), nt.reporter.clone()),
+        ("电话", shown(Some(&old.phone)), shown(Some(&nt.phone))),
+        (
+            "小区",
+            shown(old.site.as_deref()),
+            shown(nt.site.as_deref()),
+        ),
+        (
+            "报修范围",
+            old.scope.label().into(),
+            nt.scope.label().into(),
+        ),
+        (
+            "楼栋",
+            shown(old.building.as_deref()),
+            shown(building.as_deref()),
+        ),
+        ("单元", shown(old.unit.as_deref()), shown(unit.as_deref())),
+        ("房号", shown(old.room.as_deref()), shown(room.as_deref())),
+        (
+            "报修位置",
+            shown(old.location.as_deref()),
+            shown(nt.location.as_deref()),
+        ),
+        ("类别", old.category.clone(), category.to_string()),
+        (
+            "紧急程度",
+            old.urgency.label().into(),
+            urgency.label().into(),
+        ),
+        (
+            "预约时间",
+            time(old.appointment_at.as_ref()),
+            time(nt.appointment_at.as_ref()),
+        ),
+        ("故障描述", old.description.clone(), nt.description.clone()),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(field, before, after)| Change {
+            field,
+            before,
+            after,
+        })
+        .collect()
 }
 
 /// WHERE clauses with positional parameters: [`Filter::param`] binds the next value and
@@ -490,6 +675,11 @@ pub enum Step {
         note: Option<String>,
     },
     Print,
+    /// 改约: the new appointment (`YYYY-MM-DD HH:MM`) and why.
+    Reschedule {
+        appointment: String,
+        reason: String,
+    },
     /// 办结 of a 投诉/咨询: the 处理结果 and, if it went there, the 责任部门.
     Resolve {
         result: String,
@@ -515,6 +705,7 @@ impl Step {
             Step::Rework { .. } => Permission::Rework,
             Step::Remind { .. } => Permission::Remind,
             Step::Print => Permission::Print,
+            Step::Reschedule { .. } => Permission::Reschedule,
             Step::Resolve { .. } | Step::Handover { .. } => Permission::Resolve,
         }
     }
@@ -759,20 +950,8 @@ impl Store {
         let now = self.now();
         let nt = draft.check(&self.zone, &now)?;
         let category = self.category_by_name(&nt.category)?;
-        if !category.kind.fits(nt.kind) {
-            return Err(Error::invalid(format!(
-                "“{}”是{}，{}不能选用；请选择报修类别或“其他”",
-                category.name,
-                category.kind.label(),
-                nt.kind.label()
-            )));
-        }
-        let urgency = nt.urgency.unwrap_or(category.default_urgency);
-        if urgency == Urgency::Scheduled && nt.appointment_at.is_none() {
-            return Err(Error::invalid(
-                "预约报修需填写预约时间，请与业主约定上门时间",
-            ));
-        }
+        category_fits(&category, nt.kind)?;
+        let urgency = urgency_of(&nt, category.default_urgency)?;
         let rule = self.sla_rule(category.id, urgency)?;
         let appointment = nt.appointment_at.filter(|_| urgency == Urgency::Scheduled);
         let deadlines = sla::initial(&nt.received_at, appointment.as_ref(), &rule)?;
@@ -780,45 +959,9 @@ impl Store {
         let month = self.zone.month_key(&nt.received_at);
 
         let tx = self.begin()?;
-        let sid = nt
-            .site
-            .as_deref()
-            .map(|s| known_site_id(&tx, s))
-            .transpose()?;
-        let uid = match (nt.scope, sid, nt.room.as_deref()) {
-            (Scope::InHome, Some(sid), Some(room)) => Some(unit_id(
-                &tx,
-                sid,
-                nt.building.as_deref().unwrap_or(""),
-                nt.unit.as_deref().unwrap_or(""),
-                room,
-            )?),
-            _ => None,
-        };
+        let (sid, uid) = place_ids(&tx, &nt)?;
         let number = next_number(&tx, &prefix, &month)?;
-        // Only what the ticket keeps is searchable: a public-area ticket has no room.
-        let home = |v: &Option<String>| match nt.scope {
-            Scope::InHome => v.clone().unwrap_or_default(),
-            Scope::PublicArea => String::new(),
-        };
-        let place = [
-            nt.site.clone().unwrap_or_default(),
-            home(&nt.building),
-            home(&nt.unit),
-            home(&nt.room),
-            nt.location.clone().unwrap_or_default(),
-        ]
-        .join(" ");
-        // The phone as written (0571-88886666) and as digits, so 88886666 finds it too.
-        let digits: String = nt.phone.chars().filter(char::is_ascii_digit).collect();
-        let search = search_text(&[
-            &number,
-            &nt.reporter,
-            &nt.phone,
-            &digits,
-            &place,
-            &nt.description,
-        ]);
+        let search = ticket_search_text(&number, &nt);
         let ticket = Ticket {
             number: number.clone(),
             kind: nt.kind,
@@ -864,6 +1007,7 @@ impl Store {
             held_minutes: 0,
             print_count: 0,
             remind_count: 0,
+            reschedule_count: 0,
             resolution: None,
             dept: None,
             resolved_at: None,
@@ -892,6 +1036,154 @@ impl Store {
         )?;
         tx.commit().sql("commit new ticket")?;
         self.ticket(&number)
+    }
+
+    /// The steps the desk may take on `t` now: what the workflow allows
+    /// ([`workflow::available`]) less what the signed-in role may not do — the window
+    /// enables exactly these.
+    pub fn available_steps(&self, t: &Ticket) -> Result<Vec<EventAction>> {
+        let mut out = Vec::new();
+        for step in workflow::available(t) {
+            let mut needs: Vec<Permission> =
+                crate::account::step_permission(step).into_iter().collect();
+            if step == EventAction::Edit {
+                needs.extend(crate::account::edit_closed_permission(t.status));
+            }
+            let mut allowed = true;
+            for p in needs {
+                allowed &= self.may(p)?;
+            }
+            if allowed {
+                out.push(step);
+            }
+        }
+        Ok(out)
+    }
+
+    /// 更正: change what was registered — the patch's fields, checked as `ticket new`
+    /// checks them — with one `edit` event listing each field before → after, and the
+    /// deadlines recomputed for the new category/urgency (and appointment) as if the
+    /// ticket had been received with them. Refused for a cancelled ticket, for a patch
+    /// that changes nothing, and after completion (待回访, 已完结) for anything but the
+    /// category and urgency, which then need [`Permission::EditClosed`] (主管).
+    pub fn edit_ticket(
+        &mut self,
+        number: &str,
+        patch: &TicketPatch,
+        operator: &str,
+    ) -> Result<Ticket> {
+        let operator = self.operator(Permission::Edit, Some(operator))?;
+        let now = self.now();
+        let tx = self.begin()?;
+        let old = self.ticket_for_update(&tx, number)?;
+        if old.status == Status::Cancelled {
+            return Err(Error::WrongStatus(format!(
+                "工单 {} 已取消，不能更正；如需处理请重新登记",
+                old.number
+            )));
+        }
+        let nt = patch.over(&draft_of(&old)).check(&self.zone, &now)?;
+        let category = self.category_by_name(&nt.category)?;
+        category_fits(&category, nt.kind)?;
+        let urgency = urgency_of(&nt, category.default_urgency)?;
+        let changed = changes(&old, &nt, &category.name, urgency);
+        if changed.is_empty() {
+            return Err(Error::invalid(format!(
+                "更正的内容与工单 {} 现有内容相同，没有需要保存的修改",
+                old.number
+            )));
+        }
+        if let Some(closed) = crate::account::edit_closed_permission(old.status) {
+            if let Some(c) = changed.iter().find(|c| !CLOSED_EDITABLE.contains(&c.field)) {
+                return Err(Error::WrongStatus(format!(
+                    "工单 {} 已完工（{}），不能再更正{}；完工后只能由主管更正类别和紧急程度",
+                    old.number,
+                    old.status.label(),
+                    c.field
+                )));
+            }
+            self.operator(closed, Some(&operator))?;
+        }
+
+        // The clock's base: the appointment for a 预约 (or once 改约 set one), else the
+        // call — unchanged after a 返修, whose restart time the deadlines already hold.
+        let base = |appointment: Option<Time>, urgency: Urgency| match appointment {
+            Some(a)
+                if old.rework_count == 0
+                    && (urgency == Urgency::Scheduled || old.reschedule_count > 0) =>
+            {
+                a
+            }
+            _ => old.received_at,
+        };
+        let old_rule = self.sla_rule(old.category_id, old.urgency)?;
+        let new_rule = self.sla_rule(category.id, urgency)?;
+        let deadlines = sla::recompute(
+            &old.deadlines,
+            &base(old.appointment_at, old.urgency),
+            &base(nt.appointment_at, urgency),
+            &old_rule,
+            &new_rule,
+        )?;
+        let (sid, uid) = place_ids(&tx, &nt)?;
+        let search = ticket_search_text(&old.number, &nt);
+        tx.execute(
+            "UPDATE tickets SET kind = ?2, reporter = ?3, phone = ?4, site_id = ?5, unit_id = ?6,
+                location = ?7, scope = ?8, category_id = ?9, urgency = ?10, appointment_at = ?11,
+                description = ?12, dispatch_due = ?13, arrival_due = ?14, completion_due = ?15,
+                visit_due = ?16, search_text = ?17
+             WHERE id = ?1",
+            &[
+                &old.id,
+                &nt.kind.code(),
+                &nt.reporter,
+                &nt.phone,
+                &sid,
+                &uid,
+                &nt.location,
+                &nt.scope.code(),
+                &category.id,
+                &urgency.code(),
+                &ts(&nt.appointment_at),
+                &nt.description,
+                &ts(&deadlines.dispatch),
+                &ts(&deadlines.arrival),
+                &ts(&deadlines.completion),
+                &ts(&deadlines.visit),
+                &search,
+            ],
+        )
+        .sql("edit ticket")?;
+        // SQLite's FTS5 row is separate (see insert_ticket); PostgreSQL's index follows
+        // search_text by itself.
+        if tx.engine() == Engine::Sqlite {
+            tx.execute("DELETE FROM ticket_search WHERE rowid = ?1", &[&old.id])
+                .sql("unindex ticket")?;
+            tx.execute(
+                "INSERT INTO ticket_search (rowid, chars) VALUES (?1, ?2)",
+                &[&old.id, &spaced_chars(&search)],
+            )
+            .sql("index ticket")?;
+        }
+        let note = changed
+            .iter()
+            .map(|c| format!("{}：{} → {}", c.field, c.before, c.after))
+            .collect::<Vec<_>>()
+            .join("；");
+        insert_event(
+            &tx,
+            old.id,
+            &Event::new(
+                now,
+                &operator,
+                EventAction::Edit,
+                Some(old.status),
+                Some(old.status),
+                Some(note),
+            ),
+        )?;
+        tx.commit().sql("commit edit")?;
+        self.ticket(&old.number)
     }
 
     /// Take one workflow step on a ticket at `at` (default now) by `operator`: load,
@@ -1040,6 +1332,16 @@ impl Store {
                 at,
             )),
             Step::Print => steps.push((Action::Print, at)),
+            Step::Reschedule {
+                appointment,
+                reason,
+            } => steps.push((
+                Action::Reschedule {
+                    appointment: self.zone.parse_input("预约时间", &appointment)?,
+                    reason: input::reason("改约原因", Some(&reason))?,
+                },
+                at,
+            )),
             Step::Resolve { result, dept } => steps.push((
                 Action::Resolve {
                     result: input::reason("处理结果", Some(&result))?,

@@ -27,6 +27,7 @@ import type { Ticket } from './bindings/Ticket'
 import type { TicketDetail } from './bindings/TicketDetail'
 import type { TicketDraft } from './bindings/TicketDraft'
 import type { TicketFilter } from './bindings/TicketFilter'
+import type { TicketPatch } from './bindings/TicketPatch'
 import type { TicketPage } from './bindings/TicketPage'
 import type { Urgency } from './bindings/Urgency'
 import type { DayRow } from './bindings/DayRow'
@@ -74,6 +75,9 @@ export const api = {
       operator: operator.value,
       seen: seen ?? null,
     }),
+  /** 更正: `patch` holds only the changed fields. */
+  editTicket: (number: string, patch: TicketPatch) =>
+    invoke<TicketDetail>('edit_ticket', { number, patch, operator: operator.value }),
   lookupCaller: (query: string) => invoke<CallerMatch[]>('lookup_caller', { query }),
   suggestTechnicians: (category: string) =>
     invoke<Suggestion[]>('suggest_technicians', { category }),

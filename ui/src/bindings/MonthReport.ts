@@ -13,7 +13,11 @@ export type MonthReport = { received: number, completed: number, closed: number,
  * 办结: 投诉/咨询 closed in the month without a technician — counted apart from
  * 取消 and never as a technician's 完工.
  */
-resolved: number, cancelled: number, open_at_month_end: number, by_category: Array<GroupRow>, by_site: Array<GroupRow>, by_building: Array<GroupRow>, by_technician: Array<TechnicianRow>, by_channel: Array<GroupRow>, by_urgency: Array<GroupRow>, by_kind: Array<GroupRow>, dispatch_minutes: Timing, arrival_minutes: Timing, completion_minutes: Timing, on_time_rate: number | null, visit_rate: number | null, satisfaction_rate: number | null, rework_rate: number | null, 
+resolved: number, cancelled: number, open_at_month_end: number, 
+/**
+ * 改约 recorded in the month (every move of an appointment counts).
+ */
+reschedules: number, by_category: Array<GroupRow>, by_site: Array<GroupRow>, by_building: Array<GroupRow>, by_technician: Array<TechnicianRow>, by_channel: Array<GroupRow>, by_urgency: Array<GroupRow>, by_kind: Array<GroupRow>, dispatch_minutes: Timing, arrival_minutes: Timing, completion_minutes: Timing, on_time_rate: number | null, visit_rate: number | null, satisfaction_rate: number | null, rework_rate: number | null, 
 /**
  * 回访未果: visit attempts that reached nobody, recorded in the month.
  */

@@ -16,4 +16,4 @@ quality: string | null,
 /**
  * 服务态度
  */
-attitude: string | null, } } | { "action": "visit_attempt", "args": { result: string, note: string | null, } } | { "action": "cancel", "args": { reason: string, duplicate_of: string | null, } } | { "action": "rework", "args": { reason: string, } } | { "action": "remind", "args": { note: string | null, } } | { "action": "print" } | { "action": "resolve", "args": { result: string, dept: string | null, } } | { "action": "handover", "args": { dept: string, } };
+attitude: string | null, } } | { "action": "visit_attempt", "args": { result: string, note: string | null, } } | { "action": "cancel", "args": { reason: string, duplicate_of: string | null, } } | { "action": "rework", "args": { reason: string, } } | { "action": "remind", "args": { note: string | null, } } | { "action": "print" } | { "action": "reschedule", "args": { appointment: string, reason: string, } } | { "action": "resolve", "args": { result: string, dept: string | null, } } | { "action": "handover", "args": { dept: string, } };

@@ -35,6 +35,10 @@ print_count: number,
  */
 remind_count: number, 
 /**
+ * How many times the appointment was moved (改约), counted from the history.
+ */
+reschedule_count: number, 
+/**
  * 处理结果 of a 投诉/咨询 closed by 办结 (no technician, no 故障原因).
  */
 resolution: string | null, 

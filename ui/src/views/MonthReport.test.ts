@@ -45,6 +45,7 @@ const report: MonthReport = {
   resolved: 0,
   cancelled: 1,
   open_at_month_end: 4,
+  reschedules: 3,
   by_category: [group('水路', 8, 5, 1), group('电路', 4, 2, 0)],
   by_site: [group('翠湖苑', 12, 7, 1)],
   by_building: [{ ...group('翠湖苑/3', 9, 6, 1), label: '翠湖苑 3栋' }],
@@ -154,6 +155,7 @@ describe('月度报表', () => {
     expect(kpi(w, 'received')).toBe('12')
     expect(kpi(w, 'open_at_month_end')).toBe('4')
     expect(w.find('[data-kpi="open_at_month_end"]').text()).toContain('截至现在')
+    expect(kpi(w, 'reschedules')).toBe('3')
     expect(kpi(w, 'on_time_rate')).toBe('85.71%')
     expect(kpi(w, 'satisfaction_rate')).toBe('80.00%')
     // No denominator: the core says null, the page says so.

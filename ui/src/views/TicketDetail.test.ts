@@ -89,6 +89,7 @@ function detail(available: EventAction[]): Detail {
       held_minutes: 0,
       print_count: 0,
       remind_count: 0,
+      reschedule_count: 0,
       resolution: null,
       dept: null,
       resolved_at: null,
@@ -153,6 +154,21 @@ describe('工单详情', () => {
     expect(enabled).toEqual(['派单', '跟催', '取消', '打印维修单'])
     expect(w.find('[data-test="ticket-status"]').text()).toBe('待派单')
     expect(w.find('[data-test="ticket-overdue"]').text()).toBe('派单超时')
+  })
+
+  it('offers 编辑 and 改约 only when the core allows them, each in its own dialog', async () => {
+    const none = await render(['assign'])
+    expect(none.find('[data-test="action-edit"]').attributes('disabled')).toBeDefined()
+    expect(none.find('[data-test="action-reschedule"]').attributes('disabled')).toBeDefined()
+    none.unmount()
+    const w = await render(['edit', 'reschedule'], (cmd) =>
+      cmd === 'categories' || cmd === 'sites' ? [] : undefined,
+    )
+    expect(w.find('[data-test="action-edit"]').attributes('disabled')).toBeUndefined()
+    await w.find('[data-test="action-edit"]').trigger('click')
+    await flushPromises()
+    expect(w.find('[data-test="edit-dialog"]').isVisible()).toBe(true)
+    expect(calls.map((c) => c.cmd)).toContain('categories')
   })
 
   it('offers 办结 and 转交 only when the core allows them (报事, not repairs)', async () => {
