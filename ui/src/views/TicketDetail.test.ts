@@ -186,6 +186,31 @@ describe('工单详情', () => {
     w.unmount()
   })
 
+  it('opens one step dialog at a time and shows the saved step without a reload', async () => {
+    const assigned = detail(['start'])
+    assigned.ticket.status = 'assigned'
+    const w = await render(['assign', 'start', 'remind'], (cmd) => {
+      if (cmd === 'suggest_technicians' || cmd === 'technicians') return []
+      return cmd === 'apply_step' ? assigned : undefined
+    })
+    const submits = () => w.findAll('[data-test="step-submit"]')
+    expect(submits()).toHaveLength(0)
+    await w.find('[data-test="action-assign"]').trigger('click')
+    await flushPromises()
+    expect(submits().map((b) => b.text())).toEqual(['确定派单'])
+    await submits()[0].trigger('click')
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'apply_step')!.args).toMatchObject({ seen: 'received' })
+    expect(w.find('[data-test="ticket-status"]').text()).toBe('已派单')
+    expect(calls.filter((c) => c.cmd === 'ticket_detail')).toHaveLength(1)
+    // The closed 派单 form is gone: the e2e suite (and a keyboard user) meets only the open one.
+    expect(submits()).toHaveLength(0)
+    await w.find('[data-test="action-start"]').trigger('click')
+    await flushPromises()
+    expect(submits().map((b) => b.text())).toEqual(['确定到场'])
+    w.unmount()
+  })
+
   it('renders owner-entered text as text', async () => {
     const w = await render([])
     expect(w.find('[data-test="ticket-description"]').text()).toBe(xss)
