@@ -8,7 +8,7 @@ import TicketDetail from './TicketDetail.vue'
 import ResolveDialog from '../components/steps/ResolveDialog.vue'
 import { setLabels } from '../labels'
 import { CHANGED, DEBOUNCE_MS, resetLive } from '../live'
-import { labelsWith } from '../testing'
+import { labelsWith, ticketDetail } from '../testing'
 import type { TicketDetail as Detail } from '../bindings/TicketDetail'
 import type { EventAction } from '../bindings/EventAction'
 
@@ -42,76 +42,29 @@ const labels = labelsWith({
 
 const xss = '<img src=x onerror=alert(1)>'
 
+/** The shared 水路 repair, overdue for dispatch, with owner-entered text that looks like HTML. */
 function detail(available: EventAction[]): Detail {
-  return {
-    ticket: {
-      number: 'BX-202611-0007',
-      kind: 'repair',
-      status: 'received',
-      channel: 'phone',
-      reporter: '王秀英',
-      phone: '13812348000',
-      site: '翠湖苑',
-      building: '3',
-      unit: '2',
-      room: '501',
-      location: null,
-      scope: 'in_home',
-      category: '水路',
-      urgency: 'normal',
-      appointment_at: null,
-      description: xss,
-      received_at: '2026-11-27T09:30:00+08:00',
-      assignee: null,
-      dispatched_at: null,
-      arrived_at: null,
-      completed_at: null,
-      visited_at: null,
-      closed_at: null,
-      cancelled_at: null,
-      hold_reason: null,
-      cause: null,
-      measures: null,
-      materials: [],
-      labour_minutes: 0,
-      paid: false,
-      fee_fen: 0,
-      payment_method: null,
-      owner_signed: false,
-      satisfaction: null,
-      visit_note: null,
-      rework_count: 0,
-      duplicate_of: null,
-      deadlines: { dispatch: '2026-11-27T10:00:00+08:00', arrival: null, completion: null, visit: null },
-      overdue: true,
-      overdue_stage: 'dispatch',
-      cancel_reason: null,
-      held_minutes: 0,
-      print_count: 0,
-      remind_count: 0,
-      reschedule_count: 0,
-      resolution: null,
-      dept: null,
-      resolved_at: null,
+  const d = ticketDetail()
+  Object.assign(d.ticket, {
+    appointment_at: null,
+    description: xss,
+    deadlines: { dispatch: '2026-11-27T10:00:00+08:00', arrival: null, completion: null, visit: null },
+    overdue: true,
+    overdue_stage: 'dispatch',
+  })
+  d.history = [
+    {
+      at: '2026-11-27T09:30:00+08:00',
+      operator: '前台',
+      action: 'created',
+      action_label: '登记',
+      from_status: null,
+      to_status: 'received',
+      note: xss,
     },
-    history: [
-      {
-        at: '2026-11-27T09:30:00+08:00',
-        operator: '前台',
-        action: 'created',
-        action_label: '登记',
-        from_status: null,
-        to_status: 'received',
-        note: xss,
-      },
-    ],
-    available,
-    place: '翠湖苑 3栋2单元501',
-    materials_total_fen: 0,
-    attachments: [],
-    rounds: [],
-    visit_attempts: [],
-  }
+  ]
+  d.available = available
+  return d
 }
 
 let calls: { cmd: string; args: Record<string, unknown> }[] = []
