@@ -161,6 +161,12 @@ describe('工单详情', () => {
     await w.find('[data-test="action-start"]').trigger('click')
     await flushPromises()
     expect(submits().map((b) => b.text())).toEqual(['确定到场'])
+    await submits()[0].trigger('click')
+    await flushPromises()
+    expect(calls.filter((c) => c.cmd === 'apply_step').map((c) => c.args.step)).toEqual([
+      { action: 'assign', args: { technician: '' } },
+      { action: 'start' },
+    ])
     w.unmount()
   })
 
