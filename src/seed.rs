@@ -584,6 +584,10 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             appointment_at: appointment.as_ref().map(fmt),
             description: Some(descs[rng.usize(..descs.len())].into()),
             received_at: Some(fmt(&received)),
+            // Owners often say when it started; now and then one asks for a technician.
+            occurred_at: (rng.u8(0..3) == 0)
+                .then(|| fmt(&(received - Duration::minutes(rng.i64(10..600))))),
+            requested_technician: None,
         };
         let t = store.create_ticket(&draft, op)?;
         made += 1;
@@ -1196,6 +1200,8 @@ fn synthetic_ticket(
         print_count: 0,
         remind_count: 0,
         reschedule_count: 0,
+        occurred_at: None,
+        requested_technician: None,
         resolution: None,
         dept: None,
         resolved_at: None,
