@@ -8,7 +8,7 @@ import TicketDetail from './TicketDetail.vue'
 import ResolveDialog from '../components/steps/ResolveDialog.vue'
 import { setLabels } from '../labels'
 import { CHANGED, DEBOUNCE_MS, resetLive } from '../live'
-import { labelsWith } from '../testing'
+import { labelsWith, ticketDetail } from '../testing'
 import type { TicketDetail as Detail } from '../bindings/TicketDetail'
 import type { EventAction } from '../bindings/EventAction'
 
@@ -42,79 +42,29 @@ const labels = labelsWith({
 
 const xss = '<img src=x onerror=alert(1)>'
 
+/** The shared 水路 repair, overdue for dispatch, with owner-entered text that looks like HTML. */
 function detail(available: EventAction[]): Detail {
-  return {
-    ticket: {
-      number: 'BX-202611-0007',
-      kind: 'repair',
-      status: 'received',
-      channel: 'phone',
-      reporter: '王秀英',
-      phone: '13812348000',
-      site: '翠湖苑',
-      building: '3',
-      unit: '2',
-      room: '501',
-      location: null,
-      scope: 'in_home',
-      category: '水路',
-      urgency: 'normal',
-      appointment_at: null,
-      description: xss,
-      received_at: '2026-11-27T09:30:00+08:00',
-      assignee: null,
-      dispatched_at: null,
-      arrived_at: null,
-      completed_at: null,
-      visited_at: null,
-      closed_at: null,
-      cancelled_at: null,
-      hold_reason: null,
-      cause: null,
-      measures: null,
-      materials: [],
-      labour_minutes: 0,
-      paid: false,
-      fee_fen: 0,
-      payment_method: null,
-      owner_signed: false,
-      satisfaction: null,
-      visit_note: null,
-      rework_count: 0,
-      duplicate_of: null,
-      deadlines: { dispatch: '2026-11-27T10:00:00+08:00', arrival: null, completion: null, visit: null },
-      overdue: true,
-      overdue_stage: 'dispatch',
-      cancel_reason: null,
-      held_minutes: 0,
-      print_count: 0,
-      remind_count: 0,
-      reschedule_count: 0,
-      resolution: null,
-      dept: null,
-      resolved_at: null,
-      occurred_at: null,
-      requested_technician: null,
+  const d = ticketDetail()
+  Object.assign(d.ticket, {
+    appointment_at: null,
+    description: xss,
+    deadlines: { dispatch: '2026-11-27T10:00:00+08:00', arrival: null, completion: null, visit: null },
+    overdue: true,
+    overdue_stage: 'dispatch',
+  })
+  d.history = [
+    {
+      at: '2026-11-27T09:30:00+08:00',
+      operator: '前台',
+      action: 'created',
+      action_label: '登记',
+      from_status: null,
+      to_status: 'received',
+      note: xss,
     },
-    history: [
-      {
-        at: '2026-11-27T09:30:00+08:00',
-        operator: '前台',
-        action: 'created',
-        action_label: '登记',
-        from_status: null,
-        to_status: 'received',
-        note: xss,
-      },
-    ],
-    available,
-    place: '翠湖苑 3栋2单元501',
-    materials_total_fen: 0,
-    attachments: [],
-    rounds: [],
-    visit_attempts: [],
-    quotes: [],
-  }
+  ]
+  d.available = available
+  return d
 }
 
 let calls: { cmd: string; args: Record<string, unknown> }[] = []
@@ -186,6 +136,37 @@ describe('工单详情', () => {
     const dialog = w.findComponent(ResolveDialog)
     expect(dialog.props('open')).toBe(true)
     expect(dialog.props('detail').ticket.number).toBe('BX-202611-0007')
+    w.unmount()
+  })
+
+  it('opens one step dialog at a time and shows the saved step without a reload', async () => {
+    const assigned = detail(['start'])
+    assigned.ticket.status = 'assigned'
+    const w = await render(['assign', 'start', 'remind'], (cmd) => {
+      if (cmd === 'suggest_technicians' || cmd === 'technicians') return []
+      return cmd === 'apply_step' ? assigned : undefined
+    })
+    const submits = () => w.findAll('[data-test="step-submit"]')
+    expect(submits()).toHaveLength(0)
+    await w.find('[data-test="action-assign"]').trigger('click')
+    await flushPromises()
+    expect(submits().map((b) => b.text())).toEqual(['确定派单'])
+    await submits()[0].trigger('click')
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'apply_step')!.args).toMatchObject({ seen: 'received' })
+    expect(w.find('[data-test="ticket-status"]').text()).toBe('已派单')
+    expect(calls.filter((c) => c.cmd === 'ticket_detail')).toHaveLength(1)
+    // The closed 派单 form is gone: the e2e suite (and a keyboard user) meets only the open one.
+    expect(submits()).toHaveLength(0)
+    await w.find('[data-test="action-start"]').trigger('click')
+    await flushPromises()
+    expect(submits().map((b) => b.text())).toEqual(['确定到场'])
+    await submits()[0].trigger('click')
+    await flushPromises()
+    expect(calls.filter((c) => c.cmd === 'apply_step').map((c) => c.args.step)).toEqual([
+      { action: 'assign', args: { technician: '' } },
+      { action: 'start' },
+    ])
     w.unmount()
   })
 
