@@ -37,6 +37,7 @@ const labels = labelsWith({
     { code: 'printed', label: '打印维修单' },
     { code: 'resolve', label: '办结' },
     { code: 'handover', label: '转交' },
+    { code: 'reschedule', label: '改约' },
   ],
 })
 
@@ -122,6 +123,10 @@ describe('工单详情', () => {
     await flushPromises()
     expect(w.find('[data-test="edit-dialog"]').isVisible()).toBe(true)
     expect(calls.map((c) => c.cmd)).toContain('categories')
+    expect(w.findAll('[data-test="step-submit"]')).toHaveLength(0)
+    await w.find('[data-test="action-reschedule"]').trigger('click')
+    await flushPromises()
+    expect(w.findAll('[data-test="step-submit"]').map((b) => b.text())).toEqual(['确定改约'])
   })
 
   it('offers 办结 and 转交 only when the core allows them (报事, not repairs)', async () => {
@@ -134,8 +139,10 @@ describe('工单详情', () => {
     await w.find('[data-test="action-resolve"]').trigger('click')
     await flushPromises()
     const dialog = w.findComponent(ResolveDialog)
-    expect(dialog.props('open')).toBe(true)
+    expect(dialog.props('modelValue')).toBe(true)
     expect(dialog.props('detail').ticket.number).toBe('BX-202611-0007')
+    // On the shared frame, mounted only while open: the one 确定 in the page is its own.
+    expect(w.findAll('[data-test="step-submit"]').map((b) => b.text())).toEqual(['确定办结'])
     w.unmount()
   })
 

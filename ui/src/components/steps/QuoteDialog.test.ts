@@ -31,20 +31,41 @@ describe('报价', () => {
       throw new Error(`unexpected ${cmd}`)
     })
     mount(QuoteDialog, {
-      props: { detail: ticketDetail('assigned'), open: true },
+      props: { detail: ticketDetail('assigned'), modelValue: true },
       global: { plugins: [ElementPlus] },
       attachTo: document.body,
     })
     await flushPromises()
     await type('[data-test="quote-items"] textarea, textarea[data-test="quote-items"]', '更换三角阀1个')
     await type('[data-test="quote-amount"] input, input[data-test="quote-amount"]', '35.5')
-    ;(document.querySelector('[data-test="quote-submit"]') as HTMLElement).click()
+    ;(document.querySelector('[data-test="step-submit"]') as HTMLElement).click()
     await flushPromises()
     const step = calls.find((c) => c.cmd === 'apply_step')
     expect(step?.args.step).toEqual({
       action: 'quote',
       args: { items: '更换三角阀1个', amount_fen: 3550, consent: true },
     })
-    expect(document.querySelector('[data-test="quote-error"]')?.textContent).toContain('报价在派单后')
+    expect(document.querySelector('[data-test="step-error"]')?.textContent).toContain('报价在派单后')
+  })
+  it('refuses an amount that is not money before anything is sent', async () => {
+    mockIPC((cmd, payload) => {
+      calls.push({ cmd, args: (payload ?? {}) as Record<string, unknown> })
+      if (cmd === 'prices') return []
+      throw new Error(`unexpected ${cmd}`)
+    })
+    const w = mount(QuoteDialog, {
+      props: { detail: ticketDetail('assigned'), modelValue: true },
+      global: { plugins: [ElementPlus] },
+      attachTo: document.body,
+    })
+    await flushPromises()
+    await type('[data-test="quote-amount"] input, input[data-test="quote-amount"]', '三十五')
+    ;(document.querySelector('[data-test="step-submit"]') as HTMLElement).click()
+    await flushPromises()
+    const shown = document.querySelector('[data-test="step-error"]')?.textContent?.trim()
+    expect(shown).toBe('报价金额“三十五”不是金额，请填写如 55 或 55.50')
+    expect(calls.map((c) => c.cmd)).not.toContain('apply_step')
+    expect(w.emitted('done')).toBeUndefined()
+    w.unmount()
   })
 })

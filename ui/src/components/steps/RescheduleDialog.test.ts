@@ -45,7 +45,7 @@ describe('改约', () => {
     await w
       .find('[data-test="reschedule-note"] input, input[data-test="reschedule-note"]')
       .setValue('明天出差')
-    await w.find('[data-test="reschedule-submit"]').trigger('click')
+    await w.find('[data-test="step-submit"]').trigger('click')
     await flushPromises()
     const step = calls.find((c) => c.cmd === 'apply_step')!
     expect(step.args).toMatchObject({
@@ -65,9 +65,9 @@ describe('改约', () => {
       return undefined
     })
     await w.find('[data-test="reschedule-reason"] label:last-child').trigger('click')
-    await w.find('[data-test="reschedule-submit"]').trigger('click')
+    await w.find('[data-test="step-submit"]').trigger('click')
     await flushPromises()
-    expect(w.find('[data-test="reschedule-error"]').text()).toContain('改约原因不能为空')
+    expect(w.find('[data-test="step-error"]').text()).toContain('改约原因不能为空')
     expect(w.emitted('done')).toBeUndefined()
   })
 })

@@ -52,7 +52,7 @@ function render(
     throw new Error(`unexpected ${cmd}`)
   })
   return mount(component, {
-    props: { detail: d, open: true },
+    props: { detail: d, modelValue: true },
     global: { plugins: [ElementPlus] },
     attachTo: document.body,
   })
@@ -86,7 +86,7 @@ describe('报事 dialogs', () => {
     await flushPromises()
     expect(document.body.textContent).toContain('投诉办结后待回访')
     await type('[data-test="resolve-result"]', '已清理楼道')
-    await click('[data-test="resolve-submit"]')
+    await click('[data-test="step-submit"]')
     const call = calls.find((c) => c.cmd === 'apply_step')
     expect(call?.args.step).toEqual({
       action: 'resolve',
@@ -103,8 +103,8 @@ describe('报事 dialogs', () => {
     })
     await flushPromises()
     expect(document.body.textContent).toContain('咨询办结后即为已完结')
-    await click('[data-test="resolve-submit"]')
-    expect(document.querySelector('[data-test="resolve-error"]')?.textContent).toContain(
+    await click('[data-test="step-submit"]')
+    expect(document.querySelector('[data-test="step-error"]')?.textContent).toContain(
       '处理结果不能为空',
     )
     expect(w.emitted('done')).toBeUndefined()
@@ -116,7 +116,7 @@ describe('报事 dialogs', () => {
     const w = render(HandoverDialog, detail('complaint'), () => after)
     await flushPromises()
     await type('[data-test="handover-dept"]', '秩序部')
-    await click('[data-test="handover-submit"]')
+    await click('[data-test="step-submit"]')
     const call = calls.find((c) => c.cmd === 'apply_step')
     expect(call?.args.step).toEqual({ action: 'handover', args: { dept: '秩序部' } })
     expect(w.emitted('done')?.[0]).toEqual([after])
