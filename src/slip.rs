@@ -46,17 +46,84 @@ pub struct PrintOutcome {
     pub tickets: Vec<String>,
 }
 
+/// One ticket as its slip prints it: the ticket, and what the slip shows from elsewhere
+/// in the office's records, looked up by the caller ([`load`] does it from the store).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slip {
+    pub ticket: Ticket,
+    /// 往次维修: the rounds before the one the slip shows.
+    pub earlier_rounds: Vec<Round>,
+    /// The 维修人员's phone, printed beside the name so the owner can reach them.
+    pub technician_phone: Option<String>,
+}
+
+impl From<Ticket> for Slip {
+    fn from(ticket: Ticket) -> Slip {
+        Slip {
+            ticket,
+            earlier_rounds: Vec::new(),
+            technician_phone: None,
+        }
+    }
+}
+
 /// Render `tickets` as one PDF: one slip (or two-part sheet) per ticket, each followed
 /// by its continuation page when a field is too long for the form. Pure and
 /// deterministic: the same tickets, settings and `printed_at` give the same bytes.
-/// Refuses (`missing_glyph`) text the bundled font cannot print.
+/// Refuses (`missing_glyph`) text the bundled font cannot print. Prints only what the
+/// tickets hold; [`render_slips`] also prints what [`load`] looks up.
 pub fn render(
     tickets: &[Ticket],
     layout: Layout,
     settings: &Settings,
     printed_at: &Time,
 ) -> Result<Vec<u8>> {
-    render_counted(tickets, &[], layout, settings, printed_at).map(|(bytes, _)| bytes)
+    let slips: Vec<Slip> = tickets.iter().cloned().map(Slip::from).collect();
+    render_slips(&slips, layout, settings, printed_at)
+}
+
+/// [`render`] for slips with their earlier rounds and the technician's phone.
+pub fn render_slips(
+    slips: &[Slip],
+    layout: Layout,
+    settings: &Settings,
+    printed_at: &Time,
+) -> Result<Vec<u8>> {
+    render_counted(slips, layout, settings, printed_at).map(|(bytes, _)| bytes)
+}
+
+/// The slips of `numbers`, in order, each once: the ticket, its earlier rounds and its
+/// technician's phone. A missing or cancelled ticket refuses.
+pub fn load(store: &Store, numbers: &[String]) -> Result<Vec<Slip>> {
+    let mut slips: Vec<Slip> = Vec::with_capacity(numbers.len());
+    for n in numbers {
+        let t = store.ticket(n)?;
+        if t.status == Status::Cancelled {
+            return Err(Error::WrongStatus(format!(
+                "工单“{}”已取消，不能打印维修单",
+                t.number
+            )));
+        }
+        // The same number twice in one request prints once.
+        if slips.iter().any(|s| s.ticket.number == t.number) {
+            continue;
+        }
+        let technician_phone = match &t.assignee {
+            Some(name) => match store.technician(name) {
+                Ok(tech) => Some(tech.phone).filter(|p| !p.trim().is_empty()),
+                // A technician no longer on the list: the slip leaves the phone blank.
+                Err(Error::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        slips.push(Slip {
+            earlier_rounds: earlier_rounds(store.rounds(&t.number)?, &t),
+            technician_phone,
+            ticket: t,
+        });
+    }
+    Ok(slips)
 }
 
 /// 打印维修单: load `numbers`, render them in `layout` (default: the office's setting),
@@ -72,30 +139,15 @@ pub fn print_to_file(
 ) -> Result<PrintOutcome> {
     crate::input::name("操作员", Some(operator))?;
     let out = outfile::check(out, &["pdf"], store.path(), existing)?;
-    let mut tickets: Vec<Ticket> = Vec::with_capacity(numbers.len());
-    let mut earlier: Vec<Vec<Round>> = Vec::with_capacity(numbers.len());
-    for n in numbers {
-        let t = store.ticket(n)?;
-        if t.status == Status::Cancelled {
-            return Err(Error::WrongStatus(format!(
-                "工单“{}”已取消，不能打印维修单",
-                t.number
-            )));
-        }
-        // The same number twice in one request prints once.
-        if !tickets.iter().any(|x| x.number == t.number) {
-            earlier.push(earlier_rounds(store.rounds(&t.number)?, &t));
-            tickets.push(t);
-        }
-    }
+    let slips = load(store, numbers)?;
     let settings = store.settings()?;
     let layout = match layout {
         Some(l) => l,
         None => settings.slip_layout,
     };
-    let (bytes, pages) = render_counted(&tickets, &earlier, layout, &settings, &store.now())?;
+    let (bytes, pages) = render_counted(&slips, layout, &settings, &store.now())?;
     let staged = outfile::stage(&out, &bytes)?;
-    let printed: Vec<String> = tickets.into_iter().map(|t| t.number).collect();
+    let printed: Vec<String> = slips.into_iter().map(|s| s.ticket.number).collect();
     // The prints are recorded only if the PDF lands in place, in the same transaction.
     store.record_prints(&printed, operator, || staged.place())?;
     Ok(PrintOutcome {
@@ -115,28 +167,23 @@ fn earlier_rounds(mut rounds: Vec<Round>, t: &Ticket) -> Vec<Round> {
     rounds
 }
 
-/// `tickets` with, at the same index, each one's earlier rounds (none when `earlier`
-/// is shorter).
+/// The PDF and its page count.
 fn render_counted(
-    tickets: &[Ticket],
-    earlier: &[Vec<Round>],
+    slips: &[Slip],
     layout: Layout,
     settings: &Settings,
     printed_at: &Time,
 ) -> Result<(Vec<u8>, usize)> {
-    if tickets.is_empty() {
+    if slips.is_empty() {
         return Err(Error::invalid("没有要打印的工单，请至少选择一张"));
     }
     let font = font()?;
     check_settings(font, settings)?;
-    let earlier_of = |i: usize| earlier.get(i).map(Vec::as_slice).unwrap_or(&[]);
-    for (i, t) in tickets.iter().enumerate() {
-        check_ticket(font, t)?;
-        for r in earlier_of(i) {
-            font.check(&format!("工单 {} 的往次维修", t.number), &round_line(r))?;
-        }
+    for s in slips {
+        check_slip(font, s)?;
     }
-    let title = match tickets {
+    let tickets: Vec<&Ticket> = slips.iter().map(|s| &s.ticket).collect();
+    let title = match tickets.as_slice() {
         [one] => format!("维修单 {}", one.number),
         [first, .., last] => format!(
             "维修单 {} 至 {}（共 {} 张）",
@@ -153,9 +200,9 @@ fn render_counted(
         settings,
         printed_at,
     };
-    let mut pages = Vec::with_capacity(tickets.len());
-    for (i, t) in tickets.iter().enumerate() {
-        pages.extend(ctx.ticket_pages(t, earlier_of(i), layout)?);
+    let mut pages = Vec::with_capacity(slips.len());
+    for s in slips {
+        pages.extend(ctx.ticket_pages(s, layout)?);
     }
     let count = pages.len();
     Ok((doc.save(pages, printed_at, &settings.office_name), count))
@@ -166,9 +213,10 @@ fn check_settings(font: &Font, s: &Settings) -> Result<()> {
     font.check("服务热线", &s.hotline)
 }
 
-/// Every text of the ticket that goes on the slip, checked before anything is drawn.
-fn check_ticket(font: &Font, t: &Ticket) -> Result<()> {
-    let fields: [(&str, &str); 9] = [
+/// Every text of the slip, checked before anything is drawn.
+fn check_slip(font: &Font, s: &Slip) -> Result<()> {
+    let t = &s.ticket;
+    let fields: [(&str, &str); 10] = [
         ("工单号", &t.number),
         ("报修人", &t.reporter),
         ("联系电话", &t.phone),
@@ -176,6 +224,7 @@ fn check_ticket(font: &Font, t: &Ticket) -> Result<()> {
         ("报修类别", &t.category),
         ("故障描述", &t.description),
         ("维修人员", t.assignee.as_deref().unwrap_or("")),
+        ("维修人电话", s.technician_phone.as_deref().unwrap_or("")),
         ("故障原因", t.cause.as_deref().unwrap_or("")),
         ("处理措施", t.measures.as_deref().unwrap_or("")),
     ];
@@ -187,6 +236,9 @@ fn check_ticket(font: &Font, t: &Ticket) -> Result<()> {
         font.check(&format!("第 {} 行材料名称", i + 1), &m.name)
             .and_then(|_| font.check(&format!("第 {} 行规格型号", i + 1), &m.spec))
             .map_err(|e| Error::MissingGlyph(format!("工单 {}：{e}", t.number)))?;
+    }
+    for r in &s.earlier_rounds {
+        font.check(&format!("工单 {} 的往次维修", t.number), &round_line(r))?;
     }
     Ok(())
 }

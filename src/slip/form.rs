@@ -5,7 +5,7 @@
 
 use super::continuation::Block;
 use super::layout::{Metrics, Part};
-use super::{fmt_time, is_done, is_reprint, money, round_line, Context, CONTINUED};
+use super::{fmt_time, is_done, is_reprint, money, round_line, Context, Slip, CONTINUED};
 use crate::canvas::{mm_pt, pt_mm, Canvas, Color, THICK, THIN};
 use crate::clock::Time;
 use crate::ticket::{Kind, Round, Satisfaction, Scope, Ticket, Urgency};
@@ -41,13 +41,8 @@ struct Plan {
 
 impl Context<'_> {
     /// Draw one form in `part.frame`; return what must continue on another page.
-    pub(super) fn form(
-        &self,
-        c: &mut Canvas,
-        t: &Ticket,
-        earlier: &[Round],
-        part: &Part,
-    ) -> Vec<Block> {
+    pub(super) fn form(&self, c: &mut Canvas, slip: &Slip, part: &Part) -> Vec<Block> {
+        let t = &slip.ticket;
         let m = part.metrics;
         let f = &part.frame;
         let (left, right) = (f.left, f.left + f.width);
@@ -67,14 +62,14 @@ impl Context<'_> {
             v,
             value_w: f.width - l - 2.0 * m.pad,
         };
-        let plan = self.plan(&g, t, earlier, part, top, &mut blocks);
+        let plan = self.plan(&g, slip, part, top, &mut blocks);
         let done = is_done(t);
 
         let mut y = top;
         y = self.reporter_rows(c, &g, y, t);
         y = self.place_rows(c, &g, y, t, &plan);
         y = self.intake_rows(c, &g, y, t);
-        y = self.dispatch_rows(c, &g, y, t);
+        y = self.dispatch_rows(c, &g, y, slip);
         y = self.description_rows(c, &g, y, &plan);
         y = self.rounds_rows(c, &g, y, &plan);
         y = self.time_rows(c, &g, y, t, done);
@@ -147,15 +142,8 @@ impl Context<'_> {
 
     /// Budget the rows: the fixed ones first, then 故障描述 takes what it needs of the
     /// rest (continued when longer), and what is still left goes to the hand.
-    fn plan(
-        &self,
-        g: &Grid,
-        t: &Ticket,
-        earlier: &[Round],
-        part: &Part,
-        top: f32,
-        blocks: &mut Vec<Block>,
-    ) -> Plan {
+    fn plan(&self, g: &Grid, slip: &Slip, part: &Part, top: f32, blocks: &mut Vec<Block>) -> Plan {
+        let t = &slip.ticket;
         let m = g.m;
         let f = &part.frame;
         let footer_h = pt_mm(m.small) + 3.0;
@@ -182,9 +170,10 @@ impl Context<'_> {
         let mat_row_h = m.row * 0.85;
         let materials_h = mat_head_h + (m.material_rows as f32 + 1.0) * mat_row_h;
         let sign_h = m.row * 1.6;
-        let (history_lines, history_h) = self.history_lines(m, g.value_w, earlier, blocks);
+        let (history_lines, history_h) =
+            self.history_lines(m, g.value_w, &slip.earlier_rounds, blocks);
         // Rows other than 故障描述, in order, to budget the description's height.
-        let fixed = 4.0 * m.row // 报修人, 报修时间, 紧急程度, 维修人员
+        let fixed = 5.0 * m.row // 报修人, 报修范围, 紧急程度, 报修时间, 维修人员
             + place_h
             + history_h
             + m.row // 到场/完工
@@ -263,18 +252,18 @@ impl Context<'_> {
         y
     }
 
-    /// 报修时间 | 报修类别, then 紧急程度 (tick boxes) | 预约时间.
+    /// 报修范围 (入户 / 公区 tick boxes) | 报修类别, then 紧急程度 (tick boxes) | 预约时间.
     fn intake_rows(&self, c: &mut Canvas, g: &Grid, y: f32, t: &Ticket) -> f32 {
         let (m, cols) = (g.m, &g.cols);
-        self.pair(
-            c,
-            m,
-            cols,
-            y,
-            m.row,
-            ("报修时间", &fmt_time(&t.received_at)),
-            ("报修类别", &t.category),
-        );
+        self.label(c, m, cols[0], y, g.l, m.row, "报修范围");
+        let base = Canvas::baseline(y, m.row, m.body);
+        let mut bx = cols[1] + m.pad;
+        for s in [Scope::InHome, Scope::PublicArea] {
+            bx = c.checkbox(bx, base, m.body, t.scope == s, s.label()) + pt_mm(m.body);
+        }
+        self.label(c, m, cols[2], y, g.l, m.row, "报修类别");
+        self.value(c, m, cols[3], y, cols[4] - cols[3], m.row, &t.category);
+        self.row_lines(c, cols, y, m.row);
         let y = y + m.row;
         self.label(c, m, cols[0], y, g.l, m.row, "紧急程度");
         let base = Canvas::baseline(y, m.row, m.body);
@@ -289,9 +278,10 @@ impl Context<'_> {
         y + m.row
     }
 
-    /// 维修人员 | 派单时间
-    fn dispatch_rows(&self, c: &mut Canvas, g: &Grid, y: f32, t: &Ticket) -> f32 {
+    /// 报修时间 | 派单时间, then 维修人员 | 维修人电话 (blank for the hand until dispatched).
+    fn dispatch_rows(&self, c: &mut Canvas, g: &Grid, y: f32, slip: &Slip) -> f32 {
         let m = g.m;
+        let t = &slip.ticket;
         let dispatched = t.dispatched_at.as_ref().map(fmt_time).unwrap_or_default();
         self.pair(
             c,
@@ -299,8 +289,18 @@ impl Context<'_> {
             &g.cols,
             y,
             m.row,
-            ("维修人员", t.assignee.as_deref().unwrap_or("")),
+            ("报修时间", &fmt_time(&t.received_at)),
             ("派单时间", &dispatched),
+        );
+        let y = y + m.row;
+        self.pair(
+            c,
+            m,
+            &g.cols,
+            y,
+            m.row,
+            ("维修人员", t.assignee.as_deref().unwrap_or("")),
+            ("维修人电话", slip.technician_phone.as_deref().unwrap_or("")),
         );
         y + m.row
     }

@@ -3,10 +3,9 @@
 
 use printpdf::PdfPage;
 
-use super::{Context, Layout};
+use super::{Context, Layout, Slip};
 use crate::canvas::{pt_mm, Canvas};
 use crate::error::{Error, Result};
-use crate::ticket::{Round, Ticket};
 
 pub(super) const A4_W: f32 = 210.0;
 pub(super) const A4_H: f32 = 297.0;
@@ -92,18 +91,13 @@ impl Context<'_> {
         self.doc.page(A4_W, A4_H)
     }
 
-    pub(super) fn ticket_pages(
-        &self,
-        t: &Ticket,
-        earlier: &[Round],
-        layout: Layout,
-    ) -> Result<Vec<PdfPage>> {
+    pub(super) fn ticket_pages(&self, slip: &Slip, layout: Layout) -> Result<Vec<PdfPage>> {
+        let t = &slip.ticket;
         let mut c = self.canvas();
         let blocks = match layout {
             Layout::A4 => self.form(
                 &mut c,
-                t,
-                earlier,
+                slip,
                 &Part {
                     frame: Frame {
                         left: 18.0,
@@ -130,7 +124,7 @@ impl Context<'_> {
                     copy: Some("【第一联 存根联】"),
                     footer_note: note,
                 };
-                let blocks = self.form(&mut c, t, earlier, &part);
+                let blocks = self.form(&mut c, slip, &part);
                 // The cut line, with the words interrupting it.
                 let cut = "✂ 沿此线裁开";
                 let cut = if cut.chars().all(|ch| self.font.has_char(ch)) {
@@ -146,7 +140,7 @@ impl Context<'_> {
                 part.frame.top = half + 7.0;
                 part.frame.bottom = A4_H - 4.0;
                 part.copy = Some("【第二联 客户联】");
-                self.form(&mut c, t, earlier, &part);
+                self.form(&mut c, slip, &part);
                 blocks
             }
         };
