@@ -14,7 +14,7 @@ use baoxiu::store::Step;
 use baoxiu::ticket::Ticket;
 use baoxiu::Store;
 
-use crate::common::{self, add_tech, at, db, draft, new_ticket, step};
+use crate::common::{self, add_tech, at, db, db_at, draft, new_ticket, step};
 
 fn tool(cmd: &str, args: &[&str]) -> String {
     let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| {
@@ -863,4 +863,114 @@ fn the_slip_ticks_the_scope_in_home_or_public_area() {
             "{layout:?}: 公区 {ticked} vs 入户 {empty}"
         );
     }
+}
+
+/// The top (`yMin`) and bottom (`yMax`) in points of the `nth` word `word` on page 1.
+fn word_box(pdf: &Path, word: &str, nth: usize) -> (f64, f64) {
+    let bbox = tool(
+        "pdftotext",
+        &["-bbox", "-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
+    );
+    let line = bbox
+        .lines()
+        .filter(|l| l.contains(&format!(">{word}</word>")))
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no {word:?} #{nth}:\n{bbox}"));
+    let attr = |name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let len = line[start..].find('"').unwrap();
+        line[start..start + len].parse().unwrap()
+    };
+    (attr("yMin"), attr("yMax"))
+}
+
+#[test]
+fn a_crowded_reworked_slip_stays_inside_its_part() {
+    let mut d = db_at("2026-11-30 12:00");
+    office(&mut d.store);
+    add_tech(&mut d.store, "李师傅", &["水路"]);
+    let mut long = draft("2026-11-20 08:00");
+    long.scope = Some("public_area".into());
+    long.building = None;
+    long.unit = None;
+    long.room = None;
+    long.location = Some("6栋一楼大堂东侧消防通道旁的公共卫生间男厕第三个隔间".repeat(7));
+    long.description = Some("地漏反水，地面积水严重，".repeat(40));
+    let n = d.store.create_ticket(&long, "前台小李").unwrap().number;
+    let completion = |round: usize| CompletionDraft {
+        cause: Some(format!("第{round}次：地漏存水弯堵塞，").repeat(30)),
+        measures: Some(format!("第{round}次：疏通并更换地漏芯，").repeat(30)),
+        materials: (1..=8)
+            .map(|i| MaterialDraft {
+                name: Some(format!("配件{i}号")),
+                spec: Some("DN50".into()),
+                quantity: Some(1.0),
+                unit_price_fen: Some(1000),
+            })
+            .collect(),
+        labour_minutes: Some(60),
+        paid: Some(true),
+        fee_fen: Some(5000),
+        ..Default::default()
+    };
+    let assign = || Step::Assign {
+        technician: "李师傅".into(),
+    };
+    step(&mut d.store, &n, assign(), "2026-11-20 08:10");
+    step(&mut d.store, &n, Step::Start, "2026-11-20 08:40");
+    for round in 1..=3 {
+        let day = 19 + round;
+        step(
+            &mut d.store,
+            &n,
+            Step::Complete(completion(round)),
+            &format!("2026-11-{day} 09:30"),
+        );
+        if round < 3 {
+            step(
+                &mut d.store,
+                &n,
+                Step::Rework {
+                    reason: "又反水".into(),
+                },
+                &format!("2026-11-{day} 10:00"),
+            );
+            step(
+                &mut d.store,
+                &n,
+                Step::Start,
+                &format!("2026-11-{} 08:00", day + 1),
+            );
+        }
+    }
+    let out = d.dir.path().join("crowded.pdf");
+    slip::print_to_file(
+        &mut d.store,
+        std::slice::from_ref(&n),
+        Some(Layout::A5x2),
+        &out,
+        "前台小李",
+        Existing::Keep,
+    )
+    .unwrap();
+    let text = text_of(&out);
+    assert!(
+        text.contains("往次维修（续）") && text.contains("故障描述（续）"),
+        "{text}"
+    );
+    // The first copy's footer is above the cut line, the second's above the sheet's edge.
+    let (cut_top, cut_bottom) = word_box(&out, "沿此线裁开", 0);
+    let (_, first_foot) = word_box(&out, "本单一式两联：第一联存根，第二联交业主。", 0);
+    let (second_top, _) = word_box(&out, "【第二联", 0);
+    let (_, second_foot) = word_box(&out, "本单一式两联：第一联存根，第二联交业主。", 1);
+    assert!(
+        first_foot < cut_top,
+        "first copy {first_foot} runs into the cut line {cut_top}"
+    );
+    assert!(cut_bottom < second_top, "{cut_bottom} {second_top}");
+    let a4_height = 297.0 / 25.4 * 72.0;
+    assert!(
+        second_foot < a4_height - 8.0,
+        "second copy ends at {second_foot}"
+    );
 }

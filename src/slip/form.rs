@@ -53,6 +53,10 @@ impl Context<'_> {
         let top = f.top + m.qr + 1.5;
         let l = m.label_w;
         let v = (f.width - 2.0 * l) / 2.0;
+        let value_w = f.width - l - 2.0 * m.pad;
+        let room = f.bottom - footer_height(m) - top;
+        let fitted = self.fitted(slip, m, value_w, room);
+        let m = &fitted;
         let g = Grid {
             m,
             left,
@@ -60,7 +64,7 @@ impl Context<'_> {
             cols: [left, left + l, left + l + v, left + 2.0 * l + v, right],
             l,
             v,
-            value_w: f.width - l - 2.0 * m.pad,
+            value_w,
         };
         let plan = self.plan(&g, slip, part, top, &mut blocks);
         let done = is_done(t);
@@ -146,14 +150,13 @@ impl Context<'_> {
         let t = &slip.ticket;
         let m = g.m;
         let f = &part.frame;
-        let footer_h = pt_mm(m.small) + 3.0;
+        let footer_h = footer_height(m);
         let place = t.place();
         let mut place_lines = self.font.wrap(&place, m.body, mm_pt(g.value_w));
-        // An address longer than three lines (a long public location) continues too,
-        // so the form below it keeps its shape.
-        const PLACE_CAP: usize = 3;
-        if place_lines.len() > PLACE_CAP {
-            let rest = place_lines.split_off(PLACE_CAP - 1);
+        // A long address (a long public location) continues too, so the form below it
+        // keeps its shape.
+        if place_lines.len() > m.place_lines {
+            let rest = place_lines.split_off(m.place_lines - 1);
             place_lines.push(CONTINUED.to_string());
             blocks.push(Block {
                 title: "房号/地址（续）".into(),
@@ -162,25 +165,13 @@ impl Context<'_> {
                 line: m.line,
             });
         }
-        let place_h = (place_lines.len() as f32 * m.line + 2.0 * m.pad).max(m.row);
-        let note_h = m.note_lines as f32 * m.line + 2.0 * m.pad;
-        let note_h = note_h.max(m.row);
-        let note_rows = if m.notes_side_by_side { 1.0 } else { 2.0 };
-        let mat_head_h = m.row * 0.85;
-        let mat_row_h = m.row * 0.85;
-        let materials_h = mat_head_h + (m.material_rows as f32 + 1.0) * mat_row_h;
-        let sign_h = m.row * 1.6;
+        let place_h = lines_height(m, place_lines.len());
         let (history_lines, history_h) =
             self.history_lines(m, g.value_w, &slip.earlier_rounds, blocks);
-        // Rows other than 故障描述, in order, to budget the description's height.
-        let fixed = 5.0 * m.row // 报修人, 报修范围, 紧急程度, 报修时间, 维修人员
-            + place_h
-            + history_h
-            + m.row // 到场/完工
-            + note_rows * note_h // 故障原因, 处理措施
-            + materials_h
-            + 3.0 * m.row // 工时/收费, 维修结果, 满意度
-            + sign_h;
+        let note_rows = note_rows(m);
+        let note_h = lines_height(m, m.note_lines);
+        let sign_h = m.row * 1.6;
+        let fixed = fixed_height(m, place_h, history_h);
         let desc_avail = f.bottom - footer_h - top - fixed;
         let desc_lines = self.font.wrap(&t.description, m.body, mm_pt(g.value_w));
         let max_lines = (((desc_avail - 2.0 * m.pad) / m.line).floor() as usize).max(1);
@@ -502,6 +493,46 @@ impl Context<'_> {
         c.text(g.left, foot_base, m.small, &foot);
     }
 
+    /// `m`, squeezed until the rows fit in `room` (mm): a crowded slip (a long address,
+    /// earlier rounds, a long description) gives up blank lines and rows first, then
+    /// detail, which goes on in the continuation page — the form never runs past its
+    /// part into the cut line or off the sheet.
+    fn fitted(&self, slip: &Slip, m: &Metrics, value_w: f32, room: f32) -> Metrics {
+        let wrapped = |s: &str| self.font.wrap(s, m.body, mm_pt(value_w)).len();
+        let place_n = wrapped(&slip.ticket.place());
+        let history_n: usize = slip
+            .earlier_rounds
+            .iter()
+            .map(|r| wrapped(&round_line(r)))
+            .sum();
+        let mut m = *m;
+        loop {
+            let place_h = lines_height(&m, place_n.min(m.place_lines));
+            let history_h = if history_n == 0 {
+                0.0
+            } else {
+                lines_height(&m, history_n.min(m.history_lines))
+            };
+            let need = fixed_height(&m, place_h, history_h) + lines_height(&m, m.desc_min_lines);
+            if need <= room {
+                return m;
+            }
+            if m.desc_min_lines > 1 {
+                m.desc_min_lines = 1;
+            } else if m.material_rows > 2 {
+                m.material_rows -= 1;
+            } else if m.history_lines > 1 && history_n > 1 {
+                m.history_lines = 1;
+            } else if m.place_lines > 2 && place_n > 2 {
+                m.place_lines = 2;
+            } else if m.material_rows > 1 {
+                m.material_rows -= 1;
+            } else {
+                return m;
+            }
+        }
+    }
+
     /// The 往次维修 row's lines and height (0 without earlier rounds): at most
     /// [`Metrics::note_lines`] lines; the rest continues on the continuation page.
     fn history_lines(
@@ -518,7 +549,7 @@ impl Context<'_> {
             .iter()
             .flat_map(|r| self.font.wrap(&round_line(r), m.body, mm_pt(width)))
             .collect();
-        let cap = m.note_lines.max(2);
+        let cap = m.history_lines;
         if lines.len() > cap {
             let rest = lines.split_off(cap - 1);
             lines.push(CONTINUED.to_string());
@@ -529,7 +560,7 @@ impl Context<'_> {
                 line: m.line,
             });
         }
-        let h = (lines.len() as f32 * m.line + 2.0 * m.pad).max(m.row);
+        let h = lines_height(m, lines.len());
         (lines, h)
     }
 
@@ -688,4 +719,37 @@ impl Context<'_> {
             }
         }
     }
+}
+
+/// A row holding `n` wrapped lines.
+fn lines_height(m: &Metrics, n: usize) -> f32 {
+    (n as f32 * m.line + 2.0 * m.pad).max(m.row)
+}
+
+/// 故障原因 and 处理措施 take one row on the A5 part, two on the A4 slip.
+fn note_rows(m: &Metrics) -> f32 {
+    if m.notes_side_by_side {
+        1.0
+    } else {
+        2.0
+    }
+}
+
+/// The hotline and note under the form.
+fn footer_height(m: &Metrics) -> f32 {
+    pt_mm(m.small) + 3.0
+}
+
+/// Every row but 故障描述, at its least height: what the description's budget is
+/// taken from.
+fn fixed_height(m: &Metrics, place_h: f32, history_h: f32) -> f32 {
+    let materials_h = m.row * 0.85 + (m.material_rows as f32 + 1.0) * m.row * 0.85;
+    5.0 * m.row // 报修人, 报修范围, 紧急程度, 报修时间, 维修人员
+        + place_h
+        + history_h
+        + m.row // 到场/完工
+        + note_rows(m) * lines_height(m, m.note_lines) // 故障原因, 处理措施
+        + materials_h
+        + 3.0 * m.row // 工时/收费, 维修结果, 满意度
+        + m.row * 1.6 // 签字
 }

@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 pub(super) const A4_W: f32 = 210.0;
 pub(super) const A4_H: f32 = 297.0;
 
-/// Sizes of one form: the A4 slip, or one A5 part of the two-part sheet.
+/// Sizes of one form: the A4 slip, or one A5 part of the two-part sheet. A crowded
+/// slip prints with fewer lines and rows than these (see `Context::fitted`).
+#[derive(Clone, Copy)]
 pub(super) struct Metrics {
     /// Body text, points.
     pub(super) body: f32,
@@ -34,6 +36,10 @@ pub(super) struct Metrics {
     pub(super) desc_min_lines: usize,
     /// Lines each for 故障原因 / 处理措施.
     pub(super) note_lines: usize,
+    /// Most lines of 房号/地址 (a long public location) before it continues.
+    pub(super) place_lines: usize,
+    /// Most lines of 往次维修 before they continue.
+    pub(super) history_lines: usize,
     /// 故障原因 and 处理措施 share one row (two half-width cells).
     pub(super) notes_side_by_side: bool,
 }
@@ -50,6 +56,8 @@ pub(super) const A4_METRICS: Metrics = Metrics {
     material_rows: 5,
     desc_min_lines: 3,
     note_lines: 2,
+    place_lines: 3,
+    history_lines: 2,
     notes_side_by_side: false,
 };
 
@@ -65,6 +73,8 @@ pub(super) const A5_METRICS: Metrics = Metrics {
     material_rows: 3,
     desc_min_lines: 2,
     note_lines: 2,
+    place_lines: 3,
+    history_lines: 2,
     notes_side_by_side: true,
 };
 
