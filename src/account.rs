@@ -42,6 +42,7 @@ code_enum!(
         EditClosed = "edit_closed" / "更正已完工工单的类别和紧急程度",
         Reschedule = "reschedule" / "改约",
         Resolve = "resolve" / "办结或转交报事",
+        Quote = "quote" / "登记报价",
         Contacts = "contacts" / "维护业主资料",
         Reports = "reports" / "查看和导出月度汇总",
         AuditLog = "audit_log" / "查看操作日志",
@@ -65,11 +66,20 @@ impl Role {
         match self {
             Role::Desk => matches!(
                 p,
-                Register | Remind | Visit | Print | Attach | Contacts | Resolve | Edit | Reschedule
+                Register
+                    | Remind
+                    | Visit
+                    | Print
+                    | Attach
+                    | Contacts
+                    | Resolve
+                    | Edit
+                    | Reschedule
+                    | Quote
             ),
             Role::Engineer => matches!(
                 p,
-                Assign | Start | Hold | Resume | Complete | Print | Attach | Reschedule
+                Assign | Start | Hold | Resume | Complete | Print | Attach | Reschedule | Quote
             ),
             Role::Supervisor => matches!(
                 p,
@@ -90,6 +100,7 @@ impl Role {
                     | EditClosed
                     | Reschedule
                     | Resolve
+                    | Quote
                     | Reports
                     | AuditLog
             ),
@@ -126,6 +137,7 @@ pub fn step_permission(step: EventAction) -> Option<Permission> {
         A::Edit => Edit,
         A::Reschedule => Reschedule,
         A::Resolve | A::Handover => Resolve,
+        A::Quote => Quote,
         A::Created | A::Attach => return None,
     })
 }

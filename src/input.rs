@@ -247,6 +247,12 @@ pub struct TicketDraft {
     pub appointment_at: Option<String>,
     pub description: Option<String>,
     pub received_at: Option<String>,
+    /// 发生时间: when the fault started, as the caller says (not after the call).
+    #[serde(default)]
+    pub occurred_at: Option<String>,
+    /// 指定师傅: a technician the owner asks for by name.
+    #[serde(default)]
+    pub requested_technician: Option<String>,
 }
 
 /// A JSON object whose fields are all text, numbers taken as their text (see
@@ -318,6 +324,8 @@ impl TicketPatch {
             description: pick(&self.description, &draft.description),
             channel: draft.channel.clone(),
             received_at: draft.received_at.clone(),
+            occurred_at: draft.occurred_at.clone(),
+            requested_technician: draft.requested_technician.clone(),
         }
     }
 }
@@ -341,6 +349,8 @@ pub struct NewTicket {
     pub appointment_at: Option<Time>,
     pub description: String,
     pub received_at: Time,
+    pub occurred_at: Option<Time>,
+    pub requested_technician: Option<String>,
 }
 
 impl TicketDraft {
@@ -418,6 +428,25 @@ impl TicketDraft {
         if let Some(a) = &appointment_at {
             check_appointment(a, &received_at, "报修时间")?;
         }
+        let occurred_at = match text("发生时间", self.occurred_at.as_deref(), MAX_NAME, false)?
+        {
+            Some(s) => Some(zone.parse_input("发生时间", &s)?),
+            None => None,
+        };
+        if let Some(o) = &occurred_at {
+            check_happened("发生时间", o, now)?;
+            if o.timestamp().div_euclid(60) > received_at.timestamp().div_euclid(60) {
+                return Err(Error::invalid(format!(
+                    "发生时间 {} 晚于报修时间 {}，请检查：故障应在报修之前发生",
+                    o.format("%Y-%m-%d %H:%M"),
+                    received_at.format("%Y-%m-%d %H:%M")
+                )));
+            }
+        }
+        let requested_technician = match self.requested_technician.as_deref() {
+            Some(n) if !n.trim().is_empty() => Some(printed_name("指定师傅", Some(n))?),
+            _ => None,
+        };
         Ok(NewTicket {
             kind,
             channel,
@@ -434,6 +463,8 @@ impl TicketDraft {
             appointment_at,
             description,
             received_at,
+            occurred_at,
+            requested_technician,
         })
     }
 }

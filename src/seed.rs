@@ -584,6 +584,10 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             appointment_at: appointment.as_ref().map(fmt),
             description: Some(descs[rng.usize(..descs.len())].into()),
             received_at: Some(fmt(&received)),
+            // Owners often say when it started; now and then one asks for a technician.
+            occurred_at: (rng.u8(0..3) == 0)
+                .then(|| fmt(&(received - Duration::minutes(rng.i64(10..600))))),
+            requested_technician: None,
         };
         let t = store.create_ticket(&draft, op)?;
         made += 1;
@@ -624,6 +628,24 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
             continue;
         };
         store.apply_step(&t.number, Step::Assign { technician: tech }, Some(&at), op)?;
+        // 改约: now and then the owner is out when the technician calls ahead.
+        let mut appointment = appointment;
+        if rng.u8(0..100) < 5 && appointment.is_none() {
+            if let Some(at) = advance(&mut clock, &now, rng, 5, 30) {
+                let next = clock + Duration::days(1);
+                let moved = next
+                    .with_hour(if rng.bool() { 9 } else { 14 })
+                    .and_then(|t| t.with_minute(0))
+                    .unwrap_or(next);
+                let reason = ["业主不在家，改约明天", "业主改时间", "材料未到"][rng.usize(..3)];
+                let step = Step::Reschedule {
+                    appointment: moved.format("%Y-%m-%d %H:%M").to_string(),
+                    reason: reason.into(),
+                };
+                store.apply_step(&t.number, step, Some(&at), op)?;
+                appointment = Some(moved);
+            }
+        }
         let arrive = match appointment {
             Some(a) if a > clock => {
                 clock = a;
@@ -656,6 +678,16 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         };
         let (cause, measures) = remedy(cat, rng);
         let paid = rng.u8(0..100) < 30 && !mats.is_empty();
+        let fee_fen = if paid { rng.i64(3..20) * 1000 } else { 0 };
+        if paid {
+            // 有偿: the technician quotes on site and the owner agrees before the work.
+            let step = Step::Quote {
+                items: format!("{measures}（材料另计）"),
+                amount_fen: fee_fen,
+                consent: true,
+            };
+            store.apply_step(&t.number, step, Some(&fmt(&clock)), op)?;
+        }
         let materials: Vec<MaterialDraft> = (0..rng.usize(0..3).min(mats.len()))
             .map(|i| {
                 let (name, spec, price) = mats[(i + rng.usize(..mats.len())) % mats.len()];
@@ -675,7 +707,7 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
                 materials,
                 labour_minutes: Some(rng.i64(20..150)),
                 paid: Some(paid),
-                fee_fen: Some(if paid { rng.i64(3..20) * 1000 } else { 0 }),
+                fee_fen: Some(fee_fen),
                 payment_method: paid
                     .then(|| ["微信", "现金", "支付宝"][rng.usize(..3)].to_string()),
                 owner_signed: Some(true),
@@ -687,6 +719,20 @@ fn demo_inner(store: &mut Store, count: usize, rng: &mut fastrand::Rng) -> Resul
         // The 回访 call within a day or so; the last day's completions still wait for it.
         let Some(at) = advance(&mut clock, &now, rng, 120, 1800) else {
             continue;
+        };
+        // Now and then nobody answers the first call (回访未果): called again later.
+        let at = if rng.u8(0..100) < 10 {
+            let step = Step::VisitAttempt {
+                result: "no_answer".into(),
+                note: Some("响铃无人接".into()),
+            };
+            store.apply_step(&t.number, step, Some(&at), "客服小王")?;
+            match advance(&mut clock, &now, rng, 60, 600) {
+                Some(at) => at,
+                None => continue,
+            }
+        } else {
+            at
         };
         let sat = [
             Satisfaction::VerySatisfied,
@@ -1196,6 +1242,8 @@ fn synthetic_ticket(
         print_count: 0,
         remind_count: 0,
         reschedule_count: 0,
+        occurred_at: None,
+        requested_technician: None,
         resolution: None,
         dept: None,
         resolved_at: None,

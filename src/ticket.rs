@@ -283,6 +283,10 @@ pub struct Ticket {
     pub remind_count: i64,
     /// How many times the appointment was moved (改约), counted from the history.
     pub reschedule_count: i64,
+    /// 发生时间: when the fault started, as the caller said.
+    pub occurred_at: Option<Time>,
+    /// 指定师傅: the technician the owner asked for.
+    pub requested_technician: Option<String>,
     /// 处理结果 of a 投诉/咨询 closed by 办结 (no technician, no 故障原因).
     pub resolution: Option<String>,
     /// 责任部门 (or 主管) a 投诉 was handed to (转交), or named at 办结.
@@ -413,6 +417,7 @@ code_enum!(
         Reschedule = "reschedule" / "改约",
         Resolve = "resolve" / "办结",
         Handover = "handover" / "转交",
+        Quote = "quote" / "报价",
     }
 );
 
@@ -472,6 +477,17 @@ pub struct Reschedule {
     pub from: Option<Time>,
     pub to: Time,
     pub reason: String,
+    pub operator: String,
+}
+
+/// 报价 — one quote before paid work, as `ticket show` and the detail page list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Quote {
+    pub at: Time,
+    pub items: String,
+    pub amount_fen: i64,
+    /// 业主同意
+    pub consent: bool,
     pub operator: String,
 }
 

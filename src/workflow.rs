@@ -82,6 +82,12 @@ pub enum Action {
     },
     /// 转交 of a 投诉 to a 主管 or 责任部门: it stays 待派单, off the dispatch clock.
     Handover { dept: String },
+    /// 报价 before paid work: what it covers, the amount, and whether the owner agreed.
+    Quote {
+        items: String,
+        amount_fen: i64,
+        consent: bool,
+    },
 }
 
 impl Action {
@@ -102,6 +108,7 @@ impl Action {
             Action::Reschedule { .. } => EventAction::Reschedule,
             Action::Resolve { .. } => EventAction::Resolve,
             Action::Handover { .. } => EventAction::Handover,
+            Action::Quote { .. } => EventAction::Quote,
         }
     }
 
@@ -171,6 +178,10 @@ impl Action {
             ),
             Action::Resolve { .. } => (&[Received], "只有待派单的投诉或咨询可以办结"),
             Action::Handover { .. } => (&[Received], "只有待派单的投诉可以转交"),
+            Action::Quote { .. } => (
+                &[Assigned, InProgress, OnHold],
+                "报价在派单后、完工前登记（已派单、维修中或挂起）",
+            ),
         }
     }
 }
@@ -440,6 +451,27 @@ pub fn apply(
                 t.status = Status::Completed;
             }
         }
+        Action::Quote {
+            items,
+            amount_fen,
+            consent,
+        } => {
+            if items.trim().is_empty() {
+                return Err(Error::Precondition(
+                    "报价需写明项目（如 更换三角阀1个、人工1次），请填写后再登记".into(),
+                ));
+            }
+            note = Some(format!(
+                "¥{}.{:02}：{items}；{}",
+                amount_fen / 100,
+                amount_fen % 100,
+                if consent {
+                    "业主同意"
+                } else {
+                    "业主不同意"
+                }
+            ));
+        }
         Action::Handover { dept } => {
             if dept.trim().is_empty() {
                 return Err(Error::Precondition(
@@ -537,6 +569,11 @@ pub fn available(t: &Ticket) -> Vec<EventAction> {
         Action::Handover {
             dept: String::new(),
         },
+        Action::Quote {
+            items: String::new(),
+            amount_fen: 0,
+            consent: true,
+        },
     ];
     let mut steps: Vec<EventAction> = probes
         .iter()
@@ -614,6 +651,8 @@ mod tests {
             print_count: 0,
             remind_count: 0,
             reschedule_count: 0,
+            occurred_at: None,
+            requested_technician: None,
             resolution: None,
             dept: None,
             resolved_at: None,
@@ -677,6 +716,11 @@ mod tests {
             Action::Handover {
                 dept: "秩序部".into(),
             },
+            Action::Quote {
+                items: "更换三角阀1个".into(),
+                amount_fen: 3500,
+                consent: true,
+            },
         ]
     }
 
@@ -704,6 +748,7 @@ mod tests {
                     (EventAction::Remind, Assigned),
                     (EventAction::Print, Assigned),
                     (EventAction::Reschedule, Assigned),
+                    (EventAction::Quote, Assigned),
                 ],
             ),
             (
@@ -713,6 +758,7 @@ mod tests {
                     (EventAction::Complete, Completed),
                     (EventAction::Remind, InProgress),
                     (EventAction::Print, InProgress),
+                    (EventAction::Quote, InProgress),
                 ],
             ),
             (
@@ -722,6 +768,7 @@ mod tests {
                     (EventAction::Cancel, Cancelled),
                     (EventAction::Remind, OnHold),
                     (EventAction::Print, OnHold),
+                    (EventAction::Quote, OnHold),
                 ],
             ),
             (

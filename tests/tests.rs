@@ -13,6 +13,7 @@ mod desk;
 mod edit;
 mod fuzz;
 mod import;
+mod intake;
 mod live;
 mod outfile;
 mod race;

@@ -17,8 +17,8 @@ use baoxiu::store::{
     Technician, TicketFilter, TicketPage,
 };
 use baoxiu::ticket::{
-    CategoryKind, Channel, Event, EventAction, Kind, Round, Satisfaction, Scope, Stage, Status,
-    Ticket, Urgency, VisitAttempt, VisitFailure, VisitMethod,
+    CategoryKind, Channel, Event, EventAction, Kind, Quote, Round, Satisfaction, Scope, Stage,
+    Status, Ticket, Urgency, VisitAttempt, VisitFailure, VisitMethod,
 };
 use baoxiu::{Error, Store};
 use serde::Serialize;
@@ -93,6 +93,8 @@ pub struct TicketDetail {
     pub rounds: Vec<Round>,
     /// 回访未果 attempts, oldest first.
     pub visit_attempts: Vec<VisitAttempt>,
+    /// 报价, oldest first.
+    pub quotes: Vec<Quote>,
 }
 
 fn choices<T: Copy>(
@@ -142,6 +144,7 @@ fn detail(s: &Store, number: &str) -> Reply<TicketDetail> {
         history: s.history(&ticket.number)?,
         rounds: s.rounds(&ticket.number)?,
         visit_attempts: s.visit_attempts(&ticket.number)?,
+        quotes: s.quotes(&ticket.number)?,
         available: s.available_steps(&ticket)?,
         place: ticket.place(),
         materials_total_fen: ticket.materials_total_fen(),

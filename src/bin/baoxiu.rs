@@ -451,6 +451,27 @@ enum TicketCommand {
         #[command(flatten)]
         who: Who,
     },
+    /// 报价 before paid work: `--items "更换三角阀1个、人工1次" --amount-fen 5500 --consent yes`.
+    /// A refused quote (`--consent no`) blocks a paid 完工 until a new one is accepted.
+    Quote {
+        number: String,
+        #[arg(long)]
+        items: String,
+        #[arg(long, allow_negative_numbers = true)]
+        amount_fen: i64,
+        /// 业主同意: yes or no.
+        #[arg(long)]
+        consent: YesNo,
+        #[command(flatten)]
+        who: Who,
+    },
+}
+
+/// 是/否 on the command line.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum YesNo {
+    Yes,
+    No,
 }
 
 #[derive(Args)]
@@ -883,6 +904,8 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
                 /// One per 完工, oldest first.
                 rounds: Vec<baoxiu::ticket::Round>,
                 visit_attempts: Vec<baoxiu::ticket::VisitAttempt>,
+                /// 报价, oldest first.
+                quotes: Vec<baoxiu::ticket::Quote>,
             }
             print(&Shown {
                 ticket: store.ticket(&number)?,
@@ -890,6 +913,7 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
                 history: store.history(&number)?,
                 rounds: store.rounds(&number)?,
                 visit_attempts: store.visit_attempts(&number)?,
+                quotes: store.quotes(&number)?,
             })
         }
         TicketCommand::History { number } => print(&store.history(&number)?),
@@ -1014,6 +1038,23 @@ fn ticket(store: &mut Store, cmd: TicketCommand, op: &str) -> Result<()> {
         TicketCommand::Handover { number, dept, who } => {
             step(store, &number, Step::Handover { dept }, &who, op)
         }
+        TicketCommand::Quote {
+            number,
+            items,
+            amount_fen,
+            consent,
+            who,
+        } => step(
+            store,
+            &number,
+            Step::Quote {
+                items,
+                amount_fen,
+                consent: matches!(consent, YesNo::Yes),
+            },
+            &who,
+            op,
+        ),
     }
 }
 

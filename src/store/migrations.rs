@@ -355,6 +355,22 @@ CREATE TABLE visit_attempts (
 CREATE INDEX visit_attempts_by_ticket ON visit_attempts (ticket_id, id);
 CREATE INDEX visit_attempts_by_at ON visit_attempts (at);
 "#,
+    // 10: intake details — 发生时间 and 指定师傅 — and 报价: a quote recorded before paid
+    // work, with whether the owner agreed (业主同意).
+    r#"
+ALTER TABLE tickets ADD COLUMN occurred_at INTEGER;
+ALTER TABLE tickets ADD COLUMN requested_technician TEXT;
+CREATE TABLE quotes (
+    id         INTEGER PRIMARY KEY,
+    ticket_id  INTEGER NOT NULL REFERENCES tickets (id),
+    at         INTEGER NOT NULL,
+    items      TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+    consent    INTEGER NOT NULL CHECK (consent IN (0, 1)),
+    operator   TEXT NOT NULL
+) STRICT;
+CREATE INDEX quotes_by_ticket ON quotes (ticket_id);
+"#,
 ];
 
 #[cfg(test)]
@@ -436,6 +452,7 @@ mod tests {
         (669, 13719049491218019865),
         (259, 5648749744752162775),
         (2609, 17342874891626247311),
+        (497, 3753101648927085523),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
         (7974, 8333856258583527978),
@@ -447,5 +464,6 @@ mod tests {
         (663, 10882186722898571123),
         (294, 13725797962693508421),
         (2663, 6515414674446249430),
+        (517, 12984316226345377071),
     ];
 }

@@ -16,8 +16,8 @@ use crate::error::{Error, Result, SqlContext};
 use crate::input::{self, CompletionDraft, NewTicket, TicketDraft, TicketPatch};
 use crate::sla::{self, EscalationReason};
 use crate::ticket::{
-    similar_locations, Channel, Deadlines, Event, EventAction, Kind, Material, Satisfaction, Scope,
-    Status, Ticket, Urgency, VisitFailure, VisitMethod,
+    similar_locations, Channel, Deadlines, Event, EventAction, Kind, Material, Quote, Satisfaction,
+    Scope, Status, Ticket, Urgency, VisitFailure, VisitMethod,
 };
 use crate::workflow::{self, Action, VisitOutcome};
 
@@ -31,7 +31,8 @@ const TICKET_SELECT: &str =
     t.satisfaction, t.visit_note, t.rework_count, t.duplicate_of_id, d.number, t.cancel_reason,
     t.print_count, t.remind_count, t.dispatch_due, t.arrival_due, t.completion_due, t.visit_due,
     t.status_changed_at, t.resolution, t.dept, t.resolved_at,
-    (SELECT count(*) FROM ticket_events re WHERE re.ticket_id = t.id AND re.action = 'reschedule')
+    (SELECT count(*) FROM ticket_events re WHERE re.ticket_id = t.id AND re.action = 'reschedule'),
+    t.occurred_at, t.requested_technician
   FROM tickets t
   JOIN categories c ON c.id = t.category_id
   LEFT JOIN sites s ON s.id = t.site_id
@@ -134,6 +135,8 @@ fn ticket_row(r: &Row, zone: &OfficeZone, now: &Time) -> Result<Ticket> {
         dept: r.get(54)?,
         resolved_at: t(55)?,
         reschedule_count: r.get(56)?,
+        occurred_at: t(57)?,
+        requested_technician: r.get(58)?,
         overdue: false,
         overdue_stage: None,
     };
@@ -446,6 +449,8 @@ fn draft_of(t: &Ticket) -> TicketDraft {
         appointment_at: t.appointment_at.map(|a| a.to_rfc3339()),
         description: Some(t.description.clone()),
         received_at: Some(t.received_at.to_rfc3339()),
+        occurred_at: t.occurred_at.map(|o| o.to_rfc3339()),
+        requested_technician: t.requested_technician.clone(),
     }
 }
 
@@ -689,6 +694,12 @@ pub enum Step {
     Handover {
         dept: String,
     },
+    /// 报价 before paid work, with whether the owner agreed (业主同意).
+    Quote {
+        items: String,
+        amount_fen: i64,
+        consent: bool,
+    },
 }
 
 impl Step {
@@ -707,6 +718,7 @@ impl Step {
             Step::Print => Permission::Print,
             Step::Reschedule { .. } => Permission::Reschedule,
             Step::Resolve { .. } | Step::Handover { .. } => Permission::Resolve,
+            Step::Quote { .. } => Permission::Quote,
         }
     }
 }
@@ -844,6 +856,47 @@ fn chase(
     }
 }
 
+/// The most a 报价 may be: 100,000 元.
+const MAX_QUOTE_FEN: i64 = 10_000_000;
+
+/// Whether the ticket's latest 报价 was refused by the owner.
+fn quote_refused(db: &Db, ticket_id: i64) -> Result<bool> {
+    Ok(db
+        .query_opt(
+            "SELECT consent FROM quotes WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1",
+            &[&ticket_id],
+        )
+        .sql("latest quote")?
+        .map(|r| r.get::<bool>(0))
+        .transpose()?
+        .is_some_and(|consent| !consent))
+}
+
+impl Store {
+    /// A ticket's 报价, oldest first.
+    pub fn quotes(&self, number: &str) -> Result<Vec<Quote>> {
+        let id = self.ticket(number)?.id;
+        self.db
+            .query(
+                "SELECT at, items, amount_fen, consent, operator FROM quotes
+                  WHERE ticket_id = ?1 ORDER BY id",
+                &[&id],
+            )
+            .sql("ticket quotes")?
+            .iter()
+            .map(|r| {
+                Ok(Quote {
+                    at: self.zone.from_epoch(r.get(0)?),
+                    items: r.get(1)?,
+                    amount_fen: r.get(2)?,
+                    consent: r.get(3)?,
+                    operator: r.get(4)?,
+                })
+            })
+            .collect()
+    }
+}
+
 /// One row of the 催办清单 escalation list.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Escalation {
@@ -958,6 +1011,15 @@ impl Store {
         let prefix = self.settings()?.number_prefix;
         let month = self.zone.month_key(&nt.received_at);
 
+        // 指定师傅 must be someone on the team, still working here.
+        if let Some(name) = &nt.requested_technician {
+            let t = self.technician(name)?;
+            if !t.active {
+                return Err(Error::Precondition(format!(
+                    "指定师傅“{name}”已停用，请与业主另约在岗的维修人员"
+                )));
+            }
+        }
         let tx = self.begin()?;
         let (sid, uid) = place_ids(&tx, &nt)?;
         let number = next_number(&tx, &prefix, &month)?;
@@ -1008,6 +1070,8 @@ impl Store {
             print_count: 0,
             remind_count: 0,
             reschedule_count: 0,
+            occurred_at: nt.occurred_at,
+            requested_technician: nt.requested_technician.clone(),
             resolution: None,
             dept: None,
             resolved_at: None,
@@ -1022,6 +1086,13 @@ impl Store {
             status_changed_at: nt.received_at,
         };
         let id = insert_ticket(&tx, &ticket, &search)?;
+        if ticket.occurred_at.is_some() || ticket.requested_technician.is_some() {
+            tx.execute(
+                "UPDATE tickets SET occurred_at = ?1, requested_technician = ?2 WHERE id = ?3",
+                &[&ts(&ticket.occurred_at), &ticket.requested_technician, &id],
+            )
+            .sql("intake details")?;
+        }
         insert_event(
             &tx,
             id,
@@ -1355,6 +1426,36 @@ impl Store {
                 },
                 at,
             )),
+            Step::Quote {
+                items,
+                amount_fen,
+                consent,
+            } => {
+                if !(0..=MAX_QUOTE_FEN).contains(&amount_fen) {
+                    return Err(Error::invalid(format!(
+                        "报价金额必须在 0 到 {} 元之间",
+                        MAX_QUOTE_FEN / 100
+                    )));
+                }
+                steps.push((
+                    Action::Quote {
+                        items: input::required("报价项目", Some(&items), 200, false)?,
+                        amount_fen,
+                        consent,
+                    },
+                    at,
+                ));
+            }
+        }
+        // 有偿 work needs the owner's consent: after a quote the owner refused, the
+        // completion may not charge (a new quote the owner accepts comes first).
+        if let Some((Action::Complete(c), _)) = steps.last() {
+            if c.paid && quote_refused(&tx, ticket.id)? {
+                return Err(Error::Precondition(format!(
+                    "工单 {} 的报价业主不同意，不能按有偿完工；请重新报价并征得业主同意，或按无偿完工",
+                    ticket.number
+                )));
+            }
         }
 
         let rule = self.sla_rule(ticket.category_id, ticket.urgency)?;
@@ -1370,6 +1471,25 @@ impl Store {
                 Action::VisitAttempt { result, note } => {
                     insert_attempt(&tx, next.id, &when, *result, note, &operator)?
                 }
+                Action::Quote {
+                    items,
+                    amount_fen,
+                    consent,
+                } => tx
+                    .execute(
+                        "INSERT INTO quotes (ticket_id, at, items, amount_fen, consent, operator)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        &[
+                            &next.id,
+                            &when.timestamp(),
+                            items,
+                            amount_fen,
+                            consent,
+                            &operator,
+                        ],
+                    )
+                    .map(|_| ())
+                    .sql("insert quote")?,
                 _ => {}
             }
             current = next;

@@ -44,6 +44,7 @@ pub const TABLES: &[&str] = &[
     "completion_rounds",
     "visit_attempts",
     "attachments",
+    "quotes",
     "attachment_files",
     "accounts",
     "audit_log",
@@ -66,6 +67,7 @@ const WITH_ID: &[&str] = &[
     "completion_rounds",
     "visit_attempts",
     "attachments",
+    "quotes",
     "accounts",
     "audit_log",
 ];

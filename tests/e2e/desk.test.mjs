@@ -63,13 +63,32 @@ async function openTicket(number) {
   await s.waitFor(`document.querySelector('[data-test="ticket-number"]')?.innerText.trim() === ${JSON.stringify(number)}`)
 }
 
+/** No dialog is open or still closing (its overlay would take the next click). */
+const noDialog = () =>
+  s.waitFor(
+    `![...document.querySelectorAll('.el-overlay')].some((o) => getComputedStyle(o).display !== 'none')`,
+    { what: 'the previous dialog to close' },
+  )
+
 async function step(action, fill = async () => {}) {
+  await noDialog()
   const button = await s.find(`[data-test="action-${action}"]`)
   assert.equal(await button.enabled(), true, `${action} should be enabled`)
   await button.click()
   await s.waitFor(`document.querySelector('[data-test="step-submit"]')?.offsetParent !== null`)
   await fill()
   await (await s.find('[data-test="step-submit"]')).click()
+}
+
+/** Wait for the ticket's status; on failure, a screenshot and the dialog's message. */
+async function expectStatus(want) {
+  try {
+    await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText.trim() === ${JSON.stringify(want)}`)
+  } catch (e) {
+    await screenshot(`not-${want}`)
+    const err = await text('[data-test="step-error"]')
+    throw new Error(`status is ${await status()}, not ${want}${err ? `: ${err}` : ''} (${e.message})`)
+  }
 }
 
 async function typeInto(css, value) {
@@ -198,7 +217,7 @@ test('hold and resume', async () => {
   await step('start')
   await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText.trim() === '维修中'`)
   await step('hold', () => typeInto('[data-test="reason"]', '等待业主购买配件'))
-  await s.waitFor(`document.querySelector('[data-test="ticket-status"]')?.innerText.trim() === '挂起'`)
+  await expectStatus('挂起')
   assert.ok((await text('[data-test="ticket-detail"]')).includes('等待业主购买配件'))
   assert.equal(await (await s.find('[data-test="action-hold"]')).enabled(), false)
   await screenshot('on-hold')

@@ -77,6 +77,8 @@ export function ticketDetail(status: Status = 'received'): TicketDetail {
       resolution: null,
       dept: null,
       resolved_at: null,
+      occurred_at: null,
+      requested_technician: null,
     },
     history: [],
     available: [],
@@ -85,6 +87,7 @@ export function ticketDetail(status: Status = 'received'): TicketDetail {
     attachments: [],
     rounds: [],
     visit_attempts: [],
+    quotes: [],
   }
 }
 

@@ -4,4 +4,4 @@
  * 操作 — what one row of a ticket's history records (`ticket_events.action`), and
  * the steps `workflow::available` offers (派单 stands for 改派 too).
  */
-export type EventAction = "created" | "assign" | "reassign" | "start" | "hold" | "resume" | "complete" | "visit" | "visit_attempt" | "cancel" | "rework" | "remind" | "printed" | "attach" | "edit" | "reschedule" | "resolve" | "handover";
+export type EventAction = "created" | "assign" | "reassign" | "start" | "hold" | "resume" | "complete" | "visit" | "visit_attempt" | "cancel" | "rework" | "remind" | "printed" | "attach" | "edit" | "reschedule" | "resolve" | "handover" | "quote";

@@ -4,4 +4,4 @@
  * 权限 — one thing that changes data (or exposes the office's figures). The label
  * reads after 「角色」不能…, e.g. 「客服」不能取消工单.
  */
-export type Permission = "register" | "remind" | "visit" | "print" | "attach" | "assign" | "start" | "hold" | "resume" | "complete" | "cancel" | "rework" | "edit" | "edit_closed" | "reschedule" | "resolve" | "contacts" | "reports" | "audit_log" | "accounts" | "settings" | "sla" | "master_data" | "import" | "backup" | "restore" | "seed" | "migrate";
+export type Permission = "register" | "remind" | "visit" | "print" | "attach" | "assign" | "start" | "hold" | "resume" | "complete" | "cancel" | "rework" | "edit" | "edit_closed" | "reschedule" | "resolve" | "quote" | "contacts" | "reports" | "audit_log" | "accounts" | "settings" | "sla" | "master_data" | "import" | "backup" | "restore" | "seed" | "migrate";

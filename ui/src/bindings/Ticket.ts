@@ -39,6 +39,14 @@ remind_count: number,
  */
 reschedule_count: number, 
 /**
+ * 发生时间: when the fault started, as the caller said.
+ */
+occurred_at: string | null, 
+/**
+ * 指定师傅: the technician the owner asked for.
+ */
+requested_technician: string | null, 
+/**
  * 处理结果 of a 投诉/咨询 closed by 办结 (no technician, no 故障原因).
  */
 resolution: string | null, 

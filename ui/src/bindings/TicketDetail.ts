@@ -2,6 +2,7 @@
 import type { Attachment } from "./Attachment";
 import type { Event } from "./Event";
 import type { EventAction } from "./EventAction";
+import type { Quote } from "./Quote";
 import type { Round } from "./Round";
 import type { Ticket } from "./Ticket";
 import type { VisitAttempt } from "./VisitAttempt";
@@ -21,4 +22,8 @@ rounds: Array<Round>,
 /**
  * 回访未果 attempts, oldest first.
  */
-visit_attempts: Array<VisitAttempt>, };
+visit_attempts: Array<VisitAttempt>, 
+/**
+ * 报价, oldest first.
+ */
+quotes: Array<Quote>, };

@@ -3,4 +3,12 @@
 /**
  * 报修登记 — a new ticket as typed at the desk (all text, checked by [`TicketDraft::check`]).
  */
-export type TicketDraft = { kind?: string | null, channel?: string | null, reporter?: string | null, phone?: string | null, site?: string | null, building?: string | null, unit?: string | null, room?: string | null, location?: string | null, scope?: string | null, category?: string | null, urgency?: string | null, appointment_at?: string | null, description?: string | null, received_at?: string | null, };
+export type TicketDraft = { kind?: string | null, channel?: string | null, reporter?: string | null, phone?: string | null, site?: string | null, building?: string | null, unit?: string | null, room?: string | null, location?: string | null, scope?: string | null, category?: string | null, urgency?: string | null, appointment_at?: string | null, description?: string | null, received_at?: string | null, 
+/**
+ * 发生时间: when the fault started, as the caller says (not after the call).
+ */
+occurred_at?: string | null, 
+/**
+ * 指定师傅: a technician the owner asks for by name.
+ */
+requested_technician?: string | null, };

@@ -93,6 +93,8 @@ function detail(available: EventAction[]): Detail {
       resolution: null,
       dept: null,
       resolved_at: null,
+      occurred_at: null,
+      requested_technician: null,
     },
     history: [
       {
@@ -111,6 +113,7 @@ function detail(available: EventAction[]): Detail {
     attachments: [],
     rounds: [],
     visit_attempts: [],
+    quotes: [],
   }
 }
 

@@ -34,6 +34,7 @@ function detail(kind: 'complaint' | 'inquiry', dept: string | null = null): Tick
     attachments: [],
     rounds: [],
     visit_attempts: [],
+    quotes: [],
   }
 }
 
