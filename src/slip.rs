@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::font::{font, Font};
 use crate::outfile::{self, Existing};
 use crate::store::{Settings, Store};
-use crate::ticket::{code_enum, Round, Status, Ticket};
+use crate::ticket::{code_enum, Quote, Round, Status, Ticket};
 
 /// Printed where a long field stops on the slip and goes on in a continuation page.
 pub const CONTINUED: &str = "（未完，续见附页）";
@@ -55,6 +55,8 @@ pub struct Slip {
     pub earlier_rounds: Vec<Round>,
     /// The 维修人员's phone, printed beside the name so the owner can reach them.
     pub technician_phone: Option<String>,
+    /// The latest 报价, shown in the 收费 cell until the work is done.
+    pub quote: Option<Quote>,
 }
 
 impl From<Ticket> for Slip {
@@ -62,6 +64,7 @@ impl From<Ticket> for Slip {
         Slip {
             ticket,
             earlier_rounds: Vec::new(),
+            quote: None,
             technician_phone: None,
         }
     }
@@ -120,6 +123,7 @@ pub fn load(store: &Store, numbers: &[String]) -> Result<Vec<Slip>> {
         slips.push(Slip {
             earlier_rounds: earlier_rounds(store.rounds(&t.number)?, &t),
             technician_phone,
+            quote: store.quotes(&t.number)?.pop(),
             ticket: t,
         });
     }

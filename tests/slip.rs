@@ -974,3 +974,61 @@ fn a_crowded_reworked_slip_stays_inside_its_part() {
         "second copy ends at {second_foot}"
     );
 }
+
+/// The slip carries the owner's choices (issue 11): the 指定师傅 in the 维修人员 cell, and
+/// until the work is done the latest 报价 with the owner's answer in the 收费 cell.
+#[test]
+fn the_slip_shows_the_technician_asked_for_and_the_quote() {
+    for layout in [Layout::A4, Layout::A5x2] {
+        let mut d = db();
+        add_tech(&mut d.store, "李师傅", &["水路"]);
+        let mut asked = draft("2026-11-20 08:00");
+        asked.requested_technician = Some("李师傅".into());
+        let t = d.store.create_ticket(&asked, "前台小李").unwrap();
+        let print = |d: &mut common::TestDb, name: &str| {
+            let out = d.dir.path().join(name);
+            slip::print_to_file(
+                &mut d.store,
+                std::slice::from_ref(&t.number),
+                Some(layout),
+                &out,
+                "前台小李",
+                Existing::Keep,
+            )
+            .unwrap();
+            text_of(&out)
+        };
+        let before = print(&mut d, "asked.pdf");
+        assert!(
+            line_with(&before, "维修人员").contains("（业主指定 李师傅）"),
+            "{before}"
+        );
+        step(
+            &mut d.store,
+            &t.number,
+            Step::Assign {
+                technician: "李师傅".into(),
+            },
+            "2026-11-20 08:10",
+        );
+        step(
+            &mut d.store,
+            &t.number,
+            Step::Quote {
+                items: "更换三角阀1个、人工1次".into(),
+                amount_fen: 5500,
+                consent: true,
+            },
+            "2026-11-20 08:20",
+        );
+        let quoted = print(&mut d, "quoted.pdf");
+        assert!(
+            line_with(&quoted, "维修人员").contains("李师傅（业主指定）"),
+            "{quoted}"
+        );
+        assert!(
+            line_with(&quoted, "报价 ").contains("报价 55.00 元（业主同意）"),
+            "{quoted}"
+        );
+    }
+}

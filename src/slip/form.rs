@@ -8,7 +8,7 @@ use super::layout::{Metrics, Part};
 use super::{fmt_time, is_done, is_reprint, money, round_line, Context, Slip, CONTINUED};
 use crate::canvas::{mm_pt, pt_mm, Canvas, Color, THICK, THIN};
 use crate::clock::Time;
-use crate::ticket::{Kind, Round, Satisfaction, Scope, Ticket, Urgency};
+use crate::ticket::{Kind, Quote, Round, Satisfaction, Scope, Ticket, Urgency};
 
 /// The table's columns: label | value | label | value, and the full-width value.
 struct Grid<'a> {
@@ -79,7 +79,7 @@ impl Context<'_> {
         y = self.time_rows(c, &g, y, t, done);
         y = self.fault_rows(c, &g, y, t, done, &plan, &mut blocks);
         y = self.materials(c, m, &g.cols, y, t, done, &mut blocks);
-        y = self.work_rows(c, &g, y, t, done);
+        y = self.work_rows(c, &g, y, t, slip.quote.as_ref(), done);
         y = self.result_rows(c, &g, y, done);
         y = self.visit_rows(c, &g, y, t, done);
         y = self.signatures(c, &g, y, &plan);
@@ -290,7 +290,7 @@ impl Context<'_> {
             &g.cols,
             y,
             m.row,
-            ("维修人员", t.assignee.as_deref().unwrap_or("")),
+            ("维修人员", &assignee_text(t)),
             ("维修人电话", slip.technician_phone.as_deref().unwrap_or("")),
         );
         y + m.row
@@ -402,7 +402,15 @@ impl Context<'_> {
     }
 
     /// 工时 | 收费 (有偿/无偿 and the amount).
-    fn work_rows(&self, c: &mut Canvas, g: &Grid, y: f32, t: &Ticket, done: bool) -> f32 {
+    fn work_rows(
+        &self,
+        c: &mut Canvas,
+        g: &Grid,
+        y: f32,
+        t: &Ticket,
+        quote: Option<&Quote>,
+        done: bool,
+    ) -> f32 {
         let (m, cols) = (g.m, &g.cols);
         self.label(c, m, cols[0], y, g.l, m.row, "工    时");
         let base = Canvas::baseline(y, m.row, m.body);
@@ -417,13 +425,22 @@ impl Context<'_> {
         let mut bx = cols[3] + m.pad;
         bx = c.checkbox(bx, base, m.body, done && t.paid, "有偿") + pt_mm(m.body) * 0.8;
         bx = c.checkbox(bx, base, m.body, done && !t.paid, "无偿") + pt_mm(m.body) * 0.8;
-        let fee = if done && t.paid {
-            format!("金额：{} 元", money::yuan(t.fee_fen))
-        } else {
-            "金额：".to_string()
+        let fee = match (quote, done && t.paid) {
+            (_, true) => format!("金额：{} 元", money::yuan(t.fee_fen)),
+            // Until the work is done, the latest 报价 and the owner's answer.
+            (Some(q), false) if !done => format!(
+                "报价 {} 元（{}）",
+                money::yuan(q.amount_fen),
+                if q.consent {
+                    "业主同意"
+                } else {
+                    "业主不同意"
+                }
+            ),
+            _ => "金额：".to_string(),
         };
         c.text(bx, base, m.body, &fee);
-        if !(done && t.paid) {
+        if !(done && t.paid) && (done || quote.is_none()) {
             c.text_right(cols[4] - m.pad, base, m.body, "元");
         }
         self.row_lines(c, cols, y, m.row);
@@ -742,6 +759,17 @@ fn footer_height(m: &Metrics) -> f32 {
 
 /// Every row but 故障描述, at its least height: what the description's budget is
 /// taken from.
+/// The 维修人员 cell: the technician, marked when the owner asked for them (指定师傅);
+/// before dispatch, whom the owner asked for.
+fn assignee_text(t: &Ticket) -> String {
+    match (&t.assignee, &t.requested_technician) {
+        (Some(a), Some(r)) if a == r => format!("{a}（业主指定）"),
+        (Some(a), _) => a.clone(),
+        (None, Some(r)) => format!("（业主指定 {r}）"),
+        (None, None) => String::new(),
+    }
+}
+
 fn fixed_height(m: &Metrics, place_h: f32, history_h: f32) -> f32 {
     let materials_h = m.row * 0.85 + (m.material_rows as f32 + 1.0) * m.row * 0.85;
     5.0 * m.row // 报修人, 报修范围, 紧急程度, 报修时间, 维修人员
