@@ -14,7 +14,7 @@ use baoxiu::store::Step;
 use baoxiu::ticket::Ticket;
 use baoxiu::Store;
 
-use crate::common::{self, add_tech, at, db, draft, new_ticket, step};
+use crate::common::{self, add_tech, at, db, db_at, draft, new_ticket, step};
 
 fn tool(cmd: &str, args: &[&str]) -> String {
     let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| {
@@ -706,4 +706,329 @@ fn a_rescheduled_ticket_prints_the_new_appointment() {
     let text = text_of(&render_to(&d, "rescheduled.pdf", &[t], Layout::A4));
     assert!(text.contains("2026-11-22 15:30"), "{text}");
     assert!(!text.contains("2026-11-21 10:00"), "{text}");
+}
+
+/// Dark pixels in the tick box just left of the first `label` on page 1 at 150 dpi: a
+/// ticked box (☑) holds clearly more ink than an empty one (□).
+fn tick_ink(pdf: &Path, label: &str) -> usize {
+    let bbox = tool(
+        "pdftotext",
+        &["-bbox", "-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
+    );
+    let word = bbox
+        .lines()
+        .find(|l| l.contains(&format!(">{label}</word>")))
+        .unwrap_or_else(|| panic!("no {label:?} on the slip:\n{bbox}"));
+    let attr = |name: &str| -> f64 {
+        let start = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let len = word[start..].find('"').unwrap();
+        word[start..start + len].parse().unwrap()
+    };
+    let (x_min, y_min, y_max) = (attr("xMin"), attr("yMin"), attr("yMax"));
+    // pdftotext's word box is about 1.45 em high; the box sits 0.2–1.0 em left of the word.
+    let em = (y_max - y_min) / 1.45;
+    let prefix = pdf.with_extension("ink");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-gray",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let pgm = std::fs::read(format!("{}.pgm", prefix.display())).unwrap();
+    // P5 header: magic, width, height, maxval, then one whitespace byte.
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while pgm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !pgm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[start..i]).to_string());
+    }
+    let pixels = &pgm[i + 1..];
+    let width: usize = fields[1].parse().unwrap();
+    let px = |pt: f64| (pt * 150.0 / 72.0).round() as usize;
+    let (x0, x1) = (px(x_min - 1.05 * em), px(x_min - 0.1 * em));
+    let (y0, y1) = (px(y_min), px(y_max));
+    (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| y * width + x))
+        .filter(|&k| pixels[k] < 128)
+        .count()
+}
+
+/// The line of the slip's text that holds `label`.
+fn line_with<'a>(text: &'a str, label: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no {label:?} in:\n{text}"))
+}
+
+#[test]
+fn the_slip_gives_the_technicians_phone_beside_the_name() {
+    for layout in [Layout::A4, Layout::A5x2] {
+        let mut d = db();
+        add_tech(&mut d.store, "李师傅", &["水路"]);
+        let t = new_ticket(&mut d.store, "2026-11-20 08:00");
+        let waiting = new_ticket(&mut d.store, "2026-11-20 08:05");
+        step(
+            &mut d.store,
+            &t.number,
+            Step::Assign {
+                technician: "李师傅".into(),
+            },
+            "2026-11-20 08:10",
+        );
+        let out = d.dir.path().join("phone.pdf");
+        let numbers = vec![t.number.clone(), waiting.number.clone()];
+        slip::print_to_file(
+            &mut d.store,
+            &numbers,
+            Some(layout),
+            &out,
+            "前台小李",
+            Existing::Keep,
+        )
+        .unwrap();
+        let text = text_of(&out);
+        let pages: Vec<&str> = text.split('\u{c}').collect();
+        // The dispatched ticket: the name and, beside it, the phone the owner can call.
+        let row = line_with(pages[0], "维修人员");
+        assert!(
+            row.contains("李师傅") && row.contains("维修人电话") && row.contains("13900001111"),
+            "{layout:?}: {row}"
+        );
+        let copies = if layout == Layout::A5x2 { 2 } else { 1 };
+        assert_eq!(
+            pages[0].matches("13900001111").count(),
+            copies,
+            "{layout:?}"
+        );
+        // Not yet dispatched: both cells are left blank for the hand.
+        let row = line_with(pages[1], "维修人员");
+        assert!(row.contains("维修人电话"), "{layout:?}: {row}");
+        assert!(!pages[1].contains("13900001111"), "{layout:?}");
+    }
+}
+
+#[test]
+fn the_slip_ticks_the_scope_in_home_or_public_area() {
+    let mut d = db();
+    office(&mut d.store);
+    let home = new_ticket(&mut d.store, "2026-11-20 08:00");
+    let mut public = draft("2026-11-20 08:05");
+    public.scope = Some("public_area".into());
+    public.building = None;
+    public.unit = None;
+    public.room = None;
+    public.location = Some("6栋一楼大堂".into());
+    let public = d.store.create_ticket(&public, "前台小李").unwrap();
+    for layout in [Layout::A4, Layout::A5x2] {
+        let pdf = render_to(
+            &d,
+            &format!("home-{layout:?}.pdf"),
+            std::slice::from_ref(&home),
+            layout,
+        );
+        let text = text_of(&pdf);
+        let row = line_with(&text, "报修范围");
+        assert!(row.contains("入户") && row.contains("公区"), "{row}");
+        let (ticked, empty) = (tick_ink(&pdf, "入户"), tick_ink(&pdf, "公区"));
+        assert!(
+            ticked > empty + empty / 3,
+            "{layout:?}: 入户 {ticked} vs 公区 {empty}"
+        );
+
+        let pdf = render_to(
+            &d,
+            &format!("public-{layout:?}.pdf"),
+            std::slice::from_ref(&public),
+            layout,
+        );
+        assert!(text_of(&pdf).contains("6栋一楼大堂"));
+        let (ticked, empty) = (tick_ink(&pdf, "公区"), tick_ink(&pdf, "入户"));
+        assert!(
+            ticked > empty + empty / 3,
+            "{layout:?}: 公区 {ticked} vs 入户 {empty}"
+        );
+    }
+}
+
+/// The top (`yMin`) and bottom (`yMax`) in points of the `nth` word `word` on page 1.
+fn word_box(pdf: &Path, word: &str, nth: usize) -> (f64, f64) {
+    let bbox = tool(
+        "pdftotext",
+        &["-bbox", "-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
+    );
+    let line = bbox
+        .lines()
+        .filter(|l| l.contains(&format!(">{word}</word>")))
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no {word:?} #{nth}:\n{bbox}"));
+    let attr = |name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let len = line[start..].find('"').unwrap();
+        line[start..start + len].parse().unwrap()
+    };
+    (attr("yMin"), attr("yMax"))
+}
+
+#[test]
+fn a_crowded_reworked_slip_stays_inside_its_part() {
+    let mut d = db_at("2026-11-30 12:00");
+    office(&mut d.store);
+    add_tech(&mut d.store, "李师傅", &["水路"]);
+    let mut long = draft("2026-11-20 08:00");
+    long.scope = Some("public_area".into());
+    long.building = None;
+    long.unit = None;
+    long.room = None;
+    long.location = Some("6栋一楼大堂东侧消防通道旁的公共卫生间男厕第三个隔间".repeat(7));
+    long.description = Some("地漏反水，地面积水严重，".repeat(40));
+    let n = d.store.create_ticket(&long, "前台小李").unwrap().number;
+    let completion = |round: usize| CompletionDraft {
+        cause: Some(format!("第{round}次：地漏存水弯堵塞，").repeat(30)),
+        measures: Some(format!("第{round}次：疏通并更换地漏芯，").repeat(30)),
+        materials: (1..=8)
+            .map(|i| MaterialDraft {
+                name: Some(format!("配件{i}号")),
+                spec: Some("DN50".into()),
+                quantity: Some(1.0),
+                unit_price_fen: Some(1000),
+            })
+            .collect(),
+        labour_minutes: Some(60),
+        paid: Some(true),
+        fee_fen: Some(5000),
+        ..Default::default()
+    };
+    let assign = || Step::Assign {
+        technician: "李师傅".into(),
+    };
+    step(&mut d.store, &n, assign(), "2026-11-20 08:10");
+    step(&mut d.store, &n, Step::Start, "2026-11-20 08:40");
+    for round in 1..=3 {
+        let day = 19 + round;
+        step(
+            &mut d.store,
+            &n,
+            Step::Complete(completion(round)),
+            &format!("2026-11-{day} 09:30"),
+        );
+        if round < 3 {
+            step(
+                &mut d.store,
+                &n,
+                Step::Rework {
+                    reason: "又反水".into(),
+                },
+                &format!("2026-11-{day} 10:00"),
+            );
+            step(
+                &mut d.store,
+                &n,
+                Step::Start,
+                &format!("2026-11-{} 08:00", day + 1),
+            );
+        }
+    }
+    let out = d.dir.path().join("crowded.pdf");
+    slip::print_to_file(
+        &mut d.store,
+        std::slice::from_ref(&n),
+        Some(Layout::A5x2),
+        &out,
+        "前台小李",
+        Existing::Keep,
+    )
+    .unwrap();
+    let text = text_of(&out);
+    assert!(
+        text.contains("往次维修（续）") && text.contains("故障描述（续）"),
+        "{text}"
+    );
+    // The first copy's footer is above the cut line, the second's above the sheet's edge.
+    let (cut_top, cut_bottom) = word_box(&out, "沿此线裁开", 0);
+    let (_, first_foot) = word_box(&out, "本单一式两联：第一联存根，第二联交业主。", 0);
+    let (second_top, _) = word_box(&out, "【第二联", 0);
+    let (_, second_foot) = word_box(&out, "本单一式两联：第一联存根，第二联交业主。", 1);
+    assert!(
+        first_foot < cut_top,
+        "first copy {first_foot} runs into the cut line {cut_top}"
+    );
+    assert!(cut_bottom < second_top, "{cut_bottom} {second_top}");
+    let a4_height = 297.0 / 25.4 * 72.0;
+    assert!(
+        second_foot < a4_height - 8.0,
+        "second copy ends at {second_foot}"
+    );
+}
+
+/// The slip carries the owner's choices (issue 11): the 指定师傅 in the 维修人员 cell, and
+/// until the work is done the latest 报价 with the owner's answer in the 收费 cell.
+#[test]
+fn the_slip_shows_the_technician_asked_for_and_the_quote() {
+    for layout in [Layout::A4, Layout::A5x2] {
+        let mut d = db();
+        add_tech(&mut d.store, "李师傅", &["水路"]);
+        let mut asked = draft("2026-11-20 08:00");
+        asked.requested_technician = Some("李师傅".into());
+        let t = d.store.create_ticket(&asked, "前台小李").unwrap();
+        let print = |d: &mut common::TestDb, name: &str| {
+            let out = d.dir.path().join(name);
+            slip::print_to_file(
+                &mut d.store,
+                std::slice::from_ref(&t.number),
+                Some(layout),
+                &out,
+                "前台小李",
+                Existing::Keep,
+            )
+            .unwrap();
+            text_of(&out)
+        };
+        let before = print(&mut d, "asked.pdf");
+        assert!(
+            line_with(&before, "维修人员").contains("（业主指定 李师傅）"),
+            "{before}"
+        );
+        step(
+            &mut d.store,
+            &t.number,
+            Step::Assign {
+                technician: "李师傅".into(),
+            },
+            "2026-11-20 08:10",
+        );
+        step(
+            &mut d.store,
+            &t.number,
+            Step::Quote {
+                items: "更换三角阀1个、人工1次".into(),
+                amount_fen: 5500,
+                consent: true,
+            },
+            "2026-11-20 08:20",
+        );
+        let quoted = print(&mut d, "quoted.pdf");
+        assert!(
+            line_with(&quoted, "维修人员").contains("李师傅（业主指定）"),
+            "{quoted}"
+        );
+        assert!(
+            line_with(&quoted, "报价 ").contains("报价 55.00 元（业主同意）"),
+            "{quoted}"
+        );
+    }
 }
