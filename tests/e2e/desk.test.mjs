@@ -347,8 +347,25 @@ test('a photo of the fault is attached and shown as a thumbnail', async () => {
   // The file dialog is opened by the window's Rust side, which WebDriver cannot drive:
   // the test environment answers it. The page itself only says which ticket and kind.
   writeFileSync(picks, photo)
+  // Nothing left open by the previous test (the global search's suggestions, a dialog)
+  // may sit over the button and take the click.
+  await s.exec(`document.activeElement?.blur()`)
+  await noDialog()
+  await s.waitFor(
+    `![...document.querySelectorAll('.el-popper')].some((p) => p.offsetParent !== null && getComputedStyle(p).display !== 'none')`,
+    { what: 'no open dropdown' },
+  )
+  await s.exec(`document.querySelector('[data-test="attach-fault_photo"]').scrollIntoView({ block: 'center' })`)
   await (await s.find('[data-test="attach-fault_photo"]')).click()
-  await s.waitFor(`document.querySelector('[data-test="attachments"] img')?.complete`)
+  try {
+    await s.waitFor(`document.querySelector('[data-test="attachments"] img')?.complete`)
+  } catch (e) {
+    await screenshot('attach-failed')
+    const shown = await s.exec(
+      `return [document.querySelector('[data-test="attachments"]')?.innerHTML, document.querySelector('.el-message')?.innerText]`,
+    )
+    throw new Error(`no thumbnail: ${JSON.stringify(shown)} (${e.message})`)
+  }
   assert.equal(existsSync(picks), false, 'the dialog answer was used')
   const size = await s.exec(`const i = document.querySelector('[data-test="attachments"] img'); return [i.naturalWidth, i.naturalHeight]`)
   assert.deepEqual(size, [160, 120])
