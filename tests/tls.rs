@@ -74,6 +74,7 @@ fn open(url: &str) -> baoxiu::Result<Store> {
 /// session the desk holds on `db` is encrypted. The store, still connected.
 fn registers_over_tls(server: &str, db: &str, url: &str) -> Store {
     let mut store = open(url).unwrap();
+    declare_sites(&mut store);
     let ticket = new_ticket(&mut store, "2026-11-20 09:50");
     assert_eq!(
         store.ticket(&ticket.number).unwrap().reporter,
