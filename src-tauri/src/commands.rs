@@ -599,6 +599,23 @@ pub(crate) mod tests {
         (app, w)
     }
 
+    /// A 水路 repair at 翠湖苑 3栋2单元501, registered through the window (its 小区
+    /// declared first); its number.
+    pub(crate) fn register(w: &WebviewWindow<MockRuntime>) -> String {
+        declare_site(w);
+        let draft = serde_json::json!({
+            "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑", "building": "3",
+            "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
+        });
+        let t = call(
+            w,
+            "create_ticket",
+            serde_json::json!({ "draft": draft, "operator": "前台" }),
+        )
+        .unwrap();
+        t["number"].as_str().unwrap().to_string()
+    }
+
     /// Declare the 小区 the tests' tickets name (基础资料 › 添加小区), once per database.
     pub(crate) fn declare_site(w: &WebviewWindow<MockRuntime>) {
         if let Err(e) = call(w, "site_add", serde_json::json!({ "name": "翠湖苑" })) {
@@ -634,18 +651,7 @@ pub(crate) mod tests {
     fn a_refused_step_reaches_the_window_as_code_and_chinese_message_and_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let (_app, w) = window(Desk::open(&dir.path().join("baoxiu.db")));
-        let draft = json!({
-            "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑", "building": "3",
-            "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
-        });
-        declare_site(&w);
-        let t = call(
-            &w,
-            "create_ticket",
-            json!({ "draft": draft, "operator": "前台" }),
-        )
-        .unwrap();
-        let number = t["number"].as_str().unwrap().to_string();
+        let number = register(&w);
         let before = call(&w, "ticket_detail", json!({ "number": number })).unwrap();
         assert_eq!(
             before["available"],
@@ -686,18 +692,7 @@ pub(crate) mod tests {
     fn a_correction_sends_only_the_changed_fields_and_a_reschedule_is_a_step() {
         let dir = tempfile::tempdir().unwrap();
         let (_app, w) = window(Desk::open(&dir.path().join("baoxiu.db")));
-        let draft = json!({
-            "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑", "building": "3",
-            "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
-        });
-        declare_site(&w);
-        let t = call(
-            &w,
-            "create_ticket",
-            json!({ "draft": draft, "operator": "前台" }),
-        )
-        .unwrap();
-        let number = t["number"].as_str().unwrap().to_string();
+        let number = register(&w);
         let d = call(
             &w,
             "edit_ticket",
@@ -802,18 +797,7 @@ pub(crate) mod tests {
         let desk = Desk::open(&dir.path().join("baoxiu.db"))
             .with_picker(crate::picker::Picker::Scripted(answers.clone()));
         let (_app, w) = window(desk);
-        let draft = json!({
-            "reporter": "王秀英", "phone": "13812348000", "site": "翠湖苑", "building": "3",
-            "unit": "2", "room": "501", "category": "水路", "description": "厨房水管漏水"
-        });
-        declare_site(&w);
-        let t = call(
-            &w,
-            "create_ticket",
-            json!({ "draft": draft, "operator": "前台" }),
-        )
-        .unwrap();
-        let number = t["number"].as_str().unwrap().to_string();
+        let number = register(&w);
         let photo = dir.path().join("漏水.pdf");
         std::fs::write(&photo, b"%PDF-1.4 scan").unwrap();
         let args = json!({ "number": number, "kind": "signed_slip", "operator": "前台" });
