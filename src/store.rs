@@ -20,6 +20,7 @@ pub mod postgres;
 mod prices;
 mod reports;
 mod rounds;
+mod search;
 mod settings;
 mod technicians;
 mod tickets;
@@ -89,6 +90,8 @@ pub struct Store {
     actor: Option<crate::account::Account>,
     /// Before an office has accounts: the operator name given (CLI `--by`).
     typed_operator: Option<String>,
+    /// Index candidates above which a keyword is left to the LIKE (store/search.rs).
+    dense_candidates: i64,
 }
 
 impl Store {
@@ -123,6 +126,7 @@ impl Store {
             path: files.join("baoxiu-shared.db"),
             location: shown,
             fixed_now: None,
+            dense_candidates: search::DENSE_CANDIDATES,
             actor: None,
             typed_operator: None,
         };
@@ -154,6 +158,9 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| Error::Database(format!("无法打开数据库“{}”：{e}", path.display())))?;
+        // Migration step 11 and the index rebuild call it.
+        search::register(&conn)
+            .map_err(|e| Error::Database(format!("无法打开数据库“{}”：{e}", path.display())))?;
         // Set first: another process may be creating or migrating the same file.
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|e| Error::Database(format!("无法打开数据库“{}”：{e}", path.display())))?;
@@ -203,6 +210,7 @@ impl Store {
             location: path.display().to_string(),
             path,
             fixed_now: None,
+            dense_candidates: search::DENSE_CANDIDATES,
             actor: None,
             typed_operator: None,
         };

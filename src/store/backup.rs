@@ -224,6 +224,7 @@ impl Candidate {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .sql("open restore copy")?;
+        super::search::register(&conn).sql("open restore copy")?;
         candidate.conn = Some(Db::sqlite(conn));
         Ok(candidate)
     }
@@ -396,6 +397,7 @@ fn schema(conn: &Connection) -> rusqlite::Result<BTreeSet<SchemaRow>> {
 /// The schema our migrations produce at `version`, built in memory.
 fn reference_schema(version: i64) -> Result<BTreeSet<SchemaRow>> {
     let conn = Connection::open_in_memory().sql("open reference schema")?;
+    super::search::register(&conn).sql("open reference schema")?;
     for step in MIGRATIONS.iter().take(version.max(0) as usize) {
         conn.execute_batch(step).sql("reference schema")?;
     }

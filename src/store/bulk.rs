@@ -6,7 +6,8 @@
 use super::db::Row;
 use super::events::insert_event;
 use super::rounds::backfill_round;
-use super::tickets::{insert_ticket, next_number, search_text};
+use super::search::search_text;
+use super::tickets::{insert_ticket, next_number};
 use super::Store;
 use crate::error::{Result, SqlContext};
 use crate::ticket::{Event, Ticket};

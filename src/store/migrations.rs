@@ -371,6 +371,18 @@ CREATE TABLE quotes (
 ) STRICT;
 CREATE INDEX quotes_by_ticket ON quotes (ticket_id);
 "#,
+    // 11: the keyword index holds grams — each distinct 1-, 2- and 3-character piece of
+    // the search text's runs of letters, digits and ideographs — with no positions
+    // (store/search.rs). A phrase of single characters read every position of tokens
+    // as common as a digit; a gram's list of tickets is short. `baoxiu_grams` is a Rust
+    // function registered on the connection.
+    r#"
+DROP TABLE ticket_search;
+CREATE VIRTUAL TABLE ticket_grams USING fts5(
+    grams, content = '', contentless_delete = 1, detail = none, tokenize = 'ascii'
+);
+INSERT INTO ticket_grams (rowid, grams) SELECT id, baoxiu_grams(search_text) FROM tickets;
+"#,
 ];
 
 #[cfg(test)]
@@ -383,6 +395,7 @@ mod tests {
     #[test]
     fn migrations_apply_in_order_and_tables_are_strict() {
         let conn = Connection::open_in_memory().unwrap();
+        super::super::search::register(&conn).unwrap();
         for (i, step) in MIGRATIONS.iter().enumerate() {
             conn.execute_batch(step)
                 .unwrap_or_else(|e| panic!("migration {} failed: {e}", i + 1));
@@ -399,7 +412,7 @@ mod tests {
         // The FTS5 search index and its shadow tables are SQLite's own, not ours.
         for (name, sql) in tables
             .iter()
-            .filter(|(n, _)| !n.starts_with("ticket_search"))
+            .filter(|(n, _)| !n.starts_with("ticket_search") && !n.starts_with("ticket_grams"))
         {
             assert!(
                 sql.trim_end().ends_with("STRICT"),
@@ -453,6 +466,7 @@ mod tests {
         (259, 5648749744752162775),
         (2609, 17342874891626247311),
         (497, 3753101648927085523),
+        (250, 7522333003897315295),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
         (7974, 8333856258583527978),
@@ -465,5 +479,6 @@ mod tests {
         (294, 13725797962693508421),
         (2663, 6515414674446249430),
         (517, 12984316226345377071),
+        (343, 6868523195974992295),
     ];
 }

@@ -623,6 +623,18 @@ CREATE TABLE quotes (
 );
 CREATE INDEX quotes_by_ticket ON quotes (ticket_id);
 "#,
+    // 11: the keyword index also holds every 3-character piece, so a longer word (a
+    // phone suffix, a house number) asks for a few rare grams instead of many common
+    // pairs (store/search.rs). Same function name, so the index expression is unchanged.
+    r#"
+CREATE OR REPLACE FUNCTION baoxiu_search_grams(s TEXT) RETURNS TEXT[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT substr(s, i, n)), '{}')
+      FROM generate_series(1, length(s)) AS i, (VALUES (1), (2), (3)) AS g(n)
+     WHERE i + n - 1 <= length(s)
+$$;
+REINDEX INDEX tickets_by_search_grams;
+"#,
 ];
 
 /// The marker and version table: `baoxiu_schema` says the database is ours and how many

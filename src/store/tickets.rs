@@ -9,6 +9,7 @@ use super::db::{Db, DbError, Engine, Param, Row, Value};
 use super::events::insert_event;
 use super::places::{known_site_id, normalize_building, normalize_room, normalize_unit, unit_id};
 use super::rounds::{insert_attempt, insert_round, record_visit};
+use super::search::{self, search_text};
 use super::{time_opt, Store};
 use crate::account::Permission;
 use crate::clock::{check_happened, OfficeZone, Time};
@@ -308,15 +309,8 @@ pub(crate) fn insert_ticket(db: &Db, t: &Ticket, search_text: &str) -> Result<i6
         )
         .sql("insert ticket")?
         .get(0)?;
-    // PostgreSQL indexes search_text by an expression (migration step 2); SQLite's FTS5
-    // table is a separate row, written here in the same transaction.
-    if db.engine() == Engine::Sqlite {
-        db.execute(
-            "INSERT INTO ticket_search (rowid, chars) VALUES (?1, ?2)",
-            &[&id, &spaced_chars(search_text)],
-        )
-        .sql("index ticket")?;
-    }
+    // PostgreSQL's index follows search_text by itself; SQLite's is a row of its own.
+    search::index_ticket(db, id, search_text)?;
     insert_materials(db, id, &t.materials, 0)?;
     Ok(id)
 }
@@ -557,76 +551,16 @@ impl Filter {
     }
 }
 
-/// Lower-cased text the keyword search looks in.
-pub(crate) fn search_text(parts: &[&str]) -> String {
-    let joined = parts
-        .iter()
-        .filter(|p| !p.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join("\u{1f}");
-    input::fold_width(&joined.to_lowercase())
-}
-
-/// The FTS5 text of a search text: every character followed by a space, so each one is
-/// its own token (the same string migration step 2 builds in SQL for older tickets).
-fn spaced_chars(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 2);
-    for c in s.chars() {
-        out.push(c);
-        out.push(' ');
-    }
-    out
-}
-
-/// The index clause (one `?`) and its value that narrow a keyword search to candidate
-/// tickets; the LIKE clauses on `search_text` still decide, so a candidate set that is
-/// a superset is enough. `None` when no word can use the index (then LIKE alone).
-fn search_index_clause(engine: Engine, words: &[String]) -> Option<(&'static str, String)> {
-    match engine {
-        // A word as a phrase of its characters. The tokenizer drops punctuation on
-        // both sides alike, so a substring is still a phrase; a word with no character
-        // surely kept as a token (ASCII letter or digit, CJK ideograph) is left out, as
-        // an empty phrase would match nothing.
-        Engine::Sqlite => {
-            let phrases: Vec<String> = words
-                .iter()
-                .filter(|w| w.chars().any(|c| c.is_ascii_alphanumeric() || is_han(c)))
-                .map(|w| format!("\"{}\"", spaced_chars(w).replace('"', "\"\"")))
-                .collect();
-            (!phrases.is_empty()).then(|| {
-                (
-                    "t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)",
-                    phrases.join(" AND "),
-                )
-            })
-        }
-        // Every character pair of every word (the character itself for a one-character
-        // word) among the ticket's pairs. Words hold no space, so a space joins them.
-        Engine::Postgres => {
-            let mut grams = std::collections::BTreeSet::new();
-            for w in words {
-                let chars: Vec<char> = w.chars().collect();
-                if chars.len() == 1 {
-                    grams.insert(chars[0].to_string());
-                }
-                for pair in chars.windows(2) {
-                    grams.insert(pair.iter().collect::<String>());
-                }
-            }
-            (!grams.is_empty()).then(|| {
-                (
-                    "baoxiu_search_grams(t.search_text) @> string_to_array(CAST(? AS TEXT), ' ')",
-                    grams.into_iter().collect::<Vec<_>>().join(" "),
-                )
-            })
-        }
-    }
-}
-
-/// CJK unified ideographs (and extension A): always one token to FTS5's unicode61.
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
+/// The words of a keyword search, lower-cased and width-folded (none without one).
+fn keyword_words(f: &TicketFilter) -> Result<Vec<String>> {
+    let Some(q) = f.q.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let q = input::text("搜索关键词", Some(q), 100, false)?.unwrap_or_default();
+    Ok(input::fold_width(&q.to_lowercase())
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect())
 }
 
 /// Normalise a typed or scanned ticket number (`bx-202611-0001 ` → `BX-202611-0001`).
@@ -1225,17 +1159,7 @@ impl Store {
             ],
         )
         .sql("edit ticket")?;
-        // SQLite's FTS5 row is separate (see insert_ticket); PostgreSQL's index follows
-        // search_text by itself.
-        if tx.engine() == Engine::Sqlite {
-            tx.execute("DELETE FROM ticket_search WHERE rowid = ?1", &[&old.id])
-                .sql("unindex ticket")?;
-            tx.execute(
-                "INSERT INTO ticket_search (rowid, chars) VALUES (?1, ?2)",
-                &[&old.id, &spaced_chars(&search)],
-            )
-            .sql("index ticket")?;
-        }
+        search::reindex_ticket(&tx, old.id, &search)?;
         let note = changed
             .iter()
             .map(|c| format!("{}：{} → {}", c.field, c.before, c.after))
@@ -1652,27 +1576,23 @@ impl Store {
             let p = w.param(Value::Int(now.timestamp()));
             w.clause(overdue_sql(&p));
         }
-        let mut keyword = false;
-        if let Some(q) = f.q.as_deref() {
-            let q = input::text("搜索关键词", Some(q), 100, false)?.unwrap_or_default();
-            let words: Vec<String> = input::fold_width(&q.to_lowercase())
-                .split_whitespace()
-                .map(str::to_lowercase)
-                .collect();
-            if let Some((clause, arg)) = search_index_clause(self.db.engine(), &words) {
-                w.push(clause, Value::Text(arg));
+        let words = keyword_words(f)?;
+        if let Some((clause, arg)) = search::index_clause(self.db.engine(), &words) {
+            // A keyword held by too many tickets is left to the LIKE (search.rs).
+            if self.keyword_narrows(clause, &arg)? {
+                w.push(clause, arg);
             }
-            keyword = !words.is_empty();
-            for word in &words {
-                let escaped = word
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                w.push(
-                    "t.search_text LIKE ? ESCAPE '\\'",
-                    Value::Text(format!("%{escaped}%")),
-                );
-            }
+        }
+        let keyword = !words.is_empty();
+        for word in &words {
+            let escaped = word
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            w.push(
+                "t.search_text LIKE ? ESCAPE '\\'",
+                Value::Text(format!("%{escaped}%")),
+            );
         }
         let order = match f.sort.as_deref().map(str::trim).unwrap_or("") {
             "" | "-received_at" => "t.received_at DESC, t.id DESC",

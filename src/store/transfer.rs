@@ -10,19 +10,6 @@ use super::Store;
 use crate::account::Permission;
 use crate::error::{Error, Result, SqlContext};
 
-/// SQLite: empty the keyword search index and fill it from every ticket's search text,
-/// each character followed by a space (as `insert_ticket` writes it; migration step 2
-/// fills it with the same statement).
-const REINDEX_SEARCH: &str = "
-INSERT INTO ticket_search (ticket_search) VALUES ('delete-all');
-WITH RECURSIVE spaced(id, rest, chars) AS (
-    SELECT id, search_text, '' FROM tickets
-    UNION ALL
-    SELECT id, substr(rest, 2), chars || substr(rest, 1, 1) || ' ' FROM spaced WHERE rest <> ''
-)
-INSERT INTO ticket_search (rowid, chars) SELECT id, chars FROM spaced WHERE rest = '';
-";
-
 /// Tables in an order where every foreign key points at a table already copied.
 /// (`tickets.duplicate_of_id` points into its own table: filled in a second pass.)
 pub const TABLES: &[&str] = &[
@@ -172,7 +159,8 @@ pub(crate) fn replace_all(from: &Db, to: &Db) -> Result<TransferReport> {
     }
     if tx.engine() == Engine::Sqlite {
         // The FTS5 search index is no table of ours to copy: rebuild it from the tickets.
-        tx.batch(REINDEX_SEARCH).sql("rebuild search index")?;
+        tx.batch(super::search::REINDEX_SQLITE)
+            .sql("rebuild search index")?;
     }
     if tx.engine() == Engine::Postgres {
         for table in WITH_ID {
