@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::db::{DbError, Row};
+use super::db::{DbError, Engine, Row};
 use super::Store;
 use crate::account::Permission;
 use crate::error::{Error, Result, SqlContext};
@@ -49,57 +49,64 @@ pop(id) AS (
      WHERE a.st IN ('received', 'assigned', 'in_progress') AND t.completion_due < ?3
 )";
 
+/// The month's `pop` tickets, read once: the reads below take them as a JSON array of
+/// ids (`pop_cte`) instead of each finding them again.
+const POP_IDS_SQL: &str = " SELECT id FROM pop ORDER BY id";
+
+/// `pop(id)` from the JSON array of ids bound to `param` (`?N`).
+fn pop_cte(engine: Engine, param: &str) -> String {
+    match engine {
+        Engine::Sqlite => format!("pop(id) AS (SELECT value FROM json_each({param}))"),
+        Engine::Postgres => format!(
+            "pop(id) AS (SELECT CAST(value AS BIGINT)
+                           FROM json_array_elements_text(CAST(CAST({param} AS TEXT) AS json)))"
+        ),
+    }
+}
+
 /// Each `pop` ticket's ledger columns, oldest first. `pop CROSS JOIN tickets … WHERE
 /// t.id = pop.id` makes SQLite walk the month's tickets by primary key (PostgreSQL plans
-/// it as a join). The month's facts are replayed from [`EVENTS_SQL`] in Rust.
+/// it as a join). Names of categories, 小区 and technicians come from their small tables
+/// ([`Names`]), the status at month end from [`AT_END_SQL`], the materials from
+/// [`MATERIALS_SQL`]: each a lookup per row the read no longer makes. The month's facts
+/// are replayed from [`EVENTS_SQL`] in Rust.
 const TICKETS_SQL: &str = "
 SELECT t.id, t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
-    s.name, u.building, u.unit, u.room, t.location, t.scope, c.name, c.sort_order, t.urgency,
-    t.description, tech.name, t.received_at, t.dispatched_at, t.arrived_at, t.completed_at,
+    t.site_id, u.building, u.unit, u.room, t.location, t.scope, t.category_id, t.urgency,
+    t.description, t.assignee_id, t.received_at, t.dispatched_at, t.arrived_at, t.completed_at,
     t.visited_at, t.cancelled_at, t.completion_due, t.held_minutes, t.cause, t.measures,
-    t.labour_minutes, t.paid, t.fee_fen,
-    (SELECT CAST(coalesce(sum(m.amount_fen), 0) AS BIGINT)
-       FROM ticket_materials m WHERE m.ticket_id = t.id),
-    t.satisfaction, t.rework_count, t.cancel_reason,
-    -- 35
-    CASE WHEN t.received_at >= ?1 THEN NULL ELSE coalesce(ae.st, t.status) END,
-    t.owner_signed, t.payment_method, t.category_id, t.appointment_at
+    -- 27
+    t.labour_minutes, t.paid, t.fee_fen, t.satisfaction, t.rework_count, t.cancel_reason,
+    t.owner_signed, t.payment_method, t.appointment_at
   FROM pop
   CROSS JOIN tickets t
-  JOIN categories c ON c.id = t.category_id
-  LEFT JOIN sites s ON s.id = t.site_id
   LEFT JOIN units u ON u.id = t.unit_id
-  LEFT JOIN technicians tech ON tech.id = t.assignee_id
-  LEFT JOIN at_end ae ON ae.id = t.id
  WHERE t.id = pop.id
  ORDER BY t.received_at, t.id";
 
+/// The status at month end (`?1`) of the tickets whose status then differs from what a
+/// ticket's own row would say or that were still open: see [`AT_END_CTE`].
+const AT_END_SQL: &str = " SELECT id, st FROM at_end";
+
 /// The `pop` tickets' milestone events in one pass, by ticket and in the order they were
 /// recorded: what the month's facts are replayed from. The last column says whether a
-/// 回访 was rated 非常满意 or 满意 (the ticket's stored rating for its latest visit, the
-/// note's wording for earlier ones).
+/// 回访's note reads 非常满意 or 满意: how earlier visits were rated (the latest one's
+/// rating is the ticket's own, see [`facts_row`]).
 const EVENTS_SQL: &str = "
 SELECT e.ticket_id, e.id, e.at, e.action,
-    CASE WHEN e.action <> 'visit' THEN 0
-         WHEN CASE WHEN t.visited_at = e.at AND t.satisfaction IS NOT NULL
-                   THEN t.satisfaction IN ('very_satisfied', 'satisfied')
-                   ELSE (e.note LIKE '非常满意%' OR e.note LIKE '满意%') END
+    CASE WHEN e.action = 'visit' AND (e.note LIKE '非常满意%' OR e.note LIKE '满意%')
          THEN 1 ELSE 0 END
   FROM pop
   CROSS JOIN ticket_events e
-  JOIN tickets t ON t.id = e.ticket_id
  WHERE e.ticket_id = pop.id
    AND e.action IN ('complete', 'visit', 'cancel', 'resolve', 'rework', 'hold', 'resume')
  ORDER BY e.ticket_id, e.id";
 
 /// The rounds completed in the month (`[?2, ?1)`) of the `pop` tickets, each with its
-/// own 有偿, fee, labour and the amount of its own materials: the month's costs count
+/// own 有偿, fee, labour and the positions of its own materials: the month's costs count
 /// every round once, in the month it was completed.
 const ROUNDS_SQL: &str = "
-SELECT r.ticket_id, r.paid, r.fee_fen, r.labour_minutes,
-    (SELECT CAST(coalesce(sum(m.amount_fen), 0) AS BIGINT) FROM ticket_materials m
-      WHERE m.ticket_id = r.ticket_id AND m.position >= r.materials_from
-        AND m.position < r.materials_from + r.materials_count)
+SELECT r.ticket_id, r.paid, r.fee_fen, r.labour_minutes, r.materials_from, r.materials_count
   FROM pop CROSS JOIN completion_rounds r
  WHERE r.ticket_id = pop.id AND r.completed_at >= ?2 AND r.completed_at < ?1";
 
@@ -109,7 +116,7 @@ const SLA_SQL: &str = "SELECT urgency, category_id, completion_minutes FROM sla_
 /// The materials of the `pop` tickets, in the order they were entered; `CROSS JOIN`
 /// keeps SQLite from scanning every material in the database and probing `pop`.
 const MATERIALS_SQL: &str = "
-SELECT m.ticket_id, m.name, m.spec, m.quantity
+SELECT m.ticket_id, m.name, m.spec, m.quantity, m.position, m.amount_fen
   FROM pop CROSS JOIN ticket_materials m
  WHERE m.ticket_id = pop.id
  ORDER BY m.ticket_id, m.position";
@@ -315,19 +322,41 @@ impl Store {
     ) -> Result<Vec<FactsRow>> {
         self.operator(Permission::Reports, None)?;
         const Q: &str = "month facts";
-        let mut materials = self.report_materials(start, end, cut)?;
+        let mut ids = Vec::new();
+        self.db
+            .each(
+                &format!("WITH {AT_END_CTE},{POP_CTE}{POP_IDS_SQL}"),
+                &[&end, &start, &cut],
+                |r| {
+                    ids.push(r.get::<i64>(0)?.to_string());
+                    Ok(())
+                },
+            )
+            .sql("month tickets")?;
+        let ids = format!("[{}]", ids.join(","));
+        let engine = self.db.engine();
+        let names = self.report_names()?;
+        let mut at_end: HashMap<i64, Option<String>> = HashMap::new();
+        self.db
+            .each(&format!("WITH {AT_END_CTE}{AT_END_SQL}"), &[&end], |r| {
+                at_end.insert(r.get(0)?, r.get(1)?);
+                Ok(())
+            })
+            .sql("month end status")?;
+        let mut materials = self.report_materials(&ids)?;
         let mut costs: HashMap<i64, RoundCosts> = HashMap::new();
         self.db
             .each(
-                &format!("WITH {AT_END_CTE},{POP_CTE}{ROUNDS_SQL}"),
-                &[&end, &start, &cut],
+                &format!("WITH {} {ROUNDS_SQL}", pop_cte(engine, "?3")),
+                &[&end, &start, &ids],
                 |r| {
-                    costs.entry(r.get(0)?).or_default().add(
-                        r.get(1)?,
-                        r.get(4)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                    );
+                    let ticket: i64 = r.get(0)?;
+                    let (from, count): (i64, i64) = (r.get(4)?, r.get(5)?);
+                    let own = materials.get(&ticket).map_or(0, |m| m.amount(from, count));
+                    costs
+                        .entry(ticket)
+                        .or_default()
+                        .add(r.get(1)?, own, r.get(2)?, r.get(3)?);
                     Ok(())
                 },
             )
@@ -335,8 +364,8 @@ impl Store {
         let mut events: HashMap<i64, Vec<EventRow>> = HashMap::new();
         self.db
             .each(
-                &format!("WITH {AT_END_CTE},{POP_CTE}{EVENTS_SQL}"),
-                &[&end, &start, &cut],
+                &format!("WITH {} {EVENTS_SQL}", pop_cte(engine, "?1")),
+                &[&ids],
                 |r| {
                     events.entry(r.get(0)?).or_default().push(EventRow {
                         id: r.get(1)?,
@@ -347,7 +376,7 @@ impl Store {
                                 found: "unknown code",
                             }
                         })?,
-                        satisfied: r.get(4)?,
+                        note_satisfied: r.get(4)?,
                     });
                     Ok(())
                 },
@@ -364,10 +393,15 @@ impl Store {
         let mut failed = None;
         self.db
             .each(
-                &format!("WITH {AT_END_CTE},{POP_CTE} {TICKETS_SQL}"),
-                &[&end, &start, &cut],
+                &format!("WITH {} {TICKETS_SQL}", pop_cte(engine, "?1")),
+                &[&ids],
                 |r| {
-                    let row = ticket_row(&r, &mut materials).and_then(|(id, mut t)| {
+                    let read = TicketRead {
+                        names: &names,
+                        at_end: &at_end,
+                        end,
+                    };
+                    let row = ticket_row(&r, &read, &mut materials).and_then(|(id, mut t)| {
                         let evs = events.remove(&id).unwrap_or_default();
                         t.row.month_costs = costs.remove(&id).unwrap_or_default();
                         facts_row(t, &evs, &sla, start, end)
@@ -388,6 +422,30 @@ impl Store {
         }
     }
 
+    /// The names of categories (with their sort order), 小区 and technicians by id.
+    fn report_names(&self) -> Result<Names> {
+        let mut names = Names::default();
+        self.db
+            .each("SELECT id, name, sort_order FROM categories", &[], |r| {
+                names.categories.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+                Ok(())
+            })
+            .sql("month categories")?;
+        self.db
+            .each("SELECT id, name FROM sites", &[], |r| {
+                names.sites.insert(r.get(0)?, r.get(1)?);
+                Ok(())
+            })
+            .sql("month sites")?;
+        self.db
+            .each("SELECT id, name FROM technicians", &[], |r| {
+                names.technicians.insert(r.get(0)?, r.get(1)?);
+                Ok(())
+            })
+            .sql("month technicians")?;
+        Ok(names)
+    }
+
     /// 回访未果 attempts recorded in `[start, end)`.
     pub(crate) fn report_visit_attempts(&self, start: i64, end: i64) -> Result<i64> {
         self.operator(Permission::Reports, None)?;
@@ -401,18 +459,20 @@ impl Store {
             .get(0)?)
     }
 
-    /// 材料明细 of the month's tickets by ticket id.
-    fn report_materials(&self, start: i64, end: i64, cut: i64) -> Result<HashMap<i64, String>> {
-        let mut out: HashMap<i64, String> = HashMap::new();
+    /// The materials of the month's tickets (the JSON array `ids`) by ticket id.
+    fn report_materials(&self, ids: &str) -> Result<HashMap<i64, Materials>> {
+        let mut out: HashMap<i64, Materials> = HashMap::new();
         self.db
             .each(
-                &format!("WITH {AT_END_CTE},{POP_CTE}{MATERIALS_SQL}"),
-                &[&end, &start, &cut],
+                &format!("WITH {} {MATERIALS_SQL}", pop_cte(self.db.engine(), "?1")),
+                &[&ids],
                 |r| {
                     let name: String = r.get(1)?;
                     let spec: String = r.get(2)?;
                     let quantity: f64 = r.get(3)?;
-                    let text = out.entry(r.get(0)?).or_default();
+                    let m = out.entry(r.get(0)?).or_default();
+                    m.amounts.push((r.get(4)?, r.get(5)?));
+                    let text = &mut m.text;
                     if !text.is_empty() {
                         text.push('；');
                     }
@@ -479,7 +539,50 @@ struct EventRow {
     id: i64,
     at: i64,
     action: EventAction,
-    satisfied: bool,
+    /// A 回访 whose note reads 非常满意 or 满意.
+    note_satisfied: bool,
+}
+
+/// One ticket's materials in the month's read: 材料明细 (`三角阀×1；PPR管(20mm)×2`) and
+/// each line's (position, amount in fen).
+#[derive(Default)]
+struct Materials {
+    text: String,
+    amounts: Vec<(i64, i64)>,
+}
+
+impl Materials {
+    /// The amount of every line.
+    fn total(&self) -> i64 {
+        self.amounts.iter().map(|(_, a)| a).sum()
+    }
+
+    /// The amount of the `count` lines from position `from` (one round's own).
+    fn amount(&self, from: i64, count: i64) -> i64 {
+        self.amounts
+            .iter()
+            .filter(|(p, _)| *p >= from && *p < from + count)
+            .map(|(_, a)| a)
+            .sum()
+    }
+}
+
+/// Names by id of the small tables a ticket row points into.
+#[derive(Default)]
+struct Names {
+    /// Name and sort order.
+    categories: HashMap<i64, (String, i64)>,
+    sites: HashMap<i64, String>,
+    technicians: HashMap<i64, String>,
+}
+
+/// What a ticket row is read with besides its own columns.
+struct TicketRead<'a> {
+    names: &'a Names,
+    /// Status at month end of the tickets that changed since or are open (`AT_END_SQL`).
+    at_end: &'a HashMap<i64, Option<String>>,
+    /// Month end.
+    end: i64,
 }
 
 /// A ticket row before its facts are replayed: the ledger columns, and what the
@@ -491,48 +594,74 @@ struct TicketRow {
     appointment_at: Option<i64>,
 }
 
-fn ticket_row(r: &Row, materials: &mut HashMap<i64, String>) -> Result<(i64, TicketRow)> {
+fn ticket_row(
+    r: &Row,
+    read: &TicketRead,
+    materials: &mut HashMap<i64, Materials>,
+) -> Result<(i64, TicketRow)> {
     const Q: &str = "month facts";
     let id: i64 = r.get(0)?;
+    let status = code(r, 3, Q, Status::parse)?;
+    let category_id: i64 = r.get(13)?;
+    let (category, category_sort_order) = read
+        .names
+        .categories
+        .get(&category_id)
+        .cloned()
+        .ok_or_else(|| Error::Database(format!("工单引用的类别 {category_id} 不存在")))?;
+    let name = |map: &HashMap<i64, String>, id: Option<i64>| id.and_then(|i| map.get(&i).cloned());
+    let received_at: i64 = r.get(17)?;
+    let status_at_end = if received_at >= read.end {
+        None
+    } else {
+        Some(match read.at_end.get(&id) {
+            Some(Some(st)) => Status::parse(st).map_err(|_| DbError::Column {
+                index: 1,
+                found: "unknown code",
+            })?,
+            _ => status,
+        })
+    };
+    let materials = materials.remove(&id);
     let row = FactsRow {
         number: r.get(1)?,
         kind: code(r, 2, Q, Kind::parse)?,
-        status: code(r, 3, Q, Status::parse)?,
+        status,
         channel: code(r, 4, Q, Channel::parse)?,
         reporter: r.get(5)?,
         phone: r.get(6)?,
-        site: r.get(7)?,
+        site: name(&read.names.sites, r.get(7)?),
         building: r.get(8)?,
         unit: r.get(9)?,
         room: r.get(10)?,
         location: r.get(11)?,
         scope: code(r, 12, Q, Scope::parse)?,
-        category: r.get(13)?,
-        category_sort_order: r.get(14)?,
-        urgency: code(r, 15, Q, Urgency::parse)?,
-        description: r.get(16)?,
-        assignee: r.get(17)?,
-        received_at: r.get(18)?,
-        dispatched_at: r.get(19)?,
-        arrived_at: r.get(20)?,
-        completed_at: r.get(21)?,
-        visited_at: r.get(22)?,
-        cancelled_at: r.get(23)?,
-        completion_due: r.get(24)?,
-        held_minutes: r.get(25)?,
-        cause: r.get(26)?,
-        measures: r.get(27)?,
-        labour_minutes: r.get(28)?,
-        paid: r.get(29)?,
-        fee_fen: r.get(30)?,
-        materials_fen: r.get(31)?,
-        satisfaction: code_opt(r, 32, Q, Satisfaction::parse)?,
-        rework_count: r.get(33)?,
-        cancel_reason: r.get(34)?,
-        status_at_end: code_opt(r, 35, Q, Status::parse)?,
-        owner_signed: r.get(36)?,
-        payment_method: r.get(37)?,
-        materials_text: materials.remove(&id),
+        category,
+        category_sort_order,
+        urgency: code(r, 14, Q, Urgency::parse)?,
+        description: r.get(15)?,
+        assignee: name(&read.names.technicians, r.get(16)?),
+        received_at,
+        dispatched_at: r.get(18)?,
+        arrived_at: r.get(19)?,
+        completed_at: r.get(20)?,
+        visited_at: r.get(21)?,
+        cancelled_at: r.get(22)?,
+        completion_due: r.get(23)?,
+        held_minutes: r.get(24)?,
+        cause: r.get(25)?,
+        measures: r.get(26)?,
+        labour_minutes: r.get(27)?,
+        paid: r.get(28)?,
+        fee_fen: r.get(29)?,
+        materials_fen: materials.as_ref().map_or(0, Materials::total),
+        satisfaction: code_opt(r, 30, Q, Satisfaction::parse)?,
+        rework_count: r.get(31)?,
+        cancel_reason: r.get(32)?,
+        status_at_end,
+        owner_signed: r.get(33)?,
+        payment_method: r.get(34)?,
+        materials_text: materials.map(|m| m.text),
         month_costs: RoundCosts::default(),
         // replayed from the events by `facts_row`
         first_complete_at: None,
@@ -551,9 +680,9 @@ fn ticket_row(r: &Row, materials: &mut HashMap<i64, String>) -> Result<(i64, Tic
         id,
         TicketRow {
             row,
-            urgency_code: r.get(15)?,
-            category_id: r.get(38)?,
-            appointment_at: r.get(39)?,
+            urgency_code: r.get(14)?,
+            category_id,
+            appointment_at: r.get(35)?,
         },
     ))
 }
@@ -596,8 +725,14 @@ fn facts_row(
             EventAction::Visit => {
                 visit_last_id = Some(visit_last_id.map_or(e.id, |id| id.max(e.id)));
                 if in_month(e.at) {
+                    // The latest visit's rating is the ticket's own; earlier ones are
+                    // read from their note.
+                    let satisfied = match row.satisfaction {
+                        Some(s) if row.visited_at == Some(e.at) => s.is_satisfied(),
+                        _ => e.note_satisfied,
+                    };
                     row.visits_in_month += 1;
-                    row.satisfied_in_month += i64::from(e.satisfied);
+                    row.satisfied_in_month += i64::from(satisfied);
                 }
             }
             EventAction::Cancel => row.cancelled_in_month |= in_month(e.at),
@@ -740,14 +875,20 @@ mod tests {
         let open = format!(
             "WITH {AT_END_CTE} SELECT count(*) FROM at_end WHERE st IN ('received', 'on_hold')"
         );
-        let facts = format!("WITH {AT_END_CTE},{POP_CTE} {TICKETS_SQL}");
-        let events = format!("WITH {AT_END_CTE},{POP_CTE}{EVENTS_SQL}");
-        let materials = format!("WITH {AT_END_CTE},{POP_CTE}{MATERIALS_SQL}");
-        let queries: [(&str, &str, &[&dyn super::super::db::Param]); 6] = [
+        let pop = format!("WITH {AT_END_CTE},{POP_CTE}{POP_IDS_SQL}");
+        let sqlite = Engine::Sqlite;
+        let facts = format!("WITH {} {TICKETS_SQL}", pop_cte(sqlite, "?1"));
+        let events = format!("WITH {} {EVENTS_SQL}", pop_cte(sqlite, "?1"));
+        let rounds = format!("WITH {} {ROUNDS_SQL}", pop_cte(sqlite, "?3"));
+        let materials = format!("WITH {} {MATERIALS_SQL}", pop_cte(sqlite, "?1"));
+        let ids = "[1, 2]";
+        let queries: [(&str, &str, &[&dyn super::super::db::Param]); 8] = [
             ("open at month end", &open, &[&1i64]),
-            ("month facts", &facts, &[&1i64, &0i64, &1i64]),
-            ("month events", &events, &[&1i64, &0i64, &1i64]),
-            ("month materials", &materials, &[&1i64, &0i64, &1i64]),
+            ("month tickets", &pop, &[&1i64, &0i64, &1i64]),
+            ("month facts", &facts, &[&ids]),
+            ("month events", &events, &[&ids]),
+            ("month rounds", &rounds, &[&1i64, &0i64, &ids]),
+            ("month materials", &materials, &[&ids]),
             ("hot spots", HOT_SPOTS_SQL, &[&0i64, &1i64]),
             ("daily received", DAILY_RECEIVED_SQL, &[&0i64, &1i64]),
         ];
@@ -768,6 +909,8 @@ mod tests {
                 assert!(
                     [
                         "pop",
+                        // the month's ids, bound as one JSON array
+                        "json_each",
                         "l",
                         "a",
                         "at_end",
