@@ -503,6 +503,11 @@ pub struct Event {
     pub from_status: Option<Status>,
     pub to_status: Option<Status>,
     pub note: Option<String>,
+    /// A 回访's overall rating (满意度), kept as data beside the note so the month report
+    /// never reads it from the wording. The window shows the note, which starts with it.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub satisfaction: Option<Satisfaction>,
 }
 
 impl Event {
@@ -523,6 +528,7 @@ impl Event {
             from_status,
             to_status,
             note,
+            satisfaction: None,
         }
     }
 }

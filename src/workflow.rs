@@ -496,7 +496,10 @@ pub fn apply(
     if t.status != from {
         t.status_changed_at = at;
     }
-    let event = Event::new(at, operator, code, Some(from), Some(t.status), note);
+    let mut event = Event::new(at, operator, code, Some(from), Some(t.status), note);
+    if code == EventAction::Visit {
+        event.satisfaction = t.satisfaction;
+    }
     Ok((t, event))
 }
 

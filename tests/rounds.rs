@@ -119,6 +119,58 @@ fn a_rework_keeps_both_rounds_and_paid_belongs_to_its_round() {
     assert!(!t.paid, "the second round was free of charge");
 }
 
+/// A 回访's rating is data on its event, not read back from the note's wording: each
+/// visit of a reworked ticket keeps its own, and an upgraded database's visits get theirs
+/// from their notes (migration 13).
+#[test]
+fn each_visit_event_keeps_its_rating_as_data() {
+    let mut db = db_at("2026-12-03 12:00");
+    let n = two_rounds(&mut db.store);
+    step(&mut db.store, &n, visit("非常满意", None, None), "2026-12-02 15:00");
+    let ratings: Vec<_> = db
+        .store
+        .history(&n)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == baoxiu::ticket::EventAction::Visit)
+        .map(|e| e.satisfaction)
+        .collect();
+    assert_eq!(
+        ratings,
+        [
+            Some(Satisfaction::Dissatisfied),
+            Some(Satisfaction::VerySatisfied)
+        ]
+    );
+
+    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/upgrade/v0.1.0.db");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("office.db");
+    std::fs::copy(&fixture, &copy).unwrap();
+    let mut store = Store::open(&copy).unwrap();
+    store.set_now(Some(at("2026-12-03 12:00")));
+    let all = store
+        .list_tickets(&baoxiu::store::TicketFilter {
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .unwrap()
+        .tickets;
+    let mut visits = 0;
+    for t in all.iter().filter(|t| t.visited_at.is_some()) {
+        for e in store.history(&t.number).unwrap() {
+            if e.action == baoxiu::ticket::EventAction::Visit {
+                visits += 1;
+                let label = e.satisfaction.map(|s| s.label()).unwrap_or("（无）");
+                let note = e.note.clone().unwrap_or_default();
+                assert!(note.starts_with(label), "{}: {label} / {note}", t.number);
+            }
+        }
+    }
+    assert!(visits > 5, "the fixture has visits ({visits})");
+}
+
 #[test]
 fn the_month_costs_count_each_round_once_in_its_own_month() {
     let mut db = db_at("2026-12-03 12:00");

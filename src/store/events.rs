@@ -6,15 +6,16 @@ use super::notify;
 use super::Store;
 use crate::clock::OfficeZone;
 use crate::error::{Result, SqlContext};
-use crate::ticket::{Event, EventAction, Reschedule, Status};
+use crate::ticket::{Event, EventAction, Reschedule, Satisfaction, Status};
 
 /// The one place a history row is written. Pass the write's transaction (`&tx`).
 /// On PostgreSQL the same transaction announces the change to the other desks
 /// ([`notify::announce`]): delivered when it commits, never when it rolls back.
 pub(crate) fn insert_event(db: &Db, ticket_id: i64, e: &Event) -> Result<()> {
     db.execute(
-        "INSERT INTO ticket_events (ticket_id, at, operator, action, from_status, to_status, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO ticket_events (ticket_id, at, operator, action, from_status, to_status, note,
+            satisfaction)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         &[
             &ticket_id,
             &e.at.timestamp(),
@@ -23,6 +24,7 @@ pub(crate) fn insert_event(db: &Db, ticket_id: i64, e: &Event) -> Result<()> {
             &e.from_status.map(|s| s.code()),
             &e.to_status.map(|s| s.code()),
             &e.note,
+            &e.satisfaction.map(|s| s.code()),
         ],
     )
     .sql("insert event")?;
@@ -33,14 +35,18 @@ fn event_row(r: &Row, zone: &OfficeZone) -> Result<Event> {
     let action: String = r.get(2)?;
     let status = |v: Option<String>| v.and_then(|s| Status::parse(&s).ok());
     let operator: String = r.get(1)?;
-    Ok(Event::new(
+    let mut e = Event::new(
         zone.from_epoch(r.get(0)?),
         &operator,
         EventAction::parse(&action)?,
         status(r.get(3)?),
         status(r.get(4)?),
         r.get(5)?,
-    ))
+    );
+    e.satisfaction = r
+        .get::<Option<String>>(6)?
+        .and_then(|s| Satisfaction::parse(&s).ok());
+    Ok(e)
 }
 
 impl Store {
@@ -49,7 +55,7 @@ impl Store {
         let id = self.ticket(number)?.id;
         self.db
             .query(
-                "SELECT at, operator, action, from_status, to_status, note
+                "SELECT at, operator, action, from_status, to_status, note, satisfaction
                  FROM ticket_events WHERE ticket_id = ?1 ORDER BY id",
                 &[&id],
             )

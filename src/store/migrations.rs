@@ -389,6 +389,25 @@ INSERT INTO ticket_grams (rowid, grams) SELECT id, baoxiu_grams(search_text) FRO
 CREATE INDEX ticket_events_by_action_at_ticket ON ticket_events (action, at, ticket_id);
 DROP INDEX ticket_events_by_action_at;
 "#,
+    // 13: a 回访's rating is data on its event (the month report counted earlier visits
+    // by their note's first words, so renaming a label would have changed past months).
+    // Backfilled from those words, and for each ticket's latest visit from its own
+    // rating.
+    r#"
+ALTER TABLE ticket_events ADD COLUMN satisfaction TEXT
+    CHECK (satisfaction IN ('very_satisfied', 'satisfied', 'neutral', 'dissatisfied'));
+UPDATE ticket_events SET satisfaction = CASE
+        WHEN note LIKE '非常满意%' THEN 'very_satisfied'
+        WHEN note LIKE '满意%' THEN 'satisfied'
+        WHEN note LIKE '一般%' THEN 'neutral'
+        WHEN note LIKE '不满意%' THEN 'dissatisfied' END
+ WHERE action = 'visit';
+UPDATE ticket_events SET satisfaction =
+        (SELECT t.satisfaction FROM tickets t WHERE t.id = ticket_events.ticket_id)
+ WHERE action = 'visit' AND EXISTS (
+        SELECT 1 FROM tickets t WHERE t.id = ticket_events.ticket_id
+           AND t.visited_at = ticket_events.at AND t.satisfaction IS NOT NULL);
+"#,
 ];
 
 #[cfg(test)]
@@ -474,6 +493,7 @@ mod tests {
         (497, 3753101648927085523),
         (250, 7522333003897315295),
         (129, 16988331077682162339),
+        (743, 4806649213416954092),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
         (7974, 8333856258583527978),
@@ -488,5 +508,6 @@ mod tests {
         (517, 12984316226345377071),
         (343, 6868523195974992295),
         (129, 16988331077682162339),
+        (743, 4806649213416954092),
     ];
 }

@@ -90,12 +90,10 @@ const AT_END_SQL: &str = " SELECT id, st FROM at_end";
 
 /// The `pop` tickets' milestone events in one pass, by ticket and in the order they were
 /// recorded: what the month's facts are replayed from. The last column says whether a
-/// 回访's note reads 非常满意 or 满意: how earlier visits were rated (the latest one's
-/// rating is the ticket's own, see [`facts_row`]).
+/// 回访 was rated 非常满意 or 满意.
 const EVENTS_SQL: &str = "
 SELECT e.ticket_id, e.id, e.at, e.action,
-    CASE WHEN e.action = 'visit' AND (e.note LIKE '非常满意%' OR e.note LIKE '满意%')
-         THEN 1 ELSE 0 END
+    CASE WHEN e.satisfaction IN ('very_satisfied', 'satisfied') THEN 1 ELSE 0 END
   FROM pop
   CROSS JOIN ticket_events e
  WHERE e.ticket_id = pop.id
@@ -376,7 +374,7 @@ impl Store {
                                 found: "unknown code",
                             }
                         })?,
-                        note_satisfied: r.get(4)?,
+                        satisfied: r.get(4)?,
                     });
                     Ok(())
                 },
@@ -539,8 +537,8 @@ struct EventRow {
     id: i64,
     at: i64,
     action: EventAction,
-    /// A 回访 whose note reads 非常满意 or 满意.
-    note_satisfied: bool,
+    /// A 回访 rated 非常满意 or 满意.
+    satisfied: bool,
 }
 
 /// One ticket's materials in the month's read: 材料明细 (`三角阀×1；PPR管(20mm)×2`) and
@@ -725,14 +723,8 @@ fn facts_row(
             EventAction::Visit => {
                 visit_last_id = Some(visit_last_id.map_or(e.id, |id| id.max(e.id)));
                 if in_month(e.at) {
-                    // The latest visit's rating is the ticket's own; earlier ones are
-                    // read from their note.
-                    let satisfied = match row.satisfaction {
-                        Some(s) if row.visited_at == Some(e.at) => s.is_satisfied(),
-                        _ => e.note_satisfied,
-                    };
                     row.visits_in_month += 1;
-                    row.satisfied_in_month += i64::from(satisfied);
+                    row.satisfied_in_month += i64::from(e.satisfied);
                 }
             }
             EventAction::Cancel => row.cancelled_in_month |= in_month(e.at),
