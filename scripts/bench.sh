@@ -68,6 +68,12 @@ if [ -s "$numbers" ]; then
   row "500 slips (one PDF)" 1000 print --out "$work/slips.pdf" --force $(cat "$numbers")
 fi
 
+echo
+# Durable create against the sqlite3 shell doing the same transaction (budget ≥ 0.8×).
+if command -v sqlite3 >/dev/null; then
+  cargo bench -q --bench durable 2>/dev/null | grep '^durable'
+fi
+
 if [ "${1:-}" = "--pg" ]; then
   echo
   bash scripts/bench-shared.sh

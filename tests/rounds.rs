@@ -126,7 +126,12 @@ fn a_rework_keeps_both_rounds_and_paid_belongs_to_its_round() {
 fn each_visit_event_keeps_its_rating_as_data() {
     let mut db = db_at("2026-12-03 12:00");
     let n = two_rounds(&mut db.store);
-    step(&mut db.store, &n, visit("非常满意", None, None), "2026-12-02 15:00");
+    step(
+        &mut db.store,
+        &n,
+        visit("非常满意", None, None),
+        "2026-12-02 15:00",
+    );
     let ratings: Vec<_> = db
         .store
         .history(&n)
