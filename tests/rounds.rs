@@ -52,6 +52,26 @@ fn attempt(result: &str, note: Option<&str>) -> Step {
 
 /// A ticket completed on 11-20 (paid 50 元, a 三角阀), visited 不满意, reworked and
 /// completed again free of charge on 12-02 with a 密封圈.
+/// A copy of a database of the previous release (tests/fixtures/upgrade/v0.1.0.db),
+/// opened (so migrated) at a fixed clock, with all its tickets.
+fn upgraded_fixture() -> (tempfile::TempDir, Store, Vec<baoxiu::ticket::Ticket>) {
+    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/upgrade/v0.1.0.db");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("office.db");
+    std::fs::copy(&fixture, &copy).unwrap();
+    let mut store = Store::open(&copy).unwrap();
+    store.set_now(Some(at("2026-12-03 12:00")));
+    let all = store
+        .list_tickets(&baoxiu::store::TicketFilter {
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .unwrap()
+        .tickets;
+    (dir, store, all)
+}
+
 fn two_rounds(store: &mut Store) -> String {
     add_tech(store, "张师傅", &["水路"]);
     let n = new_ticket(store, "2026-11-20 09:00").number;
@@ -148,20 +168,7 @@ fn each_visit_event_keeps_its_rating_as_data() {
         ]
     );
 
-    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/upgrade/v0.1.0.db");
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("office.db");
-    std::fs::copy(&fixture, &copy).unwrap();
-    let mut store = Store::open(&copy).unwrap();
-    store.set_now(Some(at("2026-12-03 12:00")));
-    let all = store
-        .list_tickets(&baoxiu::store::TicketFilter {
-            limit: Some(1000),
-            ..Default::default()
-        })
-        .unwrap()
-        .tickets;
+    let (_dir, store, all) = upgraded_fixture();
     let mut visits = 0;
     for t in all.iter().filter(|t| t.visited_at.is_some()) {
         for e in store.history(&t.number).unwrap() {
@@ -351,20 +358,7 @@ fn quality_and_attitude_are_kept_and_the_overall_is_the_lower() {
 /// round 1 for every ticket it had completed, read from that ticket's own columns.
 #[test]
 fn an_upgraded_database_has_round_one_for_every_completed_ticket() {
-    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/upgrade/v0.1.0.db");
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("office.db");
-    std::fs::copy(&fixture, &copy).unwrap();
-    let mut store = Store::open(&copy).unwrap();
-    store.set_now(Some(at("2026-12-03 12:00")));
-    let all = store
-        .list_tickets(&baoxiu::store::TicketFilter {
-            limit: Some(1000),
-            ..Default::default()
-        })
-        .unwrap()
-        .tickets;
+    let (_dir, store, all) = upgraded_fixture();
     let mut checked = 0;
     for t in &all {
         let rounds = store.rounds(&t.number).unwrap();

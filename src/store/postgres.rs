@@ -635,29 +635,9 @@ CREATE OR REPLACE FUNCTION baoxiu_search_grams(s TEXT) RETURNS TEXT[]
 $$;
 REINDEX INDEX tickets_by_search_grams;
 "#,
-    // 12: the month's milestone events by action and time carry their ticket (an
-    // index-only read of the tickets a month touches).
-    r#"
-CREATE INDEX ticket_events_by_action_at_ticket ON ticket_events (action, at, ticket_id);
-DROP INDEX ticket_events_by_action_at;
-"#,
-    // 13: a 回访's rating is data on its event, backfilled from the note's first words
-    // and, for each ticket's latest visit, from its own rating.
-    r#"
-ALTER TABLE ticket_events ADD COLUMN satisfaction TEXT
-    CHECK (satisfaction IN ('very_satisfied', 'satisfied', 'neutral', 'dissatisfied'));
-UPDATE ticket_events SET satisfaction = CASE
-        WHEN note LIKE '非常满意%' THEN 'very_satisfied'
-        WHEN note LIKE '满意%' THEN 'satisfied'
-        WHEN note LIKE '一般%' THEN 'neutral'
-        WHEN note LIKE '不满意%' THEN 'dissatisfied' END
- WHERE action = 'visit';
-UPDATE ticket_events SET satisfaction =
-        (SELECT t.satisfaction FROM tickets t WHERE t.id = ticket_events.ticket_id)
- WHERE action = 'visit' AND EXISTS (
-        SELECT 1 FROM tickets t WHERE t.id = ticket_events.ticket_id
-           AND t.visited_at = ticket_events.at AND t.satisfaction IS NOT NULL);
-"#,
+    // 12 and 13: the same text as SQLite's (see there).
+    super::migrations::STEP_12,
+    super::migrations::STEP_13,
 ];
 
 /// The marker and version table: `baoxiu_schema` says the database is ours and how many
