@@ -44,4 +44,10 @@ if [ -x scripts/desktop.sh ]; then
   echo "== desktop tests (UI units, e2e in the real window)"
   scripts/desktop.sh test
 fi
+if [ -x scripts/package.sh ]; then
+  # The release build of the installer (LTO: the slowest build here), then the .deb
+  # installed with dpkg, the installed app opened once under Xvfb, and removed.
+  echo "== installer (.deb): build, install, open, remove"
+  scripts/package.sh test
+fi
 echo "== all tests passed"
