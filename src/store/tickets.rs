@@ -1762,15 +1762,21 @@ impl Store {
         let r = self
             .db
             .query_one(
+                // One count per figure, each an index range (by status, or by received
+                // time): one pass with FILTERs read every ticket, 0.75 s at a million,
+                // and the window asks every 30 s (issue 12).
                 &format!(
                     "SELECT
-                        count(*) FILTER (WHERE t.status = 'received'),
-                        count(*) FILTER (WHERE t.status IN ('assigned', 'in_progress')),
-                        count(*) FILTER (WHERE t.status = 'on_hold'),
-                        count(*) FILTER (WHERE {}),
-                        count(*) FILTER (WHERE t.status = 'completed'),
-                        count(*) FILTER (WHERE t.received_at >= ?2)
-                     FROM tickets t",
+                        (SELECT count(*) FROM tickets t WHERE t.status = 'received'),
+                        (SELECT count(*) FROM tickets t
+                          WHERE t.status IN ('assigned', 'in_progress')),
+                        (SELECT count(*) FROM tickets t WHERE t.status = 'on_hold'),
+                        (SELECT count(*) FROM tickets t
+                          WHERE t.status IN ('received', 'assigned', 'in_progress', 'on_hold',
+                                             'completed')
+                            AND {}),
+                        (SELECT count(*) FROM tickets t WHERE t.status = 'completed'),
+                        (SELECT count(*) FROM tickets t WHERE t.received_at >= ?2)",
                     overdue_sql("?1")
                 ),
                 &[&now.timestamp(), &today],
