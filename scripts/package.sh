@@ -26,7 +26,8 @@ die() { printf 'package.sh: %s\n' "$*" >&2; exit 1; }
 package() {
   [ -x "$TAURI" ] || die "ui/node_modules is missing: run scripts/desktop.sh deps first"
   say "ui build"
-  (cd "$ROOT/ui" && npm run --silent build)
+  # Build output goes to stderr: stdout carries only the .deb's path (`deb="$(package)"`).
+  (cd "$ROOT/ui" && npm run --silent build) >&2
   say "tauri build --bundles deb (release profile of Cargo.toml: LTO, stripped)"
   rm -rf "$TARGET/release/bundle/deb"
   # From src-tauri/, so the CLI takes the desk's tauri.conf.json (the workspace has
@@ -35,7 +36,7 @@ package() {
   # so the package and its files are named baoxiu-desk and the menu entry's own template
   # keeps Name=报修台. The Windows installers keep productName 报修台.
   local start=$SECONDS
-  (cd "$ROOT/src-tauri" && CI=true "$TAURI" build --bundles deb --config tauri.deb.conf.json </dev/null)
+  (cd "$ROOT/src-tauri" && CI=true "$TAURI" build --bundles deb --config tauri.deb.conf.json </dev/null) >&2
   echo "release build and bundle: $((SECONDS - start)) s" >&2
   deb_path
 }
