@@ -102,7 +102,7 @@ pub fn render(
     match format {
         Format::Xlsx => xlsx::render(office, detail, options),
         Format::Pdf => pdf::render(office, detail, options),
-        Format::Csv => Ok(csv::render(detail, options)),
+        Format::Csv => Ok(csv::render(&detail.tickets, options)),
     }
 }
 
@@ -127,8 +127,39 @@ fn of_store(
     format: Format,
     options: &ExportOptions,
 ) -> Result<Vec<u8>> {
+    Ok(rendered(store, month, format, options)?.bytes)
+}
+
+/// A month read for `format` and rendered.
+struct Rendered {
+    month: String,
+    /// Ticket rows in the 明细.
+    tickets: usize,
+    bytes: Vec<u8>,
+}
+
+/// Read what `format` prints of `month` and render it: the CSV is the 明细 alone, so it
+/// skips the statistics and the hot spots.
+fn rendered(
+    store: &Store,
+    month: &str,
+    format: Format,
+    options: &ExportOptions,
+) -> Result<Rendered> {
+    if format == Format::Csv {
+        let rows = report::month_rows(store, month)?;
+        return Ok(Rendered {
+            bytes: csv::render(&rows.tickets, options),
+            tickets: rows.tickets.len(),
+            month: rows.month,
+        });
+    }
     let detail = report::month_detail(store, month)?;
-    render(&Office::of(store)?, &detail, format, options)
+    Ok(Rendered {
+        bytes: render(&Office::of(store)?, &detail, format, options)?,
+        tickets: detail.tickets.len(),
+        month: detail.report.month,
+    })
 }
 
 /// Export `month` to `path`, the format chosen by its extension. The path is checked
@@ -144,25 +175,26 @@ pub fn to_file(
     let path = path.as_ref();
     let format = Format::from_path(path)?;
     let path = outfile::check(path, &[format.extension()], store.path(), existing)?;
-    let detail = report::month_detail(store, month)?;
-    let bytes = render(&Office::of(store)?, &detail, format, options)?;
+    let Rendered {
+        month,
+        tickets,
+        bytes,
+    } = rendered(store, month, format, options)?;
     outfile::write(&path, &bytes)?;
     store.note_change(
         Permission::Reports,
         AuditKind::Export,
         &path.display().to_string(),
         &format!(
-            "导出 {} 月度汇总（{}，{} 张工单）",
-            detail.report.month,
+            "导出 {month} 月度汇总（{}，{tickets} 张工单）",
             format.extension(),
-            detail.tickets.len()
         ),
     )?;
     Ok(ExportOutcome {
         path: path.display().to_string(),
         format,
         bytes: bytes.len(),
-        tickets: detail.tickets.len(),
+        tickets,
     })
 }
 

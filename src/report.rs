@@ -61,10 +61,10 @@ mod present;
 
 pub use aggregate::{rate, timing};
 pub use daily::{daily, DayRow};
-pub use facts::{month, month_detail};
+pub use facts::{month, month_detail, month_rows};
 pub use hot_spots::HOT_SPOT_DAYS;
 pub use model::{
-    GroupRow, HotSpot, MonthDetail, MonthReport, MonthTicket, Split, TechnicianRow, Timing,
-    UNASSIGNED,
+    GroupRow, HotSpot, MonthDetail, MonthReport, MonthRows, MonthTicket, Split, TechnicianRow,
+    Timing, UNASSIGNED,
 };
 pub use present::{kpi_lines, percent, place, yuan, Kpi};

@@ -4,13 +4,14 @@
 use chrono::{Datelike, Timelike};
 
 use super::{ledger_row, Cell, ExportOptions, LEDGER};
-use crate::report::MonthDetail;
+use crate::report::MonthTicket;
 
-pub(crate) fn render(d: &MonthDetail, options: &ExportOptions) -> Vec<u8> {
+/// The 明细 `tickets` as CSV.
+pub(crate) fn render(tickets: &[MonthTicket], options: &ExportOptions) -> Vec<u8> {
     // Written straight into one buffer: at company scale the 明细 is 30,000+ rows of 39
     // cells, and a String per cell plus a chrono format string per time was most of the
     // export's time.
-    let mut out = String::with_capacity(64 + d.tickets.len() * 400);
+    let mut out = String::with_capacity(64 + tickets.len() * 400);
     out.push('\u{feff}');
     for (i, c) in LEDGER.iter().enumerate() {
         if i > 0 {
@@ -19,7 +20,7 @@ pub(crate) fn render(d: &MonthDetail, options: &ExportOptions) -> Vec<u8> {
         push_field(&mut out, c.header);
     }
     out.push_str("\r\n");
-    for t in &d.tickets {
+    for t in tickets {
         for (i, c) in ledger_row(t, options).iter().enumerate() {
             if i > 0 {
                 out.push(',');

@@ -3,7 +3,7 @@
 
 use super::aggregate::aggregate;
 use super::hot_spots::hot_spots;
-use super::model::{MonthDetail, MonthReport, MonthTicket};
+use super::model::{MonthDetail, MonthReport, MonthRows, MonthTicket};
 use crate::clock::OfficeZone;
 use crate::error::Result;
 use crate::store::FactsRow;
@@ -12,33 +12,75 @@ use crate::Store;
 
 /// The month summary for `YYYY-MM` in the office's time zone.
 pub fn month(store: &Store, month: &str) -> Result<MonthReport> {
-    Ok(month_detail(store, month)?.report)
+    let read = read(store, month)?;
+    summary(store, &read)
 }
 
 /// The month summary with its ticket rows (明细, 超时工单).
 pub fn month_detail(store: &Store, month: &str) -> Result<MonthDetail> {
+    let read = read(store, month)?;
+    let report = summary(store, &read)?;
+    // Overdue tickets are few and may be in the 明细 too: those are copied, the 明细 moved.
+    let overdue = read.facts.iter().filter(|t| t.overdue).cloned().collect();
+    Ok(MonthDetail {
+        report,
+        tickets: ledger(read.facts),
+        overdue,
+    })
+}
+
+/// The month's 明细 alone (the CSV export): no statistics, no hot spots.
+pub fn month_rows(store: &Store, month: &str) -> Result<MonthRows> {
+    let read = read(store, month)?;
+    Ok(MonthRows {
+        month: read.month,
+        tickets: ledger(read.facts),
+    })
+}
+
+/// What every view of a month starts from: its bounds and its tickets' facts.
+struct Read {
+    month: String,
+    start: i64,
+    end: i64,
+    facts: Vec<MonthTicket>,
+}
+
+fn read(store: &Store, month: &str) -> Result<Read> {
     let zone = store.zone();
     let (start, end) = zone.month_range(month)?;
     let month = normalize_month(month)?;
     // A month still running is judged overdue up to now, not up to its end.
     let cut = end.min(store.now().timestamp());
     let facts = month_facts(store, &zone, start, end, cut)?;
-    let hot_spots = hot_spots(store, &zone, &month, end)?;
-    let open = open_at_month_end(store, end)?;
-    let reschedules = store.report_reschedules(start, end)?;
-    let mut report = aggregate(&month, &facts, open, reschedules, hot_spots)?;
-    report.visit_attempts = store.report_visit_attempts(start, end)?;
-    let tickets = facts
-        .iter()
-        .filter(|t| t.received_in_month || t.completed_in_month)
-        .cloned()
-        .collect();
-    let overdue = facts.iter().filter(|t| t.overdue).cloned().collect();
-    Ok(MonthDetail {
-        report,
-        tickets,
-        overdue,
+    Ok(Read {
+        month,
+        start,
+        end,
+        facts,
     })
+}
+
+/// The figures of the month: the statistics of its facts, the hot spots of the 90 days
+/// to its end, and the counts read on their own.
+fn summary(store: &Store, read: &Read) -> Result<MonthReport> {
+    let Read {
+        month, start, end, ..
+    } = read;
+    let hot_spots = hot_spots(store, &store.zone(), month, *end)?;
+    let open = open_at_month_end(store, *end)?;
+    let reschedules = store.report_reschedules(*start, *end)?;
+    let mut report = aggregate(month, &read.facts, open, reschedules, hot_spots)?;
+    report.visit_attempts = store.report_visit_attempts(*start, *end)?;
+    Ok(report)
+}
+
+/// The 明细: every ticket received or completed in the month, oldest first.
+fn ledger(facts: Vec<MonthTicket>) -> Vec<MonthTicket> {
+    facts
+        .into_iter()
+        .filter(|t| t.received_in_month || t.completed_in_month)
+        .collect()
 }
 
 /// `2026-11` (also accepts `2026-1`) → `2026-11` / `2026-01`.

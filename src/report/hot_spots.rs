@@ -11,6 +11,7 @@ use crate::Store;
 /// Days the hot-spot window looks back from month end.
 pub const HOT_SPOT_DAYS: i64 = 90;
 
+/// The hot spots of the 90 days to `end`, most tickets first.
 pub(super) fn hot_spots(
     store: &Store,
     zone: &OfficeZone,
@@ -20,7 +21,7 @@ pub(super) fn hot_spots(
     // The 90 local days ending with the month's last day.
     let next = Month::parse(month)?.next()?.first_day();
     let from = zone.day_start(next - Duration::days(HOT_SPOT_DAYS))?;
-    Ok(store
+    let mut spots: Vec<HotSpot> = store
         .report_hot_spots(from, end)?
         .into_iter()
         .map(|g| {
@@ -40,5 +41,19 @@ pub(super) fn hot_spots(
                 numbers,
             }
         })
-        .collect())
+        .collect();
+    // Most tickets first, then the latest; ties in a fixed order, the same on both engines.
+    spots.sort_by(|a, b| {
+        (b.tickets, b.last_received_at)
+            .cmp(&(a.tickets, a.last_received_at))
+            .then_with(|| {
+                (&a.site, &a.place, &a.category, &a.numbers).cmp(&(
+                    &b.site,
+                    &b.place,
+                    &b.category,
+                    &b.numbers,
+                ))
+            })
+    });
+    Ok(spots)
 }

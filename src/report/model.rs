@@ -220,3 +220,12 @@ pub struct MonthDetail {
     /// Tickets 超时 for the month, including ones carried over (超时工单).
     pub overdue: Vec<MonthTicket>,
 }
+
+/// The month's 明细 rows alone, for the CSV export.
+#[derive(Debug, Clone)]
+pub struct MonthRows {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Every ticket received or completed in the month, oldest first.
+    pub tickets: Vec<MonthTicket>,
+}

@@ -100,13 +100,14 @@ SELECT e.ticket_id, e.id, e.at, e.action,
    AND e.action IN ('complete', 'visit', 'cancel', 'resolve', 'rework', 'hold', 'resume')
  ORDER BY e.ticket_id, e.id";
 
-/// The rounds completed in the month (`[?2, ?1)`) of the `pop` tickets, each with its
-/// own 有偿, fee, labour and the positions of its own materials: the month's costs count
-/// every round once, in the month it was completed.
+/// The rounds completed in the month (`[?2, ?1)`), each with its own 有偿, fee, labour
+/// and the positions of its own materials: the month's costs count every round once, in
+/// the month it was completed. One range of `completion_rounds_by_completed`: a round
+/// completed in the month is a 完工 in the month, so its ticket is one of `pop`.
 const ROUNDS_SQL: &str = "
 SELECT r.ticket_id, r.paid, r.fee_fen, r.labour_minutes, r.materials_from, r.materials_count
-  FROM pop CROSS JOIN completion_rounds r
- WHERE r.ticket_id = pop.id AND r.completed_at >= ?2 AND r.completed_at < ?1";
+  FROM completion_rounds r
+ WHERE r.completed_at >= ?2 AND r.completed_at < ?1";
 
 /// The SLA completion minutes by (urgency, category), the category-less rule as fallback.
 const SLA_SQL: &str = "SELECT urgency, category_id, completion_minutes FROM sla_rules";
@@ -119,8 +120,9 @@ SELECT m.ticket_id, m.name, m.spec, m.quantity, m.position, m.amount_fen
  WHERE m.ticket_id = pop.id
  ORDER BY m.ticket_id, m.position";
 
-/// Not-cancelled tickets received in `[?1, ?2)` grouped by place and category, groups of
-/// two or more.
+/// Not-cancelled tickets received in `[?1, ?2)` grouped by place (the unit, else the 小区
+/// and public location) and category, groups of two or more, in no order (the report
+/// orders them: [`crate::report`]'s hot spots).
 const HOT_SPOTS_SQL: &str =
     "SELECT s.name, u.building, u.unit, u.room, g.location, g.scope, c.name, g.n,
         g.last_at, g.numbers
@@ -128,19 +130,18 @@ const HOT_SPOTS_SQL: &str =
      SELECT min(t.site_id) AS site_id, min(t.unit_id) AS unit_id,
          min(t.location) AS location, min(t.scope) AS scope,
          t.category_id, count(*) AS n, max(t.received_at) AS last_at,
-         string_agg(t.number, ',' ORDER BY t.received_at, t.id) AS numbers
+         string_agg(t.number, ',') AS numbers
        FROM tickets t
       WHERE t.received_at >= ?1 AND t.received_at < ?2
         AND t.status <> 'cancelled'
-      GROUP BY CASE WHEN t.unit_id IS NOT NULL THEN 'u' || t.unit_id
-                    ELSE 'l' || coalesce(t.site_id, 0) || ':'
-                         || coalesce(t.location, '') END,
+      GROUP BY t.unit_id,
+               CASE WHEN t.unit_id IS NULL THEN coalesce(t.site_id, 0) END,
+               CASE WHEN t.unit_id IS NULL THEN coalesce(t.location, '') END,
                t.category_id
      HAVING count(*) >= 2) g
    JOIN categories c ON c.id = g.category_id
    LEFT JOIN sites s ON s.id = g.site_id
-   LEFT JOIN units u ON u.id = g.unit_id
-  ORDER BY g.n DESC, g.last_at DESC";
+   LEFT JOIN units u ON u.id = g.unit_id";
 
 /// The daily volume: when each ticket received in `[?1, ?2)` was received, and when each
 /// ticket completed in it was last completed in it.
@@ -331,6 +332,7 @@ impl Store {
                 },
             )
             .sql("month tickets")?;
+        let count = ids.len();
         let ids = format!("[{}]", ids.join(","));
         let engine = self.db.engine();
         let names = self.report_names()?;
@@ -344,20 +346,16 @@ impl Store {
         let mut materials = self.report_materials(&ids)?;
         let mut costs: HashMap<i64, RoundCosts> = HashMap::new();
         self.db
-            .each(
-                &format!("WITH {} {ROUNDS_SQL}", pop_cte(engine, "?3")),
-                &[&end, &start, &ids],
-                |r| {
-                    let ticket: i64 = r.get(0)?;
-                    let (from, count): (i64, i64) = (r.get(4)?, r.get(5)?);
-                    let own = materials.get(&ticket).map_or(0, |m| m.amount(from, count));
-                    costs
-                        .entry(ticket)
-                        .or_default()
-                        .add(r.get(1)?, own, r.get(2)?, r.get(3)?);
-                    Ok(())
-                },
-            )
+            .each(ROUNDS_SQL, &[&end, &start], |r| {
+                let ticket: i64 = r.get(0)?;
+                let (from, count): (i64, i64) = (r.get(4)?, r.get(5)?);
+                let own = materials.get(&ticket).map_or(0, |m| m.amount(from, count));
+                costs
+                    .entry(ticket)
+                    .or_default()
+                    .add(r.get(1)?, own, r.get(2)?, r.get(3)?);
+                Ok(())
+            })
             .sql("month rounds")?;
         let mut events: HashMap<i64, Vec<EventRow>> = HashMap::new();
         self.db
@@ -387,7 +385,7 @@ impl Store {
                 Ok(())
             })
             .sql("month SLA rules")?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(count);
         let mut failed = None;
         self.db
             .each(
@@ -871,7 +869,6 @@ mod tests {
         let sqlite = Engine::Sqlite;
         let facts = format!("WITH {} {TICKETS_SQL}", pop_cte(sqlite, "?1"));
         let events = format!("WITH {} {EVENTS_SQL}", pop_cte(sqlite, "?1"));
-        let rounds = format!("WITH {} {ROUNDS_SQL}", pop_cte(sqlite, "?3"));
         let materials = format!("WITH {} {MATERIALS_SQL}", pop_cte(sqlite, "?1"));
         let ids = "[1, 2]";
         let queries: [(&str, &str, &[&dyn super::super::db::Param]); 8] = [
@@ -879,7 +876,7 @@ mod tests {
             ("month tickets", &pop, &[&1i64, &0i64, &1i64]),
             ("month facts", &facts, &[&ids]),
             ("month events", &events, &[&ids]),
-            ("month rounds", &rounds, &[&1i64, &0i64, &ids]),
+            ("month rounds", ROUNDS_SQL, &[&1i64, &0i64]),
             ("month materials", &materials, &[&ids]),
             ("hot spots", HOT_SPOTS_SQL, &[&0i64, &1i64]),
             ("daily received", DAILY_RECEIVED_SQL, &[&0i64, &1i64]),
