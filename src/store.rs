@@ -54,7 +54,7 @@ pub use prices::PriceItem;
 pub(crate) use reports::{FactsRow, RoundCosts};
 pub use settings::{check_daily_backups_kept, Settings, DAILY_BACKUPS_KEPT_RANGE};
 pub use technicians::{Suggestion, Technician};
-pub use tickets::{Counters, Escalation, Step, TicketFilter, TicketPage};
+pub use tickets::{Counters, Escalation, EscalationPage, Step, TicketFilter, TicketPage};
 pub use transfer::{TableCount, TransferReport};
 
 /// How much of the SQLite file reads may map (SQLite maps no more than the file's size).
