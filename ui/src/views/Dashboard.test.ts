@@ -39,16 +39,25 @@ function list(n: number): Escalation[] {
 }
 
 /** Mount the 工作台 on a core holding `held` (changeable between refreshes). */
-async function render(held: { rows: Escalation[] }) {
+async function render(held: { rows: Escalation[]; stale?: boolean }) {
   const asked: { limit: number; offset: number }[] = []
+  let backupsAsked = 0
   mockIPC(
     (cmd, payload) => {
       const args = (payload ?? {}) as Record<string, unknown>
       if (cmd === 'counters') return counters
       if (cmd === 'today_tickets')
         return { total: 0, total_capped: false, limit: 200, offset: 0, tickets: [] }
-      if (cmd === 'backups')
-        return { copies: [], last_good: null, stale: false, folder: '', daily_kept: 30 }
+      if (cmd === 'backups') {
+        backupsAsked += 1
+        return {
+          copies: [],
+          last_good: null,
+          stale: held.stale ?? false,
+          folder: '',
+          daily_kept: 30,
+        }
+      }
       if (cmd === 'escalations') {
         const limit = Number(args.limit)
         const offset = Number(args.offset)
@@ -78,7 +87,7 @@ async function render(held: { rows: Escalation[] }) {
     attachTo: document.body,
   })
   await flushPromises()
-  return { w, asked }
+  return { w, asked, backupsAsked: () => backupsAsked }
 }
 
 const rows = (w: Awaited<ReturnType<typeof render>>['w']) =>
@@ -145,5 +154,22 @@ describe('工作台 催办清单', () => {
     expect(w.find('[data-test="escalation-pager"]').exists()).toBe(false)
     expect(rows(w)).toContain('BX-202611-0007')
     expect(asked[asked.length - 1]).toEqual({ limit: 20, offset: 0 })
+  })
+
+  it('looks at the backups again while the stale warning shows, until the day’s copy is made', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    // The day's first start: the copy is still being made when the screen comes up.
+    const held = { rows: list(3), stale: true }
+    const { w, backupsAsked } = await render(held)
+    expect(w.find('[data-test="backup-stale-warning"]').exists()).toBe(true)
+    held.stale = false
+    vi.advanceTimersByTime(30_000)
+    await flushPromises()
+    expect(w.find('[data-test="backup-stale-warning"]').exists()).toBe(false)
+    // No warning, no more looking: the list of copies is not read every 30 s.
+    const after = backupsAsked()
+    vi.advanceTimersByTime(60_000)
+    await flushPromises()
+    expect(backupsAsked()).toBe(after)
   })
 })
