@@ -54,7 +54,7 @@ pub use prices::PriceItem;
 pub(crate) use reports::{FactsRow, RoundCosts};
 pub use settings::{check_daily_backups_kept, Settings, DAILY_BACKUPS_KEPT_RANGE};
 pub use technicians::{Suggestion, Technician};
-pub use tickets::{Counters, Escalation, Step, TicketFilter, TicketPage};
+pub use tickets::{Counters, Escalation, EscalationPage, Step, TicketFilter, TicketPage};
 pub use transfer::{TableCount, TransferReport};
 
 /// How much of the SQLite file reads may map (SQLite maps no more than the file's size).
@@ -240,6 +240,17 @@ impl Store {
         Ok(store)
     }
 
+    /// What it takes to open this store's database again on a connection of its own
+    /// (see [`Reopen`]).
+    pub fn reopen(&self) -> Reopen {
+        Reopen {
+            engine: self.engine(),
+            path: self.path.clone(),
+            location: self.location.clone(),
+            fixed_now: self.fixed_now,
+        }
+    }
+
     fn migrate(&mut self, seen: i64) -> Result<()> {
         if seen as usize >= MIGRATIONS.len() {
             return Ok(());
@@ -381,6 +392,46 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+/// Where a store's database is and what clock it keeps, without its connection: read
+/// in a moment from the desk's one store, then opened outside its lock for long work
+/// (the 每日备份 copies the whole database) while the office goes on using the desk.
+#[derive(Debug, Clone)]
+pub struct Reopen {
+    engine: Engine,
+    path: PathBuf,
+    location: String,
+    fixed_now: Option<Time>,
+}
+
+impl Reopen {
+    /// A second store on the same database: the same SQLite file (WAL lets it read
+    /// while the first writes), or the PostgreSQL database at `url` — the store keeps
+    /// its URL only with the password hidden, so whoever opened it gives it again —
+    /// with the same local files folder. The same fixed clock; nobody signed in.
+    pub fn open(&self, url: Option<&str>) -> Result<Store> {
+        let mut store = match self.engine {
+            Engine::Sqlite => Store::open_sqlite(&self.path)?,
+            Engine::Postgres => {
+                let url = url
+                    .filter(|u| postgres::redacted(u) == self.location)
+                    .ok_or_else(|| {
+                        Error::Database(format!(
+                            "无法另开到共享数据库（{}）的连接：缺少它的连接地址，请重新打开报修台",
+                            self.location
+                        ))
+                    })?;
+                let files = self
+                    .path
+                    .parent()
+                    .ok_or_else(|| Error::Database("找不到本机文件夹".into()))?;
+                Store::open_postgres(url, files)?
+            }
+        };
+        store.fixed_now = self.fixed_now;
+        Ok(store)
     }
 }
 

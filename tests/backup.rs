@@ -744,3 +744,135 @@ fn migrating_to_a_shared_database_takes_the_attachment_files_along() {
         b"\x89PNG signed slip"
     );
 }
+
+// ---- issue 12: the 每日备份 on a connection of its own --------------------------------
+
+/// The URL a second connection to the test database needs (the store keeps it only
+/// with the password hidden); none for a SQLite file.
+fn url_of(db: &TestDb) -> Option<String> {
+    on_postgres().then(|| db.path().to_string_lossy().into_owned())
+}
+
+/// The desk's window goes on writing while a copy is made on another connection to
+/// the same file: the copy is the database as it was when the copy began, whole
+/// (checked), made in one pass (the backup API never started over), and the write is
+/// in the live database.
+#[test]
+fn a_copy_on_a_second_connection_is_one_snapshot_while_the_first_goes_on_writing() {
+    if on_postgres() {
+        // The SQLite file's snapshot; a shared database is copied row by row.
+        return;
+    }
+    let mut db = db_at("2026-11-20 10:00");
+    // About 2 MB: several steps of the backup API.
+    for i in 0..150 {
+        let mut d = draft("2026-11-20 09:00");
+        d.description = Some(format!("第{i}户 {}", "卫生间漏水".repeat(90)));
+        db.store.create_ticket(&d, "前台小李").unwrap();
+    }
+    let apart = db.store.reopen().open(None).unwrap();
+    let mut seen = Vec::new();
+    let mut written = None;
+    let (report, _) = apart
+        .backup_now(&mut |p| {
+            seen.push(p);
+            if written.is_none() {
+                written = Some(new_ticket(&mut db.store, "2026-11-20 09:58").number);
+            }
+        })
+        .unwrap();
+    let written = written.unwrap();
+    assert!(seen.len() > 1, "several steps: {seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0].pages_done < w[1].pages_done),
+        "the copy never started over: {seen:?}"
+    );
+    apart.verify_backup(&report.backup).unwrap();
+    let copied: Vec<String> = rusqlite::Connection::open_with_flags(
+        &report.backup,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap()
+    .prepare("SELECT number FROM tickets")
+    .unwrap()
+    .query_map([], |r| r.get(0))
+    .unwrap()
+    .map(|r| r.unwrap())
+    .collect();
+    assert_eq!(copied.len(), 150);
+    assert!(
+        !copied.contains(&written),
+        "the copy is from before the write"
+    );
+    assert_eq!(db.store.ticket(&written).unwrap().number, written);
+    assert!(
+        apart.ticket(&written).is_ok(),
+        "the other connection sees it after"
+    );
+}
+
+/// The 每日备份 made on a second store (the desk's way, so the window is not held for
+/// the copy): the same day's name by the first store's clock, the audit entry the first
+/// store's 操作日志 shows, and the old copies pruned by the office's setting.
+#[test]
+fn the_daily_backup_on_a_second_connection_is_logged_and_pruned_as_on_the_first() {
+    let mut db = db_at("2026-11-01 08:00");
+    let mut s = db.store.settings().unwrap();
+    s.daily_backups_kept = 2;
+    db.store.update_settings(&s).unwrap();
+    let url = url_of(&db);
+    for day in 1..=3 {
+        db.store
+            .set_now(Some(at(&format!("2026-11-{day:02} 08:00"))));
+        let apart = db.store.reopen().open(url.as_deref()).unwrap();
+        assert_eq!(apart.now(), db.store.now(), "the first store's clock");
+        let r = apart.daily_backup().unwrap();
+        assert!(r.made, "{r:?}");
+        assert_eq!(r.copy.file_name, format!("每日-202611{day:02}.db"));
+        assert!(r.copy.checked_ok);
+        let removed: &[&str] = if day == 3 {
+            &["每日-20261101.db"]
+        } else {
+            &[]
+        };
+        assert_eq!(r.removed, removed);
+    }
+    assert_eq!(
+        backup_names(&db.store),
+        ["每日-20261102.db", "每日-20261103.db"]
+    );
+    let log = db
+        .store
+        .audit_log(&baoxiu::audit::AuditFilter::default())
+        .unwrap();
+    let daily: Vec<(&str, &str)> = log
+        .iter()
+        .filter(|e| e.kind == baoxiu::audit::AuditKind::Backup)
+        .map(|e| (e.subject.as_str(), e.account.as_str()))
+        .collect();
+    assert_eq!(
+        daily,
+        [
+            ("每日-20261103.db", "（自动）"),
+            ("每日-20261102.db", "（自动）"),
+            ("每日-20261101.db", "（自动）"),
+        ]
+    );
+}
+
+/// A shared database's second connection needs its real URL, and only its own.
+#[test]
+fn a_second_connection_to_a_shared_database_needs_its_own_url() {
+    let db = db();
+    if !on_postgres() {
+        assert!(db.store.reopen().open(None).is_ok());
+        return;
+    }
+    let again = db.store.reopen();
+    let other = format!("{}_other", db.path().to_string_lossy());
+    for url in [None, Some(other.as_str())] {
+        let e = again.open(url).err().expect("refused");
+        assert_eq!(e.code(), "database");
+        assert!(e.to_string().contains("无法另开"), "{e}");
+    }
+}

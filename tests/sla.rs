@@ -333,3 +333,92 @@ fn the_longest_appointment_and_rule_still_get_deadlines() {
     let k = t.store.create_ticket(&d, "前台").unwrap();
     assert_eq!(rfc(k.deadlines.completion), "2028-11-19T09:00:00+08:00");
 }
+
+// ---- issue 12: the 催办清单 one page at a time ----------------------------------------
+
+/// The 工作台 asks for the 催办清单 a page at a time: pages laid end to end are the whole
+/// list in its order (longest late first; tickets late since the same minute by when
+/// they were registered, so no row is on two pages), and each page says how long the
+/// whole list is.
+#[test]
+fn the_escalation_list_pages_in_its_order_and_counts_the_whole_list() {
+    let mut t = db_at("2026-11-20 12:00");
+    let s = &mut t.store;
+    let mut late = Vec::new();
+    for minute in [30, 5, 50, 10, 40, 20] {
+        late.push(new_ticket(s, &format!("2026-11-20 09:{minute:02}")).number);
+    }
+    // Two calls in the same minute: late since the same moment.
+    let twin_a = new_ticket(s, "2026-11-20 08:00").number;
+    let twin_b = new_ticket(s, "2026-11-20 08:00").number;
+    // Not late yet (5 minutes without dispatch): on no page, in no total.
+    let fresh = new_ticket(s, "2026-11-20 11:58").number;
+
+    let all = s.escalations().unwrap();
+    let numbers: Vec<&str> = all.iter().map(|e| e.number.as_str()).collect();
+    assert_eq!(
+        numbers,
+        [
+            twin_a.as_str(),
+            &twin_b,
+            &late[1],
+            &late[3],
+            &late[5],
+            &late[0],
+            &late[4],
+            &late[2]
+        ]
+    );
+    assert!(!numbers.contains(&fresh.as_str()));
+
+    let mut laid = Vec::new();
+    for offset in [0, 3, 6] {
+        let page = s.escalations_page(Some(3), Some(offset)).unwrap();
+        assert_eq!((page.total, page.limit, page.offset), (8, 3, offset));
+        assert_eq!(page.escalations.len(), if offset == 6 { 2 } else { 3 });
+        laid.extend(page.escalations);
+    }
+    assert_eq!(
+        serde_json::to_value(&laid).unwrap(),
+        serde_json::to_value(&all).unwrap(),
+        "the pages laid end to end are the list, row for row"
+    );
+    // Past the end (the list shrank under the page being looked at): no rows, the total.
+    let past = s.escalations_page(Some(3), Some(9)).unwrap();
+    assert_eq!((past.total, past.escalations.len()), (8, 0));
+    // Nothing said: the first 50.
+    let first = s.escalations_page(None, None).unwrap();
+    assert_eq!((first.total, first.limit, first.offset), (8, 50, 0));
+    assert_eq!(first.escalations.len(), 8);
+
+    // Dispatching one takes it off every page and out of the total.
+    add_tech(s, "张师傅", &["水路"]);
+    step(
+        s,
+        &twin_a,
+        Step::Assign {
+            technician: "张师傅".into(),
+        },
+        "2026-11-20 11:59",
+    );
+    let page = s.escalations_page(Some(3), Some(0)).unwrap();
+    assert_eq!(page.total, 7);
+    assert_eq!(page.escalations[0].number, twin_b);
+}
+
+#[test]
+fn an_escalation_page_of_no_rows_or_from_before_the_start_is_refused_in_chinese() {
+    let mut t = db_at("2026-11-20 12:00");
+    new_ticket(&mut t.store, "2026-11-20 09:00");
+    let before = t.store.dump().unwrap();
+    for (limit, offset, says) in [
+        (Some(0), None, "每页条数"),
+        (Some(1001), None, "每页条数"),
+        (Some(20), Some(-20), "偏移量"),
+    ] {
+        let e = t.store.escalations_page(limit, offset).unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "{limit:?} {offset:?}");
+        assert!(e.to_string().contains(says), "{e}");
+    }
+    assert_eq!(t.store.dump().unwrap(), before);
+}

@@ -26,6 +26,7 @@ mod tests {
             baoxiu::store::Step::export_all,
             baoxiu::store::Counters::export_all,
             baoxiu::store::Escalation::export_all,
+            baoxiu::store::EscalationPage::export_all,
             baoxiu::store::CallerMatch::export_all,
             baoxiu::store::Suggestion::export_all,
             baoxiu::store::Technician::export_all,

@@ -13,7 +13,7 @@ use baoxiu::outfile::Existing;
 use baoxiu::sla::{EscalationReason, EscalationRule, SlaRule};
 use baoxiu::slip::{self, Layout};
 use baoxiu::store::{
-    CallerMatch, Category, Counters, Escalation, PriceItem, Settings, Site, Step, Suggestion,
+    CallerMatch, Category, Counters, EscalationPage, PriceItem, Settings, Site, Step, Suggestion,
     Technician, TicketFilter, TicketPage,
 };
 use baoxiu::ticket::{
@@ -174,9 +174,14 @@ pub async fn counters(desk: State<'_, Desk>) -> Reply<Counters> {
     desk.run(|s| s.counters()).await
 }
 
+/// One page of the 催办清单 (the whole list can run to thousands of rows).
 #[tauri::command]
-pub async fn escalations(desk: State<'_, Desk>) -> Reply<Vec<Escalation>> {
-    desk.run(|s| s.escalations()).await
+pub async fn escalations(
+    desk: State<'_, Desk>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+) -> Reply<EscalationPage> {
+    desk.run(move |s| s.escalations_page(limit, offset)).await
 }
 
 /// 今日工单: received today in the office's time zone.
@@ -726,6 +731,40 @@ pub(crate) mod tests {
         );
         // More than a year after now: refused with the reason, as the core says.
         assert_eq!(d.unwrap_err()["code"], "invalid_input");
+    }
+
+    /// The 工作台 asks for the 催办清单 one page at a time and gets the whole count.
+    #[test]
+    fn the_escalation_list_crosses_over_one_page_at_a_time() {
+        use tauri::Manager;
+        let dir = tempfile::tempdir().unwrap();
+        let (app, w) = window(Desk::open(&dir.path().join("baoxiu.db")));
+        let set_now = |when: &'static str| {
+            tauri::async_runtime::block_on(app.state::<Desk>().run(move |s| {
+                s.set_now(Some(s.zone().parse_input("test", when)?));
+                Ok(())
+            }))
+            .unwrap()
+        };
+        set_now("2026-11-20 08:00");
+        let numbers: Vec<String> = (0..3).map(|_| register(&w)).collect();
+        // An hour later all three wait for 派单 past the 5 minutes of the 催办规则; late
+        // since the same minute, they are listed in the order they were registered.
+        set_now("2026-11-20 09:00");
+        let page = call(&w, "escalations", json!({ "limit": 2, "offset": 2 })).unwrap();
+        assert_eq!(
+            (page["total"].clone(), page["offset"].clone()),
+            (json!(3), json!(2))
+        );
+        assert_eq!(page["escalations"].as_array().unwrap().len(), 1);
+        assert_eq!(page["escalations"][0]["number"], numbers[2]);
+        let first = call(&w, "escalations", json!({})).unwrap();
+        assert_eq!(
+            (first["limit"].clone(), first["total"].clone()),
+            (json!(50), json!(3))
+        );
+        let err = call(&w, "escalations", json!({ "limit": 0, "offset": 0 })).unwrap_err();
+        assert_eq!(err["code"], "invalid_input");
     }
 
     #[test]

@@ -218,7 +218,32 @@ fn temp_name(dest: &Path) -> PathBuf {
 /// Copy the SQLite database of `src` into the new file `to` with the backup API, one
 /// step of [`STEP_PAGES`] at a time, reporting progress after each step. The copy is
 /// left as a single file (rollback journal, not WAL) so it can travel on its own.
+///
+/// Every step reads one snapshot: a read transaction is held on `src` for the whole
+/// copy. Without it each step takes a fresh one, and the backup API starts over from
+/// the first page whenever another connection committed in between — on a desk that
+/// writes every few seconds a 1.5 GB copy on its own connection might never finish.
+/// In WAL mode the held snapshot does not stop other connections writing.
 fn backup_api_copy(
+    src: &Connection,
+    to: &Path,
+    progress: &mut dyn FnMut(BackupProgress),
+) -> Result<()> {
+    let snapshot = src.is_autocommit();
+    if snapshot {
+        // BEGIN alone takes no snapshot; the first read does.
+        src.execute_batch("BEGIN DEFERRED; SELECT count(*) FROM sqlite_schema;")
+            .sql("backup snapshot")?;
+    }
+    let copied = stepped_copy(src, to, progress);
+    if snapshot {
+        // Read only: ending it cannot fail in a way that matters to the copy.
+        let _ = src.execute_batch("COMMIT");
+    }
+    copied
+}
+
+fn stepped_copy(
     src: &Connection,
     to: &Path,
     progress: &mut dyn FnMut(BackupProgress),

@@ -522,6 +522,31 @@ impl Db {
         }
     }
 
+    /// Run `f` inside one read-only transaction: every statement it makes here sees the
+    /// same snapshot, whatever other connections commit meanwhile, and takes no write
+    /// lock (a backup copying table after table while the office goes on working).
+    /// SQLite's deferred BEGIN reads one snapshot; PostgreSQL needs REPEATABLE READ. A
+    /// session lost half-way fails `f` instead of going on in a new session.
+    pub fn read_snapshot<T>(
+        &self,
+        f: impl FnOnce() -> crate::error::Result<T>,
+    ) -> crate::error::Result<T> {
+        let sql = |query: &'static str| move |source| Error::Sql { query, source };
+        self.batch(match self.engine() {
+            Engine::Sqlite => "BEGIN DEFERRED",
+            Engine::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        })
+        .map_err(sql("begin read snapshot"))?;
+        self.set_in_tx(true);
+        let out = f();
+        self.set_in_tx(false);
+        // Nothing was written: COMMIT and ROLLBACK end it alike.
+        let ended = self.batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        let out = out?;
+        ended.map_err(sql("end read snapshot"))?;
+        Ok(out)
+    }
+
     /// A write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`:
     /// writers queue on busy_timeout instead of failing half-way); PostgreSQL runs
     /// READ COMMITTED and the store locks the rows it changes (`FOR UPDATE`).

@@ -741,6 +741,20 @@ pub struct TicketPage {
 /// A keyword search counts this many matching tickets at most.
 pub const COUNT_CAP: i64 = 1000;
 
+/// A list's page size and start as asked (absent: the first 50), checked the same way
+/// for every paged list.
+fn page_bounds(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64)> {
+    let limit = limit.unwrap_or(50);
+    if !(1..=1000).contains(&limit) {
+        return Err(Error::invalid("每页条数必须在 1 到 1000 之间"));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(Error::invalid("偏移量不能为负数"));
+    }
+    Ok((limit, offset))
+}
+
 /// The page query of the ticket list.
 struct ListSql {
     where_sql: String,
@@ -850,6 +864,17 @@ pub struct Escalation {
     /// 催办对象: whom the desk chases, from the 催办规则 (the 班组长 named when the
     /// assigned technician's team has one).
     pub chase: String,
+}
+
+/// One page of the 催办清单, in the list's order, and how long the whole list is (the
+/// 工作台 shows a page at a time: a company-scale office can have well over a thousand).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct EscalationPage {
+    /// Every ticket on the list now (for the pager).
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+    pub escalations: Vec<Escalation>,
 }
 
 /// 工作台 counters.
@@ -1615,14 +1640,7 @@ impl Store {
                 )))
             }
         };
-        let limit = f.limit.unwrap_or(50);
-        if !(1..=1000).contains(&limit) {
-            return Err(Error::invalid("每页条数必须在 1 到 1000 之间"));
-        }
-        let offset = f.offset.unwrap_or(0);
-        if offset < 0 {
-            return Err(Error::invalid("偏移量不能为负数"));
-        }
+        let (limit, offset) = page_bounds(f.limit, f.offset)?;
         Ok(ListSql {
             where_sql: w.sql(),
             args: w.args,
@@ -1634,10 +1652,44 @@ impl Store {
     }
 
     /// 催办清单: received but not dispatched past the dispatch deadline, dispatched with no
-    /// progress for 2 hours, completed but not visited past the visit deadline.
+    /// progress for 2 hours, completed but not visited past the visit deadline. Longest
+    /// late first: by when each became late (ties by ticket, so pages never overlap).
     pub fn escalations(&self) -> Result<Vec<Escalation>> {
-        let now = self.now();
-        let rules = self.escalation_rules()?;
+        let (now, rules) = (self.now(), self.escalation_rules()?);
+        let all = self.escalation_candidates(&now, &rules)?;
+        self.escalation_rows(all.into_iter(), &now, &rules)
+    }
+
+    /// One page of [`Store::escalations`] (`limit` rows from `offset`, absent: the
+    /// first 50) and the whole list's length. Every candidate is still read and judged
+    /// here (the rules are Rust, not SQL), but only the page is built and sent on.
+    pub fn escalations_page(
+        &self,
+        limit: Option<i64>,
+        offset: Option<i64>,
+    ) -> Result<EscalationPage> {
+        let (limit, offset) = page_bounds(limit, offset)?;
+        let (now, rules) = (self.now(), self.escalation_rules()?);
+        let all = self.escalation_candidates(&now, &rules)?;
+        let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+        let page = all
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(0));
+        Ok(EscalationPage {
+            total,
+            limit,
+            offset,
+            escalations: self.escalation_rows(page, &now, &rules)?,
+        })
+    }
+
+    /// Every ticket on the 催办清单 now, with its reason and since when, in list order.
+    fn escalation_candidates(
+        &self,
+        now: &Time,
+        rules: &[sla::EscalationRule],
+    ) -> Result<Vec<(Ticket, EscalationReason, Time)>> {
         // Tickets whose stage began before now minus the rule's minutes.
         let cut = |reason: EscalationReason| -> i64 {
             let minutes = rules
@@ -1646,7 +1698,6 @@ impl Store {
                 .map_or(0, |r| r.minutes);
             now.timestamp().saturating_sub(minutes.saturating_mul(60))
         };
-        let technicians = self.technicians()?;
         let tickets = self
             .db
             .query(
@@ -1663,30 +1714,43 @@ impl Store {
             )
             .sql("escalations")?
             .iter()
-            .map(|r| ticket_row(r, &self.zone, &now))
+            .map(|r| ticket_row(r, &self.zone, now))
             .collect::<Result<Vec<_>>>()?;
-        let mut out: Vec<Escalation> = tickets
+        let mut late: Vec<(Ticket, EscalationReason, Time)> = tickets
             .into_iter()
             .filter_map(|t| {
-                sla::escalation(&t, &now, &rules).map(|(reason, due_at)| Escalation {
-                    chase: chase(&rules, reason, t.assignee.as_deref(), &technicians),
-                    reason_label: reason.label().to_string(),
-                    overdue_minutes: crate::clock::minutes_between(&due_at, &now),
-                    place: t.place(),
-                    number: t.number,
-                    reason,
-                    due_at,
-                    status: t.status,
-                    urgency: t.urgency,
-                    category: t.category,
-                    reporter: t.reporter,
-                    phone: t.phone,
-                    assignee: t.assignee,
-                })
+                sla::escalation(&t, now, rules).map(|(reason, due_at)| (t, reason, due_at))
             })
             .collect();
-        out.sort_by_key(|a| a.due_at);
-        Ok(out)
+        late.sort_by_key(|(t, _, due_at)| (*due_at, t.id));
+        Ok(late)
+    }
+
+    /// The 催办清单's rows for `late` tickets, each with whom to chase.
+    fn escalation_rows(
+        &self,
+        late: impl Iterator<Item = (Ticket, EscalationReason, Time)>,
+        now: &Time,
+        rules: &[sla::EscalationRule],
+    ) -> Result<Vec<Escalation>> {
+        let technicians = self.technicians()?;
+        Ok(late
+            .map(|(t, reason, due_at)| Escalation {
+                chase: chase(rules, reason, t.assignee.as_deref(), &technicians),
+                reason_label: reason.label().to_string(),
+                overdue_minutes: crate::clock::minutes_between(&due_at, now),
+                place: t.place(),
+                number: t.number,
+                reason,
+                due_at,
+                status: t.status,
+                urgency: t.urgency,
+                category: t.category,
+                reporter: t.reporter,
+                phone: t.phone,
+                assignee: t.assignee,
+            })
+            .collect())
     }
 
     /// 重复报修提醒: open tickets of the same category at the same unit (or a similar

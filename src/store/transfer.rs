@@ -117,7 +117,10 @@ impl Store {
     }
 
     /// [`Store::copy_into`] for the store's own copies (backups of a PostgreSQL office),
-    /// which their callers have already checked.
+    /// which their callers have already checked. The rows are read in one snapshot:
+    /// other PCs (and this desk, while its daily copy runs on a connection of its own)
+    /// go on writing, and table after table read apart could catch a ticket without
+    /// its events, or counts that no longer match.
     pub(crate) fn copy_rows_into(&self, target: &Store) -> Result<TransferReport> {
         let busy = office_rows(&target.db)?;
         if busy > 0 {
@@ -126,7 +129,7 @@ impl Store {
                 target.location()
             )));
         }
-        replace_all(&self.db, &target.db)
+        self.db.read_snapshot(|| replace_all(&self.db, &target.db))
     }
 }
 

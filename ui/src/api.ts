@@ -12,7 +12,7 @@ import type { Connection } from './bindings/Connection'
 import type { ConnectionView } from './bindings/ConnectionView'
 import type { Counters } from './bindings/Counters'
 import type { ErrorBody } from './bindings/ErrorBody'
-import type { Escalation } from './bindings/Escalation'
+import type { EscalationPage } from './bindings/EscalationPage'
 import type { Labels } from './bindings/Labels'
 import type { PrintReply } from './bindings/PrintReply'
 import type { Settings } from './bindings/Settings'
@@ -59,7 +59,9 @@ export const api = {
   appInfo: () => invoke<AppInfo>('app_info'),
   labels: () => invoke<Labels>('enum_labels'),
   counters: () => invoke<Counters>('counters'),
-  escalations: () => invoke<Escalation[]>('escalations'),
+  /** One page of the 催办清单 and the whole list's length. */
+  escalations: (limit: number, offset: number) =>
+    invoke<EscalationPage>('escalations', { limit, offset }),
   todayTickets: () => invoke<TicketPage>('today_tickets'),
   listTickets: (filter: TicketFilter) => invoke<TicketPage>('list_tickets', { filter }),
   ticketDetail: (number: string) => invoke<TicketDetail>('ticket_detail', { number }),
