@@ -30,6 +30,18 @@ UPDATE ticket_events SET satisfaction =
            AND t.visited_at = ticket_events.at AND t.satisfaction IS NOT NULL);
 "#;
 
+/// Step 14, the same text on both engines: the 工单 list's everyday filters and the
+/// number sort read one page from an index instead of every ticket (issue 12, at a
+/// million tickets: 小区 0.39 s, 维修人员 0.57 s, 类型 0.76 s, sort by number 2.8 s); the
+/// sort by 紧急程度 reads the urgency index instead of every ticket's row.
+pub(crate) const STEP_14: &str = r#"
+CREATE INDEX tickets_by_site_received ON tickets (site_id, received_at);
+CREATE INDEX tickets_by_assignee_received ON tickets (assignee_id, received_at);
+CREATE INDEX tickets_by_kind_received ON tickets (kind, received_at);
+CREATE INDEX tickets_by_urgency_received ON tickets (urgency, received_at);
+CREATE INDEX tickets_by_number_length ON tickets (length(number), number);
+"#;
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: the whole first schema and the zh-CN defaults a new office starts with.
     r#"
@@ -415,6 +427,8 @@ INSERT INTO ticket_grams (rowid, grams) SELECT id, baoxiu_grams(search_text) FRO
     STEP_12,
     // 13: see STEP_13.
     STEP_13,
+    // 14: see STEP_14.
+    STEP_14,
 ];
 
 #[cfg(test)]
@@ -501,6 +515,7 @@ mod tests {
         (250, 7522333003897315295),
         (129, 16988331077682162339),
         (743, 4806649213416954092),
+        (376, 3738537611960615801),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
         (7974, 8333856258583527978),
@@ -516,5 +531,6 @@ mod tests {
         (343, 6868523195974992295),
         (129, 16988331077682162339),
         (743, 4806649213416954092),
+        (376, 3738537611960615801),
     ];
 }

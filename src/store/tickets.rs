@@ -756,20 +756,39 @@ fn page_bounds(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64)> {
 }
 
 /// The page query of the ticket list.
+/// The joins a sort by 类别 or 维修人员 needs in [`ListSql::select`]'s page of ids.
+const CATEGORY_JOIN: &str = " JOIN categories c ON c.id = t.category_id";
+const TECHNICIAN_JOIN: &str = " LEFT JOIN technicians tech ON tech.id = t.assignee_id";
+
 struct ListSql {
     where_sql: String,
     args: Vec<Value>,
     order: &'static str,
+    /// The join the sort reads a column of (categories `c`, technicians `tech`), if any.
+    order_join: &'static str,
     limit: i64,
     offset: i64,
     keyword: bool,
 }
 
 impl ListSql {
+    /// The page's ids first, sorted over narrow rows, then those rows whole: the joins
+    /// and per-row subqueries of [`TICKET_SELECT`] run for the page, not for every
+    /// ticket a sort looks at (at a million tickets, sorting by 维修人员 took 2.2 s).
     fn select(&self) -> String {
+        let ListSql {
+            where_sql,
+            order,
+            order_join,
+            limit,
+            offset,
+            ..
+        } = self;
         format!(
-            "{TICKET_SELECT}{} ORDER BY {} LIMIT {} OFFSET {}",
-            self.where_sql, self.order, self.limit, self.offset
+            "{TICKET_SELECT} WHERE t.id IN (
+                SELECT t.id FROM tickets t{order_join}{where_sql}
+                 ORDER BY {order} LIMIT {limit} OFFSET {offset})
+             ORDER BY {order}"
         )
     }
 }
@@ -1619,21 +1638,21 @@ impl Store {
                 Value::Text(format!("%{escaped}%")),
             );
         }
-        let order = match f.sort.as_deref().map(str::trim).unwrap_or("") {
-            "" | "-received_at" => "t.received_at DESC, t.id DESC",
-            "received_at" => "t.received_at ASC, t.id ASC",
+        let (order, order_join) = match f.sort.as_deref().map(str::trim).unwrap_or("") {
+            "" | "-received_at" => ("t.received_at DESC, t.id DESC", ""),
+            "received_at" => ("t.received_at ASC, t.id ASC", ""),
             // Numbers grow past 4 digits in busy months: order by length first.
-            "number" => "length(t.number) ASC, t.number ASC",
-            "-number" => "length(t.number) DESC, t.number DESC",
-            "status" => "CASE t.status WHEN 'received' THEN 0 WHEN 'assigned' THEN 1 WHEN 'in_progress' THEN 2 WHEN 'on_hold' THEN 3 WHEN 'completed' THEN 4 WHEN 'closed' THEN 5 ELSE 6 END ASC, t.received_at DESC",
-            "-status" => "CASE t.status WHEN 'received' THEN 0 WHEN 'assigned' THEN 1 WHEN 'in_progress' THEN 2 WHEN 'on_hold' THEN 3 WHEN 'completed' THEN 4 WHEN 'closed' THEN 5 ELSE 6 END DESC, t.received_at DESC",
-            "urgency" => "t.urgency ASC, t.received_at DESC",
-            "-urgency" => "t.urgency DESC, t.received_at DESC",
-            "category" => "c.sort_order ASC, t.received_at DESC",
-            "-category" => "c.sort_order DESC, t.received_at DESC",
+            "number" => ("length(t.number) ASC, t.number ASC", ""),
+            "-number" => ("length(t.number) DESC, t.number DESC", ""),
+            "status" => ("CASE t.status WHEN 'received' THEN 0 WHEN 'assigned' THEN 1 WHEN 'in_progress' THEN 2 WHEN 'on_hold' THEN 3 WHEN 'completed' THEN 4 WHEN 'closed' THEN 5 ELSE 6 END ASC, t.received_at DESC, t.id DESC", ""),
+            "-status" => ("CASE t.status WHEN 'received' THEN 0 WHEN 'assigned' THEN 1 WHEN 'in_progress' THEN 2 WHEN 'on_hold' THEN 3 WHEN 'completed' THEN 4 WHEN 'closed' THEN 5 ELSE 6 END DESC, t.received_at DESC, t.id DESC", ""),
+            "urgency" => ("t.urgency ASC, t.received_at DESC, t.id DESC", ""),
+            "-urgency" => ("t.urgency DESC, t.received_at DESC, t.id DESC", ""),
+            "category" => ("c.sort_order ASC, t.received_at DESC, t.id DESC", CATEGORY_JOIN),
+            "-category" => ("c.sort_order DESC, t.received_at DESC, t.id DESC", CATEGORY_JOIN),
             // Unassigned first ascending, last descending (SQLite's NULL order; PG's differs).
-            "assignee" => "tech.name ASC NULLS FIRST, t.received_at DESC",
-            "-assignee" => "tech.name DESC NULLS LAST, t.received_at DESC",
+            "assignee" => ("tech.name ASC NULLS FIRST, t.received_at DESC, t.id DESC", TECHNICIAN_JOIN),
+            "-assignee" => ("tech.name DESC NULLS LAST, t.received_at DESC, t.id DESC", TECHNICIAN_JOIN),
             other => {
                 return Err(Error::invalid(format!(
                     "排序字段“{other}”无法识别，可选：received_at、number、status、urgency、category、assignee（前加 - 为倒序）"
@@ -1645,6 +1664,7 @@ impl Store {
             where_sql: w.sql(),
             args: w.args,
             order,
+            order_join,
             limit,
             offset,
             keyword,
