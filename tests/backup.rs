@@ -485,6 +485,47 @@ fn the_first_daily_backup_makes_a_checked_copy_and_a_second_the_same_day_does_no
     assert!(db.store.daily_backup().unwrap().made);
 }
 
+/// A copy interrupted mid-way (the window closed, the power cut) leaves a hidden
+/// `.part` file as large as the database; the next day's daily backup removes those
+/// started before yesterday, and leaves a copy that may still be running.
+#[test]
+fn the_daily_backup_removes_what_interrupted_copies_left_before_yesterday() {
+    let mut db = db_at("2026-11-20 08:30");
+    let dir = db.store.backups_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = [
+        ".每日-20261110.db.4242.part",
+        ".手动-20261118-093000.db.77.part",
+    ];
+    let recent = [
+        ".每日-20261119.db.4243.part",
+        ".手动-20261120-080000.db.78.part",
+    ];
+    let unrelated = [".notes.part", "每日-20261101.db.part"];
+    for name in old.iter().chain(&recent).chain(&unrelated) {
+        std::fs::write(dir.join(name), b"half a copy").unwrap();
+    }
+    std::fs::write(dir.join(".每日-20261110.db.4242.part-journal"), b"j").unwrap();
+    let r = db.store.daily_backup().unwrap();
+    assert!(r.made, "{r:?}");
+    for name in old {
+        assert!(!dir.join(name).exists(), "{name} was left");
+    }
+    assert!(!dir.join(".每日-20261110.db.4242.part-journal").exists());
+    for name in recent.iter().chain(&unrelated) {
+        assert!(dir.join(name).exists(), "{name} was removed");
+    }
+    let log = db.store.audit_log(&Default::default()).unwrap();
+    assert!(
+        log.iter().any(|e| e.detail.contains("临时文件 2 个")),
+        "{:?}",
+        log.iter().map(|e| &e.detail).collect::<Vec<_>>()
+    );
+    // A second start the same day finds nothing more to do.
+    db.store.set_now(Some(at("2026-11-20 09:00")));
+    assert!(!db.store.daily_backup().unwrap().made);
+}
+
 #[test]
 fn the_31st_day_deletes_only_the_oldest_daily_copy_and_never_manual_or_safety_copies() {
     let mut o = office();

@@ -417,6 +417,9 @@ fn everyday_filters_and_sorts_read_an_index() {
     ];
     for (index, filter) in cases {
         let plan = list(filter.clone());
-        assert!(plan.contains(index), "{filter:?} does not read {index}:\n{plan}");
+        assert!(
+            plan.contains(index),
+            "{filter:?} does not read {index}:\n{plan}"
+        );
     }
 }

@@ -115,6 +115,22 @@ fn daily_date(name: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(digits, "%Y%m%d").ok()
 }
 
+/// The day a hidden, unfinished copy (`.每日-20261120.db.4242.part`, see [`temp_name`])
+/// was started: the date after its kind's `-`.
+fn part_date(name: &str) -> Option<NaiveDate> {
+    let copy = name.strip_prefix('.')?.strip_suffix(".part")?;
+    let (copy, pid) = copy.rsplit_once('.')?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (_, rest) = copy.split_once('-')?;
+    let digits = rest.get(..8)?;
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::parse_from_str(digits, "%Y%m%d").ok()
+}
+
 /// `YYYYMMDD-HHMMSS` at the start of `rest` (after the kind prefix), as office time.
 fn stamp_time(zone: &OfficeZone, rest: &str) -> Option<Time> {
     let stamp = rest.get(..15)?;
@@ -366,6 +382,7 @@ impl Store {
         if let Ok(f) = std::fs::File::options().write(true).open(&dest) {
             let _ = f.set_modified(self.now().into());
         }
+        let abandoned = self.remove_abandoned_parts(today)?;
         let kept = self.settings()?.daily_backups_kept.max(1) as usize;
         let mut daily = self.daily_copies()?;
         let mut removed = Vec::new();
@@ -390,7 +407,14 @@ impl Store {
             "（自动）",
             AuditKind::Backup,
             &name,
-            &format!("每日备份；删除过期副本 {} 份", removed.len()),
+            &if abandoned == 0 {
+                format!("每日备份；删除过期副本 {} 份", removed.len())
+            } else {
+                format!(
+                    "每日备份；删除过期副本 {} 份；清理中断备份留下的临时文件 {abandoned} 个",
+                    removed.len()
+                )
+            },
         )?;
         tx.commit().sql("commit audit entry")?;
         let message = if removed.is_empty() {
@@ -411,6 +435,29 @@ impl Store {
     }
 
     /// The daily copies in `backups/`, oldest first.
+    /// Remove what copies interrupted before yesterday left behind (the window closed or
+    /// the power cut mid-copy): their hidden `.part` files, each as large as the
+    /// database, would stay for ever. A copy started yesterday or today may still be
+    /// running in another process, so those are left. Returns how many were removed.
+    fn remove_abandoned_parts(&self, today: NaiveDate) -> Result<usize> {
+        let dir = self.backups_dir();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(Error::io(&dir, e)),
+        };
+        let before = today.pred_opt().unwrap_or(today);
+        let mut removed = 0;
+        for e in entries.flatten() {
+            let started = part_date(&e.file_name().to_string_lossy());
+            if started.is_some_and(|d| d < before) && e.path().is_file() {
+                remove_with_side_files(&e.path());
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     fn daily_copies(&self) -> Result<Vec<(NaiveDate, PathBuf)>> {
         let dir = self.backups_dir();
         let mut out: Vec<(NaiveDate, PathBuf)> = match std::fs::read_dir(&dir) {
