@@ -64,7 +64,8 @@ fn pop_cte(engine: Engine, param: &str) -> String {
     }
 }
 
-/// Each `pop` ticket's ledger columns, oldest first. `pop CROSS JOIN tickets … WHERE
+/// Each `pop` ticket's ledger columns, in no order (the rows are wide: sorting them in
+/// SQL copied every one; [`Store::report_month_facts`] orders them, oldest first). `pop CROSS JOIN tickets … WHERE
 /// t.id = pop.id` makes SQLite walk the month's tickets by primary key (PostgreSQL plans
 /// it as a join). Names of categories, 小区 and technicians come from their small tables
 /// ([`Names`]), the status at month end from [`AT_END_SQL`], the materials from
@@ -81,15 +82,14 @@ SELECT t.id, t.number, t.kind, t.status, t.channel, t.reporter, t.phone,
   FROM pop
   CROSS JOIN tickets t
   LEFT JOIN units u ON u.id = t.unit_id
- WHERE t.id = pop.id
- ORDER BY t.received_at, t.id";
+ WHERE t.id = pop.id";
 
 /// The status at month end (`?1`) of the tickets whose status then differs from what a
 /// ticket's own row would say or that were still open: see [`AT_END_CTE`].
 const AT_END_SQL: &str = " SELECT id, st FROM at_end";
 
-/// The `pop` tickets' milestone events in one pass, by ticket and in the order they were
-/// recorded: what the month's facts are replayed from. The last column says whether a
+/// The `pop` tickets' milestone events in one pass, in no order (each ticket's are put
+/// in the order they were recorded in Rust): what the month's facts are replayed from. The last column says whether a
 /// 回访 was rated 非常满意 or 满意.
 const EVENTS_SQL: &str = "
 SELECT e.ticket_id, e.id, e.at, e.action,
@@ -97,8 +97,7 @@ SELECT e.ticket_id, e.id, e.at, e.action,
   FROM pop
   CROSS JOIN ticket_events e
  WHERE e.ticket_id = pop.id
-   AND e.action IN ('complete', 'visit', 'cancel', 'resolve', 'rework', 'hold', 'resume')
- ORDER BY e.ticket_id, e.id";
+   AND e.action IN ('complete', 'visit', 'cancel', 'resolve', 'rework', 'hold', 'resume')";
 
 /// The rounds completed in the month (`[?2, ?1)`), each with its own 有偿, fee, labour
 /// and the positions of its own materials: the month's costs count every round once, in
@@ -398,9 +397,10 @@ impl Store {
                         end,
                     };
                     let row = ticket_row(&r, &read, &mut materials).and_then(|(id, mut t)| {
-                        let evs = events.remove(&id).unwrap_or_default();
+                        let mut evs = events.remove(&id).unwrap_or_default();
+                        evs.sort_by_key(|e| e.id);
                         t.row.month_costs = costs.remove(&id).unwrap_or_default();
-                        facts_row(t, &evs, &sla, start, end)
+                        Ok((id, facts_row(t, &evs, &sla, start, end)?))
                     });
                     match row {
                         Ok(row) => out.push(row),
@@ -412,10 +412,11 @@ impl Store {
                 },
             )
             .sql(Q)?;
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(out),
+        if let Some(e) = failed {
+            return Err(e);
         }
+        out.sort_unstable_by_key(|(id, row)| (row.received_at, *id));
+        Ok(out.into_iter().map(|(_, row)| row).collect())
     }
 
     /// The names of categories (with their sort order), 小区 and technicians by id.
