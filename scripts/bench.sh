@@ -58,6 +58,11 @@ row "list page, status filter, 50 rows" "keep (10)" ticket list --status receive
 row "keyword search 漏水" 50 ticket list --q 漏水
 row "keyword search 电 (1 character)" 50 ticket list --q 电
 row "phone suffix 5678" 50 ticket list --q 5678
+# The list's everyday filters and sorts (not in the issue's table; one page each).
+row "list page, 小区 filter (翠湖苑)" "—" ticket list --site 翠湖苑
+row "list page, 维修人员 filter" "—" ticket list --tech "$("$bin" "${db[@]}" tech list | grep -o '"name": *"[^"]*"' | head -1 | sed 's/.*: *"//; s/"$//')"
+row "list page, sorted by number (descending)" "—" ticket list --sort -number
+row "list page, sorted by 维修人员" "—" ticket list --sort assignee
 row "month summary JSON ($month)" 200 report --month "$month" --json
 row "escalations" "keep (6)" escalations
 row "XLSX export of the month" 1500 report --month "$month" --out "$work/m.xlsx" --force
