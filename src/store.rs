@@ -241,6 +241,8 @@ impl Store {
             path: self.path.clone(),
             location: self.location.clone(),
             fixed_now: self.fixed_now,
+            actor: self.actor.clone(),
+            typed_operator: self.typed_operator.clone(),
         }
     }
 
@@ -397,13 +399,16 @@ pub struct Reopen {
     path: PathBuf,
     location: String,
     fixed_now: Option<Time>,
+    actor: Option<crate::account::Account>,
+    typed_operator: Option<String>,
 }
 
 impl Reopen {
     /// A second store on the same database: the same SQLite file (WAL lets it read
     /// while the first writes), or the PostgreSQL database at `url` — the store keeps
     /// its URL only with the password hidden, so whoever opened it gives it again —
-    /// with the same local files folder. The same fixed clock; nobody signed in.
+    /// with the same local files folder. The same fixed clock, acting for the same
+    /// signed-in account (whose role every change checks again in the database).
     pub fn open(&self, url: Option<&str>) -> Result<Store> {
         let mut store = match self.engine {
             Engine::Sqlite => Store::open_sqlite(&self.path)?,
@@ -424,6 +429,8 @@ impl Reopen {
             }
         };
         store.fixed_now = self.fixed_now;
+        store.actor = self.actor.clone();
+        store.typed_operator = self.typed_operator.clone();
         Ok(store)
     }
 }

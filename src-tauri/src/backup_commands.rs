@@ -47,13 +47,15 @@ pub async fn backups(desk: State<'_, Desk>) -> Reply<BackupsView> {
     .await
 }
 
-/// 立即备份: progress goes out as [`PROGRESS_EVENT`] events while the copy is made.
+/// 立即备份: progress goes out as [`PROGRESS_EVENT`] events while the copy is made, on
+/// a connection of its own acting for the signed-in account (like the daily copy), so
+/// the desk goes on answering while a large database is copied.
 #[tauri::command]
 pub async fn backup_now<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     desk: State<'_, Desk>,
 ) -> Reply<BackupCopy> {
-    desk.run(move |s| {
+    desk.run_apart(move |s| {
         let (_, copy) = s.backup_now(&mut |p: BackupProgress| {
             let _ = app.emit(PROGRESS_EVENT, p);
         })?;
@@ -178,6 +180,53 @@ mod tests {
                 .unwrap()
                 .iter()
                 .any(|e| e["subject"] == "每日-20261120.db" && e["account"] == "（自动）"),
+            "{log}"
+        );
+    }
+
+    /// 立即备份 runs on a connection of its own but for the account signed in: a 客服
+    /// is refused (no copy made), the administrator's copy is listed and audited under
+    /// the administrator's name.
+    #[test]
+    fn backup_now_acts_for_the_signed_in_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, w) = window(Desk::open_in(dir.path()));
+        let admin = json!({"name": "李经理", "password": "admin-pass-1"});
+        call(&w, "create_admin", admin.clone()).unwrap();
+        call(
+            &w,
+            "account_add",
+            json!({"name": "小周", "role": "desk", "password": "desk-pass-1"}),
+        )
+        .unwrap();
+        register(&w);
+        call(
+            &w,
+            "login",
+            json!({"name": "小周", "password": "desk-pass-1"}),
+        )
+        .unwrap();
+        let err = call(&w, "backup_now", json!({})).unwrap_err();
+        assert_eq!(err["code"], "forbidden", "{err}");
+        call(&w, "login", admin).unwrap();
+        assert!(call(&w, "backups", json!({})).unwrap()["copies"]
+            .as_array()
+            .unwrap()
+            .is_empty());
+
+        let copy = call(&w, "backup_now", json!({})).unwrap();
+        let name = copy["file_name"].as_str().unwrap();
+        assert!(name.starts_with("手动-"), "{copy}");
+        assert_eq!(copy["checked_ok"], true);
+        let view = call(&w, "backups", json!({})).unwrap();
+        assert_eq!(view["copies"][0]["file_name"], name);
+        let log = call(&w, "audit_log", json!({ "filter": {} })).unwrap();
+        assert!(
+            log.as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["subject"].as_str().unwrap().ends_with(name)
+                    && e["account"] == "李经理"),
             "{log}"
         );
     }
