@@ -16,7 +16,7 @@ use crate::audit::AuditKind;
 use crate::clock::{OfficeZone, Time};
 use crate::error::{Error, Result};
 use crate::outfile::{self, Existing};
-use crate::report::{self, MonthDetail, MonthTicket};
+use crate::report::{self, MonthDetail, MonthReport, MonthTicket};
 use crate::Store;
 
 /// How to export.
@@ -101,7 +101,7 @@ pub fn render(
 ) -> Result<Vec<u8>> {
     match format {
         Format::Xlsx => xlsx::render(office, detail, options),
-        Format::Pdf => pdf::render(office, detail, options),
+        Format::Pdf => pdf::render(office, &detail.report, options),
         Format::Csv => Ok(csv::render(&detail.tickets, options)),
     }
 }
@@ -139,27 +139,40 @@ struct Rendered {
 }
 
 /// Read what `format` prints of `month` and render it: the CSV is the 明细 alone, so it
-/// skips the statistics and the hot spots.
+/// skips the statistics and the hot spots; the PDF is the summary alone, so it reads
+/// none of the 明细's texts.
 fn rendered(
     store: &Store,
     month: &str,
     format: Format,
     options: &ExportOptions,
 ) -> Result<Rendered> {
-    if format == Format::Csv {
-        let rows = report::month_rows(store, month)?;
-        return Ok(Rendered {
-            bytes: csv::render(&rows.tickets, options),
-            tickets: rows.tickets.len(),
-            month: rows.month,
-        });
+    match format {
+        Format::Csv => {
+            let rows = report::month_rows(store, month)?;
+            Ok(Rendered {
+                bytes: csv::render(&rows.tickets, options),
+                tickets: rows.tickets.len(),
+                month: rows.month,
+            })
+        }
+        Format::Pdf => {
+            let (summary, tickets) = report::month_counted(store, month)?;
+            Ok(Rendered {
+                bytes: pdf::render(&Office::of(store)?, &summary, options)?,
+                tickets,
+                month: summary.month,
+            })
+        }
+        Format::Xlsx => {
+            let detail = report::month_detail(store, month)?;
+            Ok(Rendered {
+                bytes: render(&Office::of(store)?, &detail, format, options)?,
+                tickets: detail.tickets.len(),
+                month: detail.report.month,
+            })
+        }
     }
-    let detail = report::month_detail(store, month)?;
-    Ok(Rendered {
-        bytes: render(&Office::of(store)?, &detail, format, options)?,
-        tickets: detail.tickets.len(),
-        month: detail.report.month,
-    })
 }
 
 /// Export `month` to `path`, the format chosen by its extension. The path is checked
@@ -381,9 +394,9 @@ pub(crate) fn display_width(s: &str) -> f64 {
         .sum()
 }
 
-/// The detail a renderer needs, for tests of the renderers alone.
-pub(crate) fn title(office: &str, detail: &MonthDetail) -> String {
-    let (y, m) = detail.report.month.split_once('-').unwrap_or(("", ""));
+/// The heading of a month's XLSX and PDF: `某某物业服务中心 2026年10月 维修工作月度汇总`.
+pub(crate) fn title(office: &str, report: &MonthReport) -> String {
+    let (y, m) = report.month.split_once('-').unwrap_or(("", ""));
     format!(
         "{office} {y}年{}月 维修工作月度汇总",
         m.trim_start_matches('0')

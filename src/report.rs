@@ -61,6 +61,7 @@ mod present;
 
 pub use aggregate::{rate, timing};
 pub use daily::{daily, DayRow};
+pub(crate) use facts::month_counted;
 pub use facts::{month, month_detail, month_rows};
 pub use hot_spots::HOT_SPOT_DAYS;
 pub use model::{

@@ -51,7 +51,7 @@ pub(crate) use places::{
 };
 pub use places::{CallerMatch, Site};
 pub use prices::PriceItem;
-pub(crate) use reports::{FactsRow, RoundCosts};
+pub(crate) use reports::{FactsColumns, FactsRow, RoundCosts};
 pub use settings::{check_daily_backups_kept, Settings, DAILY_BACKUPS_KEPT_RANGE};
 pub use technicians::{Suggestion, Technician};
 pub use tickets::{Counters, Escalation, EscalationPage, Step, TicketFilter, TicketPage};
@@ -243,6 +243,16 @@ impl Store {
             fixed_now: self.fixed_now,
             actor: self.actor.clone(),
             typed_operator: self.typed_operator.clone(),
+        }
+    }
+
+    /// A second connection to this SQLite file, to read beside this one on another
+    /// thread (the month report reads its 重复报修 so); None on PostgreSQL, where a
+    /// second session needs the password the store does not keep.
+    pub(crate) fn reader_beside(&self) -> Result<Option<Store>> {
+        match self.engine() {
+            Engine::Sqlite => self.reopen().open(None).map(Some),
+            Engine::Postgres => Ok(None),
         }
     }
 

@@ -962,3 +962,29 @@ fn daily_volume_adds_up_to_the_month() {
     let d7 = days.iter().find(|d| d.date == "2026-11-07").unwrap();
     assert_eq!(d7.completed, 1, "D's last completion");
 }
+
+/// The summary alone (the JSON, the PDF) reads the month's tickets without the 明细's
+/// texts and its 重复报修 beside them (a second connection on SQLite): it is exactly the
+/// summary the XLSX prints beside its 明细, month after month of generated tickets.
+#[test]
+fn the_summary_alone_is_the_summary_beside_the_ledger() {
+    let mut db = db_at("2026-11-04 12:00");
+    // About a thousand a day up to the clock: the end of October (closed) and November.
+    baoxiu::seed::synthetic(&mut db.store, 6_000, 5).unwrap();
+    let mut checked = 0;
+    for month in ["2026-10", "2026-11"] {
+        let alone = report::month(&db.store, month).unwrap();
+        let detail = report::month_detail(&db.store, month).unwrap();
+        assert_eq!(
+            serde_json::to_value(&alone).unwrap(),
+            serde_json::to_value(&detail.report).unwrap(),
+            "{month}"
+        );
+        // The month is not empty: tickets, costs, technicians and hot spots to compare.
+        if alone.received > 0 && !alone.hot_spots.is_empty() && !alone.by_technician.is_empty() {
+            checked += 1;
+        }
+        assert!(detail.tickets.iter().all(|t| !t.number.is_empty()));
+    }
+    assert_eq!(checked, 2, "a month without figures to compare");
+}

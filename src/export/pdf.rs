@@ -9,7 +9,7 @@
 use super::{ExportOptions, Office};
 use crate::canvas::{Canvas, Color, Document};
 use crate::error::Result;
-use crate::report::{kpi_lines, percent, yuan, Kpi, MonthDetail};
+use crate::report::{kpi_lines, percent, yuan, Kpi, MonthReport};
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
@@ -107,9 +107,9 @@ fn opt0(v: Option<f64>) -> String {
 }
 
 /// The KPI block: (label, value) pairs, laid out two pairs per row.
-fn kpi_pairs(d: &MonthDetail) -> Vec<(String, String)> {
+fn kpi_pairs(d: &MonthReport) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (key, label, kpi) in kpi_lines(&d.report) {
+    for (key, label, kpi) in kpi_lines(d) {
         match kpi {
             Kpi::Count(n) => out.push((label, format!("{n} 件"))),
             Kpi::Rate(r) => out.push((label, percent(r))),
@@ -145,16 +145,13 @@ fn kpi_pairs(d: &MonthDetail) -> Vec<(String, String)> {
             )),
         }
     }
-    out.push((
-        "重复报修点位".into(),
-        format!("{} 处", d.report.hot_spots.len()),
-    ));
+    out.push(("重复报修点位".into(), format!("{} 处", d.hot_spots.len())));
     out
 }
 
 /// Bars of received and completed per category, with a value axis and a legend.
-fn bar_chart(p: &mut Canvas, d: &MonthDetail, x: f32, top: f32, w: f32, h: f32) {
-    let rows = &d.report.by_category;
+fn bar_chart(p: &mut Canvas, d: &MonthReport, x: f32, top: f32, w: f32, h: f32) {
+    let rows = &d.by_category;
     p.text_center_bold(x, w, top + 4.0, 10.0, "本月各类别受理与完工件数");
     let legend_y = top + 8.5;
     let lx = x + w - 38.0;
@@ -241,11 +238,11 @@ fn capped(mut rows: Vec<Vec<String>>, cols: usize) -> Vec<Vec<String>> {
 
 pub(crate) fn render(
     office: &Office,
-    d: &MonthDetail,
+    d: &MonthReport,
     _options: &ExportOptions,
 ) -> Result<Vec<u8>> {
     let zone = office.zone;
-    let (start, end) = zone.month_range(&d.report.month)?;
+    let (start, end) = zone.month_range(&d.month)?;
     let now = office.generated_at;
     let title = super::title(&office.name, d);
     let doc = Document::new(&title)?;
@@ -294,8 +291,7 @@ pub(crate) fn render(
     y += chart_h + 3.0;
 
     let cat_rows = capped(
-        d.report
-            .by_category
+        d.by_category
             .iter()
             .map(|g| {
                 vec![
@@ -324,8 +320,7 @@ pub(crate) fn render(
 
     // ---- technicians (page 2 when page 1 is full) ----
     let tech_rows = capped(
-        d.report
-            .by_technician
+        d.by_technician
             .iter()
             .map(|t| {
                 vec![
@@ -380,7 +375,7 @@ pub(crate) fn render(
     y = tech.draw(p, MARGIN, y) + 8.0;
 
     // ---- 重复报修, as many as fit on the last page ----
-    let spots = &d.report.hot_spots;
+    let spots = &d.hot_spots;
     if !spots.is_empty() {
         if y + 7.0 + ROW_H * 3.0 > PAGE_H - MARGIN - 6.0 && pages.len() < 2 {
             pages.push(new_page(&doc));

@@ -209,7 +209,7 @@ pub(crate) fn render(office: &Office, d: &MonthDetail, options: &ExportOptions) 
     // about 6% larger than at the default level 6, in about 70% of the time.
     wb.set_zip_compression_level(3);
     let props = rust_xlsxwriter::DocProperties::new()
-        .set_title(super::title(office, d))
+        .set_title(super::title(office, &d.report))
         .set_author("报修台 Baoxiu Desk");
     wb.set_properties(&props);
 
@@ -304,7 +304,7 @@ fn summary(
     let ws = wb.add_worksheet();
     ws.set_name("汇总").map_err(xe)?;
     let mut s = Sheet::new(ws, &[30.0, 16.0, 16.0, 16.0, 60.0]);
-    s.ws.merge_range(0, 0, 0, 4, &super::title(office, d), &fx.title)
+    s.ws.merge_range(0, 0, 0, 4, &super::title(office, &d.report), &fx.title)
         .map_err(xe)?;
     s.ws.set_row_height(0, 28).map_err(xe)?;
     s.ws.merge_range(1, 0, 1, 4, note, &fx.note).map_err(xe)?;
