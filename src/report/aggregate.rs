@@ -3,6 +3,7 @@
 //! and kind.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use super::model::{
     GroupRow, HotSpot, MonthReport, MonthTicket, Split, TechnicianRow, Timing, UNASSIGNED,
@@ -94,23 +95,30 @@ impl Acc {
     }
 }
 
-/// Group tickets by `key_of` (key, label, sort order); rows in sort order.
-fn group(
-    facts: &[MonthTicket],
-    key_of: impl Fn(&MonthTicket) -> (String, String, (i64, String)),
+/// Group tickets by `key_of` (text borrowed from the ticket, cheap per ticket); each
+/// group's key, label and sort order come from `describe` on its first ticket, once per
+/// group (at a million tickets a month has ~32k tickets and a few dozen groups). Rows in
+/// sort order.
+fn group<'a, K: Hash + Eq>(
+    facts: &'a [MonthTicket],
+    key_of: impl Fn(&'a MonthTicket) -> K,
+    describe: impl Fn(&'a MonthTicket) -> (String, String, (i64, String)),
 ) -> Vec<(String, Acc)> {
-    let mut map: HashMap<String, Acc> = HashMap::new();
+    let mut map: HashMap<K, (String, Acc)> = HashMap::new();
     for t in facts {
-        let (key, label, order) = key_of(t);
-        let acc = map.entry(key).or_insert_with(|| Acc {
-            label,
-            order,
-            ..Default::default()
+        let (_, acc) = map.entry(key_of(t)).or_insert_with(|| {
+            let (key, label, order) = describe(t);
+            let acc = Acc {
+                label,
+                order,
+                ..Default::default()
+            };
+            (key, acc)
         });
         acc.add(t);
     }
     let mut rows: Vec<(String, Acc)> = map
-        .into_iter()
+        .into_values()
         .filter(|(_, a)| a.received + a.completed + a.overdue + a.visits > 0)
         .collect();
     rows.sort_by(|a, b| a.1.order.cmp(&b.1.order).then_with(|| a.0.cmp(&b.0)));
@@ -145,9 +153,9 @@ fn natural(s: &str) -> (i64, String) {
     (digits.parse().unwrap_or(i64::MAX), s.to_string())
 }
 
-pub(super) fn aggregate(
+pub(super) fn aggregate<'a>(
     month: &str,
-    facts: &[MonthTicket],
+    facts: &'a [MonthTicket],
     open_at_month_end: i64,
     reschedules: i64,
     hot_spots: Vec<HotSpot>,
@@ -166,37 +174,47 @@ pub(super) fn aggregate(
     let count = |f: fn(&MonthTicket) -> bool| facts.iter().filter(|t| f(t)).count() as i64;
     let n_completed = completed.len() as i64;
 
-    let by_category = group(facts, |t| {
-        (
-            t.category.clone(),
-            t.category.clone(),
-            (t.sort_order, t.category.clone()),
-        )
-    })
+    let by_category = group(
+        facts,
+        |t| t.category.as_str(),
+        |t| {
+            (
+                t.category.clone(),
+                t.category.clone(),
+                (t.sort_order, t.category.clone()),
+            )
+        },
+    )
     .into_iter()
     .map(|(k, a)| a.row(k))
     .collect();
-    let site_name = |t: &MonthTicket| t.site.clone().unwrap_or_else(|| "（未填小区）".into());
-    let by_site = group(facts, |t| {
-        let s = site_name(t);
+    let site_name = |t: &'a MonthTicket| t.site.as_deref().unwrap_or("（未填小区）");
+    let by_site = group(facts, site_name, |t| {
+        let s = site_name(t).to_string();
         (s.clone(), s.clone(), (0, s))
     })
     .into_iter()
     .map(|(k, a)| a.row(k))
     .collect();
-    let by_building = group(facts, |t| {
-        let s = site_name(t);
-        let (b, label, order) = match (t.scope, t.building.as_deref()) {
-            (Scope::PublicArea, _) => ("公区".to_string(), format!("{s} 公区"), i64::MAX),
-            (_, Some(b)) => (
-                b.to_string(),
-                format!("{s} {}", with_suffix(b, "栋")),
-                natural(b).0,
-            ),
-            (_, None) => (String::new(), format!("{s} 未填楼栋"), i64::MAX - 1),
-        };
-        (format!("{s}/{b}"), label, (order, format!("{s}/{b}")))
-    });
+    // The building part of the key: 公区 for public areas, empty when not filled in.
+    let building = |t: &'a MonthTicket| match (t.scope, t.building.as_deref()) {
+        (Scope::PublicArea, _) => "公区",
+        (_, b) => b.unwrap_or(""),
+    };
+    let by_building = group(
+        facts,
+        |t| (site_name(t), building(t)),
+        |t| {
+            let s = site_name(t);
+            let b = building(t);
+            let (label, order) = match (t.scope, t.building.as_deref()) {
+                (Scope::PublicArea, _) => (format!("{s} 公区"), i64::MAX),
+                (_, Some(b)) => (format!("{s} {}", with_suffix(b, "栋")), natural(b).0),
+                (_, None) => (format!("{s} 未填楼栋"), i64::MAX - 1),
+            };
+            (format!("{s}/{b}"), label, (order, format!("{s}/{b}")))
+        },
+    );
     // Sites in name order, buildings in natural order within each site.
     let mut by_building: Vec<(String, Acc)> = by_building;
     by_building.sort_by(|a, b| {
@@ -205,10 +223,14 @@ pub(super) fn aggregate(
     });
     let by_building = by_building.into_iter().map(|(k, a)| a.row(k)).collect();
 
-    let by_technician = group(facts, |t| match &t.assignee {
-        Some(n) => (n.clone(), n.clone(), (0, String::new())),
-        None => (String::new(), UNASSIGNED.to_string(), (1, String::new())),
-    })
+    let by_technician = group(
+        facts,
+        |t| t.assignee.as_deref().unwrap_or(""),
+        |t| match &t.assignee {
+            Some(n) => (n.clone(), n.clone(), (0, String::new())),
+            None => (String::new(), UNASSIGNED.to_string(), (1, String::new())),
+        },
+    )
     .into_iter()
     .map(|(key, a)| TechnicianRow {
         key,
