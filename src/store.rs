@@ -14,6 +14,7 @@ pub(crate) mod db;
 mod events;
 mod imports;
 mod migrations;
+mod month_summaries;
 pub mod notify;
 mod places;
 pub mod postgres;

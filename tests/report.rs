@@ -988,3 +988,212 @@ fn the_summary_alone_is_the_summary_beside_the_ledger() {
     }
     assert_eq!(checked, 2, "a month without figures to compare");
 }
+
+/// Mark the months kept in the database so that a figure read from them shows: their
+/// 改约 count gets `4242` written before its digits (no trigger watches the table).
+fn tamper_kept(db: &TestDb) {
+    replace_kept(db, r#""reschedules":"#, r#""reschedules":4242"#);
+}
+
+/// Undo [`tamper_kept`].
+fn untamper_kept(db: &TestDb) {
+    replace_kept(db, r#""reschedules":4242"#, r#""reschedules":"#);
+}
+
+fn replace_kept(db: &TestDb, from: &str, to: &str) {
+    let sql = format!("UPDATE month_summaries SET summary = replace(summary, '{from}', '{to}')");
+    crate::common::raw_sql(&db.path(), &sql, &sql);
+}
+
+/// Whether the month was read from the tampered kept row.
+fn read_kept(db: &TestDb, month: &str) -> bool {
+    let r = report::month(&db.store, month).unwrap();
+    r.reschedules.to_string().starts_with("4242")
+}
+
+/// The summary as read (kept or computed) is the one computed from the tickets now.
+fn as_computed(db: &TestDb, month: &str) {
+    let read = report::month(&db.store, month).unwrap();
+    let fresh = report::month_detail(&db.store, month).unwrap().report;
+    assert_eq!(
+        serde_json::to_value(&read).unwrap(),
+        serde_json::to_value(&fresh).unwrap(),
+        "{month}"
+    );
+}
+
+/// Keep `month` (a first read), tamper with what is kept, and check the next read takes
+/// it; `change` then runs, and the month must either still be kept (`drops` false) or
+/// be computed again, equal to the tickets' figures.
+fn after(db: &mut TestDb, month: &str, drops: bool, what: &str, change: impl FnOnce(&mut Store)) {
+    report::month(&db.store, month).unwrap();
+    tamper_kept(db);
+    assert!(read_kept(db, month), "{what}: {month} was not kept");
+    change(&mut db.store);
+    assert_eq!(read_kept(db, month), !drops, "{what}: {month}");
+    untamper_kept(db);
+    as_computed(db, month);
+}
+
+/// A month that has ended is kept once computed, and every change that can alter its
+/// figures drops it — through the workflow, an edit, 基础资料, a ticket registered late —
+/// while changes to later tickets leave it kept. On both engines (the triggers of
+/// migration 15).
+#[test]
+fn a_kept_month_is_dropped_by_every_change_to_its_figures() {
+    let mut db = november();
+    let nov = report::month_detail(&db.store, "2026-11").unwrap();
+    let closed = nov
+        .tickets
+        .iter()
+        .find(|t| t.received_in_month && t.status == baoxiu::ticket::Status::Closed)
+        .expect("a November ticket visited")
+        .number
+        .clone();
+    let first = nov.tickets[0].number.clone();
+    let (c, f) = (closed.clone(), first.clone());
+
+    after(&mut db, "2026-11", false, "a December ticket", |s| {
+        s.create_ticket(&draft("2026-12-09 09:00"), "前台小李")
+            .unwrap();
+    });
+    after(
+        &mut db,
+        "2026-11",
+        true,
+        "a rework recorded in December",
+        |s| {
+            let step = Step::Rework {
+                reason: "又漏了".into(),
+            };
+            s.apply_step(&c, step, Some("2026-12-10 09:00"), "前台小李")
+                .unwrap();
+        },
+    );
+    after(&mut db, "2026-11", true, "an edit", |s| {
+        let patch = baoxiu::input::TicketPatch {
+            category: Some("电路".into()),
+            ..Default::default()
+        };
+        s.edit_ticket(&f, &patch, "前台小李").unwrap();
+    });
+    after(&mut db, "2026-11", true, "a ticket registered late", |s| {
+        s.create_ticket(&draft("2026-11-15 10:00"), "前台小李")
+            .unwrap();
+    });
+    after(&mut db, "2026-11", true, "an SLA rule", |s| {
+        let rule = baoxiu::sla::SlaRule {
+            urgency: baoxiu::ticket::Urgency::Normal,
+            dispatch_minutes: 10,
+            arrival_minutes: 60,
+            completion_minutes: 120,
+            visit_minutes: 1440,
+        };
+        s.set_sla_rule(Some("水路"), &rule).unwrap();
+    });
+    // What the report does not read of a technician leaves the month kept; a name it
+    // prints (renamed behind the desk's back: 基础资料 has no rename) drops it.
+    after(&mut db, "2026-11", false, "a technician's phone", |s| {
+        s.save_technician(&baoxiu::input::TechnicianDraft {
+            name: Some("张师傅".into()),
+            phone: Some("13900000000".into()),
+            skills: vec!["水路".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    });
+    let location = db.path();
+    after(&mut db, "2026-11", true, "a category renamed", |_| {
+        let rename = "UPDATE categories SET name = '给排水' WHERE name = '水路'";
+        crate::common::raw_sql(&location, rename, rename);
+    });
+    // October ended before these November tickets were received: still kept.
+    after(&mut db, "2026-10", false, "a November ticket", |s| {
+        let patch = baoxiu::input::TicketPatch {
+            category: Some("其他".into()),
+            ..Default::default()
+        };
+        s.edit_ticket(&c, &patch, "前台小李").unwrap();
+    });
+    // T1, received in the last half hour of October, belongs to it.
+    let t1 = nov
+        .tickets
+        .iter()
+        .find(|t| !t.received_in_month)
+        .expect("T1")
+        .number
+        .clone();
+    let now = db.store.ticket(&t1).unwrap().category;
+    let moved = if now == "电路" { "其他" } else { "电路" };
+    after(&mut db, "2026-10", true, "an October ticket", |s| {
+        let patch = baoxiu::input::TicketPatch {
+            category: Some(moved.into()),
+            ..Default::default()
+        };
+        s.edit_ticket(&t1, &patch, "前台小李").unwrap();
+    });
+    // December is still running: computed every time, never kept.
+    report::month(&db.store, "2026-12").unwrap();
+    tamper_kept(&db);
+    assert!(!read_kept(&db, "2026-12"));
+}
+
+/// A change under way when a month starts to be computed is waited for, so the month
+/// kept includes it; on PostgreSQL another session's transaction, on SQLite another
+/// connection's.
+#[test]
+fn a_change_under_way_is_not_hidden_by_a_kept_month() {
+    let db = november();
+    let nov = report::month_detail(&db.store, "2026-11").unwrap();
+    let first = nov.tickets.iter().find(|t| t.received_in_month).unwrap();
+    let (number, category) = (first.number.clone(), first.category.clone());
+    let other = if category == "电路" {
+        "水路"
+    } else {
+        "电路"
+    };
+    let change = format!(
+        "UPDATE tickets SET category_id = (SELECT id FROM categories WHERE name = '{other}')
+          WHERE number = '{number}'"
+    );
+    let location = db.path();
+    let reader = |location: std::path::PathBuf, dir: std::path::PathBuf| {
+        std::thread::spawn(move || {
+            let mut store = crate::common::open_at(&location, &dir);
+            store.set_now(Some(crate::common::at("2026-12-10 10:00")));
+            report::month(&store, "2026-11").unwrap();
+        })
+    };
+    let dir = db.dir.path().to_path_buf();
+    match location.to_str().filter(|s| s.starts_with("postgres")) {
+        Some(url) => {
+            let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+            let mut tx = client.transaction().unwrap();
+            tx.batch_execute(&change).unwrap();
+            let computing = reader(location.clone(), dir);
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            tx.commit().unwrap();
+            computing.join().unwrap();
+        }
+        None => {
+            let mut conn = rusqlite::Connection::open(&location).unwrap();
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .unwrap();
+            tx.execute_batch(&change).unwrap();
+            let computing = reader(location.clone(), dir);
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            tx.commit().unwrap();
+            computing.join().unwrap();
+        }
+    }
+    let read = report::month(&db.store, "2026-11").unwrap();
+    let by = |r: &report::MonthReport| {
+        r.by_category
+            .iter()
+            .map(|g| (g.label.clone(), g.received))
+            .collect::<Vec<_>>()
+    };
+    assert_ne!(by(&read), by(&nov.report), "the change is in the figures");
+    as_computed(&db, "2026-11");
+}

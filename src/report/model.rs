@@ -1,7 +1,7 @@
 //! The month report's types: the JSON contract (`MonthReport` and its rows) and the
 //! ticket rows behind it (`MonthTicket`, `MonthDetail`) that the exports print.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::present::place;
 use crate::clock::Time;
@@ -11,7 +11,7 @@ use crate::ticket::{Channel, Kind, Satisfaction, Scope, Status, Urgency};
 pub const UNASSIGNED: &str = "（未派单）";
 
 /// `{count, mean, median, p90}` of a set of durations in minutes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Timing {
     pub count: i64,
     pub mean: Option<f64>,
@@ -20,7 +20,7 @@ pub struct Timing {
 }
 
 /// 有偿 / 无偿 split of a cost.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Split {
     pub total: i64,
     /// 有偿 — tickets marked paid.
@@ -30,7 +30,7 @@ pub struct Split {
 }
 
 /// One row of a breakdown (by category, site, building, channel, urgency, kind).
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct GroupRow {
     /// Stable key: the English code for channel/urgency/kind, the name otherwise
     /// (`site/building` for buildings).
@@ -44,7 +44,7 @@ pub struct GroupRow {
 }
 
 /// One technician's month, for 考核.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct TechnicianRow {
     /// The technician's name; empty for tickets never dispatched.
     pub key: String,
@@ -63,7 +63,7 @@ pub struct TechnicianRow {
 }
 
 /// 重复报修 — a unit (or public location) reported again and again.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct HotSpot {
     pub site: Option<String>,
     /// `3栋2单元501`, or the public location as written.
@@ -77,7 +77,7 @@ pub struct HotSpot {
 }
 
 /// 月度汇总. Field names are the CLI's JSON contract (`baoxiu report --json`).
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MonthReport {
     /// `YYYY-MM`; not serialized (the caller asked for it).
     #[serde(skip)]

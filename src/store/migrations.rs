@@ -42,6 +42,217 @@ CREATE INDEX tickets_by_urgency_received ON tickets (urgency, received_at);
 CREATE INDEX tickets_by_number_length ON tickets (length(number), number);
 "#;
 
+/// Step 15: 月度汇总 kept for months that have ended (issue 12: the summary of a month at a
+/// million tickets reads ~100k rows; a kept one is one row). `made_by` is the build whose
+/// figures it holds, `claim` the reader computing it (`summary` is NULL until it is
+/// kept; see `store/month_summaries.rs`). Every change to a ticket or to a row of its
+/// (events, rounds, materials, 回访未果) drops the kept months that end after the ticket
+/// was received: those are the months whose figures can involve it (its own month, the
+/// months it was still open at, the months whose 90 days of 重复报修 reach back to it,
+/// and the later rework or visit a past month's rates count). A change to what the
+/// report reads of a category (name, order), a 小区 or technician (name) or a unit (its
+/// place), or to an SLA rule, drops them all; re-saving a row unchanged (the upserts of
+/// registering a ticket) drops nothing. The triggers are in the database, so no write path
+/// (imports, migrations, another PC's older build) can leave a stale month behind.
+pub(crate) const STEP_15: &str = r#"
+CREATE TABLE month_summaries (
+    start_at  INTEGER NOT NULL,
+    end_at    INTEGER NOT NULL,
+    made_by   TEXT NOT NULL,
+    claim     INTEGER NOT NULL,
+    summary   TEXT,
+    in_ledger INTEGER,
+    PRIMARY KEY (start_at, end_at)
+) STRICT;
+
+CREATE TRIGGER tickets_insert_stales_months AFTER INSERT ON tickets BEGIN
+    DELETE FROM month_summaries WHERE end_at > NEW.received_at;
+END;
+CREATE TRIGGER tickets_update_stales_months AFTER UPDATE ON tickets BEGIN
+    DELETE FROM month_summaries WHERE end_at > min(OLD.received_at, NEW.received_at);
+END;
+CREATE TRIGGER tickets_delete_stales_months AFTER DELETE ON tickets BEGIN
+    DELETE FROM month_summaries WHERE end_at > OLD.received_at;
+END;
+
+CREATE TRIGGER ticket_events_insert_stales_months AFTER INSERT ON ticket_events BEGIN
+    DELETE FROM month_summaries WHERE end_at > coalesce((SELECT received_at FROM tickets WHERE id = NEW.ticket_id), -9223372036854775807);
+END;
+CREATE TRIGGER ticket_events_update_stales_months AFTER UPDATE ON ticket_events BEGIN
+    DELETE FROM month_summaries WHERE end_at > min(coalesce((SELECT received_at FROM tickets WHERE id = OLD.ticket_id), -9223372036854775807), coalesce((SELECT received_at FROM tickets WHERE id = NEW.ticket_id), -9223372036854775807));
+END;
+CREATE TRIGGER ticket_events_delete_stales_months AFTER DELETE ON ticket_events BEGIN
+    DELETE FROM month_summaries WHERE end_at > coalesce((SELECT received_at FROM tickets WHERE id = OLD.ticket_id), -9223372036854775807);
+END;
+
+CREATE TRIGGER completion_rounds_insert_stales_months AFTER INSERT ON completion_rounds BEGIN
+    DELETE FROM month_summaries WHERE end_at > coalesce((SELECT received_at FROM tickets WHERE id = NEW.ticket_id), -9223372036854775807);
+END;
+CREATE TRIGGER completion_rounds_update_stales_months AFTER UPDATE ON completion_rounds BEGIN
+    DELETE FROM month_summaries WHERE end_at > min(coalesce((SELECT received_at FROM tickets WHERE id = OLD.ticket_id), -9223372036854775807), coalesce((SELECT received_at FROM tickets WHERE id = NEW.ticket_id), -9223372036854775807));
+END;
+CREATE TRIGGER completion_rounds_delete_stales_months AFTER DELETE ON completion_rounds BEGIN
+    DELETE FROM month_summaries WHERE end_at > coalesce((SELECT received_at FROM tickets WHERE id = OLD.ticket_id), -9223372036854775807);
+END;
+
+CREATE TRIGGER ticket_materials_insert_stales_months AFTER INSERT ON ticket_materials BEGIN
+    DELETE FROM month_summaries WHERE end_at > coalesce((SELECT received_at FROM tickets WHERE id = NEW.ticket_id), -9223372036854775807);
+END;
+CREATE TRIGGER ticket_materials_update_stales_months AFTER UPDATE ON ticket_materials BEGIN
+    DELETE FROM month_summaries WHERE end_at > min(coalesce((SELECT received_at FROM tickets WHERE id = OLD.ticket_id), -9223372036854775807), coalesce((SELECT received_at FROM tickets WHERE id = NEW.ticket_id), -9223372036854775807));
+END;
+CREATE TRIGGER ticket_materials_delete_stales_months AFTER DELETE ON ticket_materials BEGIN
+    DELETE FROM month_summaries WHERE end_at > coalesce((SELECT received_at FROM tickets WHERE id = OLD.ticket_id), -9223372036854775807);
+END;
+
+CREATE TRIGGER visit_attempts_insert_stales_months AFTER INSERT ON visit_attempts BEGIN
+    DELETE FROM month_summaries WHERE end_at > coalesce((SELECT received_at FROM tickets WHERE id = NEW.ticket_id), -9223372036854775807);
+END;
+CREATE TRIGGER visit_attempts_update_stales_months AFTER UPDATE ON visit_attempts BEGIN
+    DELETE FROM month_summaries WHERE end_at > min(coalesce((SELECT received_at FROM tickets WHERE id = OLD.ticket_id), -9223372036854775807), coalesce((SELECT received_at FROM tickets WHERE id = NEW.ticket_id), -9223372036854775807));
+END;
+CREATE TRIGGER visit_attempts_delete_stales_months AFTER DELETE ON visit_attempts BEGIN
+    DELETE FROM month_summaries WHERE end_at > coalesce((SELECT received_at FROM tickets WHERE id = OLD.ticket_id), -9223372036854775807);
+END;
+
+CREATE TRIGGER sla_rules_insert_stales_months AFTER INSERT ON sla_rules BEGIN
+    DELETE FROM month_summaries;
+END;
+
+CREATE TRIGGER sla_rules_update_stales_months AFTER UPDATE ON sla_rules BEGIN
+    DELETE FROM month_summaries;
+END;
+
+CREATE TRIGGER sla_rules_delete_stales_months AFTER DELETE ON sla_rules BEGIN
+    DELETE FROM month_summaries;
+END;
+
+CREATE TRIGGER categories_update_stales_months AFTER UPDATE ON categories
+    WHEN OLD.name IS NOT NEW.name OR OLD.sort_order IS NOT NEW.sort_order BEGIN
+    DELETE FROM month_summaries;
+END;
+
+CREATE TRIGGER categories_delete_stales_months AFTER DELETE ON categories BEGIN
+    DELETE FROM month_summaries;
+END;
+
+CREATE TRIGGER sites_update_stales_months AFTER UPDATE ON sites
+    WHEN OLD.name IS NOT NEW.name BEGIN
+    DELETE FROM month_summaries;
+END;
+
+CREATE TRIGGER sites_delete_stales_months AFTER DELETE ON sites BEGIN
+    DELETE FROM month_summaries;
+END;
+
+CREATE TRIGGER units_update_stales_months AFTER UPDATE ON units
+    WHEN OLD.site_id IS NOT NEW.site_id OR OLD.building IS NOT NEW.building
+      OR OLD.unit IS NOT NEW.unit OR OLD.room IS NOT NEW.room BEGIN
+    DELETE FROM month_summaries;
+END;
+
+CREATE TRIGGER units_delete_stales_months AFTER DELETE ON units BEGIN
+    DELETE FROM month_summaries;
+END;
+
+CREATE TRIGGER technicians_update_stales_months AFTER UPDATE ON technicians
+    WHEN OLD.name IS NOT NEW.name BEGIN
+    DELETE FROM month_summaries;
+END;
+
+CREATE TRIGGER technicians_delete_stales_months AFTER DELETE ON technicians BEGIN
+    DELETE FROM month_summaries;
+END;
+"#;
+
+/// Step 15 on PostgreSQL: the same table and rules, as trigger functions; every change
+/// takes a shared advisory lock until its commit, so a reader that starts computing a
+/// month (an exclusive moment on that lock) has seen every change committed before it,
+/// and every later change drops its claim.
+pub(crate) const PG_STEP_15: &str = r#"
+CREATE TABLE month_summaries (
+    start_at  BIGINT NOT NULL,
+    end_at    BIGINT NOT NULL,
+    made_by   TEXT NOT NULL,
+    claim     BIGINT NOT NULL,
+    summary   TEXT,
+    in_ledger BIGINT,
+    PRIMARY KEY (start_at, end_at)
+);
+CREATE FUNCTION month_summaries_stale_after(since BIGINT) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock_shared(4779346226);
+    DELETE FROM month_summaries WHERE since IS NULL OR end_at > since;
+END $$;
+CREATE FUNCTION tickets_stale_months() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM month_summaries_stale_after(NEW.received_at);
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM month_summaries_stale_after(least(OLD.received_at, NEW.received_at));
+    ELSE
+        PERFORM month_summaries_stale_after(OLD.received_at);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE FUNCTION ticket_rows_stale_months() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM month_summaries_stale_after(
+            (SELECT received_at FROM tickets WHERE id = NEW.ticket_id));
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM month_summaries_stale_after(
+            (SELECT received_at FROM tickets WHERE id = OLD.ticket_id));
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE FUNCTION office_stales_months() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM month_summaries_stale_after(NULL);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER tickets_stale_months AFTER INSERT OR UPDATE OR DELETE ON tickets
+    FOR EACH ROW EXECUTE FUNCTION tickets_stale_months();
+CREATE TRIGGER ticket_events_stale_months AFTER INSERT OR UPDATE OR DELETE ON ticket_events
+    FOR EACH ROW EXECUTE FUNCTION ticket_rows_stale_months();
+CREATE TRIGGER completion_rounds_stale_months AFTER INSERT OR UPDATE OR DELETE ON completion_rounds
+    FOR EACH ROW EXECUTE FUNCTION ticket_rows_stale_months();
+CREATE TRIGGER ticket_materials_stale_months AFTER INSERT OR UPDATE OR DELETE ON ticket_materials
+    FOR EACH ROW EXECUTE FUNCTION ticket_rows_stale_months();
+CREATE TRIGGER visit_attempts_stale_months AFTER INSERT OR UPDATE OR DELETE ON visit_attempts
+    FOR EACH ROW EXECUTE FUNCTION ticket_rows_stale_months();
+CREATE TRIGGER sla_rules_stale_months AFTER INSERT OR UPDATE OR DELETE ON sla_rules
+    FOR EACH STATEMENT EXECUTE FUNCTION office_stales_months();
+CREATE TRIGGER categories_update_stales_months AFTER UPDATE ON categories
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name
+        OR OLD.sort_order IS DISTINCT FROM NEW.sort_order)
+    EXECUTE FUNCTION office_stales_months();
+CREATE TRIGGER categories_delete_stales_months AFTER DELETE ON categories
+    FOR EACH STATEMENT EXECUTE FUNCTION office_stales_months();
+CREATE TRIGGER sites_update_stales_months AFTER UPDATE ON sites
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
+    EXECUTE FUNCTION office_stales_months();
+CREATE TRIGGER sites_delete_stales_months AFTER DELETE ON sites
+    FOR EACH STATEMENT EXECUTE FUNCTION office_stales_months();
+CREATE TRIGGER units_update_stales_months AFTER UPDATE ON units
+    FOR EACH ROW WHEN (OLD.site_id IS DISTINCT FROM NEW.site_id
+        OR OLD.building IS DISTINCT FROM NEW.building
+        OR OLD.unit IS DISTINCT FROM NEW.unit OR OLD.room IS DISTINCT FROM NEW.room)
+    EXECUTE FUNCTION office_stales_months();
+CREATE TRIGGER units_delete_stales_months AFTER DELETE ON units
+    FOR EACH STATEMENT EXECUTE FUNCTION office_stales_months();
+CREATE TRIGGER technicians_update_stales_months AFTER UPDATE ON technicians
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
+    EXECUTE FUNCTION office_stales_months();
+CREATE TRIGGER technicians_delete_stales_months AFTER DELETE ON technicians
+    FOR EACH STATEMENT EXECUTE FUNCTION office_stales_months();
+"#;
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: the whole first schema and the zh-CN defaults a new office starts with.
     r#"
@@ -429,6 +640,8 @@ INSERT INTO ticket_grams (rowid, grams) SELECT id, baoxiu_grams(search_text) FRO
     STEP_13,
     // 14: see STEP_14.
     STEP_14,
+    // 15: see STEP_15.
+    STEP_15,
 ];
 
 #[cfg(test)]
@@ -516,6 +729,7 @@ mod tests {
         (129, 16988331077682162339),
         (743, 4806649213416954092),
         (376, 3738537611960615801),
+        (5444, 13500350466144303213),
     ];
     const POSTGRES_PINS: &[(usize, u64)] = &[
         (7974, 8333856258583527978),
@@ -532,5 +746,6 @@ mod tests {
         (129, 16988331077682162339),
         (743, 4806649213416954092),
         (376, 3738537611960615801),
+        (3845, 16132107124701061173),
     ];
 }

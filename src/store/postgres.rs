@@ -639,6 +639,8 @@ REINDEX INDEX tickets_by_search_grams;
     super::migrations::STEP_12,
     super::migrations::STEP_13,
     super::migrations::STEP_14,
+    // 15: see PG_STEP_15.
+    super::migrations::PG_STEP_15,
 ];
 
 /// The marker and version table: `baoxiu_schema` says the database is ours and how many
