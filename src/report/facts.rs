@@ -100,6 +100,8 @@ struct Read {
     start: i64,
     end: i64,
     facts: Vec<MonthTicket>,
+    /// Tickets open (or 待回访) at month end.
+    open_at_end: i64,
 }
 
 fn read(store: &Store, month: &str, columns: FactsColumns) -> Result<Read> {
@@ -108,12 +110,18 @@ fn read(store: &Store, month: &str, columns: FactsColumns) -> Result<Read> {
     let month = normalize_month(month)?;
     // A month still running is judged overdue up to now, not up to its end.
     let cut = end.min(store.now().timestamp());
-    let facts = month_facts(store, &zone, start, end, cut, columns)?;
+    let read = store.report_month_facts(start, end, cut, columns)?;
+    let facts = read
+        .rows
+        .into_iter()
+        .map(|r| month_ticket(&zone, start, end, cut, r))
+        .collect();
     Ok(Read {
         month,
         start,
         end,
         facts,
+        open_at_end: read.open_at_end,
     })
 }
 
@@ -149,9 +157,8 @@ fn summary(store: &Store, read: &Read, hot_spots: Vec<HotSpot>) -> Result<MonthR
     let Read {
         month, start, end, ..
     } = read;
-    let open = open_at_month_end(store, *end)?;
     let reschedules = store.report_reschedules(*start, *end)?;
-    let mut report = aggregate(month, &read.facts, open, reschedules, hot_spots)?;
+    let mut report = aggregate(month, &read.facts, read.open_at_end, reschedules, hot_spots)?;
     report.visit_attempts = store.report_visit_attempts(*start, *end)?;
     Ok(report)
 }
@@ -171,31 +178,8 @@ fn normalize_month(month: &str) -> Result<String> {
     Ok(crate::clock::Month::parse(month)?.to_string())
 }
 
-/// Tickets open (or 待回访) at month end.
-fn open_at_month_end(store: &Store, end: i64) -> Result<i64> {
-    store.report_open_at(end)
-}
-
 fn non_empty(v: Option<String>) -> Option<String> {
     v.filter(|s| !s.is_empty())
-}
-
-/// Every ticket the month touches, with its facts replayed from the history: received,
-/// completed, visited or cancelled in the month, or still being worked on at month end
-/// past the completion deadline.
-fn month_facts(
-    store: &Store,
-    zone: &OfficeZone,
-    start: i64,
-    end: i64,
-    cut: i64,
-    columns: FactsColumns,
-) -> Result<Vec<MonthTicket>> {
-    Ok(store
-        .report_month_facts(start, end, cut, columns)?
-        .into_iter()
-        .map(|r| month_ticket(zone, start, end, cut, r))
-        .collect())
 }
 
 /// One facts row as the month judges it.

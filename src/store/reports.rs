@@ -35,23 +35,17 @@ at_end(id, st) AS (
        AND received_at < ?1 AND status_changed_at < ?1
 )";
 
-/// The tickets the month touches (`?2` month start, `?1` month end, `?3` the cut-off
-/// for "deadline passed"): received, completed, visited, resolved or cancelled in the month, or
-/// still being worked on at month end past the completion deadline.
-const POP_CTE: &str = "
-pop(id) AS (
-    SELECT id FROM tickets WHERE received_at >= ?2 AND received_at < ?1
-    UNION
-    SELECT ticket_id FROM ticket_events
-     WHERE action IN ('complete', 'visit', 'cancel', 'resolve') AND at >= ?2 AND at < ?1
-    UNION
-    SELECT a.id FROM at_end a JOIN tickets t ON t.id = a.id
-     WHERE a.st IN ('received', 'assigned', 'in_progress') AND t.completion_due < ?3
-)";
+/// The tickets received in the month (`[?1, ?2)`); with [`MILESTONES_SQL`] and the
+/// ones still being worked on at month end past the completion deadline (from
+/// [`AT_END_SQL`]), the tickets the month touches, merged in Rust and read once: the
+/// reads below take them as a JSON array of ids (`pop_cte`).
+const RECEIVED_SQL: &str = "SELECT id FROM tickets WHERE received_at >= ?1 AND received_at < ?2";
 
-/// The month's `pop` tickets, read once: the reads below take them as a JSON array of
-/// ids (`pop_cte`) instead of each finding them again.
-const POP_IDS_SQL: &str = " SELECT id FROM pop ORDER BY id";
+/// The tickets completed, visited, resolved or cancelled in the month (`[?1, ?2)`),
+/// once per event (the merge removes repeats).
+const MILESTONES_SQL: &str = "
+SELECT ticket_id FROM ticket_events
+ WHERE action IN ('complete', 'visit', 'cancel', 'resolve') AND at >= ?1 AND at < ?2";
 
 /// `pop(id)` from the JSON array of ids bound to `param` (`?N`).
 fn pop_cte(engine: Engine, param: &str) -> String {
@@ -144,8 +138,11 @@ fn tickets_sql(columns: FactsColumns) -> String {
 }
 
 /// The status at month end (`?1`) of the tickets whose status then differs from what a
-/// ticket's own row would say or that were still open: see [`AT_END_CTE`].
-const AT_END_SQL: &str = " SELECT id, st FROM at_end";
+/// ticket's own row would say or that were still open (see [`AT_END_CTE`]), with their
+/// completion deadline: read once for the month's open count, the tickets late at its
+/// end and the status each month ticket had.
+const AT_END_SQL: &str = "
+SELECT a.id, a.st, t.completion_due FROM at_end a JOIN tickets t ON t.id = a.id";
 
 /// The `pop` tickets' milestone events in one pass, in no order (each ticket's are put
 /// in the order they were recorded in Rust): what the month's facts are replayed from. The last column says whether a
@@ -207,6 +204,13 @@ const DAILY_RECEIVED_SQL: &str =
     "SELECT received_at FROM tickets WHERE received_at >= ?1 AND received_at < ?2";
 const DAILY_COMPLETED_SQL: &str = "SELECT max(at) FROM ticket_events
   WHERE action = 'complete' AND at >= ?1 AND at < ?2 GROUP BY ticket_id";
+
+/// What the store reads for a month: its tickets' facts and how many tickets were open
+/// (or 待回访) at its end.
+pub(crate) struct MonthFacts {
+    pub rows: Vec<FactsRow>,
+    pub open_at_end: i64,
+}
 
 /// One ticket as the month's SQL sees it. Times are epoch seconds.
 pub(crate) struct FactsRow {
@@ -339,21 +343,6 @@ fn code_opt<T>(
 }
 
 impl Store {
-    /// Tickets open (or 待回访) at `end`.
-    pub(crate) fn report_open_at(&self, end: i64) -> Result<i64> {
-        self.db
-            .query_one(
-                &format!(
-                    "WITH {AT_END_CTE} SELECT count(*) FROM at_end
-                      WHERE st IN ('received', 'assigned', 'in_progress', 'on_hold', 'completed')"
-                ),
-                &[&end],
-            )
-            .sql("open at month end")?
-            .get::<i64>(0)
-            .sql("open at month end")
-    }
-
     /// 改约 events recorded in `[start, end)`.
     pub(crate) fn report_reschedules(&self, start: i64, end: i64) -> Result<i64> {
         const Q: &str = "month reschedules";
@@ -369,40 +358,58 @@ impl Store {
     }
 
     /// Every ticket the month `[start, end)` touches, oldest first, with its facts;
-    /// "deadline passed" is judged at `cut`. Three reads of the month's rows through
-    /// indexes (tickets, their milestone events, their materials), then one pass. With
-    /// [`FactsColumns::Summary`] the 明细's texts are left empty.
+    /// "deadline passed" is judged at `cut`. The month-end statuses read once, the
+    /// month's tickets found through indexes and merged in Rust, then their rows, events
+    /// and materials each read in one pass. With [`FactsColumns::Summary`] the 明细's
+    /// texts are left empty.
     pub(crate) fn report_month_facts(
         &self,
         start: i64,
         end: i64,
         cut: i64,
         columns: FactsColumns,
-    ) -> Result<Vec<FactsRow>> {
+    ) -> Result<MonthFacts> {
         self.operator(Permission::Reports, None)?;
         const Q: &str = "month facts";
-        let mut ids = Vec::new();
-        self.db
-            .each(
-                &format!("WITH {AT_END_CTE},{POP_CTE}{POP_IDS_SQL}"),
-                &[&end, &start, &cut],
-                |r| {
-                    ids.push(r.get::<i64>(0)?.to_string());
-                    Ok(())
-                },
-            )
-            .sql("month tickets")?;
-        let count = ids.len();
-        let ids = format!("[{}]", ids.join(","));
-        let engine = self.db.engine();
-        let names = self.report_names()?;
         let mut at_end: HashMap<i64, Option<String>> = HashMap::new();
+        let mut open_at_end = 0;
+        let mut ids: Vec<i64> = Vec::new();
         self.db
             .each(&format!("WITH {AT_END_CTE}{AT_END_SQL}"), &[&end], |r| {
-                at_end.insert(r.get(0)?, r.get(1)?);
+                let (id, st, due): (i64, Option<String>, Option<i64>) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?);
+                match st.as_deref() {
+                    Some("received" | "assigned" | "in_progress") => {
+                        open_at_end += 1;
+                        // Still being worked on at month end, past the deadline.
+                        if due.is_some_and(|d| d < cut) {
+                            ids.push(id);
+                        }
+                    }
+                    Some("on_hold" | "completed") => open_at_end += 1,
+                    _ => {}
+                }
+                at_end.insert(id, st);
                 Ok(())
             })
             .sql("month end status")?;
+        for (sql, what) in [
+            (RECEIVED_SQL, "month received"),
+            (MILESTONES_SQL, "month milestones"),
+        ] {
+            self.db
+                .each(sql, &[&start, &end], |r| {
+                    ids.push(r.get(0)?);
+                    Ok(())
+                })
+                .sql(what)?;
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let count = ids.len();
+        let ids = serde_json::to_string(&ids).map_err(|e| Error::Database(e.to_string()))?;
+        let engine = self.db.engine();
+        let names = self.report_names()?;
         let mut materials = self.report_materials(&ids)?;
         let mut costs: HashMap<i64, RoundCosts> = HashMap::new();
         self.db
@@ -477,7 +484,10 @@ impl Store {
             return Err(e);
         }
         out.sort_unstable_by_key(|(id, row)| (row.received_at, *id));
-        Ok(out.into_iter().map(|(_, row)| row).collect())
+        Ok(MonthFacts {
+            rows: out.into_iter().map(|(_, row)| row).collect(),
+            open_at_end,
+        })
     }
 
     /// The names of categories (with their sort order), 小区 and technicians by id.
@@ -924,10 +934,7 @@ mod tests {
     fn month_queries_use_indexes_not_full_scans() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path().join("office.db")).unwrap();
-        let open = format!(
-            "WITH {AT_END_CTE} SELECT count(*) FROM at_end WHERE st IN ('received', 'on_hold')"
-        );
-        let pop = format!("WITH {AT_END_CTE},{POP_CTE}{POP_IDS_SQL}");
+        let open = format!("WITH {AT_END_CTE}{AT_END_SQL}");
         let sqlite = Engine::Sqlite;
         let facts = format!(
             "WITH {} {}",
@@ -942,9 +949,10 @@ mod tests {
         let events = format!("WITH {} {EVENTS_SQL}", pop_cte(sqlite, "?1"));
         let materials = format!("WITH {} {MATERIALS_SQL}", pop_cte(sqlite, "?1"));
         let ids = "[1, 2]";
-        let queries: [(&str, &str, &[&dyn super::super::db::Param]); 9] = [
-            ("open at month end", &open, &[&1i64]),
-            ("month tickets", &pop, &[&1i64, &0i64, &1i64]),
+        let queries: [(&str, &str, &[&dyn super::super::db::Param]); 10] = [
+            ("month end status", &open, &[&1i64]),
+            ("month received", RECEIVED_SQL, &[&0i64, &1i64]),
+            ("month milestones", MILESTONES_SQL, &[&0i64, &1i64]),
             ("month facts", &facts, &[&ids]),
             ("month facts for the statistics", &summary, &[&ids]),
             ("month events", &events, &[&ids]),
