@@ -50,12 +50,14 @@
 //! - The JSON has exactly the keys; the month itself is not repeated in it.
 //!
 //! Layout: `model` (the types), `facts` (the month's tickets, judged against the month),
-//! `aggregate` (the figures), `hot_spots`, `daily`, `present` (labels and formatting).
+//! `aggregate` (the figures), `hot_spots`, `daily`, `present` (labels and formatting),
+//! `kept` (the summaries of ended months, kept in the database).
 
 mod aggregate;
 mod daily;
 mod facts;
 mod hot_spots;
+mod kept;
 mod model;
 mod present;
 

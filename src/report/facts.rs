@@ -15,53 +15,10 @@ pub fn month(store: &Store, month: &str) -> Result<MonthReport> {
     Ok(month_counted(store, month)?.0)
 }
 
-/// The build whose figures a kept month holds (`store/month_summaries.rs`): a month kept
-/// by another version is computed again. Bump the number with any change to how a
-/// figure of the summary is computed, so months kept by the build before are not
-/// shown as this build's figures.
-const MADE_BY: &str = concat!(env!("CARGO_PKG_VERSION"), "/summary-1");
-
 /// The month summary, and how many tickets its 明细 holds (the PDF prints the summary
-/// alone and says how many tickets it covers). A month that has ended is kept once
-/// computed, until a change drops it (the database's triggers, migration 15): at a
-/// million tickets the computation reads ~100k rows, a kept month one. A month still
-/// running is computed every time (its figures are "as of now").
+/// alone and says how many tickets it covers): kept once a month has ended (`kept`).
 pub(crate) fn month_counted(store: &Store, month: &str) -> Result<(MonthReport, usize)> {
-    let (start, end) = store.zone().month_range(month)?;
-    if end > store.now().timestamp() {
-        return computed(store, month);
-    }
-    if let Some((json, in_ledger)) = store.kept_month_summary(start, end, MADE_BY)? {
-        match serde_json::from_str::<MonthReport>(&json) {
-            Ok(mut report) => {
-                report.month = normalize_month(month)?;
-                return Ok((report, usize::try_from(in_ledger).unwrap_or_default()));
-            }
-            Err(e) => tracing::warn!(month, error = %e, "kept month summary unreadable"),
-        }
-    }
-    // Keeping is a saving, not the figures: a database that refuses the write (read-only,
-    // busy for too long) still gets its report, computed.
-    let claim = store
-        .claim_month_summary(start, end, MADE_BY)
-        .inspect_err(|e| tracing::warn!(month, error = %e, "month summary not kept"))
-        .ok();
-    let (report, in_ledger) = computed(store, month)?;
-    if let Some(claim) = claim {
-        let kept = serde_json::to_string(&report)
-            .map_err(|e| e.to_string())
-            .and_then(|json| {
-                store
-                    .keep_month_summary(claim, &json, in_ledger as i64)
-                    .map_err(|e| e.to_string())
-            });
-        match kept {
-            Ok(true) => {}
-            Ok(false) => tracing::info!(month, "month changed while computed: not kept"),
-            Err(error) => tracing::warn!(month, error, "month summary not kept"),
-        }
-    }
-    Ok((report, in_ledger))
+    super::kept::or_computed(store, month, || computed(store, month))
 }
 
 /// [`month_counted`] computed from the tickets.
@@ -174,7 +131,7 @@ fn in_ledger(t: &MonthTicket) -> bool {
 }
 
 /// `2026-11` (also accepts `2026-1`) → `2026-11` / `2026-01`.
-fn normalize_month(month: &str) -> Result<String> {
+pub(super) fn normalize_month(month: &str) -> Result<String> {
     Ok(crate::clock::Month::parse(month)?.to_string())
 }
 

@@ -1,0 +1,60 @@
+//! 月度汇总 kept for months that have ended: once computed, a month's summary is kept in
+//! the database (`store/month_summaries.rs`) until a change drops it (the database's
+//! triggers, migration 15). At a million tickets the computation reads ~100k rows; a
+//! kept month is one row. The 明细 exports (XLSX, CSV) always read the tickets.
+
+use super::facts::normalize_month;
+use super::model::MonthReport;
+use crate::error::Result;
+use crate::Store;
+
+/// The build whose figures a kept month holds (`store/month_summaries.rs`): a month kept
+/// by another version is computed again. Bump the number with any change to how a
+/// figure of the summary is computed, so months kept by the build before are not
+/// shown as this build's figures.
+const MADE_BY: &str = concat!(env!("CARGO_PKG_VERSION"), "/summary-1");
+
+/// The summary of `month` (and its 明细 count) as kept, else `compute`d, and kept if the
+/// month has ended. A month still running is computed every time (its figures are "as
+/// of now").
+pub(super) fn or_computed(
+    store: &Store,
+    month: &str,
+    compute: impl FnOnce() -> Result<(MonthReport, usize)>,
+) -> Result<(MonthReport, usize)> {
+    let (start, end) = store.zone().month_range(month)?;
+    if end > store.now().timestamp() {
+        return compute();
+    }
+    if let Some((json, in_ledger)) = store.kept_month_summary(start, end, MADE_BY)? {
+        match serde_json::from_str::<MonthReport>(&json) {
+            Ok(mut report) => {
+                report.month = normalize_month(month)?;
+                return Ok((report, usize::try_from(in_ledger).unwrap_or_default()));
+            }
+            Err(e) => tracing::warn!(month, error = %e, "kept month summary unreadable"),
+        }
+    }
+    // Keeping is a saving, not the figures: a database that refuses the write (read-only,
+    // busy for too long) still gets its report, computed.
+    let claim = store
+        .claim_month_summary(start, end, MADE_BY)
+        .inspect_err(|e| tracing::warn!(month, error = %e, "month summary not kept"))
+        .ok();
+    let (report, in_ledger) = compute()?;
+    if let Some(claim) = claim {
+        let kept = serde_json::to_string(&report)
+            .map_err(|e| e.to_string())
+            .and_then(|json| {
+                store
+                    .keep_month_summary(claim, &json, in_ledger as i64)
+                    .map_err(|e| e.to_string())
+            });
+        match kept {
+            Ok(true) => {}
+            Ok(false) => tracing::info!(month, "month changed while computed: not kept"),
+            Err(error) => tracing::warn!(month, error, "month summary not kept"),
+        }
+    }
+    Ok((report, in_ledger))
+}
