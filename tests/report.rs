@@ -1143,6 +1143,19 @@ fn a_kept_month_is_dropped_by_every_change_to_its_figures() {
 /// connection's.
 #[test]
 fn a_change_under_way_is_not_hidden_by_a_kept_month() {
+    change_under_way(300);
+}
+
+/// A change under way for longer than PostgreSQL's claim waits (1 s): the month is
+/// computed without it and not kept, so the next read has it.
+#[test]
+fn a_long_change_under_way_leaves_the_month_computed_not_kept() {
+    change_under_way(1_500);
+}
+
+/// Another connection holds a change to a November ticket open for `hold_ms` while
+/// November is read on a third; once it commits, November's figures have the change.
+fn change_under_way(hold_ms: u64) {
     let db = november();
     let nov = report::month_detail(&db.store, "2026-11").unwrap();
     let first = nov.tickets.iter().find(|t| t.received_in_month).unwrap();
@@ -1171,7 +1184,7 @@ fn a_change_under_way_is_not_hidden_by_a_kept_month() {
             let mut tx = client.transaction().unwrap();
             tx.batch_execute(&change).unwrap();
             let computing = reader(location.clone(), dir);
-            std::thread::sleep(std::time::Duration::from_millis(300));
+            std::thread::sleep(std::time::Duration::from_millis(hold_ms));
             tx.commit().unwrap();
             computing.join().unwrap();
         }
@@ -1182,7 +1195,7 @@ fn a_change_under_way_is_not_hidden_by_a_kept_month() {
                 .unwrap();
             tx.execute_batch(&change).unwrap();
             let computing = reader(location.clone(), dir);
-            std::thread::sleep(std::time::Duration::from_millis(300));
+            std::thread::sleep(std::time::Duration::from_millis(hold_ms));
             tx.commit().unwrap();
             computing.join().unwrap();
         }

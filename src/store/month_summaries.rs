@@ -63,6 +63,9 @@ impl Store {
         let random = match self.engine() {
             Engine::Sqlite => "random()",
             Engine::Postgres => {
+                // A long change under way (an import, a restore on another PC) is not
+                // waited for: the month is then computed without being kept.
+                tx.batch("SET LOCAL lock_timeout = '1s'").sql(Q)?;
                 tx.query_one("SELECT pg_advisory_xact_lock(?1)", &[&CHANGES_LOCK])
                     .sql(Q)?;
                 "CAST(floor((random() - 0.5) * 9.0e18) AS BIGINT)"
