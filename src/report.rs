@@ -66,6 +66,7 @@ pub use daily::{daily, DayRow};
 pub(crate) use facts::month_counted;
 pub use facts::{month, month_detail, month_rows};
 pub use hot_spots::HOT_SPOT_DAYS;
+pub use kept::keep_last_month;
 pub use model::{
     GroupRow, HotSpot, MonthDetail, MonthReport, MonthRows, MonthTicket, Split, TechnicianRow,
     Timing, UNASSIGNED,

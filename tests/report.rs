@@ -1210,3 +1210,30 @@ fn change_under_way(hold_ms: u64) {
     assert_ne!(by(&read), by(&nov.report), "the change is in the figures");
     as_computed(&db, "2026-11");
 }
+
+/// After signing in the window keeps last month in the background: the month before the
+/// office's current one, read from what is kept next time; an account that may not read
+/// reports is refused and nothing is kept.
+#[test]
+fn last_month_is_kept_for_whoever_may_read_reports() {
+    let mut db = november();
+    let s = &mut db.store;
+    s.add_account("李经理", baoxiu::account::Role::Admin, "admin-pass-1")
+        .unwrap();
+    s.login("李经理", "admin-pass-1").unwrap();
+    s.add_account("小周", baoxiu::account::Role::Desk, "desk-pass-1")
+        .unwrap();
+    s.login("小周", "desk-pass-1").unwrap();
+    let err = report::keep_last_month(s).unwrap_err();
+    assert_eq!(err.code(), "forbidden", "{err}");
+    s.login("李经理", "admin-pass-1").unwrap();
+    tamper_kept(&db);
+    assert!(!read_kept(&db, "2026-11"), "nothing was kept for 小周");
+    assert_eq!(report::keep_last_month(&db.store).unwrap(), "2026-11");
+    tamper_kept(&db);
+    assert!(read_kept(&db, "2026-11"));
+    // On the first day of a month, last month is the one just ended.
+    db.store
+        .set_now(Some(crate::common::at("2027-01-01 00:05")));
+    assert_eq!(report::keep_last_month(&db.store).unwrap(), "2026-12");
+}

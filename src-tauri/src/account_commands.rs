@@ -38,14 +38,23 @@ pub async fn session_get(desk: State<'_, Desk>) -> Reply<Session> {
     desk.run(|s| session(s)).await
 }
 
-/// 登录, and 换班 (signing in as someone else replaces the account).
+/// 登录, and 换班 (signing in as someone else replaces the account). Then, in the
+/// background, last month's summary is kept for an account that may read it.
 #[tauri::command]
-pub async fn login(desk: State<'_, Desk>, name: String, password: String) -> Reply<Session> {
-    desk.run(move |s| {
-        s.login(&name, &password)?;
-        session(s)
-    })
-    .await
+pub async fn login<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    desk: State<'_, Desk>,
+    name: String,
+    password: String,
+) -> Reply<Session> {
+    let signed_in = desk
+        .run(move |s| {
+            s.login(&name, &password)?;
+            session(s)
+        })
+        .await?;
+    crate::report_commands::keep_last_month_soon(app);
+    Ok(signed_in)
 }
 
 /// 退出 / 锁屏: nobody is signed in until the next 登录.

@@ -33,6 +33,36 @@ pub async fn report_month(desk: State<'_, Desk>, month: String) -> Reply<MonthRe
     desk.run(move |s| baoxiu::report::month(s, &month)).await
 }
 
+/// How long after signing in last month's summary is computed: the screens the desk
+/// opens first come before it.
+const KEEP_LAST_MONTH_AFTER: std::time::Duration = if cfg!(test) {
+    std::time::Duration::ZERO
+} else {
+    std::time::Duration::from_secs(5)
+};
+
+/// Keep last month's 月度汇总 in the background on a connection of its own, for the
+/// account just signed in (`baoxiu::report::keep_last_month`): at a million tickets a
+/// month takes about half a second to compute and a kept one 40 ms to read, so the
+/// report the manager opens at month end is there at once. An account that may not read
+/// reports is refused by the core, and nothing is kept.
+pub fn keep_last_month_soon<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
+    use tauri::Manager;
+    tauri::async_runtime::spawn(async move {
+        let desk = app.state::<Desk>();
+        let kept = desk
+            .run_apart(|s| {
+                std::thread::sleep(KEEP_LAST_MONTH_AFTER);
+                baoxiu::report::keep_last_month(s)
+            })
+            .await;
+        match kept {
+            Ok(month) => tracing::info!(month, "last month's summary kept"),
+            Err(e) => tracing::info!(code = e.code(), "last month's summary not kept"),
+        }
+    });
+}
+
 /// Received and completed per day of the month, for the daily volume chart.
 #[tauri::command]
 pub async fn report_daily(desk: State<'_, Desk>, month: String) -> Reply<Vec<DayRow>> {
@@ -210,6 +240,55 @@ mod tests {
     use crate::commands::tests::{call, declare_site};
     use crate::desk::Desk;
     use crate::picker::Picker;
+
+    /// Signing in keeps last month's 月度汇总 in the background, on a connection of its
+    /// own and for the account signed in; the page then reads it.
+    #[test]
+    fn signing_in_keeps_last_month() {
+        use tauri::Manager;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("baoxiu.db");
+        let (app, w) = crate::commands::tests::window(Desk::open(&file));
+        let desk = app.state::<Desk>();
+        let set_now = |s: &str| {
+            let now = baoxiu::clock::OfficeZone::default()
+                .parse_input("test", s)
+                .unwrap();
+            tauri::async_runtime::block_on(desk.run(move |s| {
+                s.set_now(Some(now));
+                Ok(())
+            }))
+            .unwrap();
+        };
+        set_now("2026-11-20 09:00");
+        crate::commands::tests::register(&w);
+        set_now("2026-12-03 09:00");
+        let admin = json!({"name": "李经理", "password": "admin-pass-1"});
+        call(&w, "create_admin", admin.clone()).unwrap();
+        let kept = || -> i64 {
+            rusqlite::Connection::open(&file)
+                .unwrap()
+                .query_row(
+                    "SELECT count(*) FROM month_summaries WHERE summary IS NOT NULL",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        assert_eq!(kept(), 0);
+        call(&w, "login", admin).unwrap();
+        // The background work has no reply to wait for: look until it is there.
+        let waited = std::time::Instant::now();
+        while kept() == 0 {
+            assert!(
+                waited.elapsed() < std::time::Duration::from_secs(60),
+                "last month was not kept"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let november = call(&w, "report_month", json!({ "month": "2026-11" })).unwrap();
+        assert_eq!(november["received"], 1, "{november}");
+    }
 
     fn window(desk: Desk) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
         // These commands (and create_ticket, to have a month to report) on the mock runtime.
