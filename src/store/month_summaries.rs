@@ -100,6 +100,11 @@ impl Store {
     ) -> Result<bool> {
         const Q: &str = "keep month summary";
         let tx = self.begin()?;
+        if self.engine() == Engine::Postgres {
+            // A change under way holds the claimed row until it commits (its trigger
+            // deletes it): not waited for past a second, the month is then not kept.
+            tx.batch("SET LOCAL lock_timeout = '1s'").sql(Q)?;
+        }
         let kept = tx
             .execute(
                 "UPDATE month_summaries SET summary = ?1, in_ledger = ?2
