@@ -58,6 +58,9 @@ pub use technicians::{Suggestion, Technician};
 pub use tickets::{Counters, Escalation, EscalationPage, Step, TicketFilter, TicketPage};
 pub use transfer::{TableCount, TransferReport};
 
+/// How long a SQLite write waits for another writer's lock before it fails.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Marks a file as ours (`PRAGMA application_id`), so `--db` pointed at some other
 /// SQLite file is refused instead of migrated. "BXD1".
 const APPLICATION_ID: i64 = 0x4258_4431;
@@ -163,7 +166,7 @@ impl Store {
         search::register(&conn)
             .map_err(|e| Error::Database(format!("无法打开数据库“{}”：{e}", path.display())))?;
         // Set first: another process may be creating or migrating the same file.
-        conn.busy_timeout(std::time::Duration::from_secs(10))
+        conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| Error::Database(format!("无法打开数据库“{}”：{e}", path.display())))?;
         // Reading the header first tells a foreign file apart before anything is written.
         // One statement, so one snapshot: another process may be migrating this new file
@@ -295,6 +298,10 @@ impl Store {
                 "升级数据库结构后有 {broken} 条记录的关联不完整，已放弃升级、数据未改动；请把数据库文件发给维护人员"
             )));
         }
+        // A new step can change what a month's figures read: kept months are computed
+        // again (and a table rebuilt by a step would have lost its triggers' changes).
+        tx.execute_batch("DELETE FROM month_summaries")
+            .sql("forget kept months")?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)
             .sql("pragma application_id")?;
         tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)

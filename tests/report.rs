@@ -1102,11 +1102,53 @@ fn a_kept_month_is_dropped_by_every_change_to_its_figures() {
         })
         .unwrap();
     });
+    // Behind the desk's back (基础资料 renames nothing; a 回访未果, materials and rounds
+    // change through the workflow): each table the figures read drops the month.
     let location = db.path();
-    after(&mut db, "2026-11", true, "a category renamed", |_| {
-        let rename = "UPDATE categories SET name = '给排水' WHERE name = '水路'";
-        crate::common::raw_sql(&location, rename, rename);
-    });
+    for (what, sql) in [
+        (
+            "a category renamed",
+            "UPDATE categories SET name = '给排水' WHERE name = '水路'",
+        ),
+        (
+            "a 小区 renamed",
+            "UPDATE sites SET name = '翠湖苑二期' WHERE name = '翠湖苑'",
+        ),
+        (
+            "a technician renamed",
+            "UPDATE technicians SET name = '张工' WHERE name = '张师傅'",
+        ),
+        (
+            "a unit's room",
+            "UPDATE units SET room = '502' WHERE room = '501'",
+        ),
+        (
+            "materials",
+            "UPDATE ticket_materials SET amount_fen = amount_fen + 100",
+        ),
+        (
+            "a completion round's fee",
+            "UPDATE completion_rounds SET fee_fen = fee_fen + 100",
+        ),
+    ] {
+        after(&mut db, "2026-11", true, what, |_| {
+            crate::common::raw_sql(&location, sql, sql);
+        });
+    }
+    let attempt = format!(
+        "INSERT INTO visit_attempts (ticket_id, at, result, operator)
+         SELECT id, {}, 'no_answer', '前台小李' FROM tickets WHERE number = '{c}'",
+        crate::common::at("2026-11-30 12:00").timestamp()
+    );
+    after(
+        &mut db,
+        "2026-11",
+        true,
+        "a 回访未果 in November",
+        |_| {
+            crate::common::raw_sql(&location, &attempt, &attempt);
+        },
+    );
     // October ended before these November tickets were received: still kept.
     after(&mut db, "2026-10", false, "a November ticket", |s| {
         let patch = baoxiu::input::TicketPatch {
@@ -1132,6 +1174,26 @@ fn a_kept_month_is_dropped_by_every_change_to_its_figures() {
         };
         s.edit_ticket(&t1, &patch, "前台小李").unwrap();
     });
+    // T1 was completed in November: a change to it drops November too, not only the
+    // month it was received in.
+    after(
+        &mut db,
+        "2026-11",
+        true,
+        "an October ticket completed in November",
+        |s| {
+            let moved = if s.ticket(&t1).unwrap().category == "电路" {
+                "其他"
+            } else {
+                "电路"
+            };
+            let patch = baoxiu::input::TicketPatch {
+                category: Some(moved.into()),
+                ..Default::default()
+            };
+            s.edit_ticket(&t1, &patch, "前台小李").unwrap();
+        },
+    );
     // December is still running: computed every time, never kept.
     report::month(&db.store, "2026-12").unwrap();
     tamper_kept(&db);
@@ -1184,6 +1246,24 @@ fn change_under_way(hold_ms: u64) {
             let mut tx = client.transaction().unwrap();
             tx.batch_execute(&change).unwrap();
             let computing = reader(location.clone(), dir);
+            // The claim is waiting for the change (its advisory lock not granted).
+            let mut watch = postgres::Client::connect(url, postgres::NoTls).unwrap();
+            let waited = std::time::Instant::now();
+            while watch
+                .query_one(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+                    &[],
+                )
+                .unwrap()
+                .get::<_, i64>(0)
+                == 0
+            {
+                assert!(
+                    waited.elapsed() < std::time::Duration::from_secs(30),
+                    "the month was read without waiting for the change"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
             std::thread::sleep(std::time::Duration::from_millis(hold_ms));
             tx.commit().unwrap();
             computing.join().unwrap();
@@ -1229,6 +1309,9 @@ fn last_month_is_kept_for_whoever_may_read_reports() {
     s.login("李经理", "admin-pass-1").unwrap();
     tamper_kept(&db);
     assert!(!read_kept(&db, "2026-11"), "nothing was kept for 小周");
+    // That read kept November: forget it, so what is kept next is keep_last_month's.
+    let forget = "DELETE FROM month_summaries";
+    crate::common::raw_sql(&db.path(), forget, forget);
     assert_eq!(report::keep_last_month(&db.store).unwrap(), "2026-11");
     tamper_kept(&db);
     assert!(read_kept(&db, "2026-11"));
@@ -1236,4 +1319,57 @@ fn last_month_is_kept_for_whoever_may_read_reports() {
     db.store
         .set_now(Some(crate::common::at("2027-01-01 00:05")));
     assert_eq!(report::keep_last_month(&db.store).unwrap(), "2026-12");
+}
+
+/// Every table the month's figures read drops kept months when it changes: its
+/// triggers exist after all the migrations (a later step that rebuilt a table would
+/// lose them), on both engines.
+#[test]
+fn every_table_the_figures_read_drops_kept_months() {
+    let db = november();
+    let location = db.path();
+    let mut tables: Vec<String> = match location.to_str().filter(|s| s.starts_with("postgres")) {
+        Some(url) => postgres::Client::connect(url, postgres::NoTls)
+            .unwrap()
+            .query(
+                "SELECT DISTINCT event_object_table::text FROM information_schema.triggers
+                  WHERE trigger_name LIKE '%stale%months'",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect(),
+        None => {
+            let conn = rusqlite::Connection::open(&location).unwrap();
+            let mut q = conn
+                .prepare(
+                    "SELECT DISTINCT tbl_name FROM sqlite_schema
+                      WHERE type = 'trigger' AND name LIKE '%stale%months'",
+                )
+                .unwrap();
+            let names = q
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect();
+            names
+        }
+    };
+    tables.sort();
+    assert_eq!(
+        tables,
+        [
+            "categories",
+            "completion_rounds",
+            "sites",
+            "sla_rules",
+            "technicians",
+            "ticket_events",
+            "ticket_materials",
+            "tickets",
+            "units",
+            "visit_attempts"
+        ]
+    );
 }

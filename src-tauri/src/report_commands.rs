@@ -265,15 +265,20 @@ mod tests {
         set_now("2026-12-03 09:00");
         let admin = json!({"name": "李经理", "password": "admin-pass-1"});
         call(&w, "create_admin", admin.clone()).unwrap();
+        let (start, end) = baoxiu::clock::OfficeZone::default()
+            .month_range("2026-11")
+            .unwrap();
         let kept = || -> i64 {
-            rusqlite::Connection::open(&file)
-                .unwrap()
-                .query_row(
-                    "SELECT count(*) FROM month_summaries WHERE summary IS NOT NULL",
-                    [],
-                    |r| r.get(0),
-                )
-                .unwrap()
+            let conn = rusqlite::Connection::open(&file).unwrap();
+            conn.busy_timeout(std::time::Duration::from_secs(10))
+                .unwrap();
+            conn.query_row(
+                "SELECT count(*) FROM month_summaries
+                  WHERE start_at = ?1 AND end_at = ?2 AND summary IS NOT NULL",
+                [start, end],
+                |r| r.get(0),
+            )
+            .unwrap()
         };
         assert_eq!(kept(), 0);
         call(&w, "login", admin).unwrap();

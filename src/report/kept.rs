@@ -16,6 +16,12 @@ use crate::Store;
 /// shown as this build's figures.
 const MADE_BY: &str = concat!(env!("CARGO_PKG_VERSION"), "/summary-1");
 
+/// Who made a kept month: this build, in the office's time zone (the 重复报修 window
+/// and the times printed are the zone's, and two zones can share a month's bounds).
+fn made_by(store: &Store) -> String {
+    format!("{MADE_BY} {}", store.zone().name())
+}
+
 /// The summary of `month` (and its 明细 count) as kept, else `compute`d, and kept if the
 /// month has ended. A month still running is computed every time (its figures are "as
 /// of now").
@@ -28,7 +34,8 @@ pub(super) fn or_computed(
     if end > store.now().timestamp() {
         return compute();
     }
-    if let Some((json, in_ledger)) = store.kept_month_summary(start, end, MADE_BY)? {
+    let made_by = made_by(store);
+    if let Some((json, in_ledger)) = store.kept_month_summary(start, end, &made_by)? {
         match serde_json::from_str::<MonthReport>(&json) {
             Ok(mut report) => {
                 report.month = normalize_month(month)?;
@@ -40,7 +47,7 @@ pub(super) fn or_computed(
     // Keeping is a saving, not the figures: a database that refuses the write (read-only,
     // busy for too long) still gets its report, computed.
     let claim = store
-        .claim_month_summary(start, end, MADE_BY)
+        .claim_month_summary(start, end, &made_by)
         .inspect_err(|e| tracing::warn!(month, error = %e, "month summary not kept"))
         .ok();
     let (report, in_ledger) = compute()?;

@@ -58,6 +58,10 @@ impl Store {
     /// Step 1: claim the month `[start, end)` for the computation about to start.
     pub(crate) fn claim_month_summary(&self, start: i64, end: i64, made_by: &str) -> Result<Claim> {
         self.operator(Permission::Reports, None)?;
+        self.briefly(|| self.claim(start, end, made_by))
+    }
+
+    fn claim(&self, start: i64, end: i64, made_by: &str) -> Result<Claim> {
         const Q: &str = "claim month summary";
         let tx = self.begin()?;
         let random = match self.engine() {
@@ -98,6 +102,10 @@ impl Store {
         summary: &str,
         in_ledger: i64,
     ) -> Result<bool> {
+        self.briefly(|| self.keep(claim, summary, in_ledger))
+    }
+
+    fn keep(&self, claim: Claim, summary: &str, in_ledger: i64) -> Result<bool> {
         const Q: &str = "keep month summary";
         let tx = self.begin()?;
         if self.engine() == Engine::Postgres {
@@ -114,5 +122,24 @@ impl Store {
             .sql(Q)?;
         tx.commit().sql(Q)?;
         Ok(kept == 1)
+    }
+
+    /// Run `f` waiting at most a second for SQLite's write lock (not the 10 s every
+    /// other write waits): a report is read while an import or a restore writes, and
+    /// keeping the month is not worth the wait. PostgreSQL bounds its waits itself.
+    fn briefly<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.engine() != Engine::Sqlite {
+            return f();
+        }
+        const Q: &str = "busy timeout";
+        self.db.batch("PRAGMA busy_timeout = 1000").sql(Q)?;
+        let out = f();
+        self.db
+            .batch(&format!(
+                "PRAGMA busy_timeout = {}",
+                super::BUSY_TIMEOUT.as_millis()
+            ))
+            .sql(Q)?;
+        out
     }
 }

@@ -698,6 +698,12 @@ pub fn migrate(db: &Db, shown: &str) -> Result<()> {
         tracing::info!(engine = "postgres", step = i + 1, "migration");
         tx.batch(step).sql("migration")?;
     }
+    if (version.max(0) as usize) < PG_MIGRATIONS.len() {
+        // A new step can change what a month's figures read: kept months are computed
+        // again.
+        tx.batch("DELETE FROM month_summaries")
+            .sql("forget kept months")?;
+    }
     tx.execute(
         &format!("UPDATE {MARKER} SET version = ?1"),
         &[&(PG_MIGRATIONS.len() as i64)],
